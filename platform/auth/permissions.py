@@ -1,0 +1,35 @@
+"""Permissions are dotted strings; a role is a set of them. Guards check them per route."""
+
+from atrium.platform.auth.models import Role
+
+# Everything a workspace member can be allowed to do; packs add their own.
+PERMISSIONS = {
+    "workspace.read": "See the workspace's settings",
+    "workspace.update": "Change the workspace's settings",
+    "workspace.delete": "Delete the workspace",
+    "members.read": "See who is in the workspace",
+    "members.invite": "Invite people and revoke invitations",
+    "members.manage": "Change members' roles and remove members",
+    "api_keys.manage_own": "Create and revoke one's own API keys",
+    "api_keys.manage_all": "See and revoke anyone's API keys in the workspace",
+    "billing.manage": "Change the subscription and payment details",
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.OWNER: frozenset(PERMISSIONS),
+    Role.ADMIN: frozenset(PERMISSIONS) - {"workspace.delete", "billing.manage"},
+    Role.MANAGER: frozenset({"workspace.read", "members.read", "api_keys.manage_own"}),
+    Role.EMPLOYEE: frozenset({"workspace.read", "members.read", "api_keys.manage_own"}),
+}
+
+# Who may grant which role: nobody hands out more than they have.
+ASSIGNABLE_ROLES: dict[Role, frozenset[Role]] = {
+    Role.OWNER: frozenset(Role),
+    Role.ADMIN: frozenset({Role.ADMIN, Role.MANAGER, Role.EMPLOYEE}),
+    Role.MANAGER: frozenset(),
+    Role.EMPLOYEE: frozenset(),
+}
+
+
+def permissions_of(role: Role) -> frozenset[str]:
+    return ROLE_PERMISSIONS[role]

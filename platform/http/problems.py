@@ -1,0 +1,69 @@
+"""Every error leaves as RFC 9457 ``application/problem+json`` with a clear ``detail``."""
+
+from http import HTTPStatus
+from typing import Any
+
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from atrium.platform.errors import DomainError, TooManyRequests
+
+PROBLEM_JSON = "application/problem+json"
+log = structlog.get_logger("atrium.http")
+
+
+def problem(
+    status: int, detail: str, *, title: str | None = None, headers=None, **extra: Any
+) -> Response:
+    body = {
+        "type": "about:blank",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        **{key: value for key, value in extra.items() if value is not None},
+    }
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def domain_error_handler(request: Request, error: DomainError) -> Response:
+    headers = (
+        {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequests) else None
+    )
+    return problem(
+        error.status, error.detail, title=error.title, headers=headers, field=error.field
+    )
+
+
+def _validation_detail(error: ValidationException) -> tuple[str, list | None]:
+    errors = error.extra if isinstance(error.extra, list) else None
+    if errors:
+        first = errors[0]
+        where = first.get("key") or first.get("source") or ""
+        message = first.get("message", error.detail)
+        return (f"{where}: {message}" if where else message), errors
+    return error.detail, None
+
+
+def http_exception_handler(request: Request, error: HTTPException) -> Response:
+    if isinstance(error, ValidationException):
+        detail, errors = _validation_detail(error)
+        if "JSON" in detail or "decode" in detail.lower():
+            detail = f"The request body is not valid JSON: {detail}"
+        return problem(400, detail, errors=errors)
+    detail = error.detail
+    if error.status_code == 404 and detail in {"", "Not Found"}:
+        detail = f"Nothing at {request.url.path}."
+    return problem(error.status_code, detail, headers=error.headers)
+
+
+def unexpected_error_handler(request: Request, error: Exception) -> Response:
+    log.exception("unhandled_error", path=request.url.path)
+    return problem(500, "Something went wrong on our side; it has been logged.")
+
+
+exception_handlers = {
+    DomainError: domain_error_handler,
+    HTTPException: http_exception_handler,
+    Exception: unexpected_error_handler,
+}

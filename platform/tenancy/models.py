@@ -1,0 +1,55 @@
+"""The workspace registry (shared schema) and the settings every workspace schema holds."""
+
+import enum
+import uuid
+
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from atrium.platform.db import SharedBase, TenantBase, WorkspaceSchema
+from atrium.platform.db.types import CreatedAt, OptionalTimestamp, UUIDPk
+
+
+class TenantStatus(enum.StrEnum):
+    SPARE = "spare"  # schema at head, not yet claimed by a signup
+    PROVISIONING = "provisioning"
+    READY = "ready"
+    SUSPENDED = "suspended"
+
+
+class Tenant(SharedBase):
+    __tablename__ = "tenants"
+
+    id: Mapped[UUIDPk]
+    slug: Mapped[str | None] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    schema_name: Mapped[str] = mapped_column(String(40), unique=True)
+    status: Mapped[TenantStatus] = mapped_column(
+        Enum(TenantStatus, name="tenant_status", values_callable=lambda e: [m.value for m in e]),
+        index=True,
+    )
+    vertical: Mapped[str | None] = mapped_column(String(40))
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tenants.id"))
+    created_at: Mapped[CreatedAt]
+    status_changed_at: Mapped[CreatedAt]
+    suspended_at: Mapped[OptionalTimestamp]
+
+    @property
+    def schema(self) -> WorkspaceSchema:
+        return WorkspaceSchema(self.schema_name)
+
+
+class WorkspaceSettings(TenantBase):
+    """One row: how this workspace works (locale, zone, currency, vertical)."""
+
+    __tablename__ = "workspace_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    name: Mapped[str] = mapped_column(String(200))
+    locale: Mapped[str] = mapped_column(String(10))
+    timezone: Mapped[str] = mapped_column(String(64))
+    currency: Mapped[str] = mapped_column(String(3))
+    country: Mapped[str] = mapped_column(String(2))
+    vertical: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[CreatedAt]

@@ -1,0 +1,24 @@
+"""Every table of the house: the shared registry and the workspace schema, as metadata."""
+
+from sqlalchemy import MetaData
+
+from atrium.platform.db import SharedBase, TenantBase
+
+
+def _load_models() -> None:
+    # Importing the model modules registers their tables on the two metadata.
+    import atrium.platform.auth.models  # noqa: F401
+    import atrium.platform.events.models  # noqa: F401
+    import atrium.platform.mail.models  # noqa: F401
+    import atrium.platform.tenancy.models  # noqa: F401
+    import atrium.tenants.models  # noqa: F401
+
+
+def shared_metadata() -> MetaData:
+    _load_models()
+    return SharedBase.metadata
+
+
+def tenant_metadata() -> MetaData:
+    _load_models()
+    return TenantBase.metadata

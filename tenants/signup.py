@@ -1,0 +1,113 @@
+"""What a signup must give, checked before anything is created."""
+
+import re
+import zoneinfo
+from dataclasses import dataclass
+
+from slugify import slugify
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.auth.models import User
+from atrium.platform.auth.passwords import password_problem
+from atrium.platform.errors import Conflict, Invalid
+from atrium.platform.packs import vertical_choices
+from atrium.platform.tenancy.models import Tenant
+
+LOCALES = ("en", "ru")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Slugs that would clash with the app's own paths or mislead users.
+RESERVED_SLUGS = {"api", "admin", "static", "login", "logout", "signup", "w", "www", "new"}
+
+
+@dataclass(frozen=True)
+class SignupRequest:
+    company: str
+    email: str
+    password: str
+    vertical: str
+    locale: str
+    name: str = ""
+    timezone: str | None = None
+    currency: str | None = None
+    country: str | None = None
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def validate_email(email: str) -> str:
+    email = normalize_email(email)
+    if len(email) > 320 or not EMAIL.match(email):
+        raise Invalid(f"{email!r} is not an e-mail address.", field="email")
+    return email
+
+
+def checked_signup(
+    company: str,
+    email: str,
+    password: str,
+    vertical: str,
+    locale: str,
+    name: str = "",
+    timezone: str | None = None,
+    currency: str | None = None,
+    country: str | None = None,
+) -> SignupRequest:
+    """A SignupRequest with every field checked; raises Invalid naming the first bad field."""
+    company = " ".join(company.split())
+    if not company:
+        raise Invalid("Company name is required.", field="company")
+    if len(company) > 200:
+        raise Invalid("Company name must be at most 200 characters.", field="company")
+    email = validate_email(email)
+    if vertical not in vertical_choices():
+        raise Invalid(
+            f"Unknown vertical {vertical!r}; choose one of: {', '.join(vertical_choices())}.",
+            field="vertical",
+        )
+    if locale not in LOCALES:
+        raise Invalid(f"Unknown locale {locale!r}; choose one of: en, ru.", field="locale")
+    if problem := password_problem(password, email=email, name=name):
+        raise Invalid(problem, field="password")
+    if timezone is not None and timezone not in zoneinfo.available_timezones():
+        raise Invalid(f"Unknown time zone {timezone!r}.", field="timezone")
+    if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
+        raise Invalid("Currency must be an ISO 4217 code such as RUB or USD.", field="currency")
+    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
+        raise Invalid("Country must be an ISO 3166 code such as RU or US.", field="country")
+    return SignupRequest(
+        company=company,
+        email=email,
+        password=password,
+        vertical=vertical,
+        locale=locale,
+        name=" ".join(name.split())[:200],
+        timezone=timezone,
+        currency=currency,
+        country=country,
+    )
+
+
+async def ensure_email_free(session: AsyncSession, email: str) -> None:
+    if await session.scalar(select(User.id).where(User.email == email)):
+        raise Conflict(
+            f"An account with {email} already exists; sign in to add a workspace.", field="email"
+        )
+
+
+async def unique_slug(session: AsyncSession, company: str) -> str:
+    base = slugify(company, max_length=50, word_boundary=True) or "workspace"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-team"
+    taken = set(
+        await session.scalars(
+            select(Tenant.slug).where((Tenant.slug == base) | Tenant.slug.like(f"{base}-%"))
+        )
+    )
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug

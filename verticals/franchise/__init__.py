@@ -1,0 +1,5 @@
+"""Vertical pack: Franchise network."""
+
+from atrium.platform.packs import Pack
+
+PACK = Pack(key="franchise", names={"en": "Franchise network", "ru": "Франчайзинговая сеть"})
