@@ -1,0 +1,15 @@
+"""Queueing system mail; a job delivers it after the transaction commits."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.mail.models import SystemMail
+
+
+async def queue_system_mail(
+    session: AsyncSession, *, to: str, subject: str, text: str, html: str | None = None
+) -> SystemMail:
+    """Record a message in the caller's transaction: it is sent only if that commits."""
+    mail = SystemMail(to_address=to, subject=subject, text_body=text, html_body=html)
+    session.add(mail)
+    await session.flush()
+    return mail
