@@ -6,6 +6,7 @@ from datetime import datetime
 import msgspec
 from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth import service
@@ -112,7 +113,7 @@ class ApiKeyController(Controller):
         self,
         principal: NamedDependency[Principal],
         session: NamedDependency[AsyncSession],
-        data: ApiKeyIn,
+        data: JSONBody[ApiKeyIn],
     ) -> ApiKeyCreated:
         issued = await service.issue_api_key(
             session,
@@ -128,7 +129,7 @@ class ApiKeyController(Controller):
         self,
         principal: NamedDependency[Principal],
         session: NamedDependency[AsyncSession],
-        key_id: uuid.UUID,
+        key_id: FromPath[uuid.UUID],
     ) -> None:
         await service.revoke_api_key(session, principal, key_id)
 

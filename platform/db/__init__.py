@@ -68,12 +68,14 @@ class WorkspaceSchema:
 class Database:
     """One engine per process; hands out shared and tenant sessions."""
 
-    def __init__(self, url: str, pool_size: int = 10, **engine_options) -> None:
+    def __init__(
+        self, url: str, pool_size: int = 10, max_overflow: int | None = None, **engine_options
+    ) -> None:
         self.url = url
         self.engine: AsyncEngine = create_async_engine(
             url,
             pool_size=pool_size,
-            max_overflow=pool_size,
+            max_overflow=pool_size if max_overflow is None else max_overflow,
             pool_pre_ping=True,
             **engine_options,
         )

@@ -5,6 +5,7 @@ import zoneinfo
 import msgspec
 from litestar import Controller, get, patch
 from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.errors import Invalid
@@ -50,7 +51,7 @@ class WorkspaceController(Controller):
 
     @patch("/", guards=[requires("workspace.update")])
     async def change(
-        self, session: NamedDependency[AsyncSession], data: WorkspaceSettingsPatch
+        self, session: NamedDependency[AsyncSession], data: JSONBody[WorkspaceSettingsPatch]
     ) -> WorkspaceSettingsOut:
         settings = await session.get_one(WorkspaceSettings, 1, with_for_update=True)
         if data.locale is not None and data.locale not in ("en", "ru"):

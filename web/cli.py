@@ -1,0 +1,74 @@
+"""The `atrium` command: serve, worker, migrate, demo, tenants, users, bench."""
+
+import asyncio
+import sys
+from collections.abc import Coroutine
+from typing import Any
+
+import click
+from rich.console import Console
+
+from atrium.platform.config import SettingsError, get_settings, load_settings
+from atrium.platform.errors import DomainError
+from atrium.platform.runtime import Runtime, start_runtime
+
+console = Console(stderr=True)
+
+
+class CliError(click.ClickException):
+    def show(self, file=None) -> None:
+        console.print(f"[bold red]Error:[/] {self.format_message()}")
+
+
+def runtime() -> Runtime:
+    """Settings checked and servers reachable, or a clear message and exit code 1."""
+    try:
+        settings = get_settings()
+    except SettingsError as error:
+        raise CliError(str(error)) from None
+    return start_runtime(settings)
+
+
+async def with_database(action):
+    """Run ``action(db)`` with a small Database for one CLI command."""
+    from atrium.platform.db import Database
+
+    db = Database(runtime().database_url, pool_size=2)
+    try:
+        return await action(db)
+    finally:
+        await db.dispose()
+
+
+def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    try:
+        return asyncio.run(coroutine)
+    except DomainError as error:
+        raise CliError(error.detail) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Atrium, the CRM for small businesses and franchise networks.
+
+    Without DATABASE_URL and REDIS_URL, embedded PostgreSQL and Redis run under
+    ATRIUM_DATA_DIR (default .atrium/), so a restart keeps the workspaces.
+    """
+    try:
+        load_settings()
+    except SettingsError as error:
+        raise CliError(str(error)) from None
+
+
+def _register_commands() -> None:
+    from atrium.web.commands import bench, serve, tenants, users
+
+    for module in (serve, tenants, users, bench):
+        for command in module.commands:
+            main.add_command(command)
+
+
+_register_commands()
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""atrium serve | worker | migrate | demo."""
+
+import click
+
+from atrium.web.cli import console, run_async, runtime
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--demo", is_flag=True, help="Migrate and seed the demo workspace first.")
+def serve(host: str, port: int, demo: bool) -> None:
+    """Serve the web app and API (with a job worker inside when ATRIUM_EMBEDDED_WORKER is on)."""
+    import uvicorn
+
+    from atrium.web.app import create_app
+
+    current = runtime()
+    if demo:
+        _migrate(current)
+        login = run_async(_seed_demo(current))
+        console.print(f"\n  Atrium is at [bold]http://{host}:{port}/[/]")
+        console.print(f"  Demo sign-in: [bold]{login[0]}[/] / [bold]{login[1]}[/]\n")
+    else:
+        console.print(f"Atrium is at http://{host}:{port}/")
+    uvicorn.run(create_app(runtime=current), host=host, port=port, log_level="warning")
+
+
+@click.command()
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+def worker(threads: int) -> None:
+    """Run background jobs from the Redis queue until stopped (Ctrl+C)."""
+    from atrium.platform.jobs.worker import run_worker
+
+    run_worker(runtime(), threads=threads)
+
+
+@click.command()
+@click.option(
+    "--parallel",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Workspaces upgraded at once (default: ATRIUM_MIGRATE_PARALLEL).",
+)
+def migrate(parallel: int | None) -> None:
+    """Upgrade the shared schema, then every workspace schema still behind head.
+
+    Versions of all workspaces are read in one query; those at head are skipped. Each
+    workspace is upgraded in its own transaction and recorded in the ledger; a failing one
+    is reported and the rest still reach head. Run it again to finish a partial run.
+    """
+    report = _migrate(runtime(), parallel)
+    if report.failed:
+        raise click.exceptions.Exit(1)
+
+
+def _migrate(current, parallel: int | None = None):
+    from atrium.tenants.migrate import migrate_everything
+
+    return migrate_everything(current.database_url, parallel=parallel, console=console)
+
+
+@click.command()
+def demo() -> None:
+    """Create (or refresh) the demo workspace and print its sign-in."""
+    current = runtime()
+    _migrate(current)
+    email, password = run_async(_seed_demo(current))
+    console.print(f"Demo workspace ready. Sign in as [bold]{email}[/] / [bold]{password}[/]")
+
+
+async def _seed_demo(current) -> tuple[str, str]:
+    from atrium.platform.db import Database
+    from atrium.tenants.demo import seed_demo_workspace
+
+    db = Database(current.database_url, pool_size=2)
+    try:
+        return await seed_demo_workspace(db)
+    finally:
+        await db.dispose()
+
+
+commands = [serve, worker, migrate, demo]
