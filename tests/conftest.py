@@ -1,7 +1,6 @@
 """Test set-up: a fresh database on the real PostgreSQL (or the embedded one), real Redis,
 and the app served over ASGI. Each session gets its own database and drops it at the end."""
 
-import asyncio
 import os
 import secrets
 import subprocess
@@ -136,8 +135,3 @@ def run_python(code: str, timeout: float = 60) -> subprocess.CompletedProcess:
         timeout=timeout,
         env=os.environ.copy(),
     )
-
-
-@pytest.fixture(scope="session")
-def event_loop_policy():
-    return asyncio.DefaultEventLoopPolicy()

@@ -15,6 +15,7 @@ TENANT_HISTORY = HERE / "tenant"
 def alembic_config(history: Path, database_url: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(history))
+    config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", str(history / "versions"))
     if database_url:
         config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
