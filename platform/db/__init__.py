@@ -113,5 +113,10 @@ class Database:
         finally:
             await session.close()
 
+    async def ping(self) -> None:
+        """Raise unless the database answers."""
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
     async def dispose(self) -> None:
         await self.engine.dispose()

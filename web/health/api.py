@@ -1,8 +1,6 @@
 """/healthz (the process answers) and /readyz (its database and Redis answer)."""
 
 from litestar import Request, Response, get
-from sqlalchemy import text
-
 from atrium.platform.http.problems import problem
 
 
@@ -16,8 +14,7 @@ async def readyz(request: Request) -> Response | dict:
     state = request.app.state
     failures = {}
     try:
-        async with state.db.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        await state.db.ping()
     except Exception as error:  # any failure means "not ready", with its reason
         failures["database"] = type(error).__name__
     try:

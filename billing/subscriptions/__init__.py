@@ -1,0 +1,1 @@
+"""Plans, Stripe subscriptions and webhooks (issue: subscription billing)."""

@@ -1,0 +1,1 @@
+"""Marketplace apps, OAuth installs and webhooks (issue: marketplace)."""
