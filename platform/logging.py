@@ -24,6 +24,10 @@ def _drop_secrets(_, __, event: dict) -> dict:
 
 def configure_logging(settings: Settings) -> None:
     level = getattr(logging, settings.log_level)
+    # Libraries log through the standard library; keep them to warnings and above.
+    logging.basicConfig(
+        level=max(level, logging.WARNING), format="%(levelname)s %(name)s: %(message)s"
+    )
     renderer = (
         structlog.processors.JSONRenderer()
         if settings.log_json

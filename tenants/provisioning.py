@@ -17,17 +17,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from alembic.migration import MigrationContext
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import Column, MetaData, String, Table, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.models import Membership, Role, User
 from atrium.platform.auth.passwords import hash_password
 from atrium.platform.auth.service import issue_api_key
 from atrium.platform.config import get_settings
-from atrium.platform.db import Database, WorkspaceSchema
+from atrium.platform.db import TENANT_SCHEMA, Database, WorkspaceSchema
 from atrium.platform.db.types import utcnow
 from atrium.platform.tenancy.models import Tenant, TenantStatus, WorkspaceSettings
-from atrium.tenants.migrations import tenant_scripts
+from atrium.tenants.migrate import upgrade_connection
+from atrium.tenants.migrations import tenant_head, tenant_scripts
 from atrium.tenants.schema import tenant_metadata
 from atrium.tenants.signup import SignupRequest, unique_slug
 
@@ -146,10 +147,15 @@ async def _create_tables(session: AsyncSession) -> None:
     await session.run_sync(lambda sync_session: create(sync_session.connection()))
 
 
+_version_table = Table(
+    "alembic_version", MetaData(schema=TENANT_SCHEMA), Column("version_num", String(32))
+)
+
+
 async def _bring_spare_to_head(session: AsyncSession) -> None:
     """A spare made before the last deploy may lag behind: upgrade it in place."""
-    from atrium.tenants.migrate import upgrade_connection
-
+    if await session.scalar(select(_version_table.c.version_num)) == tenant_head():
+        return
     await session.run_sync(lambda sync_session: upgrade_connection(sync_session.connection()))
 
 

@@ -1,5 +1,7 @@
 """The litestar application, assembled from the components' routes."""
 
+import asyncio
+
 from litestar import Litestar, Router
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -13,6 +15,7 @@ from atrium.platform.logging import configure_logging, request_logging_middlewar
 from atrium.platform.runtime import Runtime, start_runtime
 from atrium.platform.tenancy import api as workspace_api
 from atrium.tenants import api as signup_api
+from atrium.tenants.housekeeping import housekeeping_loop
 from atrium.web.health import api as health_api
 
 
@@ -23,7 +26,16 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     db = Database(runtime.database_url, pool_size=settings.db_pool_size)
     redis = Redis.from_url(runtime.redis_url)
 
+    background: list[asyncio.Task] = []
+
+    async def start_background() -> None:
+        if settings.environment != "test":
+            background.append(asyncio.create_task(housekeeping_loop(db)))
+
     async def close() -> None:
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
         await db.dispose()
         await redis.aclose()
 
@@ -46,7 +58,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             path="/api/v1",
             render_plugins=[JsonRenderPlugin(path="/openapi.json")],
         ),
+        on_startup=[start_background],
         on_shutdown=[close],
+        logging_config=None,  # structlog, set up above
         debug=False,
     )
     app.state.settings = settings

@@ -1,0 +1,111 @@
+"""Signup latency through the HTTP API: p50/p95/max over N signups, without and with spares.
+
+Run: atrium bench provisioning [--signups 200]   (or python tests/bench/bench_provisioning.py)
+Uses DATABASE_URL's server (embedded PostgreSQL when unset) and a scratch database it drops.
+"""
+
+import argparse
+import asyncio
+import os
+import secrets
+import statistics
+import time
+
+import sqlalchemy as sa
+from alembic import command
+from litestar.testing import AsyncTestClient
+
+from atrium.platform.config import load_settings
+from atrium.platform.runtime import Runtime, start_runtime
+from atrium.tenants.migrations import PLATFORM_HISTORY, alembic_config
+from atrium.tenants.provisioning import top_up_spare_workspaces
+from atrium.web.app import create_app
+
+PASSWORD = "Velvet-Otter-42-Lantern"
+# The cold run must not be helped by the app's background spare top-up.
+os.environ["ATRIUM_SPARE_WORKSPACES"] = "0"
+
+
+def _scratch_database(server_url: str) -> tuple[str, str]:
+    url = sa.make_url(server_url)
+    name = f"atrium_bench_{secrets.token_hex(4)}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return url.set(database=name).render_as_string(False), name
+
+
+def _drop_database(server_url: str, name: str) -> None:
+    admin = sa.create_engine(sa.make_url(server_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        roles = connection.exec_driver_sql(
+            "SELECT r.rolname FROM pg_roles r JOIN pg_shdescription d ON d.objoid = r.oid "
+            "WHERE d.description = %(tag)s",
+            {"tag": f"atrium:{name}"},
+        ).scalars()
+        for role in list(roles):
+            connection.exec_driver_sql(f'DROP ROLE "{role}"')
+    admin.dispose()
+
+
+async def _signups(app, count: int, label: str) -> list[float]:
+    timings = []
+    async with AsyncTestClient(app) as client:
+        for number in range(count):
+            payload = {
+                "company": f"Bench Salon {label} {number}",
+                "email": f"bench-{label}-{number}-{secrets.token_hex(3)}@example.com",
+                "password": PASSWORD,
+                "vertical": "salon",
+                "locale": "ru",
+            }
+            started = time.perf_counter()
+            response = await client.post("/api/v1/signup", json=payload)
+            timings.append(time.perf_counter() - started)
+            if response.status_code != 201:
+                raise SystemExit(f"signup failed: {response.status_code} {response.text}")
+    return timings
+
+
+def _report(label: str, timings: list[float]) -> None:
+    ordered = sorted(timings)
+    p95 = ordered[max(0, round(len(ordered) * 0.95) - 1)]
+    print(
+        f"{label:<28} n={len(ordered):<4} p50={statistics.median(ordered) * 1000:6.0f} ms  "
+        f"p95={p95 * 1000:6.0f} ms  max={ordered[-1] * 1000:6.0f} ms  "
+        f"(target p95 <= 500 ms; django-tenants p95 2200 ms)"
+    )
+
+
+async def _run(signups: int) -> None:
+    settings = load_settings()
+    base = start_runtime(settings)
+    url, name = _scratch_database(base.database_url)
+    try:
+        command.upgrade(alembic_config(PLATFORM_HISTORY, url), "head")
+        runtime = Runtime(url, base.redis_url, base.secret_key, base.embedded)
+        app = create_app(settings, runtime)
+        _report("signup, no spare schemas", await _signups(app, signups, "cold"))
+        started = time.perf_counter()
+        await top_up_spare_workspaces(app.state.db, signups)
+        made = time.perf_counter() - started
+        print(
+            f"made {signups} spare workspaces in {made:.1f} s ({made / signups * 1000:.0f} ms each)"
+        )
+        _report("signup, claiming a spare", await _signups(app, signups, "spare"))
+        await app.state.db.dispose()
+    finally:
+        _drop_database(base.database_url, name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--signups", type=int, default=200)
+    args = parser.parse_args(argv)
+    asyncio.run(_run(args.signups))
+
+
+if __name__ == "__main__":
+    main()
