@@ -1,6 +1,7 @@
 """/healthz (the process answers) and /readyz (its database and Redis answer)."""
 
 from litestar import Request, Response, get
+
 from atrium.platform.http.problems import problem
 
 
