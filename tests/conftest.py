@@ -3,12 +3,12 @@ and the app served over ASGI. Each session gets its own database and drops it at
 
 import os
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
+from tests.helpers import STRONG_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,9 +98,6 @@ def db(app):
     return app.state.db
 
 
-STRONG_PASSWORD = "Velvet-Otter-42-Lantern"
-
-
 @pytest.fixture(scope="session")
 def make_workspace(client):
     """Sign up through the API; returns the answer plus ready-made auth headers."""
@@ -124,14 +121,3 @@ def make_workspace(client):
         return body
 
     return make
-
-
-def run_python(code: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    """Run a snippet in a fresh interpreter with the test environment."""
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=os.environ.copy(),
-    )

@@ -15,7 +15,7 @@ from atrium.tenants.provisioning import (
     top_up_spare_workspaces,
 )
 from atrium.tenants.signup import checked_signup
-from tests.conftest import STRONG_PASSWORD, run_python
+from tests.helpers import STRONG_PASSWORD, run_python
 
 STEPS = ["schema", "tables"]
 

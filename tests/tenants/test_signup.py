@@ -5,7 +5,7 @@ from sqlalchemy import func, select, text
 
 from atrium.platform.auth.models import User
 from atrium.platform.tenancy.models import Tenant
-from tests.conftest import STRONG_PASSWORD
+from tests.helpers import STRONG_PASSWORD
 
 
 async def test_signup_creates_a_ready_workspace_with_its_owner(client, db):
