@@ -9,6 +9,7 @@ def _load_models() -> None:
     # Importing the model modules registers their tables on the two metadata.
     import atrium.platform.auth.models  # noqa: F401
     import atrium.platform.events.models  # noqa: F401
+    import atrium.platform.jobs.models  # noqa: F401
     import atrium.platform.mail.models  # noqa: F401
     import atrium.platform.tenancy.models  # noqa: F401
     import atrium.tenants.models  # noqa: F401

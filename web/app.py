@@ -11,6 +11,7 @@ from atrium.platform.auth import api as auth_api
 from atrium.platform.config import Settings, get_settings
 from atrium.platform.db import Database
 from atrium.platform.http.problems import exception_handlers
+from atrium.platform.jobs.worker import EmbeddedWorker
 from atrium.platform.logging import configure_logging, request_logging_middleware
 from atrium.platform.runtime import Runtime, start_runtime
 from atrium.platform.tenancy import api as workspace_api
@@ -27,15 +28,21 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     redis = Redis.from_url(runtime.redis_url)
 
     background: list[asyncio.Task] = []
+    # Jobs and the outbox relay inside `atrium serve` (the embedded default); else `atrium worker`.
+    worker = EmbeddedWorker(runtime, settings=settings) if settings.embedded_worker else None
 
     async def start_background() -> None:
         if settings.environment != "test":
             background.append(asyncio.create_task(housekeeping_loop(db)))
+        if worker is not None:
+            await asyncio.to_thread(worker.start)
 
     async def close() -> None:
         for task in background:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
+        if worker is not None:
+            await asyncio.to_thread(worker.stop)
         await db.dispose()
         await redis.aclose()
 

@@ -1,0 +1,136 @@
+"""Domain events: recorded with the change, published by the relay once, dispatched once."""
+
+import asyncio
+import secrets
+
+import pytest
+from sqlalchemy import func, select, text, update
+
+from atrium.platform.events.handlers import ANY_EVENT, on_event
+from atrium.platform.events.models import OutboxEvent
+from atrium.platform.events.relay import OutboxRelay
+from atrium.platform.events.service import record_event
+from atrium.platform.jobs.models import ProcessedMessage
+from tests.jobs.conftest import eventually
+
+# (event name, payload) of every dispatch that reached the handlers.
+dispatched: list[tuple[str, dict]] = []
+
+
+@on_event(ANY_EVENT)
+async def remember(session, event: OutboxEvent) -> None:
+    dispatched.append((event.name, dict(event.payload)))
+
+
+def times_dispatched(ref: str) -> int:
+    return sum(1 for _, payload in dispatched if payload.get("ref") == ref)
+
+
+async def record(db, schema, name: str) -> tuple[int, str]:
+    ref = secrets.token_hex(6)
+    async with db.tenant_transaction(schema) as session:
+        event = await record_event(session, name, {"ref": ref})
+    return event.id, ref
+
+
+async def published_at(db, schema, event_id: int):
+    async with db.tenant_transaction(schema) as session:
+        return await session.scalar(
+            select(OutboxEvent.published_at).where(OutboxEvent.id == event_id)
+        )
+
+
+async def test_an_event_of_a_committed_transaction_is_published_and_dispatched_once(
+    db, workspace, drained
+):
+    event_id, ref = await record(db, workspace, "contact.created")
+
+    await eventually(lambda: published_at(db, workspace, event_id))
+    await drained()
+
+    assert times_dispatched(ref) == 1
+    assert ("contact.created", {"ref": ref}) in dispatched
+    async with db.shared_transaction() as session:
+        key = await session.get(ProcessedMessage, f"outbox:{workspace.name}:{event_id}")
+    assert key is not None
+
+
+async def test_an_event_of_a_rolled_back_transaction_is_never_published(db, workspace, drained):
+    ref = secrets.token_hex(6)
+    with pytest.raises(RuntimeError):
+        async with db.tenant_transaction(workspace) as session:
+            await record_event(session, "contact.deleted", {"ref": ref})
+            raise RuntimeError("the request failed after recording the event")
+    marker_id, marker = await record(db, workspace, "contact.updated")
+
+    await eventually(lambda: published_at(db, workspace, marker_id))
+    await drained()
+
+    assert times_dispatched(marker) == 1
+    assert times_dispatched(ref) == 0
+    async with db.tenant_transaction(workspace) as session:
+        rows = await session.scalar(
+            select(func.count()).where(OutboxEvent.payload["ref"].astext == ref)
+        )
+    assert rows == 0
+
+
+async def test_an_event_published_again_is_not_dispatched_again(db, workspace, drained):
+    event_id, ref = await record(db, workspace, "appointment.booked")
+    await eventually(lambda: published_at(db, workspace, event_id))
+    await drained()
+    assert times_dispatched(ref) == 1
+
+    # As if a relay had sent it and died before committing: unpublished again, and notified.
+    async with db.tenant_transaction(workspace) as session:
+        await session.execute(
+            update(OutboxEvent).where(OutboxEvent.id == event_id).values(published_at=None)
+        )
+        await session.execute(text("SELECT pg_notify('atrium_outbox', current_user)"))
+    await eventually(lambda: published_at(db, workspace, event_id))
+    await drained()
+
+    assert times_dispatched(ref) == 1
+
+
+async def test_two_relays_sweeping_at_once_publish_each_event_once(db, workspace, drained):
+    # Written without a notification, as if no relay had been listening.
+    refs = [secrets.token_hex(6) for _ in range(3)]
+    async with db.tenant_transaction(workspace) as session:
+        session.add_all(OutboxEvent(name="invoice.paid", payload={"ref": ref}) for ref in refs)
+
+    first, second = OutboxRelay(db), OutboxRelay(db)
+    await asyncio.gather(first.publish_workspace(workspace), second.sweep())
+    await drained()
+
+    assert first.published + second.published == 3
+    assert [times_dispatched(ref) for ref in refs] == [1, 1, 1]
+
+
+async def test_event_names_are_dotted(db, workspace):
+    with pytest.raises(ValueError, match="dotted"):
+        async with db.tenant_transaction(workspace) as session:
+            await record_event(session, "ContactCreated", {})
+
+
+async def test_the_relay_reconnects_and_sweeps_what_it_missed(db, workspace, drained):
+    async def terminate_listener() -> int:
+        async with db.shared_transaction() as session:
+            return len(
+                list(
+                    await session.scalars(
+                        text(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND query LIKE 'LISTEN %'"
+                        )
+                    )
+                )
+            )
+
+    assert await eventually(terminate_listener) >= 1
+    # Nobody listens now: this notification is lost, and the sweep after reconnecting finds it.
+    event_id, ref = await record(db, workspace, "contact.merged")
+
+    await eventually(lambda: published_at(db, workspace, event_id), timeout_s=10)
+    await drained()
+    assert times_dispatched(ref) == 1
