@@ -29,11 +29,14 @@ def _bool(raw: str) -> bool:
 
 
 def _int(raw: str) -> int:
-    return int(raw.strip())
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ValueError("expected a whole number") from None
 
 
 def _positive_int(raw: str) -> int:
-    value = int(raw.strip())
+    value = _int(raw)
     if value < 1:
         raise ValueError("must be 1 or more")
     return value

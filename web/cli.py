@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 
 from atrium.platform.config import SettingsError, get_settings, load_settings
+from atrium.platform.db import explain_database_error
 from atrium.platform.errors import DomainError
 from atrium.platform.runtime import Runtime, start_runtime
 
@@ -45,6 +46,10 @@ def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
         return asyncio.run(coroutine)
     except DomainError as error:
         raise CliError(error.detail) from None
+    except Exception as error:
+        if explanation := explain_database_error(error):
+            raise CliError(explanation) from None
+        raise
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,9 +66,9 @@ def main() -> None:
 
 
 def _register_commands() -> None:
-    from atrium.web.commands import bench, serve, tenants, users
+    from atrium.web.commands import bench, jobs, serve, tenants, users
 
-    for module in (serve, tenants, users, bench):
+    for module in (serve, tenants, users, jobs, bench):
         for command in module.commands:
             main.add_command(command)
 

@@ -65,6 +65,18 @@ class WorkspaceSchema:
         return {TENANT_SCHEMA: self.name}
 
 
+def explain_database_error(error: BaseException) -> str | None:
+    """A sentence for an operator when the database is missing, unreachable or not migrated."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    if isinstance(error, ProgrammingError) and "does not exist" in str(error.orig):
+        reason = str(error.orig).splitlines()[0]
+        return f"The database is not migrated ({reason}). Run `atrium migrate` first."
+    if isinstance(error, OperationalError | OSError):
+        return f"Cannot reach the database: {getattr(error, 'orig', error)}".splitlines()[0]
+    return None
+
+
 class Database:
     """One engine per process; hands out shared and tenant sessions."""
 
