@@ -6,7 +6,7 @@ from datetime import datetime
 import msgspec
 from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth import service
@@ -102,11 +102,19 @@ class ApiKeyController(Controller):
 
     @get("/", summary="Your API keys in this workspace (everyone's with api_keys.manage_all)")
     async def list_keys(
-        self, principal: NamedDependency[Principal], session: NamedDependency[AsyncSession]
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 50,
     ) -> ApiKeyList:
         everyone = principal.can("api_keys.manage_all")
-        keys = await service.list_api_keys(session, principal, everyone=everyone)
-        return ApiKeyList(items=[ApiKeyOut(**_key_out(key)) for key in keys])
+        page = await service.list_api_keys(
+            session, principal, everyone=everyone, cursor=cursor, limit=limit
+        )
+        return ApiKeyList(
+            items=[ApiKeyOut(**_key_out(key)) for key in page.items], next_cursor=page.next_cursor
+        )
 
     @post("/", status_code=201, summary="Create an API key; the key is shown only in this answer")
     async def create_key(

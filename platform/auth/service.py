@@ -12,6 +12,7 @@ from atrium.platform.auth.principal import Principal, Workspace
 from atrium.platform.auth.tokens import new_token, same_hash, token_hash
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, NotFound
+from atrium.platform.http.pagination import Page, paginate
 from atrium.platform.tenancy.models import Tenant, TenantStatus
 
 API_KEY_PREFIX = "atr"
@@ -140,12 +141,27 @@ async def principal_for_member(
 
 
 async def list_api_keys(
-    session: AsyncSession, principal: Principal, *, everyone: bool = False
-) -> list[ApiKey]:
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    everyone: bool = False,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[ApiKey]:
+    """Newest first: the principal's keys, or everyone's in the workspace."""
     query = select(ApiKey).where(ApiKey.tenant_id == principal.workspace.id)
     if not everyone:
         query = query.where(ApiKey.user_id == principal.user_id)
-    return list(await session.scalars(query.order_by(ApiKey.created_at.desc(), ApiKey.id)))
+    return await paginate(
+        session,
+        query,
+        sort=[ApiKey.created_at, ApiKey.id],
+        key=lambda key: [key.created_at.isoformat(), key.id],
+        parse=[datetime.fromisoformat, uuid.UUID],
+        cursor=cursor,
+        limit=limit,
+        descending=True,
+    )
 
 
 async def revoke_api_key(session: AsyncSession, principal: Principal, key_id: uuid.UUID) -> ApiKey:
