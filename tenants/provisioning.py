@@ -152,11 +152,16 @@ _version_table = Table(
 )
 
 
+# alembic's `op` is one global per process: two upgrades at once would cross their connections.
+_upgrade_lock = asyncio.Lock()
+
+
 async def _bring_spare_to_head(session: AsyncSession) -> None:
     """A spare made before the last deploy may lag behind: upgrade it in place."""
     if await session.scalar(select(_version_table.c.version_num)) == tenant_head():
         return
-    await session.run_sync(lambda sync_session: upgrade_connection(sync_session.connection()))
+    async with _upgrade_lock:
+        await session.run_sync(lambda sync_session: upgrade_connection(sync_session.connection()))
 
 
 def _migration_context(connection) -> MigrationContext:

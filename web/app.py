@@ -3,11 +3,15 @@
 import asyncio
 
 from litestar import Litestar, Router
+from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.template import TemplateConfig
 from redis.asyncio import Redis
 
 from atrium.platform.auth import api as auth_api
+from atrium.platform.auth import api_sessions as sessions_api
+from atrium.platform.auth import members_api
 from atrium.platform.config import Settings, get_settings
 from atrium.platform.db import Database
 from atrium.platform.http.problems import exception_handlers
@@ -18,6 +22,7 @@ from atrium.platform.tenancy import api as workspace_api
 from atrium.tenants import api as signup_api
 from atrium.tenants.housekeeping import housekeeping_loop
 from atrium.web.health import api as health_api
+from atrium.web.pages.routes import TEMPLATE_DIR, page_routes
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Litestar:
@@ -51,11 +56,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         route_handlers=[
             *signup_api.routes,
             *auth_api.routes,
+            *sessions_api.routes,
+            *members_api.routes,
             *workspace_api.routes,
         ],
     )
     app = Litestar(
-        route_handlers=[api, *health_api.routes],
+        route_handlers=[api, *health_api.routes, *page_routes()],
+        template_config=TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine),
         exception_handlers=exception_handlers,
         middleware=[request_logging_middleware],
         openapi_config=OpenAPIConfig(

@@ -94,7 +94,10 @@ def test_operator_creates_suspends_resumes_and_deletes_a_workspace(migrated):
     assert missing.returncode == 1 and "No workspace with the slug 'cli-movers'" in missing.stderr
 
 
-def test_jobs_failed_lists_nothing_on_a_clean_install(migrated):
-    result = atrium("jobs", "failed")
-    assert result.returncode == 0
-    assert "No failed jobs." in result.stderr
+def test_jobs_failed_lists_and_an_unknown_retry_is_a_clear_error(migrated):
+    listed = atrium("jobs", "failed")
+    assert listed.returncode == 0
+    assert "job" in listed.stdout and "error" in listed.stdout
+    missing = atrium("jobs", "retry", "987654321")
+    assert missing.returncode == 1
+    assert "No failed job 987654321" in missing.stderr

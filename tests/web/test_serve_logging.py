@@ -73,6 +73,7 @@ def test_each_request_is_one_log_line_with_id_tenant_and_duration_and_no_secret(
     lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     requests = [line for line in lines if line.get("event") == "request"]
     by_path = {line["path"]: line for line in requests}
+    assert {"/api/v1/signup", "/api/v1/me"} <= by_path.keys(), output
     assert by_path["/api/v1/signup"]["status"] == 201
     assert by_path["/api/v1/me"]["tenant"] == "logged-salon"
     assert by_path["/api/v1/me"]["request_id"] == me.headers["x-request-id"]

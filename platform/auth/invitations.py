@@ -1,0 +1,223 @@
+"""Invitations by e-mail: a 7-day, single-use link that makes its holder a member.
+
+Only roles the inviter may grant; another workspace's invitations answer the same 404 as
+invitations that do not exist.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.auth.accounts import (
+    WRONG_CREDENTIALS,
+    LinkNotUsable,
+    issue_token,
+    normalized_email,
+    usable_token,
+    user_by_email,
+)
+from atrium.platform.auth.members import checked_role, may_grant
+from atrium.platform.auth.models import Membership, OneTimeToken, OneTimeTokenPurpose, Role, User
+from atrium.platform.auth.passwords import hash_password, password_problem
+from atrium.platform.auth.principal import Principal
+from atrium.platform.auth.throttle import PasswordAttempts
+from atrium.platform.db.types import utcnow
+from atrium.platform.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from atrium.platform.http.pagination import Page, paginate
+from atrium.platform.mail.service import queue_system_mail
+from atrium.platform.tenancy.models import Tenant, TenantStatus
+
+INVITATION_TTL = timedelta(days=7)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Joined:
+    tenant: Tenant
+    user: User
+    role: Role
+
+
+def checked_email(email: str) -> str:
+    email = normalized_email(email)
+    if len(email) > 320 or not EMAIL.match(email):
+        raise Invalid(f"{email!r} is not an e-mail address.", field="email")
+    return email
+
+
+def _pending_invitation_rules(tenant_id: uuid.UUID) -> list:
+    return [
+        OneTimeToken.purpose == OneTimeTokenPurpose.INVITATION,
+        OneTimeToken.tenant_id == tenant_id,
+        OneTimeToken.used_at.is_(None),
+        OneTimeToken.revoked_at.is_(None),
+        OneTimeToken.expires_at > utcnow(),
+    ]
+
+
+async def invite(
+    session: AsyncSession, principal: Principal, *, email: str, role: str, base_url: str
+) -> OneTimeToken:
+    """Invite someone by e-mail; inviting the same address again replaces the earlier link."""
+    email, granted = checked_email(email), checked_role(role)
+    may_grant(principal, granted)
+    workspace = principal.workspace
+    member = await session.scalar(
+        select(Membership.id)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.tenant_id == workspace.id, User.email == email)
+    )
+    if member is not None:
+        raise Conflict(f"{email} is already a member of this workspace.", field="email")
+    await session.execute(
+        update(OneTimeToken)
+        .where(*_pending_invitation_rules(workspace.id), OneTimeToken.email == email)
+        .values(revoked_at=utcnow())
+    )
+    plaintext, row = await issue_token(
+        session,
+        INVITATION_TTL,
+        purpose=OneTimeTokenPurpose.INVITATION,
+        email=email,
+        tenant_id=workspace.id,
+        role=granted,
+        invited_by_id=principal.user_id,
+    )
+    link = f"{base_url.rstrip('/')}/invitations/accept?token={plaintext}"
+    inviter = principal.name or principal.email
+    await queue_system_mail(
+        session,
+        to=email,
+        subject=f"{inviter} invites you to {workspace.name} on Atrium",
+        text=(
+            f"{inviter} invites you to join {workspace.name} on Atrium as {granted.value}.\n\n"
+            f"Accept within 7 days here:\n{link}\n\n"
+            "If you do not know this workspace, ignore this message.\n"
+        ),
+    )
+    return row
+
+
+async def pending_invitations(
+    session: AsyncSession, principal: Principal, *, cursor: str | None = None, limit: int = 50
+) -> Page[OneTimeToken]:
+    """This workspace's invitations not yet accepted, revoked or expired; newest first."""
+    return await paginate(
+        session,
+        select(OneTimeToken).where(*_pending_invitation_rules(principal.workspace.id)),
+        sort=[OneTimeToken.created_at, OneTimeToken.id],
+        key=lambda row: [row.created_at.isoformat(), row.id],
+        parse=[datetime.fromisoformat, uuid.UUID],
+        cursor=cursor,
+        limit=limit,
+        descending=True,
+    )
+
+
+async def revoke_invitation(
+    session: AsyncSession, principal: Principal, invitation_id: uuid.UUID
+) -> None:
+    row = await session.get(OneTimeToken, invitation_id, with_for_update=True)
+    if (
+        row is None
+        or row.purpose != OneTimeTokenPurpose.INVITATION
+        or row.tenant_id != principal.workspace.id
+        or row.used_at is not None
+    ):
+        raise NotFound("No such invitation.")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+
+
+async def accept_invitation(
+    session: AsyncSession,
+    attempts: PasswordAttempts,
+    *,
+    token: str,
+    password: str | None = None,
+    name: str | None = None,
+    signed_in: User | None = None,
+) -> Joined:
+    """Join the invited workspace: a new account, the signed-in one, or one proven by password."""
+    row = await usable_token(session, token, OneTimeTokenPurpose.INVITATION, "invitation")
+    tenant = await session.get(Tenant, row.tenant_id)
+    if tenant is None or tenant.status != TenantStatus.READY or row.role is None:
+        raise LinkNotUsable("The workspace of this invitation is no longer available.")
+    user = await user_by_email(session, row.email)
+    if user is None:
+        user = await _new_user(session, row.email, password, name, tenant.locale)
+    elif signed_in is None or signed_in.id != user.id:
+        if not password:
+            raise Unauthorized(
+                f"{row.email} already has an account: sign in as {row.email} "
+                "or give that account's password."
+            )
+        if not await attempts.check(user.email, user.password_hash, password):
+            raise Unauthorized(WRONG_CREDENTIALS)
+    if not user.is_active:
+        raise Forbidden("This account is deactivated.")
+    already = await session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == user.id, Membership.tenant_id == tenant.id
+        )
+    )
+    if already is not None:
+        raise Conflict("You are already a member of this workspace.")
+    await _insert(
+        session,
+        Membership(user_id=user.id, tenant_id=tenant.id, role=row.role),
+        "You are already a member of this workspace.",
+    )
+    row.used_at = utcnow()
+    return Joined(tenant=tenant, user=user, role=row.role)
+
+
+async def _insert(session: AsyncSession, row, conflict: str) -> None:
+    """Add a row whose uniqueness a concurrent request may have taken first: 409, not 500."""
+    try:
+        async with session.begin_nested():
+            session.add(row)
+            await session.flush()
+    except IntegrityError:
+        raise Conflict(conflict) from None
+
+
+async def _new_user(
+    session: AsyncSession, email: str, password: str | None, name: str | None, locale: str
+) -> User:
+    name = " ".join((name or "").split())[:200]
+    if not password:
+        raise Invalid("Choose a password for your new account.", field="password")
+    if problem := password_problem(password, email=email, name=name):
+        raise Invalid(problem, field="password")
+    user = User(email=email, name=name, password_hash=await hash_password(password), locale=locale)
+    # An account for this address may be being created right now (a signup, say).
+    await _insert(session, user, f"An account for {email} is being created; try again shortly.")
+    return user
+
+
+@dataclass(frozen=True)
+class InvitationPreview:
+    email: str
+    workspace_name: str
+    role: Role
+    has_account: bool
+
+
+async def preview_invitation(session: AsyncSession, token: str) -> InvitationPreview:
+    """What the accept page shows before anything is done; raises LinkNotUsable."""
+    row = await usable_token(session, token, OneTimeTokenPurpose.INVITATION, "invitation")
+    tenant = await session.get(Tenant, row.tenant_id)
+    if tenant is None or tenant.status != TenantStatus.READY or row.role is None:
+        raise LinkNotUsable("The workspace of this invitation is no longer available.")
+    return InvitationPreview(
+        email=row.email,
+        workspace_name=tenant.name,
+        role=row.role,
+        has_account=await user_by_email(session, row.email) is not None,
+    )

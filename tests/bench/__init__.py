@@ -1,0 +1,1 @@
+"""Benchmarks, run by `atrium bench ...`; pytest does not collect them."""

@@ -1,0 +1,31 @@
+"""Russian and English complete: every page string has a Russian translation."""
+
+import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+PAGES = Path(__file__).resolve().parents[2] / "web" / "pages"
+CALL = re.compile(r"""\b(?:_|gettext)\(\s*(["'])(.+?)\1""", re.S)
+PLURAL = re.compile(r"""\bngettext\(\s*(["'])(.+?)\1,\s*(["'])(.+?)\3""", re.S)
+
+
+def _used_strings() -> set[str]:
+    used = set()
+    for path in [*PAGES.glob("templates/*.html"), PAGES / "routes.py"]:
+        text = path.read_text()
+        used |= {match[1] for match in CALL.findall(text)}
+        used |= {match[1] for match in PLURAL.findall(text)}
+    return used
+
+
+def test_every_page_string_is_translated_to_russian():
+    with (PAGES / "locales/ru/LC_MESSAGES/messages.po").open("rb") as po:
+        catalog = read_po(po, locale="ru")
+    translated = {
+        (message.id[0] if isinstance(message.id, tuple) else message.id)
+        for message in catalog
+        if message.id and message.string and all(message.string)
+    }
+    missing = sorted(_used_strings() - translated)
+    assert not missing, f"no Russian for: {missing}"

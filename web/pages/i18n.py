@@ -1,0 +1,54 @@
+"""Page translations: gettext catalogs (.po, read with Babel) for English and Russian."""
+
+import gettext
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from markupsafe import Markup
+
+LOCALES = ("en", "ru")
+DEFAULT_LOCALE = "en"
+LOCALE_DIR = Path(__file__).parent / "locales"
+
+
+@cache
+def translations(locale: str) -> gettext.NullTranslations:
+    po = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if not po.exists():
+        return gettext.NullTranslations()
+    with po.open("rb") as source:
+        catalog = read_po(source, locale=locale)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def template_functions(locale: str) -> dict:
+    """``_``, ``gettext`` and ``ngettext`` for templates, in Jinja's new style:
+    ``_("Hello, %(name)s", name=user)`` with the values escaped."""
+    catalog = translations(locale)
+
+    def translate(message: str, **values) -> Markup:
+        text = Markup(catalog.gettext(message))
+        return text % values if values else text
+
+    def translate_plural(singular: str, plural: str, num: int, **values) -> Markup:
+        return Markup(catalog.ngettext(singular, plural, num)) % {"num": num, **values}
+
+    return {"_": translate, "gettext": translate, "ngettext": translate_plural}
+
+
+def pick_locale(*candidates: str | None, accept_language: str = "") -> str:
+    """The first supported locale among explicit choices, then the browser's preference."""
+    for candidate in candidates:
+        if candidate in LOCALES:
+            return candidate
+    for part in accept_language.split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LOCALES:
+            return code
+    return DEFAULT_LOCALE

@@ -1,0 +1,392 @@
+"""HTML pages: sign in and out, sign up, password reset, invitations, the workspace home."""
+
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from litestar import Request, Response, Router, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+
+from atrium.platform.auth import accounts, invitations, sessions
+from atrium.platform.auth.throttle import password_attempts
+from atrium.platform.errors import DomainError, TooManyRequests
+from atrium.platform.http.auth import (
+    database,
+    optional_principal,
+    provide_shared_session,
+)
+from atrium.platform.packs import GENERAL, registered_packs
+from atrium.platform.tenancy.service import member_count, workspace_settings
+from atrium.tenants.service import sign_up
+from atrium.tenants.signup import checked_signup
+from atrium.web.pages.i18n import pick_locale, template_functions
+
+FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Session = NamedDependency[Any]  # an AsyncSession; typed loosely so web needs no SQLAlchemy
+STATIC_DIR = Path(__file__).parent / "static"
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+FORM_COOKIE = "atrium_form"  # double-submit CSRF token for forms used before signing in
+LANG_COOKIE = "atrium_lang"
+SHARED = {"session": Provide(provide_shared_session)}
+
+
+def page_locale(request: Request, fallback: str | None = None) -> str:
+    return pick_locale(
+        request.query_params.get("lang"),
+        request.cookies.get(LANG_COOKIE),
+        fallback,
+        accept_language=request.headers.get("accept-language", ""),
+    )
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
+    locale = context.pop("locale", None) or page_locale(request)
+    response = Template(
+        template,
+        context={
+            "locale": locale,
+            "errors": {},
+            "values": {},
+            **template_functions(locale),
+            **context,
+        },
+        status_code=status_code,
+    )
+    if request.query_params.get("lang") == locale:
+        response.set_cookie(LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def anonymous_form(request: Request, template: str, status_code: int = 200, **context) -> Template:
+    """A form used before signing in, with a double-submit CSRF token (cookie + hidden field)."""
+    token = request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(24)
+    response = render(request, template, status_code, csrf_token=token, **context)
+    response.set_cookie(FORM_COOKIE, token, httponly=True, samesite="lax", path="/")
+    return response
+
+
+def anonymous_form_is_genuine(request: Request, form: dict[str, str]) -> bool:
+    cookie = request.cookies.get(FORM_COOKIE, "")
+    return bool(cookie) and secrets.compare_digest(cookie, form.get("csrf_token", ""))
+
+
+def message(request: Request, heading: str, text: str, status_code: int = 200, **links) -> Template:
+    return render(request, "message.html", status_code, heading=heading, text=text, **links)
+
+
+def safe_next(target: str | None) -> str | None:
+    # Only a path on this site: never an open redirect to another host.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+def signed_in_redirect(target: str, token: str) -> Redirect:
+    response = Redirect(target)
+    sessions.set_session_cookie(response, token)
+    return response
+
+
+@get("/", dependencies=SHARED)
+async def home(request: Request, session: Session) -> Redirect:
+    found = await sessions.user_from_session(request)
+    if found is None:
+        return Redirect("/login")
+    workspaces = await accounts.workspaces_of(session, found[0].id)
+    return Redirect(f"/w/{workspaces[0].slug}/" if workspaces else "/signup")
+
+
+@get("/login")
+async def login_form(request: Request) -> Template:
+    t = template_functions(page_locale(request))
+    notice = (
+        t["_"]("Your password is changed. Sign in with it.")
+        if "reset" in request.query_params
+        else None
+    )
+    return anonymous_form(
+        request, "login.html", next=safe_next(request.query_params.get("next")), notice=notice
+    )
+
+
+@post("/login", dependencies=SHARED)
+async def login(request: Request, data: FormData, session: Session) -> Response:
+    t = template_functions(page_locale(request))
+    context = {"values": {"email": data.get("email", "")}, "next": safe_next(data.get("next"))}
+    if not anonymous_form_is_genuine(request, data):
+        errors = {"_form": t["_"]("The form expired. Please try again.")}
+        return anonymous_form(request, "login.html", 403, errors=errors, **context)
+    try:
+        signed_in = await accounts.log_in(
+            session,
+            password_attempts(request),
+            email=data.get("email", ""),
+            password=data.get("password", ""),
+            user_agent=request.headers.get("user-agent", ""),
+        )
+    except TooManyRequests as error:
+        minutes = max(1, -(-error.retry_after // 60))
+        text = t["ngettext"](
+            "Too many attempts. Try again in %(num)d minute.",
+            "Too many attempts. Try again in %(num)d minutes.",
+            minutes,
+        )
+        return anonymous_form(request, "login.html", 429, errors={"_form": text}, **context)
+    except DomainError:
+        errors = {"_form": t["_"]("Wrong e-mail or password.")}
+        return anonymous_form(request, "login.html", 401, errors=errors, **context)
+    first = f"/w/{signed_in.workspaces[0].slug}/" if signed_in.workspaces else "/signup"
+    return signed_in_redirect(context["next"] or first, signed_in.token)
+
+
+@post("/logout", dependencies=SHARED)
+async def logout(request: Request, session: Session) -> Redirect:
+    found = await sessions.user_from_session(request)
+    if found is not None:
+        await sessions.check_csrf(request, found[1])
+        await sessions.end_session(session, found[1])
+    return sessions.clear_session_cookie(Redirect("/login"))
+
+
+def vertical_choices(locale: str) -> list[tuple[str, str]]:
+    general = str(template_functions(locale)["_"]("Other business (general CRM)"))
+    return [
+        *((key, pack.name(locale)) for key, pack in registered_packs().items()),
+        (GENERAL, general),
+    ]
+
+
+@get("/signup")
+async def signup_form(request: Request) -> Template:
+    return anonymous_form(request, "signup.html", verticals=vertical_choices(page_locale(request)))
+
+
+@post("/signup", dependencies=SHARED)
+async def signup(request: Request, data: FormData, session: Session) -> Response:
+    locale = pick_locale(data.get("locale"), page_locale(request))
+    values = {key: data.get(key, "") for key in ("company", "name", "email", "vertical")}
+    context = {"verticals": vertical_choices(locale), "values": values, "locale": locale}
+    if not anonymous_form_is_genuine(request, data):
+        errors = {"_form": template_functions(locale)["_"]("The form expired. Please try again.")}
+        return anonymous_form(request, "signup.html", 403, errors=errors, **context)
+    try:
+        request_ = checked_signup(
+            company=values["company"],
+            email=values["email"],
+            password=data.get("password", ""),
+            vertical=values["vertical"] or GENERAL,
+            locale=locale,
+            name=values["name"],
+        )
+        workspace = await sign_up(database(request), request_)
+    except DomainError as error:
+        errors = {error.field or "_form": error.detail}
+        return anonymous_form(request, "signup.html", error.status, errors=errors, **context)
+    token, _ = await sessions.start_session_for(
+        session, workspace.user_id, request.headers.get("user-agent", "")
+    )
+    return signed_in_redirect(f"/w/{workspace.slug}/", token)
+
+
+@get("/forgot-password")
+async def forgot_password_form(request: Request) -> Template:
+    return anonymous_form(request, "forgot_password.html")
+
+
+@post("/forgot-password", dependencies=SHARED)
+async def forgot_password(request: Request, data: FormData, session: Session) -> Template:
+    t = template_functions(page_locale(request))
+    values = {"email": data.get("email", "")}
+    if not anonymous_form_is_genuine(request, data):
+        errors = {"_form": t["_"]("The form expired. Please try again.")}
+        return anonymous_form(request, "forgot_password.html", 403, errors=errors, values=values)
+    try:
+        await accounts.request_password_reset(
+            session,
+            password_attempts(request),
+            email=values["email"],
+            base_url=request.app.state.settings.base_url,
+        )
+    except TooManyRequests:
+        errors = {"_form": t["_"]("Too many reset requests. Try again in an hour.")}
+        return anonymous_form(request, "forgot_password.html", 429, errors=errors, values=values)
+    return message(
+        request,
+        t["_"]("Check your e-mail"),
+        t["_"](
+            "If an account uses %(email)s, we have sent it a link to choose a new password.",
+            email=values["email"],
+        ),
+        link="/login",
+        link_text=t["_"]("Back to sign in"),
+    )
+
+
+@get("/reset-password")
+async def reset_password_form(request: Request) -> Template:
+    return anonymous_form(
+        request, "reset_password.html", token=request.query_params.get("token", "")
+    )
+
+
+@post("/reset-password", dependencies=SHARED)
+async def reset_password(request: Request, data: FormData, session: Session) -> Response:
+    t = template_functions(page_locale(request))
+    token = data.get("token", "")
+    if not anonymous_form_is_genuine(request, data):
+        errors = {"_form": t["_"]("The form expired. Please try again.")}
+        return anonymous_form(request, "reset_password.html", 403, errors=errors, token=token)
+    try:
+        await accounts.reset_password(session, token=token, password=data.get("password", ""))
+    except accounts.LinkNotUsable as error:
+        return message(
+            request,
+            t["_"]("This link does not work"),
+            error.detail,
+            400,
+            link="/forgot-password",
+            link_text=t["_"]("Ask for a new link"),
+        )
+    except DomainError as error:
+        errors = {error.field or "_form": error.detail}
+        return anonymous_form(
+            request, "reset_password.html", error.status, errors=errors, token=token
+        )
+    return Redirect("/login?reset=1")
+
+
+@get("/invitations/accept", dependencies=SHARED)
+async def invitation_form(request: Request, session: Session) -> Template:
+    token = request.query_params.get("token", "")
+    try:
+        preview = await invitations.preview_invitation(session, token)
+    except accounts.LinkNotUsable as error:
+        t = template_functions(page_locale(request))
+        return message(request, t["_"]("This invitation does not work"), error.detail, 400)
+    return anonymous_form(
+        request,
+        "accept_invitation.html",
+        token=token,
+        invitation=preview,
+        **await _signed_in_as(request),
+    )
+
+
+async def _signed_in_as(request: Request) -> dict:
+    found = await sessions.user_from_session(request)
+    return {"signed_in_email": found[0].email if found else None}
+
+
+@post("/invitations/accept", dependencies=SHARED)
+async def accept_invitation(request: Request, data: FormData, session: Session) -> Response:
+    t = template_functions(page_locale(request))
+    token = data.get("token", "")
+    found = await sessions.user_from_session(request)
+    try:
+        preview = await invitations.preview_invitation(session, token)
+    except accounts.LinkNotUsable as error:
+        return message(request, t["_"]("This invitation does not work"), error.detail, 400)
+    context = {
+        "token": token,
+        "invitation": preview,
+        "values": {"name": data.get("name", "")},
+        **await _signed_in_as(request),
+    }
+    if not anonymous_form_is_genuine(request, data):
+        errors = {"_form": t["_"]("The form expired. Please try again.")}
+        return anonymous_form(request, "accept_invitation.html", 403, errors=errors, **context)
+    try:
+        joined = await invitations.accept_invitation(
+            session,
+            password_attempts(request),
+            token=token,
+            password=data.get("password") or None,
+            name=data.get("name") or None,
+            signed_in=found[0] if found else None,
+        )
+    except DomainError as error:
+        errors = {error.field or "_form": error.detail}
+        return anonymous_form(
+            request, "accept_invitation.html", error.status, errors=errors, **context
+        )
+    target = f"/w/{joined.tenant.slug}/"
+    if found is not None and found[0].id == joined.user.id:
+        return Redirect(target)
+    token_, _ = await sessions.start_session_for(
+        session, joined.user.id, request.headers.get("user-agent", "")
+    )
+    return signed_in_redirect(target, token_)
+
+
+@get("/w/{slug:str}/", dependencies={"session": Provide(provide_shared_session)})
+async def workspace_home(request: Request, slug: str, session: Session) -> Response:
+    principal = await optional_principal(request)
+    if principal is None:
+        if await sessions.user_from_session(request) is None:
+            return Redirect(f"/login?next={quote(request.url.path)}")
+        raise NotFoundException()  # a workspace you are not in looks like one that does not exist
+    workspace = principal.workspace
+    async with database(request).tenant_transaction(workspace.schema) as tenant_session:
+        settings = await workspace_settings(tenant_session)
+    workspaces = await accounts.workspaces_of(session, principal.user_id)
+    locale = page_locale(request, workspace.locale)
+    t = template_functions(locale)
+    pack = registered_packs().get(workspace.vertical or "")
+    found = await sessions.user_from_session(request)
+    return render(
+        request,
+        "workspace_home.html",
+        locale=locale,
+        workspace=workspace,
+        settings=settings,
+        member_count=await member_count(session, workspace.id),
+        other_workspaces=[choice for choice in workspaces if choice.slug != slug],
+        user_email=principal.email,
+        display_name=principal.name or principal.email,
+        vertical_name=pack.name(locale) if pack else t["_"]("Other business (general CRM)"),
+        role_name=t["_"](principal.role.value.capitalize()),
+        csrf_token=found[1].csrf_token if found else "",
+    )
+
+
+def page_not_found(request: Request, error: HTTPException) -> Response:
+    t = template_functions(page_locale(request))
+    return message(
+        request,
+        t["_"]("Page not found"),
+        t["_"]("There is nothing here, or you have no access to it."),
+        404,
+    )
+
+
+def page_routes() -> list:
+    static = create_static_files_router(
+        path="/static", directories=[STATIC_DIR], include_in_schema=False
+    )
+    pages = Router(
+        path="/",
+        route_handlers=[
+            home,
+            login_form,
+            login,
+            logout,
+            signup_form,
+            signup,
+            forgot_password_form,
+            forgot_password,
+            reset_password_form,
+            reset_password,
+            invitation_form,
+            accept_invitation,
+            workspace_home,
+        ],
+        exception_handlers={NotFoundException: page_not_found},
+        include_in_schema=False,
+    )
+    return [pages, static]
