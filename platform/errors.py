@@ -5,10 +5,14 @@ class DomainError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, *, field: str | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, message: str, *, field: str | None = None, **params) -> None:
+        """``message`` may hold %(name)s placeholders filled from ``params``; pages translate
+        the message first and fill it after, so the same error reads well in every language."""
+        self.message = message
+        self.params = params
+        self.detail = message % params if params else message
         self.field = field
+        super().__init__(self.detail)
 
 
 class Invalid(DomainError):
@@ -40,6 +44,6 @@ class TooManyRequests(DomainError):
     status = 429
     title = "Too many requests"
 
-    def __init__(self, detail: str, *, retry_after: int) -> None:
-        super().__init__(detail)
+    def __init__(self, message: str, *, retry_after: int, **params) -> None:
+        super().__init__(message, **params)
         self.retry_after = retry_after

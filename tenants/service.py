@@ -19,7 +19,11 @@ async def sign_up(db: Database, request: SignupRequest) -> ProvisionedWorkspace:
         except IntegrityError as error:
             # Two signups raced for the same e-mail or slug; step 1 rolled back whole.
             if "uq_users_email" in str(error.orig):
-                raise Conflict(f"An account with {request.email} already exists.") from error
+                raise Conflict(
+                    "An account with %(email)s already exists; sign in to add a workspace.",
+                    field="email",
+                    email=request.email,
+                ) from error
             if "uq_tenants_slug" not in str(error.orig) or attempt == SLUG_RETRIES - 1:
                 raise
     raise AssertionError("unreachable")

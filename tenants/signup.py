@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.models import User
-from atrium.platform.auth.passwords import password_problem
+from atrium.platform.auth.passwords import check_password
 from atrium.platform.errors import Conflict, Invalid
 from atrium.platform.packs import vertical_choices
 from atrium.platform.tenancy.models import Tenant
@@ -40,7 +40,7 @@ def normalize_email(email: str) -> str:
 def validate_email(email: str) -> str:
     email = normalize_email(email)
     if len(email) > 320 or not EMAIL.match(email):
-        raise Invalid(f"{email!r} is not an e-mail address.", field="email")
+        raise Invalid("%(email)s is not an e-mail address.", field="email", email=email)
     return email
 
 
@@ -64,15 +64,18 @@ def checked_signup(
     email = validate_email(email)
     if vertical not in vertical_choices():
         raise Invalid(
-            f"Unknown vertical {vertical!r}; choose one of: {', '.join(vertical_choices())}.",
+            "Unknown vertical '%(vertical)s'; choose one of: %(choices)s.",
             field="vertical",
+            vertical=vertical,
+            choices=", ".join(vertical_choices()),
         )
     if locale not in LOCALES:
-        raise Invalid(f"Unknown locale {locale!r}; choose one of: en, ru.", field="locale")
-    if problem := password_problem(password, email=email, name=name):
-        raise Invalid(problem, field="password")
+        raise Invalid(
+            "Unknown locale '%(locale)s'; choose one of: en, ru.", field="locale", locale=locale
+        )
+    check_password(password, email=email, name=name)
     if timezone is not None and timezone not in zoneinfo.available_timezones():
-        raise Invalid(f"Unknown time zone {timezone!r}.", field="timezone")
+        raise Invalid("Unknown time zone '%(zone)s'.", field="timezone", zone=timezone)
     if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
         raise Invalid("Currency must be an ISO 4217 code such as RUB or USD.", field="currency")
     if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
@@ -93,7 +96,9 @@ def checked_signup(
 async def ensure_email_free(session: AsyncSession, email: str) -> None:
     if await session.scalar(select(User.id).where(User.email == email)):
         raise Conflict(
-            f"An account with {email} already exists; sign in to add a workspace.", field="email"
+            "An account with %(email)s already exists; sign in to add a workspace.",
+            field="email",
+            email=email,
         )
 
 

@@ -18,12 +18,12 @@ from atrium.platform.auth.models import (
     User,
     WebSession,
 )
-from atrium.platform.auth.passwords import hash_password, password_problem
+from atrium.platform.auth.passwords import check_password, hash_password
 from atrium.platform.auth.sessions import end_all_sessions, start_session
 from atrium.platform.auth.throttle import PasswordAttempts
 from atrium.platform.auth.tokens import new_token, token_hash
 from atrium.platform.db.types import utcnow
-from atrium.platform.errors import DomainError, Forbidden, Invalid, Unauthorized
+from atrium.platform.errors import DomainError, Forbidden, Unauthorized
 from atrium.platform.mail.service import queue_system_mail
 from atrium.platform.tenancy.models import Tenant, TenantStatus
 
@@ -151,8 +151,7 @@ async def reset_password(session: AsyncSession, *, token: str, password: str) ->
     user = await user_by_email(session, row.email, lock=True)
     if user is None or not user.is_active:
         raise LinkNotUsable("This reset link is not valid; check that it was copied whole.")
-    if problem := password_problem(password, email=user.email, name=user.name):
-        raise Invalid(problem, field="password")
+    check_password(password, email=user.email, name=user.name)
     user.password_hash = await hash_password(password)
     user.password_changed_at = now = utcnow()
     # This link and any other outstanding reset link for the account stop working.

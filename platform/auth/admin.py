@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 
 from atrium.platform.auth.models import Membership, User, WebSession
-from atrium.platform.auth.passwords import hash_password, password_problem
+from atrium.platform.auth.passwords import check_password, hash_password
 from atrium.platform.db import Database
 from atrium.platform.db.types import utcnow
-from atrium.platform.errors import Invalid, NotFound
+from atrium.platform.errors import NotFound
 from atrium.platform.tenancy.models import Tenant
 
 
@@ -51,8 +51,7 @@ async def _user(session, email: str) -> User:
 
 async def set_password(db: Database, email: str, password: str) -> None:
     """Set a new password and sign the user out everywhere."""
-    if problem := password_problem(password, email=email):
-        raise Invalid(problem, field="password")
+    check_password(password, email=email)
     password_hash = await hash_password(password)
     async with db.shared_transaction() as session:
         user = await _user(session, email)

@@ -23,7 +23,7 @@ from atrium.platform.auth.accounts import (
 )
 from atrium.platform.auth.members import checked_role, may_grant
 from atrium.platform.auth.models import Membership, OneTimeToken, OneTimeTokenPurpose, Role, User
-from atrium.platform.auth.passwords import hash_password, password_problem
+from atrium.platform.auth.passwords import check_password, hash_password
 from atrium.platform.auth.principal import Principal
 from atrium.platform.auth.throttle import PasswordAttempts
 from atrium.platform.db.types import utcnow
@@ -193,8 +193,7 @@ async def _new_user(
     name = " ".join((name or "").split())[:200]
     if not password:
         raise Invalid("Choose a password for your new account.", field="password")
-    if problem := password_problem(password, email=email, name=name):
-        raise Invalid(problem, field="password")
+    check_password(password, email=email, name=name)
     user = User(email=email, name=name, password_hash=await hash_password(password), locale=locale)
     # An account for this address may be being created right now (a signup, say).
     await _insert(session, user, f"An account for {email} is being created; try again shortly.")

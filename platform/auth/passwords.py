@@ -8,6 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
 from atrium.platform.config import get_settings
+from atrium.platform.errors import Invalid
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256
@@ -40,14 +41,19 @@ async def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
-    """Why this password is too weak, or None when it will do."""
+def check_password(password: str, *, email: str = "", name: str = "") -> None:
+    """Raise Invalid (field "password") saying why a new password is too weak."""
     if len(password) < MIN_LENGTH:
-        return f"Password must be at least {MIN_LENGTH} characters long."
+        raise Invalid(
+            "Password must be at least %(min)d characters long.", field="password", min=MIN_LENGTH
+        )
     if len(password) > MAX_LENGTH:
-        return f"Password must be at most {MAX_LENGTH} characters long."
+        raise Invalid(
+            "Password must be at most %(max)d characters long.", field="password", max=MAX_LENGTH
+        )
     verdict = zxcvbn(password[:100], user_inputs=[part for part in (email, name) if part])
     if verdict["score"] < 3:
-        hint = verdict["feedback"].get("warning") or "Add more words or characters."
-        return f"Password is too easy to guess: {hint}".rstrip(". ") + "."
-    return None
+        hint = verdict["feedback"].get("warning") or "Add more words or characters"
+        raise Invalid(
+            "Password is too easy to guess: %(hint)s.", field="password", hint=hint.rstrip(". ")
+        )

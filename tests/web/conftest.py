@@ -39,12 +39,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-async def live_server(app):
+async def live_server(migrated):
+    """The app served over real HTTP; its own instance, so its pools live in this loop."""
     import uvicorn
+
+    from atrium.web.app import create_app
 
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
     )
     task = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 (uvicorn offers no event to wait on)

@@ -76,6 +76,16 @@ def anonymous_form_is_genuine(request: Request, form: dict[str, str]) -> bool:
     return bool(cookie) and secrets.compare_digest(cookie, form.get("csrf_token", ""))
 
 
+def error_text(locale: str, error: DomainError) -> str:
+    """The error in the page's language: its message translated, then filled in."""
+    translated = template_functions(locale)["gettext"](error.message)
+    return str(translated % error.params if error.params else translated)
+
+
+def form_errors(locale: str, error: DomainError) -> dict[str, str]:
+    return {error.field or "_form": error_text(locale, error)}
+
+
 def message(request: Request, heading: str, text: str, status_code: int = 200, **links) -> Template:
     return render(request, "message.html", status_code, heading=heading, text=text, **links)
 
@@ -186,7 +196,7 @@ async def signup(request: Request, data: FormData, session: Session) -> Response
         )
         workspace = await sign_up(database(request), request_)
     except DomainError as error:
-        errors = {error.field or "_form": error.detail}
+        errors = form_errors(locale, error)
         return anonymous_form(request, "signup.html", error.status, errors=errors, **context)
     token, _ = await sessions.start_session_for(
         session, workspace.user_id, request.headers.get("user-agent", "")
@@ -248,13 +258,13 @@ async def reset_password(request: Request, data: FormData, session: Session) -> 
         return message(
             request,
             t["_"]("This link does not work"),
-            error.detail,
+            error_text(page_locale(request), error),
             400,
             link="/forgot-password",
             link_text=t["_"]("Ask for a new link"),
         )
     except DomainError as error:
-        errors = {error.field or "_form": error.detail}
+        errors = form_errors(page_locale(request), error)
         return anonymous_form(
             request, "reset_password.html", error.status, errors=errors, token=token
         )
@@ -268,7 +278,12 @@ async def invitation_form(request: Request, session: Session) -> Template:
         preview = await invitations.preview_invitation(session, token)
     except accounts.LinkNotUsable as error:
         t = template_functions(page_locale(request))
-        return message(request, t["_"]("This invitation does not work"), error.detail, 400)
+        return message(
+            request,
+            t["_"]("This invitation does not work"),
+            error_text(page_locale(request), error),
+            400,
+        )
     return anonymous_form(
         request,
         "accept_invitation.html",
@@ -291,7 +306,12 @@ async def accept_invitation(request: Request, data: FormData, session: Session) 
     try:
         preview = await invitations.preview_invitation(session, token)
     except accounts.LinkNotUsable as error:
-        return message(request, t["_"]("This invitation does not work"), error.detail, 400)
+        return message(
+            request,
+            t["_"]("This invitation does not work"),
+            error_text(page_locale(request), error),
+            400,
+        )
     context = {
         "token": token,
         "invitation": preview,
@@ -311,7 +331,7 @@ async def accept_invitation(request: Request, data: FormData, session: Session) 
             signed_in=found[0] if found else None,
         )
     except DomainError as error:
-        errors = {error.field or "_form": error.detail}
+        errors = form_errors(page_locale(request), error)
         return anonymous_form(
             request, "accept_invitation.html", error.status, errors=errors, **context
         )
