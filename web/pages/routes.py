@@ -9,7 +9,7 @@ from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException, NotFoundException
-from litestar.params import Body
+from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 
@@ -345,7 +345,7 @@ async def accept_invitation(request: Request, data: FormData, session: Session) 
 
 
 @get("/w/{slug:str}/", dependencies={"session": Provide(provide_shared_session)})
-async def workspace_home(request: Request, slug: str, session: Session) -> Response:
+async def workspace_home(request: Request, slug: FromPath[str], session: Session) -> Response:
     principal = await optional_principal(request)
     if principal is None:
         if await sessions.user_from_session(request) is None:
