@@ -44,7 +44,8 @@ async def test_signup_errors_show_next_to_the_field_in_russian(phone, live_serve
     await phone.get_by_label("Эл. почта").fill("mira@browser.example")
     await phone.get_by_label("Пароль").fill("short")
     await phone.get_by_role("button", name="Создать").click()
-    await expect(phone.locator("#password-error")).to_have_text("Пароль должен быть не короче 10 символов.")
+    error = phone.locator("#password-error")
+    await expect(error).to_have_text("Пароль должен быть не короче 10 символов.")
     await expect(phone.get_by_label("Название компании")).to_have_value("Салон Мира")
     await phone.screenshot(path=screenshot_path("signup-error-phone-ru"), full_page=True)
 
