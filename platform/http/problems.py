@@ -6,6 +6,8 @@ from typing import Any
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from atrium.platform.errors import DomainError, TooManyRequests
 
@@ -57,6 +59,15 @@ def http_exception_handler(request: Request, error: HTTPException) -> Response:
     return problem(error.status_code, detail, headers=error.headers)
 
 
+def unavailable_handler(request: Request, error: Exception) -> Response:
+    log.error("dependency_unavailable", path=request.url.path, error=type(error).__name__)
+    return problem(
+        503,
+        "A service Atrium depends on is not answering; try again in a minute.",
+        headers={"Retry-After": "30"},
+    )
+
+
 def unexpected_error_handler(request: Request, error: Exception) -> Response:
     log.exception("unhandled_error", path=request.url.path)
     return problem(500, "Something went wrong on our side; it has been logged.")
@@ -65,5 +76,7 @@ def unexpected_error_handler(request: Request, error: Exception) -> Response:
 exception_handlers = {
     DomainError: domain_error_handler,
     HTTPException: http_exception_handler,
+    RedisConnectionError: unavailable_handler,
+    RedisTimeoutError: unavailable_handler,
     Exception: unexpected_error_handler,
 }
