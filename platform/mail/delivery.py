@@ -22,6 +22,7 @@ from atrium.platform.mail.models import SystemMail
 log = structlog.get_logger("atrium.mail")
 
 QUEUED, SENT, LOGGED, FAILED = "queued", "sent", "logged", "failed"
+SENT_BODY = "(delivered; the body is not kept)"
 MAX_ATTEMPTS = 5
 BATCH = 20
 SMTP_TIMEOUT_S = 30
@@ -112,6 +113,9 @@ async def _send_batch(
                     mail.attempts += 1
                     mail.status = SENT
                     mail.sent_at = utcnow()
+                    # Once delivered, the one-time links in the body need not stay at rest.
+                    mail.text_body = SENT_BODY
+                    mail.html_body = None
                     report.sent += 1
                     log.info("system_mail_sent", mail_id=mail.id)
                 done.add(mail.id)

@@ -85,6 +85,7 @@ async def test_queued_mail_is_sent_through_smtp_after_commit(db, worker, smtp_si
 
     assert mail.status == "sent"
     assert mail.sent_at is not None and mail.attempts == 1
+    assert SIGN_IN_LINK not in mail.text_body and mail.html_body is None  # not kept at rest
     [envelope] = [e for e in sink.messages if "liza@example.com" in e.rcpt_tos]
     assert envelope.mail_from == "no-reply@a.test"
     sent = message_from_bytes(envelope.content, policy=policy.default)
