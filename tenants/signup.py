@@ -8,6 +8,7 @@ from slugify import slugify
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.auth.accounts import checked_email
 from atrium.platform.auth.models import User
 from atrium.platform.auth.passwords import check_password
 from atrium.platform.errors import Conflict, Invalid
@@ -15,7 +16,6 @@ from atrium.platform.packs import vertical_choices
 from atrium.platform.tenancy.models import Tenant
 
 LOCALES = ("en", "ru")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Slugs that would clash with the app's own paths or mislead users.
 RESERVED_SLUGS = {"api", "admin", "static", "login", "logout", "signup", "w", "www", "new"}
 
@@ -31,17 +31,6 @@ class SignupRequest:
     timezone: str | None = None
     currency: str | None = None
     country: str | None = None
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def validate_email(email: str) -> str:
-    email = normalize_email(email)
-    if len(email) > 320 or not EMAIL.match(email):
-        raise Invalid("%(email)s is not an e-mail address.", field="email", email=email)
-    return email
 
 
 def checked_signup(
@@ -61,7 +50,7 @@ def checked_signup(
         raise Invalid("Company name is required.", field="company")
     if len(company) > 200:
         raise Invalid("Company name must be at most 200 characters.", field="company")
-    email = validate_email(email)
+    email = checked_email(email)
     if vertical not in vertical_choices():
         raise Invalid(
             "Unknown vertical '%(vertical)s'; choose one of: %(choices)s.",

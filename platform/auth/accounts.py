@@ -3,6 +3,7 @@
 Services take a session and never commit.
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,7 +24,7 @@ from atrium.platform.auth.sessions import end_all_sessions, start_session
 from atrium.platform.auth.throttle import PasswordAttempts
 from atrium.platform.auth.tokens import new_token, token_hash
 from atrium.platform.db.types import utcnow
-from atrium.platform.errors import DomainError, Forbidden, Unauthorized
+from atrium.platform.errors import DomainError, Forbidden, Invalid, Unauthorized
 from atrium.platform.mail.service import queue_system_mail
 from atrium.platform.tenancy.models import Tenant, TenantStatus
 
@@ -36,8 +37,19 @@ class LinkNotUsable(DomainError):
     title = "Link not usable"
 
 
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
 def normalized_email(email: str) -> str:
     return email.strip().lower()
+
+
+def checked_email(email: str) -> str:
+    """The address lower-cased, or Invalid when it cannot be one."""
+    email = normalized_email(email)
+    if len(email) > 320 or not _EMAIL.match(email):
+        raise Invalid("%(email)s is not an e-mail address.", field="email", email=email)
+    return email
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ Only roles the inviter may grant; another workspace's invitations answer the sam
 invitations that do not exist.
 """
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.auth.accounts import (
     WRONG_CREDENTIALS,
     LinkNotUsable,
+    checked_email,
     issue_token,
-    normalized_email,
     usable_token,
     user_by_email,
 )
@@ -33,7 +32,6 @@ from atrium.platform.mail.service import queue_system_mail
 from atrium.platform.tenancy.models import Tenant, TenantStatus
 
 INVITATION_TTL = timedelta(days=7)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -41,13 +39,6 @@ class Joined:
     tenant: Tenant
     user: User
     role: Role
-
-
-def checked_email(email: str) -> str:
-    email = normalized_email(email)
-    if len(email) > 320 or not EMAIL.match(email):
-        raise Invalid(f"{email!r} is not an e-mail address.", field="email")
-    return email
 
 
 def _pending_invitation_rules(tenant_id: uuid.UUID) -> list:

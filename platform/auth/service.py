@@ -90,14 +90,25 @@ async def principal_from_api_key(session: AsyncSession, plaintext: str) -> Princ
     ):
         return None
     await session.execute(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))
+    return member_principal(user, tenant, membership, via="api_key", api_key_id=key.id)
+
+
+def member_principal(
+    user: User,
+    tenant: Tenant,
+    membership: Membership,
+    *,
+    via: str,
+    api_key_id: uuid.UUID | None = None,
+) -> Principal:
     return Principal(
         user_id=user.id,
         email=user.email,
         name=user.name,
         workspace=workspace_of(tenant),
         role=membership.role,
-        via="api_key",
-        api_key_id=key.id,
+        via=via,
+        api_key_id=api_key_id,
     )
 
 
@@ -130,14 +141,7 @@ async def principal_for_member(
     if row is None:
         return None
     tenant, membership = row
-    return Principal(
-        user_id=user.id,
-        email=user.email,
-        name=user.name,
-        workspace=workspace_of(tenant),
-        role=membership.role,
-        via=via,
-    )
+    return member_principal(user, tenant, membership, via=via)
 
 
 async def list_api_keys(

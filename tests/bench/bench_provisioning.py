@@ -11,7 +11,6 @@ import secrets
 import statistics
 import time
 
-import sqlalchemy as sa
 from alembic import command
 from litestar.testing import AsyncTestClient
 
@@ -20,34 +19,11 @@ from atrium.platform.runtime import Runtime, start_runtime
 from atrium.tenants.migrations import PLATFORM_HISTORY, alembic_config
 from atrium.tenants.provisioning import top_up_spare_workspaces
 from atrium.web.app import create_app
+from tests.bench.common import drop_database, scratch_database
 
 PASSWORD = "Velvet-Otter-42-Lantern"
 # The cold run must not be helped by the app's background spare top-up.
 os.environ["ATRIUM_SPARE_WORKSPACES"] = "0"
-
-
-def _scratch_database(server_url: str) -> tuple[str, str]:
-    url = sa.make_url(server_url)
-    name = f"atrium_bench_{secrets.token_hex(4)}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return url.set(database=name).render_as_string(False), name
-
-
-def _drop_database(server_url: str, name: str) -> None:
-    admin = sa.create_engine(sa.make_url(server_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-        roles = connection.exec_driver_sql(
-            "SELECT r.rolname FROM pg_roles r JOIN pg_shdescription d ON d.objoid = r.oid "
-            "WHERE d.description = %(tag)s",
-            {"tag": f"atrium:{name}"},
-        ).scalars()
-        for role in list(roles):
-            connection.exec_driver_sql(f'DROP ROLE "{role}"')
-    admin.dispose()
 
 
 async def _signups(app, count: int, label: str) -> list[float]:
@@ -82,7 +58,7 @@ def _report(label: str, timings: list[float]) -> None:
 async def _run(signups: int) -> None:
     settings = load_settings()
     base = start_runtime(settings)
-    url, name = _scratch_database(base.database_url)
+    url, name = scratch_database(base.database_url)
     try:
         command.upgrade(alembic_config(PLATFORM_HISTORY, url), "head")
         runtime = Runtime(url, base.redis_url, base.secret_key, base.embedded)
@@ -97,7 +73,7 @@ async def _run(signups: int) -> None:
         _report("signup, claiming a spare", await _signups(app, signups, "spare"))
         await app.state.db.dispose()
     finally:
-        _drop_database(base.database_url, name)
+        drop_database(base.database_url, name)
 
 
 def main(argv: list[str] | None = None) -> None:
