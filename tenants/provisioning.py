@@ -127,8 +127,13 @@ async def _claim_or_create_schema(
     return tenant_id, schema, spare is not None
 
 
-async def create_role_and_schema(session: AsyncSession, schema: WorkspaceSchema) -> None:
-    login = "LOGIN" if get_settings().tenant_roles_can_login else "NOLOGIN"
+async def create_role_and_schema(
+    session: AsyncSession, schema: WorkspaceSchema, *, can_login: bool | None = None
+) -> None:
+    """The workspace's role (NOLOGIN, unless on Citus, whose workers connect as it) and schema."""
+    if can_login is None:
+        can_login = get_settings().tenant_roles_can_login
+    login = "LOGIN" if can_login else "NOLOGIN"
     database = await session.scalar(text("SELECT current_database()"))
     await session.execute(text(f'CREATE ROLE "{schema.role}" {login}'))
     # Roles are cluster-wide: the comment says which database's workspace this role serves.

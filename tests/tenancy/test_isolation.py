@@ -113,3 +113,29 @@ async def test_a_client_supplied_workspace_header_does_not_switch_an_api_key(
         headers={**alpha["headers"], "X-Workspace": beta["tenant"]["slug"]},
     )
     assert response.json()["name"] == "Isolation Alpha"
+
+
+@pytest.mark.parametrize("can_login", [False, True])
+async def test_workspace_roles_log_in_only_when_set_up_for_citus(db, can_login):
+    from atrium.tenants.provisioning import create_role_and_schema, new_schema
+
+    schema = new_schema()
+    session = db.shared_session()
+    try:
+        await session.begin()
+        await create_role_and_schema(session, schema, can_login=can_login)
+        role = (
+            await session.execute(
+                text("SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = :name"),
+                {"name": schema.role},
+            )
+        ).one()
+        owner = await session.scalar(
+            text("SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = :name"),
+            {"name": schema.name},
+        )
+    finally:
+        await session.rollback()  # role and schema vanish with the transaction
+        await session.close()
+    assert role == (can_login, False)
+    assert owner == schema.role
