@@ -56,6 +56,11 @@ def http_exception_handler(request: Request, error: HTTPException) -> Response:
     detail = error.detail
     if error.status_code == 404 and detail in {"", "Not Found"}:
         detail = f"Nothing at {request.url.path}."
+    elif error.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}."
+    elif error.status_code == 413:
+        limit_mb = request.app.request_max_body_size // 1_000_000
+        detail = f"The request body is larger than the {limit_mb} MB this API accepts."
     return problem(error.status_code, detail, headers=error.headers)
 
 

@@ -118,3 +118,11 @@ async def test_duplicate_email_is_a_409_naming_the_address(client, make_workspac
     )
     assert response.status_code == 409
     assert workspace["user"]["email"] in response.json()["detail"]
+
+
+async def test_an_oversized_body_is_a_413_problem(client):
+    huge = {"company": "x" * 11_000_000, "email": "a@b.cc", "password": "p", "vertical": "salon"}
+    response = await client.post("/api/v1/signup", json=huge)
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "larger than the 10 MB" in response.json()["detail"]
