@@ -42,7 +42,9 @@ def test_the_tenant_history_from_scratch_builds_exactly_the_workspace_models(mig
             bound = connection.execution_options(schema_translate_map=schema.translate_map)
             assert upgrade_connection(bound) is None  # it started from an empty schema
         # The models name the placeholder schema "tenant": compare a copy in the probe's schema.
-        models = sa.MetaData(naming_convention=tenant_metadata().naming_convention)
+        models = sa.MetaData(
+            schema=schema.name, naming_convention=tenant_metadata().naming_convention
+        )
         for table in tenant_metadata().tables.values():
             table.to_metadata(models, schema=schema.name)
         with engine.connect() as connection:

@@ -1,0 +1,177 @@
+"""Core CRM tables in every workspace: contacts, companies, tags, custom fields, the audit trail."""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from atrium.platform.db import TenantBase
+from atrium.platform.db.types import CreatedAt, OptionalTimestamp, UUIDPk
+
+GENDERS = ("female", "male", "unknown")
+CHANNELS = ("phone", "email", "sms", "messenger", "social", "website", "visit", "other")
+
+
+class Contact(TenantBase):
+    """A person the business deals with; the customer card."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        CheckConstraint(f"gender IN {GENDERS}", name="gender"),
+        Index("ix_contacts_owner_created", "owner_id", "created_at"),
+    )
+
+    id: Mapped[UUIDPk]
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    middle_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    display_name: Mapped[str] = mapped_column(String(320), index=True)
+    birthday: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[str] = mapped_column(String(10), default="unknown")
+    address: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(40), default="")
+    owner_id: Mapped[uuid.UUID | None]  # a user of the shared registry; no FK across schemas
+    marketing_consent: Mapped[bool] = mapped_column(default=False)
+    consent_at: Mapped[OptionalTimestamp]
+    consent_channel: Mapped[str] = mapped_column(String(20), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    custom: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    created_by: Mapped[uuid.UUID | None]
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[CreatedAt]
+
+
+class ContactPhone(TenantBase):
+    """Phones in E.164, one row each, so duplicates and exact lookups use an index."""
+
+    __tablename__ = "contact_phones"
+    __table_args__ = (UniqueConstraint("contact_id", "number"),)
+
+    id: Mapped[UUIDPk]
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(20), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="mobile")
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class ContactEmail(TenantBase):
+    __tablename__ = "contact_emails"
+    __table_args__ = (UniqueConstraint("contact_id", "address"),)
+
+    id: Mapped[UUIDPk]
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    address: Mapped[str] = mapped_column(String(320), index=True)  # lower-cased
+    kind: Mapped[str] = mapped_column(String(20), default="work")
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Company(TenantBase):
+    __tablename__ = "companies"
+
+    id: Mapped[UUIDPk]
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    legal_name: Mapped[str] = mapped_column(String(300), default="")
+    tax_id: Mapped[str] = mapped_column(String(40), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(320), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[uuid.UUID | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    custom: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    created_by: Mapped[uuid.UUID | None]
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[CreatedAt]
+
+
+class ContactCompany(TenantBase):
+    """A person's place at a company (many-to-many, with their role there)."""
+
+    __tablename__ = "contact_companies"
+
+    contact_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    company_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Tag(TenantBase):
+    __tablename__ = "tags"
+
+    id: Mapped[UUIDPk]
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+
+
+class ContactTag(TenantBase):
+    __tablename__ = "contact_tags"
+
+    contact_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class CompanyTag(TenantBase):
+    __tablename__ = "company_tags"
+
+    company_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class CustomField(TenantBase):
+    """A field the workspace adds to contacts or companies; values live in ``custom``."""
+
+    __tablename__ = "custom_fields"
+    __table_args__ = (
+        UniqueConstraint("object_type", "key"),
+        CheckConstraint("object_type IN ('contact', 'company')", name="object_type"),
+        CheckConstraint(
+            "field_type IN ('text', 'number', 'date', 'choice', 'boolean')", name="field_type"
+        ),
+    )
+
+    id: Mapped[UUIDPk]
+    object_type: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(String(100))
+    field_type: Mapped[str] = mapped_column(String(20))
+    choices: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    required: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[CreatedAt]
+
+
+class AuditEntry(TenantBase):
+    """Who changed which field of which record from what to what, and when."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_record", "record_type", "record_id", "at"),)
+
+    id: Mapped[UUIDPk]
+    record_type: Mapped[str] = mapped_column(String(30))
+    record_id: Mapped[uuid.UUID]
+    action: Mapped[str] = mapped_column(String(20))  # created, updated, deleted, merged
+    field: Mapped[str] = mapped_column(String(60), default="")
+    old_value: Mapped[Any] = mapped_column(JSONB, nullable=True)
+    new_value: Mapped[Any] = mapped_column(JSONB, nullable=True)
+    actor_id: Mapped[uuid.UUID | None]
+    at: Mapped[CreatedAt]
