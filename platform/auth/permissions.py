@@ -13,13 +13,25 @@ PERMISSIONS = {
     "api_keys.manage_own": "Create and revoke one's own API keys",
     "api_keys.manage_all": "See and revoke anyone's API keys in the workspace",
     "billing.manage": "Change the subscription and payment details",
+    "crm.read": "See customers and companies (one's own, or all with crm.all_records)",
+    "crm.write": "Add and change customers and companies",
+    "crm.delete": "Delete customers and companies",
+    "crm.all_records": "See and change every record, not only one's own",
+    "crm.settings": "Define custom fields",
+    "audit.read": "Read the audit trail",
 }
+
+# What every member may do with the records they own.
+_MEMBER = frozenset(
+    {"workspace.read", "members.read", "api_keys.manage_own", "crm.read", "crm.write"}
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.OWNER: frozenset(PERMISSIONS),
     Role.ADMIN: frozenset(PERMISSIONS) - {"workspace.delete", "billing.manage"},
-    Role.MANAGER: frozenset({"workspace.read", "members.read", "api_keys.manage_own"}),
-    Role.EMPLOYEE: frozenset({"workspace.read", "members.read", "api_keys.manage_own"}),
+    # Teams come later: until then a manager's team is the whole workspace.
+    Role.MANAGER: _MEMBER | {"crm.all_records", "crm.delete", "audit.read"},
+    Role.EMPLOYEE: _MEMBER,
 }
 
 # Who may grant which role: nobody hands out more than they have.

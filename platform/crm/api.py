@@ -1,0 +1,336 @@
+"""/api/v1/contacts, /api/v1/custom-fields and /api/v1/audit."""
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, delete, get, patch, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.auth.principal import Principal
+from atrium.platform.crm import contacts, custom_fields
+from atrium.platform.crm.audit import audit_trail
+from atrium.platform.http.auth import provide_principal, provide_tenant_session, requires
+
+UNSET = msgspec.UNSET
+Unset = msgspec.UnsetType
+
+DEPENDENCIES = {
+    "principal": Provide(provide_principal),
+    "session": Provide(provide_tenant_session),
+}
+
+
+class PhoneIn(msgspec.Struct, forbid_unknown_fields=True):
+    number: str
+    kind: str = "mobile"
+
+
+class EmailIn(msgspec.Struct, forbid_unknown_fields=True):
+    address: str
+    kind: str = "work"
+
+
+class CompanyLinkIn(msgspec.Struct, forbid_unknown_fields=True):
+    company_id: uuid.UUID
+    role: str = ""
+
+
+class ContactIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Create takes any of these; PATCH changes only the fields it sends."""
+
+    first_name: str | Unset = UNSET
+    middle_name: str | Unset = UNSET
+    last_name: str | Unset = UNSET
+    phones: list[PhoneIn] | Unset = UNSET
+    emails: list[EmailIn] | Unset = UNSET
+    birthday: date | None | Unset = UNSET
+    gender: str | Unset = UNSET
+    address: str | Unset = UNSET
+    source: str | Unset = UNSET
+    owner_id: uuid.UUID | Unset = UNSET
+    marketing_consent: bool | Unset = UNSET
+    consent_channel: str | Unset = UNSET
+    notes: str | Unset = UNSET
+    tags: list[str] | Unset = UNSET
+    companies: list[CompanyLinkIn] | Unset = UNSET
+    custom: dict[str, Any] | Unset = UNSET
+
+
+class PhoneOut(msgspec.Struct):
+    number: str
+    kind: str
+
+
+class EmailOut(msgspec.Struct):
+    address: str
+    kind: str
+
+
+class CompanyLinkOut(msgspec.Struct):
+    company_id: uuid.UUID
+    role: str
+
+
+class ContactOut(msgspec.Struct):
+    id: uuid.UUID
+    display_name: str
+    first_name: str
+    middle_name: str
+    last_name: str
+    phones: list[PhoneOut]
+    emails: list[EmailOut]
+    birthday: date | None
+    gender: str
+    address: str
+    source: str
+    owner_id: uuid.UUID | None
+    marketing_consent: bool
+    consent_at: datetime | None
+    consent_channel: str
+    notes: str
+    tags: list[str]
+    companies: list[CompanyLinkOut]
+    custom: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ContactList(msgspec.Struct):
+    items: list[ContactOut]
+    next_cursor: str | None
+
+
+def _input(data: ContactIn) -> contacts.ContactInput:
+    given = {name for name in data.__struct_fields__ if getattr(data, name) is not UNSET}
+    values = {name: getattr(data, name) for name in given}
+    if "phones" in values:
+        values["phones"] = [(phone.number, phone.kind) for phone in values["phones"]]
+    if "emails" in values:
+        values["emails"] = [(email.address, email.kind) for email in values["emails"]]
+    if "companies" in values:
+        values["companies"] = [(link.company_id, link.role) for link in values["companies"]]
+    return contacts.ContactInput(**values, given=given)
+
+
+def _out(card: contacts.ContactCard) -> ContactOut:
+    contact = card.contact
+    return ContactOut(
+        id=contact.id,
+        display_name=contact.display_name,
+        first_name=contact.first_name,
+        middle_name=contact.middle_name,
+        last_name=contact.last_name,
+        phones=[PhoneOut(phone.number, phone.kind) for phone in card.phones],
+        emails=[EmailOut(email.address, email.kind) for email in card.emails],
+        birthday=contact.birthday,
+        gender=contact.gender,
+        address=contact.address,
+        source=contact.source,
+        owner_id=contact.owner_id,
+        marketing_consent=contact.marketing_consent,
+        consent_at=contact.consent_at,
+        consent_channel=contact.consent_channel,
+        notes=contact.notes,
+        tags=card.tags,
+        companies=[CompanyLinkOut(company_id, role) for company_id, role in card.companies],
+        custom=contact.custom,
+        created_at=contact.created_at,
+        updated_at=contact.updated_at,
+    )
+
+
+class ContactController(Controller):
+    path = "/contacts"
+    tags = ["Contacts"]
+    dependencies = DEPENDENCIES
+
+    @get("/", guards=[requires("crm.read")], summary="Contacts the caller may see")
+    async def list_contacts(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        q: FromQuery[str | None] = None,
+        tag: FromQuery[str | None] = None,
+        owner_id: FromQuery[uuid.UUID | None] = None,
+        source: FromQuery[str | None] = None,
+        sort: FromQuery[str] = "-created_at",
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 25,
+    ) -> ContactList:
+        page = await contacts.list_contacts(
+            session,
+            principal,
+            q=q,
+            tag=tag,
+            owner_id=owner_id,
+            source=source,
+            sort=sort,
+            cursor=cursor,
+            limit=limit,
+        )
+        return ContactList(items=[_out(card) for card in page.items], next_cursor=page.next_cursor)
+
+    @post("/", guards=[requires("crm.write")], summary="Add a contact (409 on a duplicate)")
+    async def create_contact(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        data: JSONBody[ContactIn],
+        force: FromQuery[bool] = False,
+    ) -> ContactOut:
+        card = await contacts.create_contact(session, principal, _input(data), force=force)
+        return _out(card)
+
+    @get("/{contact_id:uuid}", guards=[requires("crm.read")])
+    async def show_contact(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        contact_id: FromPath[uuid.UUID],
+    ) -> ContactOut:
+        return _out(await contacts.contact_card(session, principal, contact_id))
+
+    @patch("/{contact_id:uuid}", guards=[requires("crm.write")])
+    async def change_contact(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        contact_id: FromPath[uuid.UUID],
+        data: JSONBody[ContactIn],
+        force: FromQuery[bool] = False,
+    ) -> ContactOut:
+        card = await contacts.update_contact(
+            session, principal, contact_id, _input(data), force=force
+        )
+        return _out(card)
+
+    @delete("/{contact_id:uuid}", guards=[requires("crm.delete")], status_code=204)
+    async def delete_contact(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        contact_id: FromPath[uuid.UUID],
+    ) -> None:
+        await contacts.delete_contact(session, principal, contact_id)
+
+
+class CustomFieldIn(msgspec.Struct, forbid_unknown_fields=True):
+    object_type: str
+    key: str
+    label: str
+    field_type: str
+    choices: list[str] = []
+    required: bool = False
+
+
+class CustomFieldOut(msgspec.Struct):
+    id: uuid.UUID
+    object_type: str
+    key: str
+    label: str
+    field_type: str
+    choices: list[str]
+    required: bool
+
+
+class CustomFieldList(msgspec.Struct):
+    items: list[CustomFieldOut]
+    next_cursor: str | None = None
+
+
+def _field_out(definition) -> CustomFieldOut:
+    return CustomFieldOut(
+        id=definition.id,
+        object_type=definition.object_type,
+        key=definition.key,
+        label=definition.label,
+        field_type=definition.field_type,
+        choices=definition.choices,
+        required=definition.required,
+    )
+
+
+class CustomFieldController(Controller):
+    path = "/custom-fields"
+    tags = ["Custom fields"]
+    dependencies = DEPENDENCIES
+
+    @get("/", guards=[requires("crm.read")])
+    async def list_fields(
+        self,
+        session: NamedDependency[AsyncSession],
+        object_type: FromQuery[str | None] = None,
+    ) -> CustomFieldList:
+        fields = await custom_fields.list_fields(session, object_type)
+        return CustomFieldList(items=[_field_out(field) for field in fields])
+
+    @post("/", guards=[requires("crm.settings")])
+    async def create_field(
+        self, session: NamedDependency[AsyncSession], data: JSONBody[CustomFieldIn]
+    ) -> CustomFieldOut:
+        definition = await custom_fields.create_field(session, **msgspec.structs.asdict(data))
+        return _field_out(definition)
+
+    @delete("/{field_id:uuid}", guards=[requires("crm.settings")], status_code=204)
+    async def delete_field(
+        self, session: NamedDependency[AsyncSession], field_id: FromPath[uuid.UUID]
+    ) -> None:
+        await custom_fields.delete_field(session, field_id)
+
+
+class AuditEntryOut(msgspec.Struct):
+    id: uuid.UUID
+    record_type: str
+    record_id: uuid.UUID
+    action: str
+    field: str
+    old_value: Any
+    new_value: Any
+    actor_id: uuid.UUID | None
+    at: datetime
+
+
+class AuditList(msgspec.Struct):
+    items: list[AuditEntryOut]
+    next_cursor: str | None
+
+
+@get("/audit", guards=[requires("audit.read")], dependencies=DEPENDENCIES, tags=["Audit"])
+async def audit(
+    principal: NamedDependency[Principal],
+    session: NamedDependency[AsyncSession],
+    record_type: FromQuery[str | None] = None,
+    record_id: FromQuery[uuid.UUID | None] = None,
+    cursor: FromQuery[str | None] = None,
+    limit: FromQuery[int] = 50,
+) -> AuditList:
+    page = await audit_trail(
+        session,
+        principal,
+        record_type=record_type,
+        record_id=record_id,
+        cursor=cursor,
+        limit=limit,
+    )
+    items = [
+        AuditEntryOut(
+            id=entry.id,
+            record_type=entry.record_type,
+            record_id=entry.record_id,
+            action=entry.action,
+            field=entry.field,
+            old_value=entry.old_value,
+            new_value=entry.new_value,
+            actor_id=entry.actor_id,
+            at=entry.at,
+        )
+        for entry in page.items
+    ]
+    return AuditList(items=items, next_cursor=page.next_cursor)
+
+
+routes = [ContactController, CustomFieldController, audit]

@@ -1,0 +1,333 @@
+"""Contacts: the rules for creating, changing, listing and deleting customer cards."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.auth.accounts import checked_email
+from atrium.platform.auth.principal import Principal
+from atrium.platform.crm import repository as repo
+from atrium.platform.crm.audit import audit_changes, audit_event
+from atrium.platform.crm.models import CHANNELS, GENDERS, Contact, ContactTag
+from atrium.platform.crm.normalize import custom_values, e164, tag_names
+from atrium.platform.db.types import utcnow
+from atrium.platform.errors import Conflict, Invalid, NotFound
+from atrium.platform.events.service import record_event
+from atrium.platform.http.pagination import Page, paginate
+from atrium.platform.tenancy.service import workspace_settings
+
+# Plain fields a request may set, and their limits.
+TEXT_LIMITS = {
+    "first_name": 100,
+    "middle_name": 100,
+    "last_name": 100,
+    "address": 2000,
+    "notes": 20000,
+    "source": 40,
+    "consent_channel": 20,
+}
+SORTS = {
+    "created_at": (Contact.created_at, lambda c: c.created_at.isoformat(), datetime.fromisoformat),
+    "last_name": (Contact.last_name, lambda c: c.last_name, str),
+    "display_name": (Contact.display_name, lambda c: c.display_name, str),
+}
+
+
+@dataclass
+class ContactInput:
+    """What a request gave; None means "not given" (PATCH leaves it alone)."""
+
+    first_name: str | None = None
+    middle_name: str | None = None
+    last_name: str | None = None
+    phones: list[tuple[str, str]] | None = None  # (number as typed, kind)
+    emails: list[tuple[str, str]] | None = None
+    birthday: date | None = None
+    gender: str | None = None
+    address: str | None = None
+    source: str | None = None
+    owner_id: uuid.UUID | None = None
+    marketing_consent: bool | None = None
+    consent_channel: str | None = None
+    notes: str | None = None
+    tags: list[str] | None = None
+    companies: list[tuple[uuid.UUID, str]] | None = None
+    custom: dict[str, Any] | None = None
+    given: set[str] = field(default_factory=set)  # fields present in the request (PATCH)
+
+
+@dataclass
+class ContactCard:
+    contact: Contact
+    phones: list
+    emails: list
+    tags: list[str]
+    companies: list[tuple[uuid.UUID, str]]
+
+
+def _display_name(contact: Contact, first_email: str | None, first_phone: str | None) -> str:
+    name = " ".join(p for p in (contact.last_name, contact.first_name, contact.middle_name) if p)
+    return name or first_email or first_phone or "—"
+
+
+async def _checked(session: AsyncSession, data: ContactInput, *, partial: bool) -> dict:
+    """Normalised values for every given field; Invalid names the first bad one."""
+    values: dict[str, Any] = {}
+    for name, limit in TEXT_LIMITS.items():
+        value = getattr(data, name)
+        if value is not None:
+            value = value.strip()
+            if len(value) > limit:
+                raise Invalid(
+                    "%(name)s must be at most %(max)d characters.", field=name, name=name, max=limit
+                )
+            values[name] = value
+    if data.gender is not None:
+        if data.gender not in GENDERS:
+            raise Invalid(
+                "Gender must be one of: %(choices)s.", field="gender", choices=", ".join(GENDERS)
+            )
+        values["gender"] = data.gender
+    if data.consent_channel and data.consent_channel not in CHANNELS:
+        raise Invalid(
+            "consent_channel must be one of: %(choices)s.",
+            field="consent_channel",
+            choices=", ".join(CHANNELS),
+        )
+    if data.birthday is not None:
+        if not date(1900, 1, 1) <= data.birthday <= date.today():
+            raise Invalid("The birthday must be between 1900 and today.", field="birthday")
+        values["birthday"] = data.birthday
+    if "birthday" in data.given and data.birthday is None:
+        values["birthday"] = None
+    if data.owner_id is not None:
+        values["owner_id"] = data.owner_id
+    if data.marketing_consent is not None:
+        values["marketing_consent"] = data.marketing_consent
+    if data.phones is not None:
+        region = (await workspace_settings(session)).country
+        numbers, seen = [], set()
+        for index, (number, kind) in enumerate(data.phones):
+            normalised = e164(number, region, field=f"phones[{index}]")
+            if normalised not in seen:
+                seen.add(normalised)
+                numbers.append((normalised, kind[:20] or "mobile"))
+        values["phones"] = numbers
+    if data.emails is not None:
+        addresses, seen = [], set()
+        for index, (address, kind) in enumerate(data.emails):
+            try:
+                normalised = checked_email(address)
+            except Invalid as error:
+                raise Invalid(error.message, field=f"emails[{index}]", **error.params) from None
+            if normalised not in seen:
+                seen.add(normalised)
+                addresses.append((normalised, kind[:20] or "work"))
+        values["emails"] = addresses
+    if data.tags is not None:
+        values["tags"] = tag_names(data.tags)
+    if data.companies is not None:
+        wanted = [company_id for company_id, _ in data.companies]
+        missing = set(wanted) - await repo.existing_company_ids(session, wanted)
+        if missing:
+            raise Invalid("There is no company %(id)s.", field="companies", id=str(missing.pop()))
+        values["companies"] = [
+            (company_id, role.strip()[:100]) for company_id, role in data.companies
+        ]
+    if data.custom is not None or not partial:
+        definitions = await repo.custom_field_definitions(session, "contact")
+        values["custom"] = custom_values(definitions, data.custom or {}, partial=partial)
+    return values
+
+
+async def _refuse_duplicates(
+    session: AsyncSession, values: dict, *, exclude: uuid.UUID | None = None
+) -> None:
+    phones = [number for number, _ in values.get("phones", [])]
+    emails = [address for address, _ in values.get("emails", [])]
+    existing = await repo.contacts_with(session, phones=phones, emails=emails, exclude=exclude)
+    if existing:
+        first = existing[0]
+        raise Conflict(
+            "%(name)s (%(id)s) already has this phone or e-mail; send force=true to add anyway.",
+            field="phones" if phones else "emails",
+            name=first.display_name,
+            id=str(first.id),
+        )
+
+
+async def create_contact(
+    session: AsyncSession, principal: Principal, data: ContactInput, *, force: bool = False
+) -> ContactCard:
+    values = await _checked(session, data, partial=False)
+    if not any(values.get(name) for name in ("first_name", "last_name", "phones", "emails")):
+        raise Invalid("A contact needs a name, a phone or an e-mail.", field="first_name")
+    if not force:
+        await _refuse_duplicates(session, values)
+    links = {key: values.pop(key, None) for key in ("phones", "emails", "tags", "companies")}
+    if values.get("marketing_consent"):
+        values["consent_at"] = utcnow()
+    contact = Contact(
+        **values,
+        display_name="",
+        owner_id=values.get("owner_id") or principal.user_id,
+        created_by=principal.user_id,
+    )
+    contact.display_name = _display_name(
+        contact,
+        links["emails"][0][0] if links["emails"] else None,
+        links["phones"][0][0] if links["phones"] else None,
+    )
+    session.add(contact)
+    await session.flush()
+    await _save_links(session, contact.id, links)
+    audit_event(session, "contact", contact.id, "created", principal)
+    await record_event(session, "contact.created", {"id": str(contact.id)})
+    return await contact_card(session, principal, contact.id)
+
+
+async def _save_links(session: AsyncSession, contact_id: uuid.UUID, links: dict) -> None:
+    if links.get("phones") is not None:
+        await repo.replace_phones(session, contact_id, links["phones"])
+    if links.get("emails") is not None:
+        await repo.replace_emails(session, contact_id, links["emails"])
+    if links.get("tags") is not None:
+        await repo.replace_tags(
+            session, ContactTag, ContactTag.contact_id, contact_id, links["tags"]
+        )
+    if links.get("companies") is not None:
+        await repo.replace_companies(session, contact_id, links["companies"])
+
+
+async def contact_card(
+    session: AsyncSession, principal: Principal, contact_id: uuid.UUID
+) -> ContactCard:
+    contact = await repo.get_visible(session, Contact, contact_id, principal)
+    if contact is None:
+        raise NotFound("No such contact.")
+    [card] = await _cards(session, [contact])
+    return card
+
+
+async def _cards(session: AsyncSession, contacts: list[Contact]) -> list[ContactCard]:
+    ids = [contact.id for contact in contacts]
+    phones = await repo.phones_of(session, ids)
+    emails = await repo.emails_of(session, ids)
+    tags = await repo.tags_of(session, ContactTag, ContactTag.contact_id, ids)
+    companies = await repo.companies_of(session, ids)
+    return [
+        ContactCard(c, phones[c.id], emails[c.id], tags[c.id], companies[c.id]) for c in contacts
+    ]
+
+
+async def update_contact(
+    session: AsyncSession,
+    principal: Principal,
+    contact_id: uuid.UUID,
+    data: ContactInput,
+    *,
+    force: bool = False,
+) -> ContactCard:
+    before = await contact_card(session, principal, contact_id)
+    contact = before.contact
+    values = await _checked(session, data, partial=True)
+    if not force:
+        await _refuse_duplicates(session, values, exclude=contact_id)
+    links = {key: values.pop(key, None) for key in ("phones", "emails", "tags", "companies")}
+    if "custom" in values:
+        values["custom"] = {**contact.custom, **values["custom"]}
+    changes = {}
+    for name, value in values.items():
+        if getattr(contact, name) != value:
+            changes[name] = (getattr(contact, name), value)
+            setattr(contact, name, value)
+    if "marketing_consent" in changes:
+        contact.consent_at = utcnow() if contact.marketing_consent else None
+    old_links = {
+        "phones": [p.number for p in before.phones],
+        "emails": [e.address for e in before.emails],
+        "tags": before.tags,
+        "companies": [str(c) for c, _ in before.companies],
+    }
+    for name, value in links.items():
+        if value is None:
+            continue
+        new = [str(item[0]) for item in value] if name != "tags" else value
+        if new != old_links[name]:
+            changes[name] = (old_links[name], new)
+    await _save_links(session, contact_id, links)
+    first_email = (
+        (links["emails"] or [(None,)])[0][0]
+        if links["emails"] is not None
+        else (before.emails[0].address if before.emails else None)
+    )
+    first_phone = (
+        (links["phones"] or [(None,)])[0][0]
+        if links["phones"] is not None
+        else (before.phones[0].number if before.phones else None)
+    )
+    contact.display_name = _display_name(contact, first_email, first_phone)
+    if changes:
+        contact.updated_at = utcnow()
+        audit_changes(session, "contact", contact_id, changes, principal)
+        await record_event(
+            session, "contact.updated", {"id": str(contact_id), "fields": sorted(changes)}
+        )
+    await session.flush()
+    return await contact_card(session, principal, contact_id)
+
+
+async def delete_contact(
+    session: AsyncSession, principal: Principal, contact_id: uuid.UUID
+) -> None:
+    principal.require("crm.delete")
+    card = await contact_card(session, principal, contact_id)
+    audit_event(session, "contact", contact_id, "deleted", principal, old=card.contact.display_name)
+    await session.delete(card.contact)
+    await record_event(session, "contact.deleted", {"id": str(contact_id)})
+
+
+async def list_contacts(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    q: str | None = None,
+    tag: str | None = None,
+    owner_id: uuid.UUID | None = None,
+    source: str | None = None,
+    sort: str = "-created_at",
+    cursor: str | None = None,
+    limit: int = 25,
+) -> Page[ContactCard]:
+    descending = sort.startswith("-")
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        raise Invalid(
+            "sort must be one of: %(choices)s (prefix - for descending).",
+            field="sort",
+            choices=", ".join(SORTS),
+        )
+    column, value_of, parse = SORTS[key]
+    query = repo.visible(repo.select_contacts(), Contact, principal)
+    if q:
+        query = repo.contact_search(query, q[:200])
+    if tag:
+        query = repo.with_tag(query, Contact, ContactTag, ContactTag.contact_id, tag)
+    if owner_id:
+        query = query.where(Contact.owner_id == owner_id)
+    if source:
+        query = query.where(Contact.source == source)
+    page = await paginate(
+        session,
+        query,
+        sort=[column, Contact.id],
+        key=lambda contact: [value_of(contact), contact.id],
+        parse=[parse, uuid.UUID],
+        cursor=cursor,
+        limit=limit,
+        descending=descending,
+    )
+    return Page(items=await _cards(session, page.items), next_cursor=page.next_cursor)

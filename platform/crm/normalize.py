@@ -1,0 +1,75 @@
+"""Phones to E.164 (phonenumbers, default region from the workspace), tags, custom values."""
+
+import re
+from datetime import date
+from typing import Any
+
+import phonenumbers
+
+from atrium.platform.errors import Invalid
+
+MAX_TAG_LENGTH = 60
+
+
+def e164(raw: str, region: str, *, field: str = "phones") -> str:
+    """``8 (916) 123-45-67`` in RU is ``+79161234567``; anything not a real number is Invalid."""
+    try:
+        parsed = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        raise Invalid("%(phone)s is not a phone number.", field=field, phone=raw[:40])
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def tag_names(raw: list[str]) -> list[str]:
+    """Trimmed, de-duplicated (case-insensitively), order kept."""
+    seen, names = set(), []
+    for tag in raw:
+        name = " ".join(tag.split())
+        if not name or len(name) > MAX_TAG_LENGTH:
+            raise Invalid("A tag needs 1 to %(max)d characters.", field="tags", max=MAX_TAG_LENGTH)
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            names.append(name)
+    return names
+
+
+def custom_values(definitions: dict, values: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    """Check ``values`` against the workspace's field definitions (key -> CustomField)."""
+    checked = {}
+    for key, value in values.items():
+        definition = definitions.get(key)
+        if definition is None:
+            raise Invalid("There is no custom field %(key)s.", field=f"custom.{key}", key=key)
+        checked[key] = None if value is None else _custom_value(definition, value)
+        if checked[key] is None and definition.required:
+            raise Invalid("%(label)s is required.", field=f"custom.{key}", label=definition.label)
+    if not partial:
+        for key, definition in definitions.items():
+            if definition.required and checked.get(key) is None:
+                raise Invalid(
+                    "%(label)s is required.", field=f"custom.{key}", label=definition.label
+                )
+    return checked
+
+
+def _custom_value(definition, value: Any) -> Any:
+    field = f"custom.{definition.key}"
+    kind = definition.field_type
+    if kind == "text" and isinstance(value, str) and len(value) <= 2000:
+        return value
+    if kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    if kind == "boolean" and isinstance(value, bool):
+        return value
+    if kind == "date" and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    if kind == "choice" and value in definition.choices:
+        return value
+    raise Invalid(
+        "%(label)s needs a %(kind)s value.", field=field, label=definition.label, kind=kind
+    )

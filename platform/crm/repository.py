@@ -1,0 +1,195 @@
+"""The only place that builds CRM SQL; every query is limited to what the principal may see."""
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import Select, delete, func, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.auth.principal import Principal
+from atrium.platform.crm.models import (
+    Company,
+    Contact,
+    ContactCompany,
+    ContactEmail,
+    ContactPhone,
+    CustomField,
+    Tag,
+)
+
+
+def select_contacts() -> Select:
+    return select(Contact)
+
+
+def visible(query: Select, model, principal: Principal) -> Select:
+    """Records a principal may see: all with crm.all_records, else the ones they own."""
+    if principal.can("crm.all_records"):
+        return query
+    return query.where(model.owner_id == principal.user_id)
+
+
+async def get_visible(session: AsyncSession, model, record_id: uuid.UUID, principal: Principal):
+    query = visible(select(model).where(model.id == record_id), model, principal)
+    return await session.scalar(query.with_for_update())
+
+
+async def contacts_with(
+    session: AsyncSession, *, phones: Iterable[str], emails: Iterable[str], exclude=None
+) -> list[Contact]:
+    """Contacts already holding any of these phones or e-mails (for duplicate checks)."""
+    phones, emails = list(phones), list(emails)
+    if not phones and not emails:
+        return []
+    holders = (
+        select(ContactPhone.contact_id)
+        .where(ContactPhone.number.in_(phones))
+        .union(select(ContactEmail.contact_id).where(ContactEmail.address.in_(emails)))
+    )
+    query = select(Contact).where(Contact.id.in_(holders)).order_by(Contact.created_at)
+    if exclude is not None:
+        query = query.where(Contact.id != exclude)
+    return list(await session.scalars(query))
+
+
+async def phones_of(session: AsyncSession, contact_ids: list[uuid.UUID]) -> dict:
+    rows = await session.execute(
+        select(ContactPhone)
+        .where(ContactPhone.contact_id.in_(contact_ids))
+        .order_by(ContactPhone.position)
+    )
+    found: dict = {contact_id: [] for contact_id in contact_ids}
+    for (phone,) in rows:
+        found[phone.contact_id].append(phone)
+    return found
+
+
+async def emails_of(session: AsyncSession, contact_ids: list[uuid.UUID]) -> dict:
+    rows = await session.execute(
+        select(ContactEmail)
+        .where(ContactEmail.contact_id.in_(contact_ids))
+        .order_by(ContactEmail.position)
+    )
+    found: dict = {contact_id: [] for contact_id in contact_ids}
+    for (email,) in rows:
+        found[email.contact_id].append(email)
+    return found
+
+
+async def tags_of(session: AsyncSession, link, key, record_ids: list[uuid.UUID]) -> dict:
+    rows = await session.execute(
+        select(key, Tag.name).join(Tag, Tag.id == link.tag_id).where(key.in_(record_ids))
+    )
+    found: dict = {record_id: [] for record_id in record_ids}
+    for record_id, name in rows:
+        found[record_id].append(name)
+    return {record_id: sorted(names) for record_id, names in found.items()}
+
+
+async def companies_of(session: AsyncSession, contact_ids: list[uuid.UUID]) -> dict:
+    rows = await session.execute(
+        select(ContactCompany.contact_id, ContactCompany.company_id, ContactCompany.role)
+        .where(ContactCompany.contact_id.in_(contact_ids))
+        .order_by(ContactCompany.company_id)
+    )
+    found: dict = {contact_id: [] for contact_id in contact_ids}
+    for contact_id, company_id, role in rows:
+        found[contact_id].append((company_id, role))
+    return found
+
+
+async def replace_phones(session: AsyncSession, contact_id: uuid.UUID, phones: list) -> None:
+    await session.execute(delete(ContactPhone).where(ContactPhone.contact_id == contact_id))
+    if phones:
+        await session.execute(
+            insert(ContactPhone),
+            [
+                {"contact_id": contact_id, "number": number, "kind": kind, "position": index}
+                for index, (number, kind) in enumerate(phones)
+            ],
+        )
+
+
+async def replace_emails(session: AsyncSession, contact_id: uuid.UUID, emails: list) -> None:
+    await session.execute(delete(ContactEmail).where(ContactEmail.contact_id == contact_id))
+    if emails:
+        await session.execute(
+            insert(ContactEmail),
+            [
+                {"contact_id": contact_id, "address": address, "kind": kind, "position": index}
+                for index, (address, kind) in enumerate(emails)
+            ],
+        )
+
+
+async def tag_ids(session: AsyncSession, names: list[str]) -> list[uuid.UUID]:
+    """Ids of these tags, creating the missing ones (names compared case-insensitively)."""
+    if not names:
+        return []
+    existing = {
+        name.lower(): tag_id
+        for tag_id, name in await session.execute(
+            select(Tag.id, Tag.name).where(func.lower(Tag.name).in_([n.lower() for n in names]))
+        )
+    }
+    ids = []
+    for name in names:
+        if name.lower() not in existing:
+            tag = Tag(name=name)
+            session.add(tag)
+            await session.flush()
+            existing[name.lower()] = tag.id
+        ids.append(existing[name.lower()])
+    return ids
+
+
+async def replace_tags(session: AsyncSession, link, key, record_id, names: list[str]) -> None:
+    await session.execute(delete(link).where(key == record_id))
+    ids = await tag_ids(session, names)
+    if ids:
+        column = key.key
+        await session.execute(insert(link), [{column: record_id, "tag_id": i} for i in ids])
+
+
+async def replace_companies(
+    session: AsyncSession, contact_id: uuid.UUID, links: list[tuple[uuid.UUID, str]]
+) -> None:
+    await session.execute(delete(ContactCompany).where(ContactCompany.contact_id == contact_id))
+    if links:
+        await session.execute(
+            insert(ContactCompany),
+            [{"contact_id": contact_id, "company_id": c, "role": role} for c, role in links],
+        )
+
+
+async def existing_company_ids(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    return set(await session.scalars(select(Company.id).where(Company.id.in_(ids))))
+
+
+async def custom_field_definitions(session: AsyncSession, object_type: str) -> dict:
+    rows = await session.scalars(select(CustomField).where(CustomField.object_type == object_type))
+    return {field.key: field for field in rows}
+
+
+def contact_search(query: Select, text: str) -> Select:
+    """Name fragment, phone digits or e-mail fragment (case-insensitive)."""
+    pattern = f"%{text.strip().lower()}%"
+    digits = "".join(ch for ch in text if ch.isdigit())
+    conditions = [
+        func.lower(Contact.display_name).like(pattern),
+        Contact.id.in_(select(ContactEmail.contact_id).where(ContactEmail.address.like(pattern))),
+    ]
+    if len(digits) >= 3:
+        conditions.append(
+            Contact.id.in_(
+                select(ContactPhone.contact_id).where(ContactPhone.number.like(f"%{digits}%"))
+            )
+        )
+    return query.where(or_(*conditions))
+
+
+def with_tag(query: Select, model, link, key, name: str) -> Select:
+    tagged = (
+        select(key).join(Tag, Tag.id == link.tag_id).where(func.lower(Tag.name) == name.lower())
+    )
+    return query.where(model.id.in_(tagged))
