@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm import contacts, custom_fields
+from atrium.platform.crm import companies, contacts, custom_fields
 from atrium.platform.crm.audit import audit_trail
 from atrium.platform.http.auth import provide_principal, provide_tenant_session, requires
 
@@ -105,8 +105,8 @@ class ContactList(msgspec.Struct):
 
 
 def _input(data: ContactIn) -> contacts.ContactInput:
-    given = {name for name in data.__struct_fields__ if getattr(data, name) is not UNSET}
-    values = {name: getattr(data, name) for name in given}
+    values = _given(data)
+    given = set(values)
     if "phones" in values:
         values["phones"] = [(phone.number, phone.kind) for phone in values["phones"]]
     if "emails" in values:
@@ -216,6 +216,134 @@ class ContactController(Controller):
         contact_id: FromPath[uuid.UUID],
     ) -> None:
         await contacts.delete_contact(session, principal, contact_id)
+
+
+class CompanyIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Create takes any of these (a name at least); PATCH changes only what it sends."""
+
+    name: str | Unset = UNSET
+    legal_name: str | Unset = UNSET
+    tax_id: str | Unset = UNSET
+    phone: str | Unset = UNSET
+    email: str | Unset = UNSET
+    website: str | Unset = UNSET
+    address: str | Unset = UNSET
+    owner_id: uuid.UUID | Unset = UNSET
+    notes: str | Unset = UNSET
+    tags: list[str] | Unset = UNSET
+    custom: dict[str, Any] | Unset = UNSET
+
+
+class CompanyOut(msgspec.Struct):
+    id: uuid.UUID
+    name: str
+    legal_name: str
+    tax_id: str
+    phone: str
+    email: str
+    website: str
+    address: str
+    owner_id: uuid.UUID | None
+    notes: str
+    tags: list[str]
+    custom: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class CompanyList(msgspec.Struct):
+    items: list[CompanyOut]
+    next_cursor: str | None
+
+
+def _given(data: msgspec.Struct) -> dict[str, Any]:
+    return {
+        name: getattr(data, name)
+        for name in data.__struct_fields__
+        if getattr(data, name) is not UNSET
+    }
+
+
+def _company_out(card: companies.CompanyCard) -> CompanyOut:
+    company = card.company
+    return CompanyOut(
+        id=company.id,
+        name=company.name,
+        legal_name=company.legal_name,
+        tax_id=company.tax_id,
+        phone=company.phone,
+        email=company.email,
+        website=company.website,
+        address=company.address,
+        owner_id=company.owner_id,
+        notes=company.notes,
+        tags=card.tags,
+        custom=company.custom,
+        created_at=company.created_at,
+        updated_at=company.updated_at,
+    )
+
+
+class CompanyController(Controller):
+    path = "/companies"
+    tags = ["Companies"]
+    dependencies = DEPENDENCIES
+
+    @get("/", guards=[requires("crm.read")], summary="Companies the caller may see")
+    async def list_companies(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        q: FromQuery[str | None] = None,
+        tag: FromQuery[str | None] = None,
+        sort: FromQuery[str] = "name",
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 25,
+    ) -> CompanyList:
+        page = await companies.list_companies(
+            session, principal, q=q, tag=tag, sort=sort, cursor=cursor, limit=limit
+        )
+        return CompanyList(
+            items=[_company_out(card) for card in page.items], next_cursor=page.next_cursor
+        )
+
+    @post("/", guards=[requires("crm.write")], summary="Add a company")
+    async def create_company(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        data: JSONBody[CompanyIn],
+    ) -> CompanyOut:
+        return _company_out(await companies.create_company(session, principal, _given(data)))
+
+    @get("/{company_id:uuid}", guards=[requires("crm.read")])
+    async def show_company(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        company_id: FromPath[uuid.UUID],
+    ) -> CompanyOut:
+        return _company_out(await companies.company_card(session, principal, company_id))
+
+    @patch("/{company_id:uuid}", guards=[requires("crm.write")])
+    async def change_company(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        company_id: FromPath[uuid.UUID],
+        data: JSONBody[CompanyIn],
+    ) -> CompanyOut:
+        card = await companies.update_company(session, principal, company_id, _given(data))
+        return _company_out(card)
+
+    @delete("/{company_id:uuid}", guards=[requires("crm.delete")], status_code=204)
+    async def delete_company(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        company_id: FromPath[uuid.UUID],
+    ) -> None:
+        await companies.delete_company(session, principal, company_id)
 
 
 class CustomFieldIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -333,4 +461,4 @@ async def audit(
     return AuditList(items=items, next_cursor=page.next_cursor)
 
 
-routes = [ContactController, CustomFieldController, audit]
+routes = [ContactController, CompanyController, CustomFieldController, audit]

@@ -22,6 +22,21 @@ def select_contacts() -> Select:
     return select(Contact)
 
 
+def select_companies() -> Select:
+    return select(Company)
+
+
+def company_search(query: Select, text: str) -> Select:
+    pattern = f"%{text.strip().lower()}%"
+    return query.where(
+        or_(
+            func.lower(Company.name).like(pattern),
+            func.lower(Company.legal_name).like(pattern),
+            Company.tax_id.like(pattern),
+        )
+    )
+
+
 def visible(query: Select, model, principal: Principal) -> Select:
     """Records a principal may see: all with crm.all_records, else the ones they own."""
     if principal.can("crm.all_records"):
