@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import companies, contacts, custom_fields
 from atrium.platform.crm.audit import audit_trail
+from atrium.platform.crm.merge import merge_contacts
+from atrium.platform.crm.timeline import contact_timeline
 from atrium.platform.http.auth import provide_principal, provide_tenant_session, requires
 
 UNSET = msgspec.UNSET
@@ -143,6 +145,23 @@ def _out(card: contacts.ContactCard) -> ContactOut:
     )
 
 
+class MergeIn(msgspec.Struct, forbid_unknown_fields=True):
+    duplicate_id: uuid.UUID
+
+
+class TimelineEntryOut(msgspec.Struct):
+    id: uuid.UUID
+    at: datetime
+    kind: str
+    actor_id: uuid.UUID | None
+    data: dict[str, Any]
+
+
+class TimelineList(msgspec.Struct):
+    items: list[TimelineEntryOut]
+    next_cursor: str | None
+
+
 class ContactController(Controller):
     path = "/contacts"
     tags = ["Contacts"]
@@ -207,6 +226,33 @@ class ContactController(Controller):
             session, principal, contact_id, _input(data), force=force
         )
         return _out(card)
+
+    @get("/{contact_id:uuid}/timeline", guards=[requires("crm.read")])
+    async def timeline(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        contact_id: FromPath[uuid.UUID],
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 50,
+    ) -> TimelineList:
+        page = await contact_timeline(session, principal, contact_id, cursor=cursor, limit=limit)
+        items = [
+            TimelineEntryOut(id=e.id, at=e.at, kind=e.kind, actor_id=e.actor_id, data=e.data)
+            for e in page.items
+        ]
+        return TimelineList(items=items, next_cursor=page.next_cursor)
+
+    @post("/{contact_id:uuid}/merge", guards=[requires("crm.write")], status_code=200)
+    async def merge(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        contact_id: FromPath[uuid.UUID],
+        data: JSONBody[MergeIn],
+    ) -> ContactOut:
+        """Move everything of ``duplicate_id`` onto this contact, then delete the duplicate."""
+        return _out(await merge_contacts(session, principal, contact_id, data.duplicate_id))
 
     @delete("/{contact_id:uuid}", guards=[requires("crm.delete")], status_code=204)
     async def delete_contact(

@@ -68,7 +68,7 @@ class ContactCard:
     companies: list[tuple[uuid.UUID, str]]
 
 
-def _display_name(contact: Contact, first_email: str | None, first_phone: str | None) -> str:
+def display_name_of(contact: Contact, first_email: str | None, first_phone: str | None) -> str:
     name = " ".join(p for p in (contact.last_name, contact.first_name, contact.middle_name) if p)
     return name or first_email or first_phone or "—"
 
@@ -176,7 +176,7 @@ async def create_contact(
         owner_id=values.get("owner_id") or principal.user_id,
         created_by=principal.user_id,
     )
-    contact.display_name = _display_name(
+    contact.display_name = display_name_of(
         contact,
         links["emails"][0][0] if links["emails"] else None,
         links["phones"][0][0] if links["phones"] else None,
@@ -269,7 +269,7 @@ async def update_contact(
         if links["phones"] is not None
         else (before.phones[0].number if before.phones else None)
     )
-    contact.display_name = _display_name(contact, first_email, first_phone)
+    contact.display_name = display_name_of(contact, first_email, first_phone)
     if changes:
         contact.updated_at = utcnow()
         audit_changes(session, "contact", contact_id, changes, principal)
