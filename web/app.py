@@ -14,6 +14,7 @@ from atrium.platform.auth import api_sessions as sessions_api
 from atrium.platform.auth import members_api
 from atrium.platform.config import Settings, get_settings
 from atrium.platform.crm import api as crm_api
+from atrium.platform.crm import deals_api
 from atrium.platform.db import Database
 from atrium.platform.http.problems import exception_handlers
 from atrium.platform.jobs.worker import EmbeddedWorker
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             *members_api.routes,
             *workspace_api.routes,
             *crm_api.routes,
+            *deals_api.routes,
         ],
     )
     app = Litestar(

@@ -107,7 +107,7 @@ class ContactList(msgspec.Struct):
 
 
 def _input(data: ContactIn) -> contacts.ContactInput:
-    values = _given(data)
+    values = given_fields(data)
     given = set(values)
     if "phones" in values:
         values["phones"] = [(phone.number, phone.kind) for phone in values["phones"]]
@@ -302,7 +302,7 @@ class CompanyList(msgspec.Struct):
     next_cursor: str | None
 
 
-def _given(data: msgspec.Struct) -> dict[str, Any]:
+def given_fields(data: msgspec.Struct) -> dict[str, Any]:
     return {
         name: getattr(data, name)
         for name in data.__struct_fields__
@@ -360,7 +360,7 @@ class CompanyController(Controller):
         session: NamedDependency[AsyncSession],
         data: JSONBody[CompanyIn],
     ) -> CompanyOut:
-        return _company_out(await companies.create_company(session, principal, _given(data)))
+        return _company_out(await companies.create_company(session, principal, given_fields(data)))
 
     @get("/{company_id:uuid}", guards=[requires("crm.read")])
     async def show_company(
@@ -379,7 +379,7 @@ class CompanyController(Controller):
         company_id: FromPath[uuid.UUID],
         data: JSONBody[CompanyIn],
     ) -> CompanyOut:
-        card = await companies.update_company(session, principal, company_id, _given(data))
+        card = await companies.update_company(session, principal, company_id, given_fields(data))
         return _company_out(card)
 
     @delete("/{company_id:uuid}", guards=[requires("crm.delete")], status_code=204)

@@ -1,0 +1,168 @@
+"""Pipelines and their stages, with the defaults each vertical starts with."""
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.crm.deal_models import STAGE_KINDS, Pipeline, Stage
+from atrium.platform.errors import Conflict, Invalid, NotFound
+
+# (name en, name ru, kind, probability)
+_CLOSE = [("Won", "Успешно", "won", 100), ("Lost", "Не реализовано", "lost", 0)]
+DEFAULT_PIPELINES = {
+    "general": [
+        (
+            ("Sales", "Продажи"),
+            [
+                ("New", "Новая", "open", 10),
+                ("Qualified", "Квалифицирована", "open", 30),
+                ("Proposal sent", "Предложение отправлено", "open", 50),
+                ("Negotiation", "Переговоры", "open", 70),
+                *_CLOSE,
+            ],
+        ),
+    ],
+    "salon": [
+        (
+            ("Bookings", "Записи"),
+            [
+                ("Request", "Заявка", "open", 20),
+                ("Booked", "Записан", "open", 60),
+                ("Visited", "Пришёл", "open", 90),
+                *_CLOSE,
+            ],
+        ),
+    ],
+    "fieldservice": [
+        (
+            ("Windows", "Окна"),
+            [
+                ("Clarify the need", "Уточнение потребности", "open", 10),
+                ("Measurement", "Замер", "open", 25),
+                ("Price calculation", "Расчёт стоимости", "open", 40),
+                ("Contract signed", "Договор подписан", "open", 70),
+                ("Production", "Производство", "open", 80),
+                ("Installation", "Монтаж", "open", 90),
+                *_CLOSE,
+            ],
+        ),
+    ],
+    "retail": [
+        (
+            ("Orders", "Заказы"),
+            [
+                ("New order", "Новый заказ", "open", 30),
+                ("Paid", "Оплачен", "open", 80),
+                ("Shipped", "Отгружен", "open", 95),
+                *_CLOSE,
+            ],
+        ),
+    ],
+    "staffing": [
+        (
+            ("Orders", "Заказы"),
+            [
+                ("New order", "Новый заказ", "open", 20),
+                ("Workers invited", "Рабочие приглашены", "open", 50),
+                ("Crew confirmed", "Бригада подтверждена", "open", 80),
+                *_CLOSE,
+            ],
+        ),
+    ],
+    "franchise": [
+        (
+            ("Franchise applications", "Заявки на франшизу"),
+            [
+                ("Application", "Заявка", "open", 5),
+                ("Call", "Звонок", "open", 15),
+                ("Meeting", "Встреча", "open", 40),
+                ("Contract", "Договор", "open", 80),
+                *_CLOSE,
+            ],
+        ),
+    ],
+}
+
+
+async def seed_default_pipelines(session: AsyncSession, vertical: str, locale: str) -> None:
+    """The pipelines a new workspace starts with, in its language."""
+    russian = locale == "ru"
+    for position, (names, stages) in enumerate(
+        DEFAULT_PIPELINES.get(vertical, DEFAULT_PIPELINES["general"])
+    ):
+        pipeline = Pipeline(name=names[1] if russian else names[0], position=position)
+        session.add(pipeline)
+        await session.flush()
+        session.add_all(
+            Stage(
+                pipeline_id=pipeline.id,
+                name=ru if russian else en,
+                kind=kind,
+                probability=probability,
+                position=index,
+            )
+            for index, (en, ru, kind, probability) in enumerate(stages)
+        )
+    await session.flush()
+
+
+async def list_pipelines(session: AsyncSession) -> list[tuple[Pipeline, list[Stage]]]:
+    pipelines = list(
+        await session.scalars(select(Pipeline).order_by(Pipeline.position, Pipeline.name))
+    )
+    stages = list(await session.scalars(select(Stage).order_by(Stage.position)))
+    return [(p, [s for s in stages if s.pipeline_id == p.id]) for p in pipelines]
+
+
+async def pipeline_with_stages(session: AsyncSession, pipeline_id: uuid.UUID):
+    pipeline = await session.get(Pipeline, pipeline_id)
+    if pipeline is None:
+        raise NotFound("No such pipeline.")
+    stages = await session.scalars(
+        select(Stage).where(Stage.pipeline_id == pipeline_id).order_by(Stage.position)
+    )
+    return pipeline, list(stages)
+
+
+async def create_pipeline(session: AsyncSession, name: str, stages: list[dict]):
+    name = " ".join(name.split())
+    if not name or len(name) > 100:
+        raise Invalid("A pipeline needs a name of 1 to 100 characters.", field="name")
+    if not any(stage["kind"] == "open" for stage in stages):
+        raise Invalid("A pipeline needs at least one open stage.", field="stages")
+    kinds = {stage["kind"] for stage in stages}
+    if not {"won", "lost"} <= kinds:
+        raise Invalid("A pipeline needs a won stage and a lost stage.", field="stages")
+    seen = set()
+    for index, stage in enumerate(stages):
+        field = f"stages[{index}]"
+        stage["name"] = " ".join(stage["name"].split())
+        if not stage["name"] or len(stage["name"]) > 100:
+            raise Invalid("A stage needs a name of 1 to 100 characters.", field=f"{field}.name")
+        if stage["name"].lower() in seen:
+            raise Invalid("Stage names must differ.", field=f"{field}.name")
+        seen.add(stage["name"].lower())
+        if stage["kind"] not in STAGE_KINDS:
+            raise Invalid("A stage's kind is open, won or lost.", field=f"{field}.kind")
+        if not 0 <= stage["probability"] <= 100:
+            raise Invalid("probability is 0 to 100.", field=f"{field}.probability")
+        if stage["time_limit_hours"] is not None and stage["time_limit_hours"] < 1:
+            raise Invalid("time_limit_hours must be 1 or more.", field=f"{field}.time_limit_hours")
+    position = await session.scalar(select(func.coalesce(func.max(Pipeline.position), -1) + 1))
+    pipeline = Pipeline(name=name, position=position)
+    session.add(pipeline)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        raise Conflict(
+            "A pipeline named %(name)s exists already.", field="name", name=name
+        ) from None
+    session.add_all(
+        Stage(pipeline_id=pipeline.id, position=index, **stage)
+        for index, stage in enumerate(stages)
+    )
+    await session.flush()
+    return await pipeline_with_stages(session, pipeline.id)
