@@ -1,0 +1,62 @@
+"""Write a new tenant revision from the models: ``python -m atrium.tenants.migrations.autogenerate
+t0004 "what changed"``.
+
+It brings a probe schema in a scratch database (on DATABASE_URL's server, or the embedded one)
+to head, lets alembic compare it with the models, and rewrites the probe's name as the
+``schema`` each tenant migration runs in. Read the result before committing it.
+"""
+
+import re
+import secrets
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+
+from atrium.platform.config import load_settings
+from atrium.platform.runtime import start_runtime
+from atrium.tenants.migrate import upgrade_connection
+from atrium.tenants.migrations import TENANT_HISTORY, alembic_config
+
+PROBE = "t_autogenprobe"
+
+
+def main(revision: str, message: str) -> Path:
+    server = sa.make_url(start_runtime(load_settings()).database_url)
+    name = f"atrium_autogen_{secrets.token_hex(4)}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        connection.exec_driver_sql(f"DROP ROLE IF EXISTS {PROBE}")
+        connection.exec_driver_sql(f"CREATE ROLE {PROBE} NOLOGIN")
+        connection.exec_driver_sql(f"GRANT {PROBE} TO CURRENT_USER")
+    url = server.set(database=name).render_as_string(False)
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"CREATE SCHEMA {PROBE} AUTHORIZATION {PROBE}")
+            connection.exec_driver_sql(f"SET LOCAL ROLE {PROBE}")
+            upgrade_connection(connection.execution_options(schema_translate_map={"tenant": PROBE}))
+        config = alembic_config(TENANT_HISTORY, url)
+        config.cmd_opts = type("Options", (), {"x": [f"schema={PROBE}"]})()
+        command.revision(config, message=message, autogenerate=True, rev_id=revision)
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+            connection.exec_driver_sql(f"DROP ROLE IF EXISTS {PROBE}")
+        admin.dispose()
+    [path] = (TENANT_HISTORY / "versions").glob(f"{revision}_*.py")
+    text = path.read_text()
+    text = re.sub(r"\n\s*# ### (commands auto generated|end Alembic commands).*", "", text)
+    text = text.replace(f"schema='{PROBE}'", "schema=schema")
+    text = re.sub(rf"\['{PROBE}\.(\w+)\.(\w+)'\]", r"[f'{schema}.\1.\2']", text)
+    path.write_text(text)
+    return path
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    print(main(sys.argv[1], sys.argv[2]))
