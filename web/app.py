@@ -14,7 +14,7 @@ from atrium.platform.auth import api_sessions as sessions_api
 from atrium.platform.auth import members_api
 from atrium.platform.config import Settings, get_settings
 from atrium.platform.crm import api as crm_api
-from atrium.platform.crm import deals_api
+from atrium.platform.crm import appeals_api, deals_api
 from atrium.platform.db import Database
 from atrium.platform.http.problems import exception_handlers
 from atrium.platform.jobs.worker import EmbeddedWorker
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             *workspace_api.routes,
             *crm_api.routes,
             *deals_api.routes,
+            *appeals_api.routes,
         ],
     )
     app = Litestar(

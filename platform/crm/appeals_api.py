@@ -1,0 +1,148 @@
+"""/api/v1/appeals: the register of customer appeals."""
+
+import uuid
+from datetime import datetime
+
+import msgspec
+from litestar import Controller, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.auth.principal import Principal
+from atrium.platform.crm import appeals
+from atrium.platform.crm.api import DEPENDENCIES, UNSET, Unset, given_fields
+from atrium.platform.crm.appeal_models import Appeal
+from atrium.platform.http.auth import requires
+
+
+class AppealIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    channel: str
+    kind: str
+    contact_id: uuid.UUID | None = None
+    received_at: datetime | None = None
+    employee_id: uuid.UUID | None = None
+    subject: str | None = None
+    summary: str | None = None
+    result: str | None = None
+    manager_decision: str | None = None
+    response_limit_hours: int | None = None
+
+
+class AppealPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    subject: str | Unset = UNSET
+    summary: str | Unset = UNSET
+    result: str | Unset = UNSET
+    manager_decision: str | Unset = UNSET
+
+
+class AppealOut(msgspec.Struct):
+    id: uuid.UUID
+    contact_id: uuid.UUID | None
+    received_at: datetime
+    employee_id: uuid.UUID | None
+    channel: str
+    kind: str
+    subject: str
+    summary: str
+    result: str
+    manager_decision: str
+    respond_by: datetime
+    answered_at: datetime | None
+    overdue: bool
+    flagged_for_manager: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class AppealList(msgspec.Struct):
+    items: list[AppealOut]
+    next_cursor: str | None
+
+
+def _out(appeal: Appeal) -> AppealOut:
+    return AppealOut(
+        id=appeal.id,
+        contact_id=appeal.contact_id,
+        received_at=appeal.received_at,
+        employee_id=appeal.employee_id,
+        channel=appeal.channel,
+        kind=appeal.kind,
+        subject=appeal.subject,
+        summary=appeal.summary,
+        result=appeal.result,
+        manager_decision=appeal.manager_decision,
+        respond_by=appeal.respond_by,
+        answered_at=appeal.answered_at,
+        overdue=appeals.is_overdue(appeal),
+        flagged_for_manager=appeals.needs_manager(appeal),
+        created_at=appeal.created_at,
+        updated_at=appeal.updated_at,
+    )
+
+
+class AppealController(Controller):
+    path = "/appeals"
+    tags = ["Appeals"]
+    dependencies = DEPENDENCIES
+
+    @get(
+        "/",
+        guards=[requires("crm.read")],
+        summary="Appeals, newest first; overdue=true for late ones",
+    )
+    async def list_appeals(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        contact_id: FromQuery[uuid.UUID | None] = None,
+        kind: FromQuery[str | None] = None,
+        channel: FromQuery[str | None] = None,
+        overdue: FromQuery[bool | None] = None,
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 25,
+    ) -> AppealList:
+        page = await appeals.list_appeals(
+            session,
+            principal,
+            contact_id=contact_id,
+            kind=kind,
+            channel=channel,
+            overdue=overdue,
+            cursor=cursor,
+            limit=limit,
+        )
+        return AppealList(items=[_out(a) for a in page.items], next_cursor=page.next_cursor)
+
+    @post("/", guards=[requires("crm.write")], summary="Record an appeal")
+    async def create_appeal(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        data: JSONBody[AppealIn],
+    ) -> AppealOut:
+        values = msgspec.structs.asdict(data)
+        return _out(await appeals.create_appeal(session, principal, values))
+
+    @get("/{appeal_id:uuid}", guards=[requires("crm.read")])
+    async def show_appeal(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        appeal_id: FromPath[uuid.UUID],
+    ) -> AppealOut:
+        return _out(await appeals.get_appeal(session, principal, appeal_id))
+
+    @patch("/{appeal_id:uuid}", guards=[requires("crm.write")])
+    async def change_appeal(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        appeal_id: FromPath[uuid.UUID],
+        data: JSONBody[AppealPatch],
+    ) -> AppealOut:
+        appeal = await appeals.update_appeal(session, principal, appeal_id, given_fields(data))
+        return _out(appeal)
+
+
+routes = [AppealController]
