@@ -8,6 +8,7 @@ from atrium.platform.db import SharedBase, TenantBase
 def _load_models() -> None:
     # Importing the model modules registers their tables on the two metadata.
     import atrium.platform.auth.models  # noqa: F401
+    import atrium.platform.crm.activity_models  # noqa: F401
     import atrium.platform.crm.appeal_models  # noqa: F401
     import atrium.platform.crm.deal_models  # noqa: F401
     import atrium.platform.crm.models  # noqa: F401

@@ -13,8 +13,8 @@ from atrium.platform.auth import api as auth_api
 from atrium.platform.auth import api_sessions as sessions_api
 from atrium.platform.auth import members_api
 from atrium.platform.config import Settings, get_settings
+from atrium.platform.crm import activities_api, appeals_api, deals_api
 from atrium.platform.crm import api as crm_api
-from atrium.platform.crm import appeals_api, deals_api
 from atrium.platform.db import Database
 from atrium.platform.http.problems import exception_handlers
 from atrium.platform.jobs.worker import EmbeddedWorker
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             *crm_api.routes,
             *deals_api.routes,
             *appeals_api.routes,
+            *activities_api.routes,
         ],
     )
     app = Litestar(
