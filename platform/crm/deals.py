@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import delete, exists, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
@@ -15,6 +15,8 @@ from atrium.platform.crm.deal_models import Deal, DealMove, Stage
 from atrium.platform.crm.merge import moves_references
 from atrium.platform.crm.models import Company, Contact
 from atrium.platform.crm.pipelines import pipeline_with_stages
+from atrium.platform.crm.product_models import DealLine, Product
+from atrium.platform.crm.products import money
 from atrium.platform.crm.timeline import TimelineEntry, timeline_provider
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, NotFound
@@ -26,22 +28,7 @@ MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def _amount(raw: Any) -> Decimal:
-    try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
-        raise Invalid("amount must be a number such as 1500.00.", field="amount") from None
-    if (
-        not value.is_finite()
-        or value < 0
-        or value > MAX_AMOUNT
-        or value != value.quantize(Decimal("0.01"))
-    ):
-        raise Invalid(
-            "amount must be between 0 and %(max)s with at most 2 decimals.",
-            field="amount",
-            max=str(MAX_AMOUNT),
-        )
-    return value
+    return money(raw, "amount")
 
 
 async def _linked(session: AsyncSession, principal: Principal, data: dict[str, Any]) -> dict:
@@ -107,6 +94,10 @@ async def update_deal(
             raise Invalid("A deal needs a title of 1 to 300 characters.", field="title")
         values["title"] = title
     if "amount" in data:
+        if await session.scalar(select(exists().where(DealLine.deal_id == deal.id))):
+            raise Invalid(
+                "This deal's amount comes from its lines; change the lines.", field="amount"
+            )
         values["amount"] = _amount(data["amount"])
     if "notes" in data:
         values["notes"] = (data["notes"] or "").strip()[:20000]
@@ -244,3 +235,76 @@ async def _deal_history(session, contact_id, before, limit) -> list[TimelineEntr
         )
         for move, deal_id, title, stage, kind in rows
     ]
+
+
+async def deal_lines(session: AsyncSession, deal_id: uuid.UUID) -> list[DealLine]:
+    return list(
+        await session.scalars(
+            select(DealLine).where(DealLine.deal_id == deal_id).order_by(DealLine.position)
+        )
+    )
+
+
+async def set_deal_lines(
+    session: AsyncSession, principal: Principal, deal_id: uuid.UUID, lines: list[dict[str, Any]]
+) -> tuple[Deal, list[DealLine]]:
+    """Replace the deal's lines; its amount becomes their total (qty x price - discount)."""
+    deal = await get_deal(session, principal, deal_id)
+    product_ids = [line["product_id"] for line in lines if line.get("product_id")]
+    products = {
+        product.id: product
+        for product in await session.scalars(select(Product).where(Product.id.in_(product_ids)))
+    }
+    rows, total = [], Decimal("0")
+    for index, line in enumerate(lines):
+        field = f"lines[{index}]"
+        product = products.get(line.get("product_id"))
+        if line.get("product_id") and product is None:
+            raise Invalid(
+                "There is no product %(id)s.",
+                field=f"{field}.product_id",
+                id=str(line["product_id"]),
+            )
+        name = " ".join((line.get("name") or (product.name if product else "")).split())
+        if not name or len(name) > 300:
+            raise Invalid("A line needs a name or a product.", field=f"{field}.name")
+        try:
+            quantity = Decimal(str(line.get("quantity", 1)))
+        except InvalidOperation:
+            quantity = Decimal("-1")
+        if not quantity.is_finite() or not Decimal("0") < quantity <= Decimal("999999999"):
+            raise Invalid("quantity must be above 0.", field=f"{field}.quantity")
+        quantity = quantity.quantize(Decimal("0.001"))
+        price_raw = line.get("unit_price")
+        if price_raw is None and product is None:
+            raise Invalid(
+                "A line without a product needs its unit_price.", field=f"{field}.unit_price"
+            )
+        unit_price = money(
+            price_raw if price_raw is not None else product.price, f"{field}.unit_price"
+        )
+        discount = money(line.get("discount", 0), f"{field}.discount")
+        gross = (quantity * unit_price).quantize(Decimal("0.01"))
+        if discount > gross:
+            raise Invalid("The discount is more than the line's price.", field=f"{field}.discount")
+        total += gross - discount
+        rows.append(
+            DealLine(
+                deal_id=deal.id,
+                position=index,
+                product_id=product.id if product else None,
+                name=name,
+                quantity=quantity,
+                unit_price=unit_price,
+                discount=discount,
+            )
+        )
+    await session.execute(delete(DealLine).where(DealLine.deal_id == deal.id))
+    session.add_all(rows)
+    if total > MAX_AMOUNT:
+        raise Invalid("The lines add up to more than %(max)s.", field="lines", max=str(MAX_AMOUNT))
+    if deal.amount != total:
+        audit_changes(session, "deal", deal.id, {"amount": (deal.amount, total)}, principal)
+        deal.amount, deal.updated_at = total, utcnow()
+    await session.flush()
+    return deal, rows

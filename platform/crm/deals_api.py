@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import msgspec
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -136,11 +136,47 @@ class DealList(msgspec.Struct):
     next_cursor: str | None
 
 
+class DealWithLines(msgspec.Struct):
+    deal: "DealOut"
+    lines: list["DealLineOut"]
+
+
 class DealMoveOut(msgspec.Struct):
     from_stage_id: uuid.UUID | None
     to_stage_id: uuid.UUID
     actor_id: uuid.UUID | None
     at: datetime
+
+
+class DealLineIn(msgspec.Struct, forbid_unknown_fields=True):
+    product_id: uuid.UUID | None = None
+    name: str | None = None
+    quantity: Decimal = Decimal("1")
+    unit_price: Decimal | None = None
+    discount: Decimal = Decimal("0")
+
+
+class DealLineOut(msgspec.Struct):
+    id: uuid.UUID
+    product_id: uuid.UUID | None
+    name: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount: Decimal
+    total: Decimal
+
+
+def _line_out(line) -> DealLineOut:
+    total = (line.quantity * line.unit_price).quantize(Decimal("0.01")) - line.discount
+    return DealLineOut(
+        id=line.id,
+        product_id=line.product_id,
+        name=line.name,
+        quantity=line.quantity,
+        unit_price=line.unit_price,
+        discount=line.discount,
+        total=total,
+    )
 
 
 def _deal_out(deal: Deal) -> DealOut:
@@ -250,6 +286,29 @@ class DealController(Controller):
             DealMoveOut(m.from_stage_id, m.to_stage_id, m.actor_id, m.at)
             for m in await deals.deal_moves(session, deal_id)
         ]
+
+    @get("/{deal_id:uuid}/lines", guards=[requires("crm.read")])
+    async def lines(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        deal_id: FromPath[uuid.UUID],
+    ) -> list[DealLineOut]:
+        await deals.get_deal(session, principal, deal_id)
+        return [_line_out(line) for line in await deals.deal_lines(session, deal_id)]
+
+    @put("/{deal_id:uuid}/lines", guards=[requires("crm.write")])
+    async def replace_lines(
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        deal_id: FromPath[uuid.UUID],
+        data: JSONBody[list[DealLineIn]],
+    ) -> DealWithLines:
+        """Replace the lines; the deal's amount becomes qty x price - discount, summed."""
+        lines = [msgspec.structs.asdict(line) for line in data]
+        deal, rows = await deals.set_deal_lines(session, principal, deal_id, lines)
+        return DealWithLines(deal=_deal_out(deal), lines=[_line_out(row) for row in rows])
 
     @delete("/{deal_id:uuid}", guards=[requires("crm.delete")], status_code=204)
     async def delete_deal(
