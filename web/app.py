@@ -13,7 +13,13 @@ from atrium.platform.auth import api as auth_api
 from atrium.platform.auth import api_sessions as sessions_api
 from atrium.platform.auth import members_api
 from atrium.platform.config import Settings, get_settings
-from atrium.platform.crm import activities_api, appeals_api, deals_api, products_api
+from atrium.platform.crm import (
+    activities_api,
+    appeals_api,
+    deals_api,
+    leads_api,
+    products_api,
+)
 from atrium.platform.crm import api as crm_api
 from atrium.platform.db import Database
 from atrium.platform.http.problems import exception_handlers
@@ -66,6 +72,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             *appeals_api.routes,
             *activities_api.routes,
             *products_api.routes,
+            *leads_api.routes,
         ],
     )
     app = Litestar(

@@ -78,9 +78,8 @@ async def create_company(
 ) -> CompanyCard:
     values = await _checked(session, data, partial=False)
     tags = values.pop("tags", None)
-    company = Company(
-        **values, owner_id=values.get("owner_id") or principal.user_id, created_by=principal.user_id
-    )
+    owner_id = values.pop("owner_id", None) or principal.user_id
+    company = Company(**values, owner_id=owner_id, created_by=principal.user_id)
     session.add(company)
     await session.flush()
     if tags is not None:

@@ -170,10 +170,11 @@ async def create_contact(
     links = {key: values.pop(key, None) for key in ("phones", "emails", "tags", "companies")}
     if values.get("marketing_consent"):
         values["consent_at"] = utcnow()
+    owner_id = values.pop("owner_id", None) or principal.user_id
     contact = Contact(
         **values,
         display_name="",
-        owner_id=values.get("owner_id") or principal.user_id,
+        owner_id=owner_id,
         created_by=principal.user_id,
     )
     contact.display_name = display_name_of(

@@ -197,3 +197,13 @@ async def test_another_workspaces_contact_is_a_404_and_untouched(client, salon, 
     assert mine.json()["first_name"] == "Чужой"
     listed = (await client.get("/api/v1/contacts?q=Чужой", headers=salon["headers"])).json()
     assert listed["items"] == []
+
+
+async def test_a_contact_can_be_created_for_another_owner(client, salon):
+    owner = salon["user"]["id"]
+    answer = await client.post(
+        "/api/v1/contacts",
+        json={"first_name": "Передана", "owner_id": owner},
+        headers=salon["headers"],
+    )
+    assert answer.status_code == 201 and answer.json()["owner_id"] == owner
