@@ -23,6 +23,7 @@ from atrium.platform.crm import (
 from atrium.platform.crm import api as crm_api
 from atrium.platform.db import Database
 from atrium.platform.http.problems import exception_handlers
+from atrium.platform.http.text import refuse_nul_text
 from atrium.platform.jobs.worker import EmbeddedWorker
 from atrium.platform.logging import configure_logging, request_logging_middleware
 from atrium.platform.runtime import Runtime, start_runtime
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         route_handlers=[api, *health_api.routes, *page_routes()],
         template_config=TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine),
         exception_handlers=exception_handlers,
+        before_request=refuse_nul_text,
         middleware=[request_logging_middleware],
         openapi_config=OpenAPIConfig(
             title="Atrium API",

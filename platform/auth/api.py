@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, post
@@ -50,7 +51,8 @@ class ApiKeyCreated(ApiKeyOut):
 
 class ApiKeyIn(msgspec.Struct, forbid_unknown_fields=True):
     name: str
-    expires_at: datetime | None = None
+    # With its offset (2030-01-01T00:00:00Z): a bare local time names no instant.
+    expires_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
 
 
 class ApiKeyList(msgspec.Struct):

@@ -10,6 +10,7 @@ from sqlalchemy import Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.errors import Invalid
+from atrium.platform.http.text import NUL
 
 T = TypeVar("T")
 MAX_LIMIT = 200
@@ -31,7 +32,11 @@ def decode_cursor(cursor: str, size: int) -> list[str]:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except ValueError:
         values = None
-    if not isinstance(values, list) or len(values) != size:
+    if (
+        not isinstance(values, list)
+        or len(values) != size
+        or not all(isinstance(value, str) and NUL not in value for value in values)
+    ):
         raise Invalid("The cursor is not one this API gave out.", field="cursor")
     return values
 

@@ -8,8 +8,10 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DataError as DatabaseDataError
 
 from atrium.platform.errors import DomainError, TooManyRequests
+from atrium.platform.http.text import NUL_MESSAGE
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("atrium.http")
@@ -43,15 +45,20 @@ def _validation_detail(error: ValidationException) -> tuple[str, list | None]:
         first = errors[0]
         where = first.get("key") or first.get("source") or ""
         message = first.get("message", error.detail)
-        return (f"{where}: {message}" if where else message), errors
-    return error.detail, None
+        if first.get("source") == "body" and message == repr(where):
+            # litestar's KeyError for the body parameter: nothing was sent.
+            return "The request needs a JSON body.", errors
+        detail = f"{where}: {message}" if where else message
+    else:
+        detail, errors = error.detail, None
+    if "JSON" in detail or "decode" in detail.lower():
+        detail = f"The request body is not valid JSON: {detail}"
+    return detail, errors
 
 
 def http_exception_handler(request: Request, error: HTTPException) -> Response:
     if isinstance(error, ValidationException):
         detail, errors = _validation_detail(error)
-        if "JSON" in detail or "decode" in detail.lower():
-            detail = f"The request body is not valid JSON: {detail}"
         return problem(400, detail, errors=errors)
     detail = error.detail
     if error.status_code == 404 and detail in {"", "Not Found"}:
@@ -73,6 +80,31 @@ def unavailable_handler(request: Request, error: Exception) -> Response:
     )
 
 
+# PostgreSQL's "data exception" class (22xxx): a value the statement carried cannot be stored
+# or compared. Handlers check their input first and name the field; this is the net under them.
+_DATA_EXCEPTIONS = {
+    "22001": "A value is longer than the field it goes into allows.",
+    "22003": "A number is outside the range this API accepts.",
+    "22008": "A date or time is outside the range this API accepts.",
+}
+
+
+def data_error_handler(request: Request, error: DatabaseDataError) -> Response:
+    reason = str(error.orig).splitlines()[0] if error.orig is not None else ""
+    sqlstate = getattr(error.orig, "sqlstate", None) or ""
+    if "NUL (0x00)" in reason:
+        # psycopg refuses such text before sending it, so there is no sqlstate.
+        detail = f"Text {NUL_MESSAGE}."
+    elif sqlstate.startswith("22"):
+        detail = _DATA_EXCEPTIONS.get(sqlstate, "A value is not one this API can store.")
+    else:
+        return unexpected_error_handler(request, error)
+    log.warning(
+        "input_refused_by_database", path=request.url.path, sqlstate=sqlstate, reason=reason
+    )
+    return problem(422, detail, title="Invalid input")
+
+
 def unexpected_error_handler(request: Request, error: Exception) -> Response:
     log.exception("unhandled_error", path=request.url.path)
     return problem(500, "Something went wrong on our side; it has been logged.")
@@ -83,5 +115,6 @@ exception_handlers = {
     HTTPException: http_exception_handler,
     RedisConnectionError: unavailable_handler,
     RedisTimeoutError: unavailable_handler,
+    DatabaseDataError: data_error_handler,
     Exception: unexpected_error_handler,
 }

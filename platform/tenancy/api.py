@@ -1,5 +1,6 @@
 """GET and PATCH /api/v1/workspace: the settings kept in the workspace's own schema."""
 
+import re
 import zoneinfo
 
 import msgspec
@@ -58,9 +59,9 @@ class WorkspaceController(Controller):
             raise Invalid("Unknown locale; choose en or ru.", field="locale")
         if data.timezone is not None and data.timezone not in zoneinfo.available_timezones():
             raise Invalid(f"Unknown time zone {data.timezone!r}.", field="timezone")
-        if data.currency is not None and (len(data.currency) != 3 or not data.currency.isupper()):
+        if data.currency is not None and not re.fullmatch(r"[A-Z]{3}", data.currency):
             raise Invalid("Currency must be an ISO 4217 code such as RUB.", field="currency")
-        if data.country is not None and (len(data.country) != 2 or not data.country.isupper()):
+        if data.country is not None and not re.fullmatch(r"[A-Z]{2}", data.country):
             raise Invalid("Country must be an ISO 3166 code such as RU.", field="country")
         for field in ("locale", "timezone", "currency", "country"):
             if (value := getattr(data, field)) is not None:
