@@ -98,7 +98,7 @@ class Settings:
         "where embedded PostgreSQL and Redis keep their data",
     )
     database_url: str | None = setting(
-        "DATABASE_URL", _database_url, None, "PostgreSQL; embedded pgserver when unset"
+        "DATABASE_URL", _database_url, None, "PostgreSQL; embedded PostgreSQL when unset"
     )
     redis_url: str | None = setting(
         "REDIS_URL", _redis_url, None, "Redis for jobs and throttling; embedded when unset"

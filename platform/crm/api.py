@@ -11,10 +11,11 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm import companies, contacts, custom_fields
+from atrium.platform.crm import companies, contacts, custom_fields, search
 from atrium.platform.crm.audit import audit_trail
 from atrium.platform.crm.merge import merge_contacts
 from atrium.platform.crm.timeline import contact_timeline
+from atrium.platform.errors import Invalid
 from atrium.platform.http.auth import provide_principal, provide_tenant_session, requires
 
 UNSET = msgspec.UNSET
@@ -507,4 +508,41 @@ async def audit(
     return AuditList(items=items, next_cursor=page.next_cursor)
 
 
-routes = [ContactController, CompanyController, CustomFieldController, audit]
+class SearchHitOut(msgspec.Struct):
+    type: str  # contact, company or deal
+    id: uuid.UUID
+    title: str
+    score: float  # 0..1, name likeness; 1 for a phone or e-mail match
+
+
+class SearchOut(msgspec.Struct):
+    query: str
+    items: list[SearchHitOut]
+
+
+@get(
+    "/search",
+    guards=[requires("crm.read")],
+    dependencies=DEPENDENCIES,
+    tags=["Search"],
+    summary="Contacts, companies and deals by name (typos, Latin for Cyrillic), phone, e-mail",
+    description="A ranked top list, best first (no cursor): refine the query to narrow it.",
+)
+async def search_records(
+    principal: NamedDependency[Principal],
+    session: NamedDependency[AsyncSession],
+    q: FromQuery[str],
+    types: FromQuery[str] = ",".join(search.KINDS),
+    limit: FromQuery[int] = 10,
+) -> SearchOut:
+    if not 1 <= limit <= search.MAX_HITS:
+        raise Invalid("limit must be 1 to %(max)s.", field="limit", max=search.MAX_HITS)
+    kinds = tuple(kind.strip() for kind in types.split(",") if kind.strip())
+    hits = await search.search(session, principal, q, kinds=kinds, limit=limit)
+    return SearchOut(
+        query=q,
+        items=[SearchHitOut(hit.kind, hit.id, hit.title, round(hit.score, 3)) for hit in hits],
+    )
+
+
+routes = [ContactController, CompanyController, CustomFieldController, audit, search_records]

@@ -12,7 +12,7 @@ from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import repository as repo
 from atrium.platform.crm.audit import audit_changes, audit_event
 from atrium.platform.crm.models import CHANNELS, GENDERS, Contact, ContactTag
-from atrium.platform.crm.normalize import custom_values, e164, tag_names
+from atrium.platform.crm.normalize import custom_values, e164, e164_or_none, tag_names
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.events.service import record_event
@@ -314,7 +314,8 @@ async def list_contacts(
     column, value_of, parse = SORTS[key]
     query = repo.visible(repo.select_contacts(), Contact, principal)
     if q:
-        query = repo.contact_search(query, q[:200])
+        region = (await workspace_settings(session)).country
+        query = repo.contact_search(query, q[:200], e164_or_none(q[:40], region))
     if tag:
         query = repo.with_tag(query, Contact, ContactTag, ContactTag.contact_id, tag)
     if owner_id:

@@ -4,8 +4,10 @@ import uuid
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from atrium.platform.crm.models import trigram_index
+from atrium.platform.crm.normalize import search_key
 from atrium.platform.db import TenantBase
 from atrium.platform.db.types import CreatedAt, OptionalTimestamp, UUIDPk
 
@@ -43,7 +45,10 @@ class Stage(TenantBase):
 
 class Deal(TenantBase):
     __tablename__ = "deals"
-    __table_args__ = (Index("ix_deals_stage_changed", "stage_id", "stage_changed_at"),)
+    __table_args__ = (
+        Index("ix_deals_stage_changed", "stage_id", "stage_changed_at"),
+        trigram_index("ix_deals_search_name", "search_name"),
+    )
 
     id: Mapped[UUIDPk]
     title: Mapped[str] = mapped_column(String(300))
@@ -60,11 +65,17 @@ class Deal(TenantBase):
     currency: Mapped[str] = mapped_column(String(3))
     lost_reason: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    search_name: Mapped[str] = mapped_column(Text, default="")  # normalize.search_key
     stage_changed_at: Mapped[CreatedAt]
     closed_at: Mapped[OptionalTimestamp]
     created_by: Mapped[uuid.UUID | None]
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[CreatedAt]
+
+    @validates("title")
+    def _index_title(self, _key: str, value: str) -> str:
+        self.search_name = search_key(value)
+        return value
 
 
 class DealMove(TenantBase):

@@ -14,12 +14,20 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from atrium.platform.crm.normalize import search_key
 from atrium.platform.db import TenantBase
 from atrium.platform.db.types import CreatedAt, OptionalTimestamp, UUIDPk
 
 GENDERS = ("female", "male", "unknown")
+
+
+def trigram_index(name: str, column: str) -> Index:
+    """A pg_trgm index: substring (LIKE '%x%') and typo-tolerant matches without a scan."""
+    return Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
+
+
 CHANNELS = ("phone", "email", "sms", "messenger", "social", "website", "visit", "other")
 
 
@@ -30,6 +38,7 @@ class Contact(TenantBase):
     __table_args__ = (
         CheckConstraint(f"gender IN {GENDERS}", name="gender"),
         Index("ix_contacts_owner_created", "owner_id", "created_at"),
+        trigram_index("ix_contacts_search_name", "search_name"),
     )
 
     id: Mapped[UUIDPk]
@@ -47,16 +56,25 @@ class Contact(TenantBase):
     consent_channel: Mapped[str] = mapped_column(String(20), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     custom: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    search_name: Mapped[str] = mapped_column(Text, default="")  # normalize.search_key
     created_by: Mapped[uuid.UUID | None]
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[CreatedAt]
+
+    @validates("display_name")
+    def _index_name(self, _key: str, value: str) -> str:
+        self.search_name = search_key(value)
+        return value
 
 
 class ContactPhone(TenantBase):
     """Phones in E.164, one row each, so duplicates and exact lookups use an index."""
 
     __tablename__ = "contact_phones"
-    __table_args__ = (UniqueConstraint("contact_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("contact_id", "number"),
+        trigram_index("ix_contact_phones_number_trgm", "number"),
+    )
 
     id: Mapped[UUIDPk]
     contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
@@ -67,7 +85,10 @@ class ContactPhone(TenantBase):
 
 class ContactEmail(TenantBase):
     __tablename__ = "contact_emails"
-    __table_args__ = (UniqueConstraint("contact_id", "address"),)
+    __table_args__ = (
+        UniqueConstraint("contact_id", "address"),
+        trigram_index("ix_contact_emails_address_trgm", "address"),
+    )
 
     id: Mapped[UUIDPk]
     contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
@@ -78,6 +99,7 @@ class ContactEmail(TenantBase):
 
 class Company(TenantBase):
     __tablename__ = "companies"
+    __table_args__ = (trigram_index("ix_companies_search_name", "search_name"),)
 
     id: Mapped[UUIDPk]
     name: Mapped[str] = mapped_column(String(300), index=True)
@@ -90,9 +112,17 @@ class Company(TenantBase):
     owner_id: Mapped[uuid.UUID | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     custom: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    search_name: Mapped[str] = mapped_column(Text, default="")  # normalize.search_key
     created_by: Mapped[uuid.UUID | None]
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[CreatedAt]
+
+    @validates("name", "legal_name", "tax_id")
+    def _index_name(self, key: str, value: str) -> str:
+        parts = {field: getattr(self, field) or "" for field in ("name", "legal_name", "tax_id")}
+        parts[key] = value
+        self.search_name = search_key(*parts.values())
+        return value
 
 
 class ContactCompany(TenantBase):

@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 import phonenumbers
+from text_unidecode import unidecode
 
 from atrium.platform.errors import Invalid
 
@@ -20,6 +21,14 @@ def e164(raw: str, region: str, *, field: str = "phones") -> str:
     if parsed is None or not phonenumbers.is_valid_number(parsed):
         raise Invalid("%(phone)s is not a phone number.", field=field, phone=raw[:40])
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def e164_or_none(raw: str, region: str) -> str | None:
+    """The number in E.164 when ``raw`` reads as a phone (a search query may), else None."""
+    try:
+        return e164(raw, region)
+    except Invalid:
+        return None
 
 
 def tag_names(raw: list[str]) -> list[str]:
@@ -73,3 +82,34 @@ def _custom_value(definition, value: Any) -> Any:
     raise Invalid(
         "%(label)s needs a %(kind)s value.", field=field, label=definition.label, kind=kind
     )
+
+
+# Folding for search: Russian names are written in Latin many ways (Юлия: Yulia, Julia, Iuliia),
+# so the stored name and the query both pass through the same steps and meet in one spelling.
+_SPELLING_FOLDS = (
+    ("shch", "sh"),
+    ("sch", "sh"),
+    ("kh", "h"),
+    ("ts", "c"),
+    ("x", "ks"),
+    ("w", "v"),
+    ("ph", "f"),
+)
+_IOTATED = re.compile(r"i([uaoe])")  # after y/j -> i: ю я ё е written iu/yu/ju, ia/ya/ja ...
+_DOUBLED = re.compile(r"(.)\1+")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def search_words(text: str) -> list[str]:
+    """Words of ``text`` in the one spelling search compares: Latin, lower case, folded."""
+    text = text.lower().replace("ё", "е").replace("ь", "").replace("ъ", "")
+    text = unidecode(text).lower().replace("y", "i").replace("j", "i")
+    for written, folded in _SPELLING_FOLDS:
+        text = text.replace(written, folded)
+    text = _IOTATED.sub(r"\1", _DOUBLED.sub(r"\1", text))
+    return _NOT_ALNUM.sub(" ", text).split()
+
+
+def search_key(*texts: str) -> str:
+    """What a record is found by; the leading space lets ``LIKE '% word%'`` match word starts."""
+    return "".join(f" {word}" for text in texts for word in search_words(text))[:1000]

@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import Select, delete, func, insert, or_, select
+from sqlalchemy import Select, and_, delete, func, insert, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
@@ -16,6 +16,7 @@ from atrium.platform.crm.models import (
     CustomField,
     Tag,
 )
+from atrium.platform.crm.normalize import search_words
 
 
 def select_contacts() -> Select:
@@ -27,14 +28,26 @@ def select_companies() -> Select:
 
 
 def company_search(query: Select, text: str) -> Select:
-    pattern = f"%{text.strip().lower()}%"
-    return query.where(
-        or_(
-            func.lower(Company.name).like(pattern),
-            func.lower(Company.legal_name).like(pattern),
-            Company.tax_id.like(pattern),
-        )
-    )
+    """Name, legal name or tax id (by word starts, any alphabet), or an e-mail fragment."""
+    conditions = [Company.email.contains(text.strip().lower(), autoescape=True)]
+    if words := search_words(text):
+        conditions.append(name_starts(Company, words))
+    return query.where(or_(*conditions))
+
+
+def name_starts(model, words: list[str]):
+    """Every folded query word starts some word of the record's name (trigram index)."""
+    return and_(*(model.search_name.like(f"% {word}%") for word in words))
+
+
+def name_resembles(model, folded: str):
+    """A typo-tolerant match: pg_trgm's strict word similarity over its threshold."""
+    return literal(folded).op("<<%")(model.search_name)
+
+
+def name_score(model, folded: str):
+    """1 for whole words; a word's start or a near miss less (pg_trgm)."""
+    return func.strict_word_similarity(folded, model.search_name)
 
 
 def visible(query: Select, model, principal: Principal) -> Select:
@@ -186,21 +199,32 @@ async def custom_field_definitions(session: AsyncSession, object_type: str) -> d
     return {field.key: field for field in rows}
 
 
-def contact_search(query: Select, text: str) -> Select:
-    """Name fragment, phone digits or e-mail fragment (case-insensitive)."""
-    pattern = f"%{text.strip().lower()}%"
-    digits = "".join(ch for ch in text if ch.isdigit())
+def contact_search(query: Select, text: str, phone: str | None = None) -> Select:
+    """Name words (any alphabet), an e-mail fragment, phone digits or the phone (E.164)."""
     conditions = [
-        func.lower(Contact.display_name).like(pattern),
-        Contact.id.in_(select(ContactEmail.contact_id).where(ContactEmail.address.like(pattern))),
-    ]
-    if len(digits) >= 3:
-        conditions.append(
-            Contact.id.in_(
-                select(ContactPhone.contact_id).where(ContactPhone.number.like(f"%{digits}%"))
+        Contact.id.in_(
+            select(ContactEmail.contact_id).where(
+                ContactEmail.address.contains(text.strip().lower(), autoescape=True)
             )
         )
+    ]
+    if words := search_words(text):
+        conditions.append(name_starts(Contact, words))
+    if len(digits := phone_digits(text)) >= 3:
+        conditions.append(Contact.id.in_(phone_holders(digits, phone)))
     return query.where(or_(*conditions))
+
+
+def phone_digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def phone_holders(digits: str, exact: str | None = None) -> Select:
+    """Contacts with a phone equal to ``exact`` (E.164) or holding these digits anywhere."""
+    match = ContactPhone.number.like(f"%{digits}%")
+    if exact is not None:
+        match = or_(ContactPhone.number == exact, match)
+    return select(ContactPhone.contact_id).where(match)
 
 
 def with_tag(query: Select, model, link, key, name: str) -> Select:

@@ -1,0 +1,125 @@
+"""Global search across contacts, companies and deals: GET /api/v1/search?q=.
+
+Names are compared folded to one Latin spelling (normalize.search_words), so "ivanov" finds
+"Иванов" and "Yulia" finds "Юлия". Word starts come first (trigram index, bounded); when they
+leave room, pg_trgm's word similarity adds near misses ("ivnaov"). A query that reads as a
+phone also matches the exact number (E.164 index) and numbers holding its digits.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy import text as sql
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.auth.principal import Principal
+from atrium.platform.crm import repository as repo
+from atrium.platform.crm.deal_models import Deal
+from atrium.platform.crm.models import Company, Contact, ContactEmail
+from atrium.platform.crm.normalize import e164_or_none, search_words
+from atrium.platform.errors import Invalid
+from atrium.platform.tenancy.service import workspace_settings
+
+KINDS = ("contact", "company", "deal")
+MAX_QUERY = 200
+MAX_HITS = 50
+MIN_PHONE_DIGITS = 3
+CANDIDATES = 200  # per kind and strategy: enough to rank, bounded for common fragments
+# pg_trgm's default (0.5) misses one wrong letter in a short name ("ivonov" scores 0.4 against
+# "ivanov"); near misses only fill what word starts leave.
+TYPO_THRESHOLD = 0.4
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    id: uuid.UUID
+    title: str
+    score: float
+
+
+async def search(
+    session: AsyncSession,
+    principal: Principal,
+    q: str,
+    *,
+    kinds: tuple[str, ...] = KINDS,
+    limit: int = 10,
+) -> list[Hit]:
+    principal.require("crm.read")
+    text = " ".join(q.split())
+    if not text:
+        raise Invalid("Type something to search for.", field="q")
+    if len(text) > MAX_QUERY:
+        raise Invalid("q is longer than %(max)s characters.", field="q", max=MAX_QUERY)
+    if unknown := set(kinds) - set(KINDS):
+        raise Invalid(
+            "Unknown type %(kind)s; choose from %(choices)s.",
+            field="types",
+            kind=sorted(unknown)[0],
+            choices=", ".join(KINDS),
+        )
+    words = search_words(text)
+    # Ranked by name likeness only when there are letters; a number matches or it does not.
+    folded = " ".join(words) if any(ch.isalpha() for ch in text) else ""
+    digits = repo.phone_digits(text)
+    phone = e164_or_none(text[:40], (await workspace_settings(session)).country)
+    if folded:
+        await session.execute(
+            sql(f"SET LOCAL pg_trgm.strict_word_similarity_threshold = {TYPO_THRESHOLD}")
+        )
+    hits: list[Hit] = []
+    for kind in kinds:
+        model, title = _SEARCHED[kind]
+        matches = []
+        if len(digits) >= MIN_PHONE_DIGITS and kind in _PHONE_MATCH:
+            matches.append(_PHONE_MATCH[kind](digits, phone))
+        if "@" in text and kind in _EMAIL_MATCH:
+            matches.append(_EMAIL_MATCH[kind](text.lower()))
+        if words:
+            matches.append(repo.name_starts(model, words))
+        found = await _ranked(session, principal, model, title, matches, folded, limit)
+        if folded and len(found) < limit:
+            known = [record_id for record_id, _name, _score in found]
+            typo = repo.name_resembles(model, folded)
+            found += await _ranked(
+                session, principal, model, title, [typo], folded, limit - len(found), known
+            )
+        hits += [Hit(kind, record_id, name, score) for record_id, name, score in found]
+    return sorted(hits, key=lambda hit: -hit.score)[:limit]
+
+
+async def _ranked(session, principal, model, title, matches, folded, limit, exclude=()):
+    if not matches:
+        return []
+    candidates: Select = repo.visible(select(model.id), model, principal).where(or_(*matches))
+    if exclude:
+        candidates = candidates.where(model.id.not_in(exclude))
+    candidates = candidates.limit(CANDIDATES).subquery()
+    score = repo.name_score(model, folded) if folded else None
+    query = select(model.id, title, score if score is not None else 1.0).join(
+        candidates, candidates.c.id == model.id
+    )
+    order = [score.desc()] if score is not None else []
+    rows = await session.execute(query.order_by(*order, title, model.id).limit(limit))
+    return [(record_id, name, float(value)) for record_id, name, value in rows]
+
+
+_SEARCHED = {
+    "contact": (Contact, Contact.display_name),
+    "company": (Company, Company.name),
+    "deal": (Deal, Deal.title),
+}
+_PHONE_MATCH = {
+    "contact": lambda digits, phone: Contact.id.in_(repo.phone_holders(digits, phone)),
+    "company": lambda digits, phone: or_(
+        Company.phone == (phone or ""), Company.phone.contains(digits)
+    ),
+}
+_EMAIL_MATCH = {
+    "contact": lambda text: Contact.id.in_(
+        select(ContactEmail.contact_id).where(ContactEmail.address.contains(text, autoescape=True))
+    ),
+    "company": lambda text: Company.email.contains(text, autoescape=True),
+}
