@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -59,6 +59,11 @@ async def issue_api_key(
     return IssuedApiKey(key=key, plaintext=f"{API_KEY_PREFIX}_{prefix}_{secret}")
 
 
+# "Last used" is kept to the minute: a write on every request would serialise all requests of a
+# busy key on its row and make every read a committed write.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
 async def principal_from_api_key(session: AsyncSession, plaintext: str) -> Principal | None:
     """The principal a bearer key stands for, or None when the key is unknown or unusable."""
     parts = _split_api_key(plaintext)
@@ -89,7 +94,8 @@ async def principal_from_api_key(session: AsyncSession, plaintext: str) -> Princ
         or tenant.status != TenantStatus.READY
     ):
         return None
-    await session.execute(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:
+        await session.execute(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))
     return member_principal(user, tenant, membership, via="api_key", api_key_id=key.id)
 
 

@@ -96,7 +96,7 @@ _SPELLING_FOLDS = (
     ("ph", "f"),
 )
 _IOTATED = re.compile(r"i([uaoe])")  # after y/j -> i: ю я ё е written iu/yu/ju, ia/ya/ja ...
-_DOUBLED = re.compile(r"(.)\1+")
+_DOUBLED = re.compile(r"([a-z])\1+")  # letters only: 77 in a tax id stays
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 

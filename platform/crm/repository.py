@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import Select, and_, delete, func, insert, literal, or_, select
+from sqlalchemy import Select, and_, delete, func, insert, literal, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
@@ -29,10 +29,12 @@ def select_companies() -> Select:
 
 def company_search(query: Select, text: str) -> Select:
     """Name, legal name or tax id (by word starts, any alphabet), or an e-mail fragment."""
-    conditions = [Company.email.contains(text.strip().lower(), autoescape=True)]
+    branches = [
+        select(Company.id).where(Company.email.contains(text.strip().lower(), autoescape=True))
+    ]
     if words := search_words(text):
-        conditions.append(name_starts(Company, words))
-    return query.where(or_(*conditions))
+        branches.append(select(Company.id).where(name_starts(Company, words)))
+    return query.where(Company.id.in_(union(*branches)))
 
 
 def name_starts(model, words: list[str]):
@@ -200,19 +202,21 @@ async def custom_field_definitions(session: AsyncSession, object_type: str) -> d
 
 
 def contact_search(query: Select, text: str, phone: str | None = None) -> Select:
-    """Name words (any alphabet), an e-mail fragment, phone digits or the phone (E.164)."""
-    conditions = [
-        Contact.id.in_(
-            select(ContactEmail.contact_id).where(
-                ContactEmail.address.contains(text.strip().lower(), autoescape=True)
-            )
+    """Name words (any alphabet), an e-mail fragment, phone digits or the phone (E.164).
+
+    A union of id lists, not an OR: each branch keeps its own index (an OR across a subquery
+    makes PostgreSQL scan every contact).
+    """
+    branches = [
+        select(ContactEmail.contact_id).where(
+            ContactEmail.address.contains(text.strip().lower(), autoescape=True)
         )
     ]
     if words := search_words(text):
-        conditions.append(name_starts(Contact, words))
+        branches.append(select(Contact.id).where(name_starts(Contact, words)))
     if len(digits := phone_digits(text)) >= 3:
-        conditions.append(Contact.id.in_(phone_holders(digits, phone)))
-    return query.where(or_(*conditions))
+        branches.append(phone_holders(digits, phone))
+    return query.where(Contact.id.in_(union(*branches)))
 
 
 def phone_digits(text: str) -> str:
@@ -220,11 +224,10 @@ def phone_digits(text: str) -> str:
 
 
 def phone_holders(digits: str, exact: str | None = None) -> Select:
-    """Contacts with a phone equal to ``exact`` (E.164) or holding these digits anywhere."""
-    match = ContactPhone.number.like(f"%{digits}%")
+    """Contacts with the phone ``exact`` (E.164) when given, else holding these digits."""
     if exact is not None:
-        match = or_(ContactPhone.number == exact, match)
-    return select(ContactPhone.contact_id).where(match)
+        return select(ContactPhone.contact_id).where(ContactPhone.number == exact)
+    return select(ContactPhone.contact_id).where(ContactPhone.number.like(f"%{digits}%"))
 
 
 def with_tag(query: Select, model, link, key, name: str) -> Select:

@@ -6,10 +6,11 @@ leave room, pg_trgm's word similarity adds near misses ("ivnaov"). A query that 
 phone also matches the exact number (E.164 index) and numbers holding its digits.
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select, union
 from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +26,7 @@ KINDS = ("contact", "company", "deal")
 MAX_QUERY = 200
 MAX_HITS = 50
 MIN_PHONE_DIGITS = 3
+PHONE_LIKE = re.compile(r"[0-9+()\-. ]+")
 CANDIDATES = 200  # per kind and strategy: enough to rank, bounded for common fragments
 # pg_trgm's default (0.5) misses one wrong letter in a short name ("ivonov" scores 0.4 against
 # "ivanov"); near misses only fill what word starts leave.
@@ -60,11 +62,14 @@ async def search(
             kind=sorted(unknown)[0],
             choices=", ".join(KINDS),
         )
-    words = search_words(text)
-    # Ranked by name likeness only when there are letters; a number matches or it does not.
-    folded = " ".join(words) if any(ch.isalpha() for ch in text) else ""
-    digits = repo.phone_digits(text)
-    phone = e164_or_none(text[:40], (await workspace_settings(session)).country)
+    digits, phone = repo.phone_digits(text), None
+    if PHONE_LIKE.fullmatch(text) and len(digits) >= MIN_PHONE_DIGITS:
+        # A number: the phone (exact when it reads as a whole one) or a tax id's start.
+        words, folded = [digits], ""
+        phone = e164_or_none(text[:40], (await workspace_settings(session)).country)
+    else:
+        words, digits = search_words(text), ""
+        folded = " ".join(words)  # ranked by name likeness
     if folded:
         await session.execute(
             sql(f"SET LOCAL pg_trgm.strict_word_similarity_threshold = {TYPO_THRESHOLD}")
@@ -73,7 +78,7 @@ async def search(
     for kind in kinds:
         model, title = _SEARCHED[kind]
         matches = []
-        if len(digits) >= MIN_PHONE_DIGITS and kind in _PHONE_MATCH:
+        if digits and kind in _PHONE_MATCH:
             matches.append(_PHONE_MATCH[kind](digits, phone))
         if "@" in text and kind in _EMAIL_MATCH:
             matches.append(_EMAIL_MATCH[kind](text.lower()))
@@ -93,10 +98,14 @@ async def search(
 async def _ranked(session, principal, model, title, matches, folded, limit, exclude=()):
     if not matches:
         return []
-    candidates: Select = repo.visible(select(model.id), model, principal).where(or_(*matches))
-    if exclude:
-        candidates = candidates.where(model.id.not_in(exclude))
-    candidates = candidates.limit(CANDIDATES).subquery()
+    # One bounded, indexed branch per kind of match; a union, as an OR would scan the table.
+    branches = []
+    for match in matches:
+        branch: Select = repo.visible(select(model.id), model, principal).where(match)
+        if exclude:
+            branch = branch.where(model.id.not_in(exclude))
+        branches.append(branch.limit(CANDIDATES))
+    candidates = union(*branches).subquery()
     score = repo.name_score(model, folded) if folded else None
     query = select(model.id, title, score if score is not None else 1.0).join(
         candidates, candidates.c.id == model.id
@@ -113,8 +122,8 @@ _SEARCHED = {
 }
 _PHONE_MATCH = {
     "contact": lambda digits, phone: Contact.id.in_(repo.phone_holders(digits, phone)),
-    "company": lambda digits, phone: or_(
-        Company.phone == (phone or ""), Company.phone.contains(digits)
+    "company": lambda digits, phone: (
+        Company.phone == phone if phone else Company.phone.contains(digits)
     ),
 }
 _EMAIL_MATCH = {

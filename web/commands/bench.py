@@ -1,4 +1,4 @@
-"""atrium bench provisioning | migrate | all: the benchmarks under tests/bench/."""
+"""atrium bench provisioning | migrate | search | all: the benchmarks under tests/bench/."""
 
 import runpy
 import sys
@@ -9,7 +9,11 @@ import click
 from atrium.web.cli import CliError
 
 BENCH_DIR = Path(__file__).resolve().parents[2] / "tests" / "bench"
-BENCHES = {"provisioning": "bench_provisioning.py", "migrate": "bench_migrate.py"}
+BENCHES = {
+    "provisioning": "bench_provisioning.py",
+    "migrate": "bench_migrate.py",
+    "search": "bench_search.py",
+}
 
 
 def _run(name: str, args: tuple[str, ...]) -> None:
