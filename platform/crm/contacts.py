@@ -204,9 +204,9 @@ async def _save_links(session: AsyncSession, contact_id: uuid.UUID, links: dict)
 
 
 async def contact_card(
-    session: AsyncSession, principal: Principal, contact_id: uuid.UUID
+    session: AsyncSession, principal: Principal, contact_id: uuid.UUID, *, lock: bool = False
 ) -> ContactCard:
-    contact = await repo.get_visible(session, Contact, contact_id, principal)
+    contact = await repo.get_visible(session, Contact, contact_id, principal, lock=lock)
     if contact is None:
         raise NotFound("No such contact.")
     [card] = await _cards(session, [contact])
@@ -214,13 +214,12 @@ async def contact_card(
 
 
 async def _cards(session: AsyncSession, contacts: list[Contact]) -> list[ContactCard]:
-    ids = [contact.id for contact in contacts]
-    phones = await repo.phones_of(session, ids)
-    emails = await repo.emails_of(session, ids)
-    tags = await repo.tags_of(session, ContactTag, ContactTag.contact_id, ids)
-    companies = await repo.companies_of(session, ids)
+    links = await repo.contact_links(session, [contact.id for contact in contacts])
     return [
-        ContactCard(c, phones[c.id], emails[c.id], tags[c.id], companies[c.id]) for c in contacts
+        ContactCard(
+            c, links.phones[c.id], links.emails[c.id], links.tags[c.id], links.companies[c.id]
+        )
+        for c in contacts
     ]
 
 
@@ -232,7 +231,7 @@ async def update_contact(
     *,
     force: bool = False,
 ) -> ContactCard:
-    before = await contact_card(session, principal, contact_id)
+    before = await contact_card(session, principal, contact_id, lock=True)
     contact = before.contact
     values = await _checked(session, data, partial=True)
     if not force:
@@ -285,7 +284,7 @@ async def delete_contact(
     session: AsyncSession, principal: Principal, contact_id: uuid.UUID
 ) -> None:
     principal.require("crm.delete")
-    card = await contact_card(session, principal, contact_id)
+    card = await contact_card(session, principal, contact_id, lock=True)
     audit_event(session, "contact", contact_id, "deleted", principal, old=card.contact.display_name)
     await session.delete(card.contact)
     await record_event(session, "contact.deleted", {"id": str(contact_id)})

@@ -37,8 +37,8 @@ async def merge_contacts(
 ) -> ContactCard:
     if survivor_id == duplicate_id:
         raise Invalid("A contact cannot be merged into itself.", field="duplicate_id")
-    keep = await contact_card(session, principal, survivor_id)
-    gone = await contact_card(session, principal, duplicate_id)
+    keep = await contact_card(session, principal, survivor_id, lock=True)
+    gone = await contact_card(session, principal, duplicate_id, lock=True)
     survivor, duplicate = keep.contact, gone.contact
 
     for name in FILLED:

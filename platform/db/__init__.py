@@ -88,7 +88,10 @@ class Database:
             url,
             pool_size=pool_size,
             max_overflow=pool_size if max_overflow is None else max_overflow,
-            pool_pre_ping=True,
+            # No ping per checkout (a round trip on every request): a connection lost to a
+            # restart fails one request with a 503 and invalidates the pool.
+            pool_pre_ping=False,
+            pool_recycle=1800,
             **engine_options,
         )
         self._sessions = async_sessionmaker(expire_on_commit=False, autoflush=False)
@@ -105,6 +108,13 @@ class Database:
         await session.begin()
         await session.execute(text(f'SET LOCAL ROLE "{schema.role}"'))
         return session
+
+    @asynccontextmanager
+    async def shared_reads(self) -> AsyncIterator[AsyncSession]:
+        """Registry statements without BEGIN/COMMIT round trips, each committed alone."""
+        session = self._sessions(bind=self.engine.execution_options(isolation_level="AUTOCOMMIT"))
+        async with session:
+            yield session
 
     @asynccontextmanager
     async def shared_transaction(self) -> AsyncIterator[AsyncSession]:

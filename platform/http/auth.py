@@ -32,7 +32,7 @@ async def optional_principal(connection: ASGIConnection) -> Principal | None:
     authorization = connection.headers.get("authorization", "")
     scheme, _, credential = authorization.partition(" ")
     if authorization and scheme.lower() == "bearer" and credential.strip():
-        async with database(connection).shared_transaction() as session:
+        async with database(connection).shared_reads() as session:
             principal = await principal_from_api_key(session, credential.strip())
         if principal is None:
             raise Unauthorized("The API key is unknown, revoked or expired.")

@@ -9,6 +9,8 @@ from litestar.exceptions import HTTPException, ValidationException
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DataError as DatabaseDataError
+from sqlalchemy.exc import InterfaceError as DatabaseInterfaceError
+from sqlalchemy.exc import OperationalError as DatabaseOperationalError
 
 from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.http.text import NUL_MESSAGE
@@ -116,5 +118,9 @@ exception_handlers = {
     RedisConnectionError: unavailable_handler,
     RedisTimeoutError: unavailable_handler,
     DatabaseDataError: data_error_handler,
+    # A lost connection (the database restarted): the pool drops its connections and the
+    # client's retry gets fresh ones; no ping before every checkout.
+    DatabaseOperationalError: unavailable_handler,
+    DatabaseInterfaceError: unavailable_handler,
     Exception: unexpected_error_handler,
 }

@@ -15,9 +15,7 @@ import secrets
 import statistics
 import time
 import uuid
-from datetime import UTC, datetime
 
-import psycopg
 import sqlalchemy as sa
 from alembic import command
 from litestar.testing import AsyncTestClient
@@ -32,7 +30,7 @@ from atrium.platform.runtime import Runtime, start_runtime
 from atrium.platform.tenancy.models import Tenant
 from atrium.tenants.migrations import PLATFORM_HISTORY, alembic_config
 from atrium.web.app import create_app
-from tests.bench.common import drop_database, scratch_database
+from tests.bench.common import drop_database, load_contacts, scratch_database
 
 os.environ["ATRIUM_SPARE_WORKSPACES"] = "0"
 os.environ["ATRIUM_EMBEDDED_WORKER"] = "false"
@@ -79,60 +77,6 @@ def _person(rng: random.Random) -> tuple[str, str, str]:
     if rng.random() < 0.5:
         return rng.choice(FIRST_MALE), last, "male"
     return rng.choice(FIRST_FEMALE), last + "а", "female"
-
-
-def _load(url: str, schema: str, owner: uuid.UUID, count: int, seed: int) -> list[str]:
-    """COPY ``count`` contacts with one phone each; indexes rebuilt after. Returns the phones."""
-    rng = random.Random(seed)
-    now = datetime.now(UTC)
-    numbers = rng.sample(range(10_000_000, 100_000_000), count)
-    phones = []
-    dsn = sa.make_url(url).set(drivername="postgresql").render_as_string(False)
-    with psycopg.connect(dsn, autocommit=True) as connection:
-        indexes = connection.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s "
-            "AND tablename IN ('contacts', 'contact_phones') AND indexname NOT LIKE 'pk_%%' "
-            "AND indexname NOT LIKE 'uq_%%'",
-            (schema,),
-        ).fetchall()
-        for name, _definition in indexes:
-            connection.execute(f'DROP INDEX "{schema}"."{name}"')
-        started = time.perf_counter()
-        with connection.transaction():
-            contacts_copy = (
-                f"COPY {schema}.contacts (id, first_name, middle_name, last_name, display_name,"
-                " gender, address, source, owner_id, marketing_consent, consent_channel, notes,"
-                " custom, search_name, created_by, created_at, updated_at) FROM STDIN"
-            )
-            phones_copy = (
-                f"COPY {schema}.contact_phones (id, contact_id, number, kind, position) FROM STDIN"
-            )
-            ids = [uuid.uuid4() for _ in range(count)]
-            with connection.cursor().copy(contacts_copy) as copy:
-                for contact_id in ids:
-                    first, last, gender = _person(rng)
-                    display = f"{last} {first}"
-                    copy.write_row(
-                        (contact_id, first, "", last, display, gender, "", "bench", owner,
-                         False, "", "", "{}", search_key(display), owner, now, now)
-                    )  # fmt: skip
-            with connection.cursor().copy(phones_copy) as copy:
-                for contact_id, number in zip(ids, numbers, strict=True):
-                    phone = f"+7916{number:08d}"[:12]
-                    phones.append(phone)
-                    copy.write_row((uuid.uuid4(), contact_id, phone, "mobile", 0))
-        loaded = time.perf_counter() - started
-        started = time.perf_counter()
-        connection.execute("SET maintenance_work_mem = '1GB'")
-        for _name, definition in indexes:
-            connection.execute(definition)
-        connection.execute(f"ANALYZE {schema}.contacts")
-        connection.execute(f"ANALYZE {schema}.contact_phones")
-        print(
-            f"loaded {count:,} contacts in {loaded:.0f} s; "
-            f"{len(indexes)} indexes built in {time.perf_counter() - started:.0f} s"
-        )
-    return phones
 
 
 def _fragments(rng: random.Random, count: int) -> list[str]:
@@ -216,7 +160,9 @@ async def _run(contacts: int, queries: int) -> None:
                     sa.text("SELECT schema_name FROM atrium.tenants WHERE slug = :slug"),
                     {"slug": body["tenant"]["slug"]},
                 ).scalar_one()
-            phones = await asyncio.to_thread(_load, url, schema, owner, contacts, 7)
+            phones = await asyncio.to_thread(
+                load_contacts, url, schema, owner, contacts, _person, 7
+            )
             rng = random.Random(11)
             names = _fragments(rng, queries)
             typed_phones = [

@@ -1,11 +1,18 @@
-"""Helpers the benchmarks share: a scratch database dropped with its roles, an extra revision."""
+"""Helpers the benchmarks share: a scratch database dropped with its roles, bulk contacts,
+an extra revision."""
 
+import random
 import secrets
 import shutil
+import time
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import sqlalchemy as sa
 
+from atrium.platform.crm.normalize import search_key
 from atrium.tenants.migrations import TENANT_HISTORY, tenant_head
 
 
@@ -72,3 +79,62 @@ def history_with_note(directory: Path) -> Path:
         _NOTE_SCRIPT.format(revision=NOTE_REVISION, down_revision=tenant_head())
     )
     return history
+
+
+def load_contacts(
+    url: str, schema: str, owner: uuid.UUID, count: int, person, seed: int
+) -> list[str]:
+    """COPY ``count`` contacts (names from ``person(rng)``) with one phone each into a
+    workspace schema, as a bulk import would: indexes dropped first and rebuilt after.
+    Returns the phones (E.164), in the contacts' order."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    numbers = rng.sample(range(10_000_000, 100_000_000), count)
+    phones = []
+    dsn = sa.make_url(url).set(drivername="postgresql").render_as_string(False)
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        indexes = connection.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s "
+            "AND tablename IN ('contacts', 'contact_phones') AND indexname NOT LIKE 'pk_%%' "
+            "AND indexname NOT LIKE 'uq_%%'",
+            (schema,),
+        ).fetchall()
+        for name, _definition in indexes:
+            connection.execute(f'DROP INDEX "{schema}"."{name}"')
+        started = time.perf_counter()
+        with connection.transaction():
+            contacts_copy = (
+                f"COPY {schema}.contacts (id, first_name, middle_name, last_name, display_name,"
+                " gender, address, source, owner_id, marketing_consent, consent_channel, notes,"
+                " custom, search_name, created_by, created_at, updated_at) FROM STDIN"
+            )
+            phones_copy = (
+                f"COPY {schema}.contact_phones (id, contact_id, number, kind, position) FROM STDIN"
+            )
+            ids = [uuid.uuid4() for _ in range(count)]
+            with connection.cursor().copy(contacts_copy) as copy:
+                for contact_id in ids:
+                    first, last, gender = person(rng)
+                    display = f"{last} {first}"
+                    copy.write_row(
+                        (contact_id, first, "", last, display, gender, "", "bench", owner,
+                         False, "", "", "{}", search_key(display), owner, now, now)
+                    )  # fmt: skip
+            with connection.cursor().copy(phones_copy) as copy:
+                for contact_id, number in zip(ids, numbers, strict=True):
+                    phone = f"+7916{number:08d}"[:12]
+                    phones.append(phone)
+                    copy.write_row((uuid.uuid4(), contact_id, phone, "mobile", 0))
+        loaded = time.perf_counter() - started
+        started = time.perf_counter()
+        connection.execute("SET maintenance_work_mem = '1GB'")
+        for _name, definition in indexes:
+            connection.execute(definition)
+        connection.execute(f"ANALYZE {schema}.contacts")
+        connection.execute(f"ANALYZE {schema}.contact_phones")
+        if count >= 100_000:
+            print(
+                f"loaded {count:,} contacts in {loaded:.0f} s; "
+                f"{len(indexes)} indexes built in {time.perf_counter() - started:.0f} s"
+            )
+    return phones

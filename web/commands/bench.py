@@ -1,4 +1,4 @@
-"""atrium bench provisioning | migrate | search | all: the benchmarks under tests/bench/."""
+"""atrium bench provisioning | migrate | search | api | all: the benchmarks under tests/bench/."""
 
 import runpy
 import sys
@@ -13,6 +13,7 @@ BENCHES = {
     "provisioning": "bench_provisioning.py",
     "migrate": "bench_migrate.py",
     "search": "bench_search.py",
+    "api": "bench_api.py",
 }
 
 

@@ -1,5 +1,7 @@
 """atrium serve | worker | migrate | demo."""
 
+import os
+
 import click
 
 from atrium.web.cli import console, run_async, runtime
@@ -9,7 +11,14 @@ from atrium.web.cli import console, run_async, runtime
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--demo", is_flag=True, help="Migrate and seed the demo workspace first.")
-def serve(host: str, port: int, demo: bool) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes (one per core is a good start).",
+)
+def serve(host: str, port: int, demo: bool, workers: int) -> None:
     """Serve the web app and API (with a job worker inside when ATRIUM_EMBEDDED_WORKER is on)."""
     import uvicorn
 
@@ -23,7 +32,23 @@ def serve(host: str, port: int, demo: bool) -> None:
         console.print(f"  Demo sign-in: [bold]{login[0]}[/] / [bold]{login[1]}[/]\n")
     else:
         console.print(f"Atrium is at http://{host}:{port}/")
-    uvicorn.run(create_app(runtime=current), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(runtime=current), host=host, port=port, log_level="warning")
+        return
+    # Each process builds its own app; they share what this one resolved (embedded servers).
+    os.environ.update(
+        DATABASE_URL=current.database_url,
+        REDIS_URL=current.redis_url,
+        ATRIUM_SECRET_KEY=current.secret_key,
+    )
+    uvicorn.run(
+        "atrium.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 @click.command()
