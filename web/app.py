@@ -19,6 +19,7 @@ from atrium.platform.crm import (
     deals_api,
     leads_api,
     products_api,
+    teams_api,
 )
 from atrium.platform.crm import api as crm_api
 from atrium.platform.db import Database
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             *activities_api.routes,
             *products_api.routes,
             *leads_api.routes,
+            *teams_api.routes,
         ],
     )
     app = Litestar(

@@ -13,10 +13,13 @@ PERMISSIONS = {
     "api_keys.manage_own": "Create and revoke one's own API keys",
     "api_keys.manage_all": "See and revoke anyone's API keys in the workspace",
     "billing.manage": "Change the subscription and payment details",
-    "crm.read": "See customers and companies (one's own, or all with crm.all_records)",
+    "crm.read": "See the records one owns or that are shared with one's teams",
     "crm.write": "Add and change customers and companies",
     "crm.delete": "Delete customers and companies",
     "crm.all_records": "See and change every record, not only one's own",
+    "crm.team_records": "See and change what the members of one's teams own",
+    "appeals.decide": "Write the manager's decision on an appeal",
+    "leads.assign": "See the whole leads inbox and assign leads",
     "crm.settings": "Define custom fields",
     "audit.read": "Read the audit trail",
 }
@@ -29,8 +32,8 @@ _MEMBER = frozenset(
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.OWNER: frozenset(PERMISSIONS),
     Role.ADMIN: frozenset(PERMISSIONS) - {"workspace.delete", "billing.manage"},
-    # Teams come later: until then a manager's team is the whole workspace.
-    Role.MANAGER: _MEMBER | {"crm.all_records", "crm.delete", "audit.read"},
+    Role.MANAGER: _MEMBER
+    | {"crm.team_records", "crm.delete", "audit.read", "appeals.decide", "leads.assign"},
     Role.EMPLOYEE: _MEMBER,
 }
 

@@ -27,11 +27,11 @@ LINKS = (("contact_id", Contact), ("company_id", Company), ("deal_id", Deal))
 
 
 def _visible(query, principal: Principal):
-    """Managers see all; others see what they own or are assigned."""
-    if principal.can("crm.all_records"):
+    """What the principal may see by ownership (repo.visibility), plus what they are assigned."""
+    condition = repo.visibility(Activity, principal)
+    if condition is None:
         return query
-    me = principal.user_id
-    return query.where(or_(Activity.owner_id == me, Activity.assignee_id == me))
+    return query.where(or_(condition, Activity.assignee_id == principal.user_id))
 
 
 def _aware(value: datetime | None, field: str) -> datetime | None:

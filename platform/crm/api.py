@@ -5,18 +5,24 @@ from datetime import date, datetime
 from typing import Any
 
 import msgspec
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm import companies, contacts, custom_fields, search
+from atrium.platform.crm import companies, contacts, custom_fields, search, teams
 from atrium.platform.crm.audit import audit_trail
 from atrium.platform.crm.merge import merge_contacts
 from atrium.platform.crm.timeline import contact_timeline
 from atrium.platform.errors import Invalid
-from atrium.platform.http.auth import provide_principal, provide_tenant_session, requires
+from atrium.platform.http.auth import (
+    database,
+    provide_principal,
+    provide_tenant_session,
+    requires,
+)
+from atrium.platform.tenancy.service import member_ids
 
 UNSET = msgspec.UNSET
 Unset = msgspec.UnsetType
@@ -55,6 +61,7 @@ class ContactIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     address: str | Unset = UNSET
     source: str | Unset = UNSET
     owner_id: uuid.UUID | Unset = UNSET
+    team_id: uuid.UUID | None | Unset = UNSET  # shared with this team (null: not shared)
     marketing_consent: bool | Unset = UNSET
     consent_channel: str | Unset = UNSET
     notes: str | Unset = UNSET
@@ -91,6 +98,7 @@ class ContactOut(msgspec.Struct):
     address: str
     source: str
     owner_id: uuid.UUID | None
+    team_id: uuid.UUID | None
     marketing_consent: bool
     consent_at: datetime | None
     consent_channel: str
@@ -107,8 +115,26 @@ class ContactList(msgspec.Struct):
     next_cursor: str | None
 
 
-def _input(data: ContactIn) -> contacts.ContactInput:
-    values = given_fields(data)
+async def checked_sharing(
+    request: Request, principal: Principal, session: AsyncSession, values: dict
+) -> dict:
+    """A record's owner must be a member of the workspace; its team one of the caller's."""
+    if values.get("owner_id") is not None:
+        if values["owner_id"] not in await member_ids(database(request), principal.workspace.id):
+            raise Invalid(
+                "%(id)s is not a member of this workspace.",
+                field="owner_id",
+                id=str(values["owner_id"]),
+            )
+    if values.get("team_id") is not None:
+        await teams.checked_team(session, principal, values["team_id"])
+    return values
+
+
+async def _input(
+    request: Request, principal: Principal, session: AsyncSession, data: ContactIn
+) -> contacts.ContactInput:
+    values = await checked_sharing(request, principal, session, given_fields(data))
     given = set(values)
     if "phones" in values:
         values["phones"] = [(phone.number, phone.kind) for phone in values["phones"]]
@@ -134,6 +160,7 @@ def _out(card: contacts.ContactCard) -> ContactOut:
         address=contact.address,
         source=contact.source,
         owner_id=contact.owner_id,
+        team_id=contact.team_id,
         marketing_consent=contact.marketing_consent,
         consent_at=contact.consent_at,
         consent_channel=contact.consent_channel,
@@ -197,12 +224,14 @@ class ContactController(Controller):
     @post("/", guards=[requires("crm.write")], summary="Add a contact (409 on a duplicate)")
     async def create_contact(
         self,
+        request: Request,
         principal: NamedDependency[Principal],
         session: NamedDependency[AsyncSession],
         data: JSONBody[ContactIn],
         force: FromQuery[bool] = False,
     ) -> ContactOut:
-        card = await contacts.create_contact(session, principal, _input(data), force=force)
+        given = await _input(request, principal, session, data)
+        card = await contacts.create_contact(session, principal, given, force=force)
         return _out(card)
 
     @get("/{contact_id:uuid}", guards=[requires("crm.read")])
@@ -217,15 +246,15 @@ class ContactController(Controller):
     @patch("/{contact_id:uuid}", guards=[requires("crm.write")])
     async def change_contact(
         self,
+        request: Request,
         principal: NamedDependency[Principal],
         session: NamedDependency[AsyncSession],
         contact_id: FromPath[uuid.UUID],
         data: JSONBody[ContactIn],
         force: FromQuery[bool] = False,
     ) -> ContactOut:
-        card = await contacts.update_contact(
-            session, principal, contact_id, _input(data), force=force
-        )
+        given = await _input(request, principal, session, data)
+        card = await contacts.update_contact(session, principal, contact_id, given, force=force)
         return _out(card)
 
     @get("/{contact_id:uuid}/timeline", guards=[requires("crm.read")])
@@ -276,6 +305,7 @@ class CompanyIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     website: str | Unset = UNSET
     address: str | Unset = UNSET
     owner_id: uuid.UUID | Unset = UNSET
+    team_id: uuid.UUID | None | Unset = UNSET
     notes: str | Unset = UNSET
     tags: list[str] | Unset = UNSET
     custom: dict[str, Any] | Unset = UNSET
@@ -291,6 +321,7 @@ class CompanyOut(msgspec.Struct):
     website: str
     address: str
     owner_id: uuid.UUID | None
+    team_id: uuid.UUID | None
     notes: str
     tags: list[str]
     custom: dict[str, Any]
@@ -323,6 +354,7 @@ def _company_out(card: companies.CompanyCard) -> CompanyOut:
         website=company.website,
         address=company.address,
         owner_id=company.owner_id,
+        team_id=company.team_id,
         notes=company.notes,
         tags=card.tags,
         custom=company.custom,
@@ -357,11 +389,13 @@ class CompanyController(Controller):
     @post("/", guards=[requires("crm.write")], summary="Add a company")
     async def create_company(
         self,
+        request: Request,
         principal: NamedDependency[Principal],
         session: NamedDependency[AsyncSession],
         data: JSONBody[CompanyIn],
     ) -> CompanyOut:
-        return _company_out(await companies.create_company(session, principal, given_fields(data)))
+        values = await checked_sharing(request, principal, session, given_fields(data))
+        return _company_out(await companies.create_company(session, principal, values))
 
     @get("/{company_id:uuid}", guards=[requires("crm.read")])
     async def show_company(
@@ -375,12 +409,14 @@ class CompanyController(Controller):
     @patch("/{company_id:uuid}", guards=[requires("crm.write")])
     async def change_company(
         self,
+        request: Request,
         principal: NamedDependency[Principal],
         session: NamedDependency[AsyncSession],
         company_id: FromPath[uuid.UUID],
         data: JSONBody[CompanyIn],
     ) -> CompanyOut:
-        card = await companies.update_company(session, principal, company_id, given_fields(data))
+        values = await checked_sharing(request, principal, session, given_fields(data))
+        card = await companies.update_company(session, principal, company_id, values)
         return _company_out(card)
 
     @delete("/{company_id:uuid}", guards=[requires("crm.delete")], status_code=204)

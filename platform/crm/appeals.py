@@ -76,7 +76,7 @@ async def create_appeal(
     if received_at > utcnow() + timedelta(minutes=5):
         raise Invalid("received_at cannot be in the future.", field="received_at")
     values = _texts(data)
-    if "manager_decision" in values and not principal.can("crm.all_records"):
+    if "manager_decision" in values and not principal.can("appeals.decide"):
         raise Forbidden("Only a manager records the manager's decision.")
     if data.get("contact_id") is not None:
         if await repo.get_visible(session, Contact, data["contact_id"], principal) is None:
@@ -113,7 +113,7 @@ async def update_appeal(
 ) -> Appeal:
     appeal = await get_appeal(session, principal, appeal_id)
     values = _texts(data)
-    if "manager_decision" in values and not principal.can("crm.all_records"):
+    if "manager_decision" in values and not principal.can("appeals.decide"):
         raise Forbidden("Only a manager records the manager's decision.")
     changes = {}
     for name, value in values.items():

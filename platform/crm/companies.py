@@ -65,6 +65,8 @@ async def _checked(session: AsyncSession, data: dict[str, Any], *, partial: bool
         values["email"] = ""
     if data.get("owner_id") is not None:
         values["owner_id"] = data["owner_id"]
+    if "team_id" in data:
+        values["team_id"] = data["team_id"]
     if data.get("tags") is not None:
         values["tags"] = tag_names(data["tags"])
     if data.get("custom") is not None or not partial:

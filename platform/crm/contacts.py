@@ -50,6 +50,7 @@ class ContactInput:
     address: str | None = None
     source: str | None = None
     owner_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
     marketing_consent: bool | None = None
     consent_channel: str | None = None
     notes: str | None = None
@@ -105,6 +106,8 @@ async def _checked(session: AsyncSession, data: ContactInput, *, partial: bool) 
         values["birthday"] = None
     if data.owner_id is not None:
         values["owner_id"] = data.owner_id
+    if "team_id" in data.given:
+        values["team_id"] = data.team_id
     if data.marketing_consent is not None:
         values["marketing_consent"] = data.marketing_consent
     if data.phones is not None:

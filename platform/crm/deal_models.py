@@ -61,6 +61,9 @@ class Deal(TenantBase):
         ForeignKey("companies.id", ondelete="SET NULL"), index=True
     )
     owner_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    team_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
     currency: Mapped[str] = mapped_column(String(3))
     lost_reason: Mapped[str] = mapped_column(Text, default="")

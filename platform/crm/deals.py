@@ -62,6 +62,7 @@ async def create_deal(session: AsyncSession, principal: Principal, data: dict[st
         pipeline_id=data["pipeline_id"],
         stage_id=stage.id,
         owner_id=data.get("owner_id") or principal.user_id,
+        team_id=data.get("team_id"),
         amount=_amount(data.get("amount", 0)),
         currency=(await workspace_settings(session)).currency,
         notes=(data.get("notes") or "").strip()[:20000],
@@ -103,6 +104,8 @@ async def update_deal(
         values["notes"] = (data["notes"] or "").strip()[:20000]
     if data.get("owner_id") is not None:
         values["owner_id"] = data["owner_id"]
+    if "team_id" in data:
+        values["team_id"] = data["team_id"]
     changes = {}
     for name, value in values.items():
         if getattr(deal, name) != value:

@@ -5,14 +5,14 @@ from datetime import datetime
 from decimal import Decimal
 
 import msgspec
-from litestar import Controller, delete, get, patch, post, put
+from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import deals, pipelines
-from atrium.platform.crm.api import DEPENDENCIES, UNSET, Unset, given_fields
+from atrium.platform.crm.api import DEPENDENCIES, UNSET, Unset, checked_sharing, given_fields
 from atrium.platform.crm.deal_models import Deal
 from atrium.platform.errors import Invalid
 from atrium.platform.http.auth import requires
@@ -104,6 +104,7 @@ class DealIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     contact_id: uuid.UUID | None | Unset = UNSET
     company_id: uuid.UUID | None | Unset = UNSET
     owner_id: uuid.UUID | Unset = UNSET
+    team_id: uuid.UUID | None | Unset = UNSET
     amount: Decimal | Unset = UNSET
     notes: str | Unset = UNSET
 
@@ -121,6 +122,7 @@ class DealOut(msgspec.Struct):
     contact_id: uuid.UUID | None
     company_id: uuid.UUID | None
     owner_id: uuid.UUID | None
+    team_id: uuid.UUID | None
     amount: Decimal
     currency: str
     lost_reason: str
@@ -188,6 +190,7 @@ def _deal_out(deal: Deal) -> DealOut:
         contact_id=deal.contact_id,
         company_id=deal.company_id,
         owner_id=deal.owner_id,
+        team_id=deal.team_id,
         amount=deal.amount,
         currency=deal.currency,
         lost_reason=deal.lost_reason,
@@ -231,11 +234,12 @@ class DealController(Controller):
     @post("/", guards=[requires("crm.write")])
     async def create_deal(
         self,
+        request: Request,
         principal: NamedDependency[Principal],
         session: NamedDependency[AsyncSession],
         data: JSONBody[DealIn],
     ) -> DealOut:
-        values = given_fields(data)
+        values = await checked_sharing(request, principal, session, given_fields(data))
         if "pipeline_id" not in values:
             raise Invalid("A deal needs its pipeline_id.", field="pipeline_id")
         return _deal_out(await deals.create_deal(session, principal, values))
@@ -252,12 +256,13 @@ class DealController(Controller):
     @patch("/{deal_id:uuid}", guards=[requires("crm.write")])
     async def change_deal(
         self,
+        request: Request,
         principal: NamedDependency[Principal],
         session: NamedDependency[AsyncSession],
         deal_id: FromPath[uuid.UUID],
         data: JSONBody[DealIn],
     ) -> DealOut:
-        values = given_fields(data)
+        values = await checked_sharing(request, principal, session, given_fields(data))
         for fixed in ("pipeline_id", "stage_id"):
             if fixed in values:
                 raise Invalid("Use POST /api/v1/deals/{id}/move to change the stage.", field=fixed)

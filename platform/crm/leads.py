@@ -25,7 +25,7 @@ from atrium.platform.tenancy.service import workspace_settings
 
 def _visible(query, principal: Principal):
     """Managers see the whole inbox; others see the leads assigned to them."""
-    if principal.can("crm.all_records"):
+    if principal.can("leads.assign"):
         return query
     return query.where(Lead.assignee_id == principal.user_id)
 
@@ -120,7 +120,7 @@ async def assign_lead(
     assignee_id: uuid.UUID,
     members: Collection[uuid.UUID],
 ) -> Lead:
-    principal.require("crm.all_records")
+    principal.require("leads.assign")
     lead = await get_lead(session, principal, lead_id)
     if assignee_id not in members:
         raise Invalid("The assignee is not a member of this workspace.", field="assignee_id")

@@ -117,7 +117,7 @@ class LeadController(Controller):
     ) -> LeadOut:
         return _out(await leads.get_lead(session, principal, lead_id))
 
-    @post("/{lead_id:uuid}/assign", guards=[requires("crm.all_records")], status_code=200)
+    @post("/{lead_id:uuid}/assign", guards=[requires("leads.assign")], status_code=200)
     async def assign(
         self,
         request: Request,

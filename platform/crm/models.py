@@ -51,6 +51,9 @@ class Contact(TenantBase):
     address: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(40), default="")
     owner_id: Mapped[uuid.UUID | None]  # a user of the shared registry; no FK across schemas
+    team_id: Mapped[uuid.UUID | None] = mapped_column(  # shared with this team
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
     marketing_consent: Mapped[bool] = mapped_column(default=False)
     consent_at: Mapped[OptionalTimestamp]
     consent_channel: Mapped[str] = mapped_column(String(20), default="")
@@ -110,6 +113,9 @@ class Company(TenantBase):
     website: Mapped[str] = mapped_column(String(300), default="")
     address: Mapped[str] = mapped_column(Text, default="")
     owner_id: Mapped[uuid.UUID | None]
+    team_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
     notes: Mapped[str] = mapped_column(Text, default="")
     custom: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     search_name: Mapped[str] = mapped_column(Text, default="")  # normalize.search_key
@@ -137,6 +143,26 @@ class ContactCompany(TenantBase):
         ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     role: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Team(TenantBase):
+    """A group of members: records shared with it are seen by all of them, and its managers
+    see everything its members own."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[UUIDPk]
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[CreatedAt]
+
+
+class TeamMember(TenantBase):
+    __tablename__ = "team_members"
+
+    team_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, index=True)
 
 
 class Tag(TenantBase):

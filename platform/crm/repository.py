@@ -13,6 +13,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     union,
     union_all,
@@ -29,6 +30,7 @@ from atrium.platform.crm.models import (
     ContactTag,
     CustomField,
     Tag,
+    TeamMember,
 )
 from atrium.platform.crm.normalize import search_words
 
@@ -66,11 +68,27 @@ def name_score(model, folded: str):
     return func.strict_word_similarity(folded, model.search_name)
 
 
-def visible(query: Select, model, principal: Principal) -> Select:
-    """Records a principal may see: all with crm.all_records, else the ones they own."""
+def visibility(model, principal: Principal):
+    """Which records of ``model`` a principal may see and change, as a condition (None: all).
+
+    Owners and admins (crm.all_records) see all. Everyone sees what they own and what is
+    shared with a team of theirs; managers (crm.team_records) also what their teams' members own.
+    """
     if principal.can("crm.all_records"):
-        return query
-    return query.where(model.owner_id == principal.user_id)
+        return None
+    my_teams = select(TeamMember.team_id).where(TeamMember.user_id == principal.user_id)
+    allowed = [model.owner_id == principal.user_id]
+    if hasattr(model, "team_id"):
+        allowed.append(model.team_id.in_(my_teams))
+    if principal.can("crm.team_records"):
+        teammates = select(TeamMember.user_id).where(TeamMember.team_id.in_(my_teams))
+        allowed.append(model.owner_id.in_(teammates))
+    return or_(*allowed)
+
+
+def visible(query: Select, model, principal: Principal) -> Select:
+    condition = visibility(model, principal)
+    return query if condition is None else query.where(condition)
 
 
 async def get_visible(

@@ -17,7 +17,7 @@ from alembic import command
 from atrium.platform.config import load_settings
 from atrium.platform.runtime import start_runtime
 from atrium.tenants.migrate import upgrade_connection
-from atrium.tenants.migrations import TENANT_HISTORY, alembic_config
+from atrium.tenants.migrations import PLATFORM_HISTORY, TENANT_HISTORY, alembic_config
 
 PROBE = "t_autogenprobe"
 
@@ -34,6 +34,8 @@ def main(revision: str, message: str) -> Path:
     url = server.set(database=name).render_as_string(False)
     engine = sa.create_engine(url)
     try:
+        # The shared schema first: it creates the extensions tenant tables use (pg_trgm).
+        command.upgrade(alembic_config(PLATFORM_HISTORY, url), "head")
         with engine.begin() as connection:
             connection.exec_driver_sql(f"CREATE SCHEMA {PROBE} AUTHORIZATION {PROBE}")
             connection.exec_driver_sql(f"SET LOCAL ROLE {PROBE}")

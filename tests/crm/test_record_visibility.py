@@ -8,14 +8,10 @@ async def team(make_workspace):
     return await make_workspace(company="Visibility Windows", vertical="fieldservice")
 
 
-async def test_an_employee_sees_only_their_own_contacts_and_a_manager_sees_all(
-    client, team, join, sign_in
-):
+async def test_an_employee_sees_only_their_own_contacts_until_shared(client, team, join, sign_in):
     slug = team["tenant"]["slug"]
     employee = await join(team, "employee")
-    manager = await join(team, "manager")
     as_employee = await sign_in(employee["email"], slug=slug)
-    as_manager = await sign_in(manager["email"], slug=slug)
 
     owners = await client.post(
         "/api/v1/contacts", json={"first_name": "Owner's client"}, headers=team["headers"]
@@ -33,8 +29,132 @@ async def test_an_employee_sees_only_their_own_contacts_and_a_manager_sees_all(
     assert changed.status_code == 404
     refused = await as_employee.delete(f"/api/v1/contacts/{mine.json()['id']}")
     assert refused.status_code == 403
-
-    everyone = {c["first_name"] for c in (await as_manager.get("/api/v1/contacts")).json()["items"]}
-    assert {"Owner's client", "Employee's client"} <= everyone
-    assert (await as_manager.get("/api/v1/audit")).status_code == 200
     assert (await as_employee.get("/api/v1/audit")).status_code == 403
+
+    everyone = {
+        c["first_name"]
+        for c in (await client.get("/api/v1/contacts", headers=team["headers"])).json()["items"]
+    }
+    assert {"Owner's client", "Employee's client"} <= everyone
+
+
+async def test_teams_share_records_and_managers_see_their_teams_records(
+    client, make_workspace, join, sign_in
+):
+    shop = await make_workspace(company="Team Windows", vertical="fieldservice")
+    slug = shop["tenant"]["slug"]
+    people = {name: await join(shop, role) for name, role in (
+        ("anna", "employee"), ("boris", "employee"), ("vera", "employee"),
+        ("max", "manager"), ("admin", "admin"),
+    )}  # fmt: skip
+    browsers = {name: await sign_in(p["email"], slug=slug) for name, p in people.items()}
+    north = await client.post(
+        "/api/v1/teams",
+        json={
+            "name": "North",
+            "member_ids": [people[n]["user_id"] for n in ("anna", "boris", "max")],
+        },
+        headers=shop["headers"],
+    )
+    assert north.status_code == 201, north.text
+    north_id = north.json()["id"]
+
+    def names(answer):
+        assert answer.status_code == 200, answer.text
+        return {item["first_name"] for item in answer.json()["items"]}
+
+    private = await browsers["anna"].post("/api/v1/contacts", json={"first_name": "Anna private"})
+    shared = await browsers["anna"].post(
+        "/api/v1/contacts", json={"first_name": "Anna shared", "team_id": north_id}
+    )
+    assert shared.status_code == 201 and shared.json()["team_id"] == north_id
+    await browsers["vera"].post("/api/v1/contacts", json={"first_name": "Vera's own"})
+
+    # A teammate sees (and may edit) what is shared with the team, not the rest.
+    assert names(await browsers["boris"].get("/api/v1/contacts")) == {"Anna shared"}
+    edited = await browsers["boris"].patch(
+        f"/api/v1/contacts/{shared.json()['id']}", json={"notes": "called back"}
+    )
+    assert edited.status_code == 200, edited.text
+    assert (
+        await browsers["boris"].get(f"/api/v1/contacts/{private.json()['id']}")
+    ).status_code == 404
+    # Outside the team: nothing of Anna's.
+    assert names(await browsers["vera"].get("/api/v1/contacts")) == {"Vera's own"}
+    # The team's manager sees all its members own, shared or not, but not other teams'.
+    assert names(await browsers["max"].get("/api/v1/contacts")) == {"Anna private", "Anna shared"}
+    assert (
+        await browsers["max"].get(f"/api/v1/contacts/{private.json()['id']}")
+    ).status_code == 200
+    found = await browsers["max"].get("/api/v1/search", params={"q": "vera"})
+    assert found.json()["items"] == []
+    # Admins see everything.
+    assert {"Anna private", "Anna shared", "Vera's own"} <= names(
+        await browsers["admin"].get("/api/v1/contacts")
+    )
+    # Sharing with a team one is not in is refused, naming the field.
+    refused = await browsers["vera"].post(
+        "/api/v1/contacts", json={"first_name": "Sneaky", "team_id": north_id}
+    )
+    assert refused.status_code == 422 and refused.json()["field"] == "team_id"
+    # Deleting the team unshares its records; nothing else is lost.
+    gone = await client.delete(f"/api/v1/teams/{north_id}", headers=shop["headers"])
+    assert gone.status_code == 204
+    assert names(await browsers["boris"].get("/api/v1/contacts")) == set()
+    assert names(await browsers["anna"].get("/api/v1/contacts")) == {"Anna private", "Anna shared"}
+
+
+async def test_teams_are_managed_by_admins_and_hold_only_members(
+    client, make_workspace, join, sign_in
+):
+    shop = await make_workspace(company="Team Rules")
+    employee = await join(shop, "employee")
+    as_employee = await sign_in(employee["email"], slug=shop["tenant"]["slug"])
+    refused = await as_employee.post("/api/v1/teams", json={"name": "Mine"})
+    assert refused.status_code == 403
+    stranger = await client.post(
+        "/api/v1/teams",
+        json={"name": "Ghosts", "member_ids": ["00000000-0000-4000-8000-000000000001"]},
+        headers=shop["headers"],
+    )
+    assert stranger.status_code == 422 and stranger.json()["field"] == "member_ids[0]"
+    made = await client.post("/api/v1/teams", json={"name": "Sales"}, headers=shop["headers"])
+    assert made.status_code == 201
+    again = await client.post("/api/v1/teams", json={"name": "sales"}, headers=shop["headers"])
+    assert again.status_code == 409
+    listed = await as_employee.get("/api/v1/teams")
+    assert [team["name"] for team in listed.json()["items"]] == ["Sales"]
+
+
+async def test_a_record_owner_must_be_a_member_of_the_workspace(client, make_workspace):
+    shop = await make_workspace(company="Owner Rules")
+    other = await make_workspace(company="Other Owner Rules")
+    for path, body in (
+        ("/api/v1/contacts", {"first_name": "X"}),
+        ("/api/v1/companies", {"name": "X"}),
+    ):
+        answer = await client.post(
+            path, json={**body, "owner_id": other["user"]["id"]}, headers=shop["headers"]
+        )
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["field"] == "owner_id"
+
+
+async def test_another_workspaces_team_is_unreachable(client, make_workspace):
+    shop = await make_workspace(company="Team Tenancy")
+    other = await make_workspace(company="Team Tenancy Other")
+    team = await client.post("/api/v1/teams", json={"name": "Ours"}, headers=shop["headers"])
+    team_id = team.json()["id"]
+    assert (
+        await client.get(f"/api/v1/teams/{team_id}", headers=other["headers"])
+    ).status_code == 404
+    assert (
+        await client.delete(f"/api/v1/teams/{team_id}", headers=other["headers"])
+    ).status_code == 404
+    shared = await client.post(
+        "/api/v1/contacts", json={"first_name": "Y", "team_id": team_id}, headers=other["headers"]
+    )
+    assert shared.status_code == 422 and shared.json()["field"] == "team_id"
+    assert (
+        await client.get(f"/api/v1/teams/{team_id}", headers=shop["headers"])
+    ).status_code == 200
