@@ -6,18 +6,18 @@ Create Date: 2026-11-25 14:54:07.524980
 
 """
 
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from atrium.tenants.migrations import workspace_schema
 
 # revision identifiers, used by Alembic.
 revision: str = "t0009"
-down_revision: Union[str, Sequence[str], None] = "t0008"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "t0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
