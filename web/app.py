@@ -18,6 +18,7 @@ from atrium.platform.crm import (
     appeals_api,
     deals_api,
     leads_api,
+    notes_api,
     products_api,
     teams_api,
 )
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             *activities_api.routes,
             *products_api.routes,
             *leads_api.routes,
+            *notes_api.routes,
             *teams_api.routes,
         ],
     )

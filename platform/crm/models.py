@@ -145,6 +145,19 @@ class ContactCompany(TenantBase):
     role: Mapped[str] = mapped_column(String(100), default="")
 
 
+class Note(TenantBase):
+    """A note on a customer's card, one per entry on the timeline."""
+
+    __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_contact_created", "contact_id", "created_at"),)
+
+    id: Mapped[UUIDPk]
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[uuid.UUID | None]
+    created_at: Mapped[CreatedAt]
+
+
 class Team(TenantBase):
     """A group of members: records shared with it are seen by all of them, and its managers
     see everything its members own."""

@@ -107,3 +107,52 @@ async def test_the_timeline_pages_through_a_long_history(client, make_workspace)
     assert len(seen) == 8 and len({entry["id"] for entry in seen}) == 8
     assert seen[-1]["kind"] == "contact.created"
     assert seen[0]["data"]["new"] == "visit 6"
+
+
+async def test_notes_show_on_the_timeline_follow_a_merge_and_stay_in_their_workspace(
+    client, make_workspace, join, sign_in
+):
+    salon = await make_workspace(company="Notes Salon", locale="ru")
+    headers = salon["headers"]
+    keep = (
+        await client.post("/api/v1/contacts", json={"first_name": "Ира"}, headers=headers)
+    ).json()
+    gone = (
+        await client.post("/api/v1/contacts", json={"first_name": "Ирина"}, headers=headers)
+    ).json()
+    written = await client.post(
+        f"/api/v1/contacts/{gone['id']}/notes", json={"body": "Аллергия на аммиак"}, headers=headers
+    )
+    assert written.status_code == 201, written.text
+    empty = await client.post(
+        f"/api/v1/contacts/{keep['id']}/notes", json={"body": "   "}, headers=headers
+    )
+    assert empty.status_code == 422 and empty.json()["field"] == "body"
+
+    merged = await client.post(
+        f"/api/v1/contacts/{keep['id']}/merge", json={"duplicate_id": gone["id"]}, headers=headers
+    )
+    assert merged.status_code == 200, merged.text
+    timeline = await client.get(f"/api/v1/contacts/{keep['id']}/timeline", headers=headers)
+    notes = [e for e in timeline.json()["items"] if e["kind"] == "note.added"]
+    assert [e["data"]["body"] for e in notes] == ["Аллергия на аммиак"]
+    listed = await client.get(f"/api/v1/contacts/{keep['id']}/notes", headers=headers)
+    assert [n["body"] for n in listed.json()["items"]] == ["Аллергия на аммиак"]
+
+    other = await make_workspace(company="Other Notes Salon")
+    note_id = written.json()["id"]
+    assert (
+        await client.post(
+            f"/api/v1/contacts/{keep['id']}/notes", json={"body": "x"}, headers=other["headers"]
+        )
+    ).status_code == 404
+    assert (
+        await client.delete(f"/api/v1/notes/{note_id}", headers=other["headers"])
+    ).status_code == 404
+
+    employee = await join(salon, "employee")
+    as_employee = await sign_in(employee["email"], slug=salon["tenant"]["slug"])
+    assert (await as_employee.delete(f"/api/v1/notes/{note_id}")).status_code == 404  # not theirs
+    assert (await client.delete(f"/api/v1/notes/{note_id}", headers=headers)).status_code == 204
+    listed = await client.get(f"/api/v1/contacts/{keep['id']}/notes", headers=headers)
+    assert listed.json()["items"] == []
