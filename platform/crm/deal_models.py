@@ -3,7 +3,15 @@
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from atrium.platform.crm.models import trigram_index
@@ -70,6 +78,8 @@ class Deal(TenantBase):
     notes: Mapped[str] = mapped_column(Text, default="")
     search_name: Mapped[str] = mapped_column(Text, default="")  # normalize.search_key
     stage_changed_at: Mapped[CreatedAt]
+    # When an open deal overstays its stage (the stage's time limit at entry); see deals.py.
+    stage_due_at: Mapped[OptionalTimestamp] = mapped_column(index=True)
     closed_at: Mapped[OptionalTimestamp]
     created_by: Mapped[uuid.UUID | None]
     created_at: Mapped[CreatedAt]

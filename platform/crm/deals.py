@@ -1,7 +1,7 @@
 """Deals: created on a pipeline's stage, moved with a record of who and when, won or lost."""
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,6 +31,13 @@ def _amount(raw: Any) -> Decimal:
     return money(raw, "amount")
 
 
+def stage_due_at(stage: Stage, entered_at: datetime) -> datetime | None:
+    """When a deal entering ``stage`` now overstays it: its time limit, for open stages."""
+    if stage.kind != "open" or stage.time_limit_hours is None:
+        return None
+    return entered_at + timedelta(hours=stage.time_limit_hours)
+
+
 async def _linked(session: AsyncSession, principal: Principal, data: dict[str, Any]) -> dict:
     """Contact and company must exist in this workspace and be visible to the caller."""
     values = {}
@@ -57,10 +64,13 @@ async def create_deal(session: AsyncSession, principal: Principal, data: dict[st
         raise Invalid("That stage is not in this pipeline.", field="stage_id")
     if stage.kind != "open":
         raise Invalid("A new deal starts on an open stage.", field="stage_id")
+    now = utcnow()
     deal = Deal(
         title=title,
         pipeline_id=data["pipeline_id"],
         stage_id=stage.id,
+        stage_changed_at=now,
+        stage_due_at=stage_due_at(stage, now),
         owner_id=data.get("owner_id") or principal.user_id,
         team_id=data.get("team_id"),
         amount=_amount(data.get("amount", 0)),
@@ -139,6 +149,7 @@ async def move_deal(
     from_stage = deal.stage_id
     now = utcnow()
     deal.stage_id, deal.stage_changed_at, deal.updated_at = stage.id, now, now
+    deal.stage_due_at = stage_due_at(stage, now)
     deal.closed_at = now if stage.kind in ("won", "lost") else None
     deal.lost_reason = reason[:2000] if stage.kind == "lost" else ""
     session.add(
@@ -183,6 +194,7 @@ async def list_deals(
     stage_id: uuid.UUID | None = None,
     contact_id: uuid.UUID | None = None,
     status: str | None = None,
+    stuck: bool = False,
     cursor: str | None = None,
     limit: int = 25,
 ) -> Page[Deal]:
@@ -197,6 +209,8 @@ async def list_deals(
         if status not in ("open", "won", "lost"):
             raise Invalid("status is open, won or lost.", field="status")
         query = query.where(Deal.stage_id.in_(select(Stage.id).where(Stage.kind == status)))
+    if stuck:
+        query = query.where(Deal.stage_due_at < utcnow())
     return await paginate(
         session,
         query,

@@ -128,6 +128,7 @@ class DealOut(msgspec.Struct):
     lost_reason: str
     notes: str
     stage_changed_at: datetime
+    stage_due_at: datetime | None  # when it overstays its stage's time limit
     closed_at: datetime | None
     created_at: datetime
     updated_at: datetime
@@ -196,6 +197,7 @@ def _deal_out(deal: Deal) -> DealOut:
         lost_reason=deal.lost_reason,
         notes=deal.notes,
         stage_changed_at=deal.stage_changed_at,
+        stage_due_at=deal.stage_due_at,
         closed_at=deal.closed_at,
         created_at=deal.created_at,
         updated_at=deal.updated_at,
@@ -216,9 +218,11 @@ class DealController(Controller):
         stage_id: FromQuery[uuid.UUID | None] = None,
         contact_id: FromQuery[uuid.UUID | None] = None,
         status: FromQuery[str | None] = None,
+        stuck: FromQuery[bool] = False,
         cursor: FromQuery[str | None] = None,
         limit: FromQuery[int] = 25,
     ) -> DealList:
+        """stuck=true: open deals past their stage's time limit."""
         page = await deals.list_deals(
             session,
             principal,
@@ -226,6 +230,7 @@ class DealController(Controller):
             stage_id=stage_id,
             contact_id=contact_id,
             status=status,
+            stuck=stuck,
             cursor=cursor,
             limit=limit,
         )

@@ -1,5 +1,7 @@
 """Deals on pipelines: a window company's deal from the first call to installation."""
 
+from datetime import datetime, timedelta
+
 import pytest
 
 
@@ -158,3 +160,58 @@ async def test_another_workspaces_deal_and_stage_are_unreachable(client, windows
     assert on_their_pipeline.status_code == 404
     kept = await client.get(f"/api/v1/deals/{theirs['id']}", headers=other["headers"])
     assert kept.json()["title"] == "Secret deal"
+
+
+async def test_a_deal_past_its_stage_time_limit_is_stuck(client, make_workspace, settings):
+    import sqlalchemy as sa
+
+    shop = await make_workspace(company="Stuck Windows", vertical="fieldservice")
+    headers = shop["headers"]
+    pipeline = await client.post(
+        "/api/v1/pipelines",
+        json={
+            "name": "Замеры",
+            "stages": [
+                {"name": "Замер", "kind": "open", "time_limit_hours": 48},
+                {"name": "Договор", "kind": "open"},
+                {"name": "Установлено", "kind": "won"},
+                {"name": "Отказ", "kind": "lost"},
+            ],
+        },
+        headers=headers,
+    )
+    assert pipeline.status_code == 201, pipeline.text
+    deal = await client.post(
+        "/api/v1/deals",
+        json={"title": "Окна на дачу", "pipeline_id": pipeline.json()["id"]},
+        headers=headers,
+    )
+    body = deal.json()
+    due = datetime.fromisoformat(body["stage_due_at"])
+    assert due - datetime.fromisoformat(body["stage_changed_at"]) == timedelta(hours=48)
+    stuck = await client.get("/api/v1/deals", params={"stuck": "true"}, headers=headers)
+    assert stuck.json()["items"] == []
+
+    engine = sa.create_engine(settings.database_url)  # three days pass
+    with engine.begin() as connection:
+        schema = connection.execute(
+            sa.text("SELECT schema_name FROM atrium.tenants WHERE slug = :slug"),
+            {"slug": shop["tenant"]["slug"]},
+        ).scalar_one()
+        connection.execute(
+            sa.text(
+                f"UPDATE {schema}.deals SET stage_changed_at = now() - interval '3 days',"
+                " stage_due_at = now() - interval '1 day'"
+            )
+        )
+    engine.dispose()
+    stuck = await client.get("/api/v1/deals", params={"stuck": "true"}, headers=headers)
+    assert [d["title"] for d in stuck.json()["items"]] == ["Окна на дачу"]
+    next_stage = pipeline.json()["stages"][1]["id"]
+    moved = await client.post(
+        f"/api/v1/deals/{body['id']}/move", json={"stage_id": next_stage}, headers=headers
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["stage_due_at"] is None  # the next stage has no limit
+    stuck = await client.get("/api/v1/deals", params={"stuck": "true"}, headers=headers)
+    assert stuck.json()["items"] == []
