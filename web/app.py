@@ -24,6 +24,7 @@ from atrium.platform.crm import (
 )
 from atrium.platform.crm import api as crm_api
 from atrium.platform.db import Database
+from atrium.platform.http.openapi import declare_problems
 from atrium.platform.http.problems import exception_handlers
 from atrium.platform.http.text import refuse_nul_text
 from atrium.platform.jobs.worker import EmbeddedWorker
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         logging_config=None,  # structlog, set up above
         debug=False,
     )
+    declare_problems(app.openapi_schema)
     app.state.settings = settings
     app.state.runtime = runtime
     app.state.db = db

@@ -354,3 +354,18 @@ async def test_company_with_an_owner_id_is_a_201(client, make_workspace):
     )
     assert answer.status_code == 201, answer.text
     assert answer.json()["owner_id"] == owner["user"]["id"]
+
+
+async def test_the_document_declares_errors_as_problems(client):
+    document = (await client.get(f"{API}/openapi.json")).json()
+    assert document["components"]["schemas"]["Problem"]["required"] == [
+        "type",
+        "title",
+        "status",
+        "detail",
+    ]
+    patch = document["paths"][f"{API}/contacts/{{contact_id}}"]["patch"]["responses"]
+    for status in ("400", "401", "403", "404", "409", "422"):
+        assert list(patch[status]["content"]) == [PROBLEM_JSON], status
+    signup = document["paths"][f"{API}/signup"]["post"]["responses"]
+    assert "429" in signup and "401" not in signup
