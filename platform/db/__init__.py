@@ -5,6 +5,7 @@ schema per transaction through ``schema_translate_map``; the transaction first s
 workspace's own role with ``SET LOCAL ROLE``, so naming another schema gets "permission denied".
 """
 
+import functools
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -96,15 +97,18 @@ class Database:
         )
         self._sessions = async_sessionmaker(expire_on_commit=False, autoflush=False)
 
+    @functools.lru_cache(maxsize=10_000)  # noqa: B019 - one Database per process, kept for life
+    def _tenant_engine(self, schema_name: str) -> AsyncEngine:
+        """The engine view naming one workspace's schema (made once: it is not free)."""
+        return self.engine.execution_options(schema_translate_map={TENANT_SCHEMA: schema_name})
+
     def shared_session(self) -> AsyncSession:
         """A session on the registry; the caller owns its transaction."""
         return self._sessions(bind=self.engine)
 
     async def tenant_session(self, schema: WorkspaceSchema) -> AsyncSession:
         """A session already inside a transaction acting as the workspace's role."""
-        session = self._sessions(
-            bind=self.engine.execution_options(schema_translate_map=schema.translate_map)
-        )
+        session = self._sessions(bind=self._tenant_engine(schema.name))
         await session.begin()
         await session.execute(text(f'SET LOCAL ROLE "{schema.role}"'))
         return session

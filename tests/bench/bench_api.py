@@ -273,6 +273,7 @@ async def _run(args) -> None:
         server = _serve(url, base.redis_url, port, args.workers)
         base_url = f"http://127.0.0.1:{port}"
         for path, label, target in (
+            ("/healthz", "GET /healthz (floor, no database)", 0),
             ("/api/v1/contacts/{id}", "GET /api/v1/contacts/{id}", 1000),
             ("/api/v1/contacts?limit=25", "GET /api/v1/contacts?limit=25", 500),
         ):
