@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from atrium.platform.auth.models import Membership
+from atrium.platform.auth.service import forget_principals
 from atrium.platform.db import Database
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, NotFound
@@ -67,6 +68,7 @@ async def set_suspended(db: Database, slug: str, suspended: bool) -> None:
         tenant.status = TenantStatus.SUSPENDED if suspended else TenantStatus.READY
         tenant.suspended_at = utcnow() if suspended else None
         tenant.status_changed_at = utcnow()
+    forget_principals()
 
 
 async def delete_workspace(db: Database, slug: str) -> None:

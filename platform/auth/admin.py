@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 
 from atrium.platform.auth.models import Membership, User, WebSession
 from atrium.platform.auth.passwords import check_password, hash_password
+from atrium.platform.auth.service import forget_principals
 from atrium.platform.db import Database
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import NotFound
@@ -65,5 +66,6 @@ async def set_active(db: Database, email: str, active: bool) -> None:
     async with db.shared_transaction() as session:
         user = await _user(session, email)
         user.is_active = active
+        forget_principals()
         if not active:
             await session.execute(delete(WebSession).where(WebSession.user_id == user.id))

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.auth.models import ApiKey, Membership, Role, User
 from atrium.platform.auth.permissions import ASSIGNABLE_ROLES
 from atrium.platform.auth.principal import Principal
+from atrium.platform.auth.service import forget_principals
 from atrium.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from atrium.platform.http.pagination import Page, paginate
 
@@ -106,6 +107,7 @@ async def change_role(
         _keep_an_owner(membership, owner_count)
     membership.role = granted
     await session.flush()
+    forget_principals()
     return _member(membership, await session.get_one(User, user_id))
 
 
@@ -117,3 +119,4 @@ async def remove_member(session: AsyncSession, principal: Principal, user_id: uu
     await session.execute(
         delete(ApiKey).where(ApiKey.tenant_id == membership.tenant_id, ApiKey.user_id == user_id)
     )
+    forget_principals()

@@ -1,5 +1,6 @@
 """API keys and the principal behind a credential. Services take a session and never commit."""
 
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -62,6 +63,32 @@ async def issue_api_key(
 # "Last used" is kept to the minute: a write on every request would serialise all requests of a
 # busy key on its row and make every read a committed write.
 LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+# Keys resolved in the last few seconds, by the hash of the whole key: the lookup would be
+# every API request's first query. A revocation, role change or removal in this process forgets
+# them at once; other processes (and the CLI) take effect within PRINCIPAL_TTL.
+PRINCIPAL_TTL = 5.0
+_MAX_REMEMBERED = 10_000
+_remembered: dict[str, tuple[float, Principal]] = {}
+
+
+def remembered_principal(plaintext: str) -> Principal | None:
+    found = _remembered.get(token_hash(plaintext))
+    if found is None or found[0] < time.monotonic():
+        return None
+    return found[1]
+
+
+def remember_principal(plaintext: str, principal: Principal) -> None:
+    if len(_remembered) >= _MAX_REMEMBERED:
+        _remembered.clear()
+    _remembered[token_hash(plaintext)] = (time.monotonic() + PRINCIPAL_TTL, principal)
+
+
+def forget_principals() -> None:
+    """After a change to keys, members or users: the next request looks its key up again."""
+    _remembered.clear()
 
 
 async def principal_from_api_key(session: AsyncSession, plaintext: str) -> Principal | None:
@@ -186,4 +213,5 @@ async def revoke_api_key(session: AsyncSession, principal: Principal, key_id: uu
         raise NotFound("No such API key.")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
+    forget_principals()
     return key

@@ -7,7 +7,11 @@ from litestar.handlers import BaseRouteHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.auth.service import principal_from_api_key
+from atrium.platform.auth.service import (
+    principal_from_api_key,
+    remember_principal,
+    remembered_principal,
+)
 from atrium.platform.db import Database
 from atrium.platform.errors import Unauthorized
 
@@ -32,10 +36,13 @@ async def optional_principal(connection: ASGIConnection) -> Principal | None:
     authorization = connection.headers.get("authorization", "")
     scheme, _, credential = authorization.partition(" ")
     if authorization and scheme.lower() == "bearer" and credential.strip():
-        async with database(connection).shared_reads() as session:
-            principal = await principal_from_api_key(session, credential.strip())
-        if principal is None:
-            raise Unauthorized("The API key is unknown, revoked or expired.")
+        key = credential.strip()
+        if (principal := remembered_principal(key)) is None:
+            async with database(connection).shared_reads() as session:
+                principal = await principal_from_api_key(session, key)
+            if principal is None:
+                raise Unauthorized("The API key is unknown, revoked or expired.")
+            remember_principal(key, principal)
     elif authorization:
         raise Unauthorized("Use 'Authorization: Bearer <API key>'.")
     else:

@@ -27,6 +27,8 @@ async def test_a_revoked_key_is_refused(client, make_workspace):
     created = (
         await client.post("/api/v1/api-keys", json={"name": "Old"}, headers=owner["headers"])
     ).json()
+    used = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {created['key']}"})
+    assert used.status_code == 200  # and remembered for a few seconds: revoking forgets it
     revoked = await client.delete(f"/api/v1/api-keys/{created['id']}", headers=owner["headers"])
     assert revoked.status_code == 204
     answer = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {created['key']}"})
