@@ -198,8 +198,8 @@ class ContactController(Controller):
     @get("/", guards=[requires("crm.read")], summary="Contacts the caller may see")
     async def list_contacts(
         self,
+        request: Request,
         principal: NamedDependency[Principal],
-        session: NamedDependency[AsyncSession],
         q: FromQuery[str | None] = None,
         tag: FromQuery[str | None] = None,
         owner_id: FromQuery[uuid.UUID | None] = None,
@@ -209,7 +209,7 @@ class ContactController(Controller):
         limit: FromQuery[int] = 25,
     ) -> ContactList:
         page = await contacts.list_contacts(
-            session,
+            database(request),
             principal,
             q=q,
             tag=tag,
@@ -237,11 +237,11 @@ class ContactController(Controller):
     @get("/{contact_id:uuid}", guards=[requires("crm.read")])
     async def show_contact(
         self,
+        request: Request,
         principal: NamedDependency[Principal],
-        session: NamedDependency[AsyncSession],
         contact_id: FromPath[uuid.UUID],
     ) -> ContactOut:
-        return _out(await contacts.contact_card(session, principal, contact_id))
+        return _out(await contacts.read_contact_card(database(request), principal, contact_id))
 
     @patch("/{contact_id:uuid}", guards=[requires("crm.write")])
     async def change_contact(

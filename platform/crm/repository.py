@@ -1,23 +1,23 @@
 """The only place that builds CRM SQL; every query is limited to what the principal may see."""
 
+import functools
 import uuid
 from collections.abc import Iterable
 from typing import NamedTuple
 
 from sqlalchemy import (
     Select,
-    String,
     and_,
-    cast,
     delete,
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
     union,
-    union_all,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
@@ -74,13 +74,26 @@ def visibility(model, principal: Principal):
     Owners and admins (crm.all_records) see all. Everyone sees what they own and what is
     shared with a team of theirs; managers (crm.team_records) also what their teams' members own.
     """
+    return scoped_visibility(model, record_scope(principal), principal.user_id)
+
+
+def record_scope(principal: Principal) -> str:
+    """all (owners, admins), team (managers) or own (everyone else)."""
     if principal.can("crm.all_records"):
+        return "all"
+    return "team" if principal.can("crm.team_records") else "own"
+
+
+def scoped_visibility(model, scope: str, viewer):
+    """visibility() for a scope; ``viewer`` is the user id, or a bound parameter standing for
+    it in a statement compiled once."""
+    if scope == "all":
         return None
-    my_teams = select(TeamMember.team_id).where(TeamMember.user_id == principal.user_id)
-    allowed = [model.owner_id == principal.user_id]
+    my_teams = select(TeamMember.team_id).where(TeamMember.user_id == viewer)
+    allowed = [model.owner_id == viewer]
     if hasattr(model, "team_id"):
         allowed.append(model.team_id.in_(my_teams))
-    if principal.can("crm.team_records"):
+    if scope == "team":
         teammates = select(TeamMember.user_id).where(TeamMember.team_id.in_(my_teams))
         allowed.append(model.owner_id.in_(teammates))
     return or_(*allowed)
@@ -128,57 +141,67 @@ class LinkedEmail(NamedTuple):
     kind: str
 
 
-class ContactLinks(NamedTuple):
-    phones: dict[uuid.UUID, list[LinkedPhone]]
-    emails: dict[uuid.UUID, list[LinkedEmail]]
-    tags: dict[uuid.UUID, list[str]]
-    companies: dict[uuid.UUID, list[tuple[uuid.UUID, str]]]
-
-
-async def contact_links(session: AsyncSession, contact_ids: list[uuid.UUID]) -> ContactLinks:
-    """Phones, e-mails, tags and companies of these contacts in one round trip."""
-    rows = await session.execute(
-        union_all(
-            select(
-                literal("phone"),
-                ContactPhone.contact_id,
-                ContactPhone.number,
-                ContactPhone.kind,
-                ContactPhone.position,
-            ).where(ContactPhone.contact_id.in_(contact_ids)),
-            select(
-                literal("email"),
-                ContactEmail.contact_id,
-                ContactEmail.address,
-                ContactEmail.kind,
-                ContactEmail.position,
-            ).where(ContactEmail.contact_id.in_(contact_ids)),
-            select(literal("tag"), ContactTag.contact_id, Tag.name, literal(""), literal(0))
-            .join(Tag, Tag.id == ContactTag.tag_id)
-            .where(ContactTag.contact_id.in_(contact_ids)),
-            select(
-                literal("company"),
-                ContactCompany.contact_id,
-                cast(ContactCompany.company_id, String),
-                ContactCompany.role,
-                literal(0),
-            ).where(ContactCompany.contact_id.in_(contact_ids)),
-        )
+def _json_list(*columns, order_by):
+    """Per contact, these columns of its linked rows as a JSON array of arrays."""
+    return func.coalesce(
+        func.json_agg(aggregate_order_by(func.json_build_array(*columns), order_by)),
+        literal_column("'[]'::json"),
     )
-    links = ContactLinks(*({contact_id: [] for contact_id in contact_ids} for _ in range(4)))
-    for what, contact_id, value, extra, _position in sorted(rows, key=lambda row: row[4]):
-        if what == "phone":
-            links.phones[contact_id].append(LinkedPhone(value, extra))
-        elif what == "email":
-            links.emails[contact_id].append(LinkedEmail(value, extra))
-        elif what == "tag":
-            links.tags[contact_id].append(value)
-        else:
-            links.companies[contact_id].append((uuid.UUID(value), extra))
-    for contact_id in contact_ids:
-        links.tags[contact_id].sort()
-        links.companies[contact_id].sort()
-    return links
+
+
+def _card_links() -> list:
+    """A contact's phones, e-mails, tags and companies, as correlated JSON subqueries."""
+    phones = select(
+        _json_list(ContactPhone.number, ContactPhone.kind, order_by=ContactPhone.position)
+    ).where(ContactPhone.contact_id == Contact.id)
+    emails = select(
+        _json_list(ContactEmail.address, ContactEmail.kind, order_by=ContactEmail.position)
+    ).where(ContactEmail.contact_id == Contact.id)
+    tags = (
+        select(
+            func.coalesce(
+                func.json_agg(aggregate_order_by(Tag.name, Tag.name)),
+                literal_column("'[]'::json"),
+            )
+        )
+        .join(ContactTag, ContactTag.tag_id == Tag.id)
+        .where(ContactTag.contact_id == Contact.id)
+    )
+    companies = select(
+        _json_list(
+            ContactCompany.company_id, ContactCompany.role, order_by=ContactCompany.company_id
+        )
+    ).where(ContactCompany.contact_id == Contact.id)
+    return [
+        phones.scalar_subquery().label("phones"),
+        emails.scalar_subquery().label("emails"),
+        tags.scalar_subquery().label("tags"),
+        companies.scalar_subquery().label("companies"),
+    ]
+
+
+@functools.cache  # built once: statements are immutable, and this one is not small
+def contact_cards() -> Select:
+    """Contacts with their links, one row each: a card costs one query."""
+    return select(*Contact.__table__.columns, *_card_links())
+
+
+def card_links(row) -> tuple[list, list, list, list]:
+    """Phones, e-mails, tags and companies of a row carrying _card_links()."""
+    return (
+        [LinkedPhone(number, kind) for number, kind in row.phones],
+        [LinkedEmail(address, kind) for address, kind in row.emails],
+        sorted(row.tags),
+        [(uuid.UUID(company_id), role) for company_id, role in row.companies],
+    )
+
+
+async def contact_links(session: AsyncSession, contact_ids: list[uuid.UUID]) -> dict:
+    """Phones, e-mails, tags and companies of these contacts (card_links), in one query."""
+    rows = await session.execute(
+        select(Contact.id, *_card_links()).where(Contact.id.in_(contact_ids))
+    )
+    return {row.id: card_links(row) for row in rows}
 
 
 async def tags_of(session: AsyncSession, link, key, record_ids: list[uuid.UUID]) -> dict:

@@ -11,7 +11,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import MetaData, text
+from psycopg.rows import namedtuple_row
+from sqlalchemy import MetaData, Select, text
+from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -78,6 +80,51 @@ def explain_database_error(error: BaseException) -> str | None:
     return None
 
 
+# Tenant statements compiled for read_in_workspace name no schema: the search path does, so
+# one SQL text (and one prepared statement) serves every workspace.
+_UNNAMED = "atrium_unnamed_schema"
+_DIALECT = postgresql_psycopg.dialect()
+_COMPILED: dict = {}
+_MAX_COMPILED = 1_000
+
+
+def workspace_sql(statement: Select) -> tuple[str, dict]:
+    """The statement as psycopg SQL with its parameters, tenant tables left unqualified.
+
+    Compiled once per shape, as SQLAlchemy's own statement cache does: the cache key of a
+    statement ignores its literal values, which are mapped onto the cached compilation.
+    """
+    key = statement._generate_cache_key()  # noqa: SLF001 - the public cache is engine-bound
+    found = _COMPILED.get(key.key) if key is not None else None
+    if found is None:
+        compiled = _DIALECT.statement_compiler(
+            _DIALECT,
+            statement,
+            cache_key=key,
+            schema_translate_map={TENANT_SCHEMA: _UNNAMED},
+            render_schema_translate=True,
+        )
+        if compiled.post_compile_params:  # expanding IN lists: compiled per call, with values
+            compiled = statement.compile(
+                dialect=_DIALECT,
+                schema_translate_map={TENANT_SCHEMA: _UNNAMED},
+                render_schema_translate=True,
+                compile_kwargs={"render_postcompile": True},
+            )
+            return compiled.string.replace(f"{_UNNAMED}.", ""), compiled.params
+        found = (compiled, compiled.string.replace(f"{_UNNAMED}.", ""))
+        if key is not None:
+            if len(_COMPILED) >= _MAX_COMPILED:
+                _COMPILED.clear()
+            _COMPILED[key.key] = found
+    compiled, sql = found
+    params = compiled.construct_params(
+        extracted_parameters=key.bindparams if key else None,
+        _check=False,  # bound parameters without a value come with the call (read_in_workspace)
+    )
+    return sql, params
+
+
 class Database:
     """One engine per process; hands out shared and tenant sessions."""
 
@@ -138,6 +185,31 @@ class Database:
             raise
         finally:
             await session.close()
+
+    async def read_in_workspace(
+        self, schema: WorkspaceSchema, statement: Select | tuple[str, dict], params=None
+    ) -> list:
+        """Rows of one SELECT, read as the workspace's role in a single round trip.
+
+        For the hottest reads (a contact card, a list page): psycopg's pipeline sends BEGIN,
+        the role and search-path switch and the query together, where a session pays a round
+        trip for each (and COMMIT). ``statement`` may come compiled by workspace_sql() (kept by
+        the caller, for a shape read often), with ``params`` for its bound parameters. Rows have
+        attributes named after the columns.
+        """
+        sql, defaults = statement if isinstance(statement, tuple) else workspace_sql(statement)
+        params = {**defaults, **(params or {})}
+        async with self.engine.connect() as connection:
+            driver = (await connection.get_raw_connection()).driver_connection
+            async with driver.pipeline():
+                await driver.execute(
+                    "SELECT set_config('role', %s, true), set_config('search_path', %s, true)",
+                    (schema.role, f'"{schema.name}", public'),
+                )
+                cursor = driver.cursor(row_factory=namedtuple_row)
+                await cursor.execute(sql, params)
+                return await cursor.fetchall()
+            # Leaving returns the connection with a ROLLBACK: the role switch ends with it.
 
     async def ping(self) -> None:
         """Raise unless the database answers."""

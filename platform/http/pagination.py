@@ -53,6 +53,22 @@ async def paginate(
     parse: Sequence[Callable[[str], Any]] | None = None,
 ) -> Page:
     """One page of ``query`` ordered by the ``sort`` columns (the last one unique)."""
+    query = page_query(
+        query, sort=sort, cursor=cursor, limit=limit, descending=descending, parse=parse
+    )
+    return page_of(list(await session.scalars(query)), key=key, limit=limit)
+
+
+def page_query(
+    query: Select,
+    *,
+    sort: Sequence[Any],
+    cursor: str | None,
+    limit: int,
+    descending: bool = False,
+    parse: Sequence[Callable[[str], Any]] | None = None,
+) -> Select:
+    """``query`` narrowed to one page (plus one row, to know whether another follows)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
     if cursor:
@@ -65,6 +81,10 @@ async def paginate(
         after = tuple_(*sort) < tuple_(*values) if descending else tuple_(*sort) > tuple_(*values)
         query = query.where(after)
     order = [column.desc() for column in sort] if descending else list(sort)
-    rows = list(await session.scalars(query.order_by(*order).limit(limit + 1)))
+    return query.order_by(*order).limit(limit + 1)
+
+
+def page_of(rows: list, *, key: Callable[[Any], Sequence[Any]], limit: int) -> Page:
+    """The page from the rows of page_query()."""
     next_cursor = encode_cursor(key(rows[limit - 1])) if len(rows) > limit else None
     return Page(items=rows[:limit], next_cursor=next_cursor)
