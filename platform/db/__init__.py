@@ -11,9 +11,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import psycopg
 from psycopg.rows import namedtuple_row
 from sqlalchemy import MetaData, Select, text
 from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -201,14 +203,17 @@ class Database:
         params = {**defaults, **(params or {})}
         async with self.engine.connect() as connection:
             driver = (await connection.get_raw_connection()).driver_connection
-            async with driver.pipeline():
-                await driver.execute(
-                    "SELECT set_config('role', %s, true), set_config('search_path', %s, true)",
-                    (schema.role, f'"{schema.name}", public'),
-                )
-                cursor = driver.cursor(row_factory=namedtuple_row)
-                await cursor.execute(sql, params)
-                return await cursor.fetchall()
+            try:
+                async with driver.pipeline():
+                    await driver.execute(
+                        "SELECT set_config('role', %s, true), set_config('search_path', %s, true)",
+                        (schema.role, f'"{schema.name}", public'),
+                    )
+                    cursor = driver.cursor(row_factory=namedtuple_row)
+                    await cursor.execute(sql, params)
+                    return await cursor.fetchall()
+            except psycopg.Error as error:  # as SQLAlchemy would raise it, for the handlers
+                raise DBAPIError.instance(sql, params, error, psycopg.Error) from error
             # Leaving returns the connection with a ROLLBACK: the role switch ends with it.
 
     async def ping(self) -> None:

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import ProgrammingError
 
-from atrium.platform.db import Database
+from atrium.platform.db import Database, workspace_sql
 from atrium.platform.tenancy.models import Tenant, WorkspaceSettings
 
 
@@ -71,6 +71,42 @@ async def test_one_pooled_connection_alternating_tenants_never_mixes_them(settin
         assert single.engine.pool.checkedout() == 0
     finally:
         await single.dispose()
+
+
+async def test_one_round_trip_reads_alternate_tenants_without_mixing_them(settings, two_workspaces):
+    # Database.read_in_workspace names no schema: the role and search path switched in its
+    # pipeline decide which workspace a table is, and they end with the read.
+    alpha, beta = two_workspaces
+    single = Database(settings.database_url, pool_size=1, max_overflow=0)
+    try:
+        for turn in range(200):
+            workspace = alpha if turn % 2 == 0 else beta
+            [row] = await single.read_in_workspace(
+                workspace["schema"], select(WorkspaceSettings.name, text("current_user"))
+            )
+            assert row[0] == ("Isolation Alpha" if turn % 2 == 0 else "Isolation Beta")
+            assert row[1] == workspace["schema"].role
+        with pytest.raises(ProgrammingError, match="permission denied"):
+            await single.read_in_workspace(
+                alpha["schema"], (f"SELECT name FROM {beta['schema'].name}.workspace_settings", {})
+            )
+        [row] = await single.read_in_workspace(alpha["schema"], select(WorkspaceSettings.name))
+        assert row.name == "Isolation Alpha"  # the failed read left nothing behind
+        async with single.shared_transaction() as session:
+            assert await session.scalar(text("SELECT current_user = session_user"))
+    finally:
+        await single.dispose()
+
+
+def test_statements_of_one_shape_compile_once_and_keep_their_own_values():
+    first_sql, first = workspace_sql(
+        select(WorkspaceSettings.name).where(WorkspaceSettings.id == 1)
+    )
+    second_sql, second = workspace_sql(
+        select(WorkspaceSettings.name).where(WorkspaceSettings.id == 2)
+    )
+    assert first_sql == second_sql and "tenant." not in first_sql
+    assert list(first.values()) == [1] and list(second.values()) == [2]
 
 
 async def test_another_workspaces_api_key_id_is_a_404_and_stays_active(client, two_workspaces):
