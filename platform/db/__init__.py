@@ -5,6 +5,7 @@ schema per transaction through ``schema_translate_map``; the transaction first s
 workspace's own role with ``SET LOCAL ROLE``, so naming another schema gets "permission denied".
 """
 
+import asyncio
 import functools
 import re
 from collections.abc import AsyncIterator
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 
 import psycopg
 from psycopg.rows import namedtuple_row
-from sqlalchemy import MetaData, Select, text
+from psycopg_pool import AsyncConnectionPool
+from sqlalchemy import MetaData, Select, make_url, text
 from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
@@ -145,6 +147,9 @@ class Database:
             **engine_options,
         )
         self._sessions = async_sessionmaker(expire_on_commit=False, autoflush=False)
+        self._pool_size = pool_size
+        self._read_pool: AsyncConnectionPool | None = None
+        self._read_pool_lock = asyncio.Lock()
 
     @functools.lru_cache(maxsize=10_000)  # noqa: B019 - one Database per process, kept for life
     def _tenant_engine(self, schema_name: str) -> AsyncEngine:
@@ -201,8 +206,8 @@ class Database:
         """
         sql, defaults = statement if isinstance(statement, tuple) else workspace_sql(statement)
         params = {**defaults, **(params or {})}
-        async with self.engine.connect() as connection:
-            driver = (await connection.get_raw_connection()).driver_connection
+        pool = self._read_pool or await self._open_read_pool()
+        async with pool.connection() as driver:
             try:
                 async with driver.pipeline():
                     await driver.execute(
@@ -211,10 +216,23 @@ class Database:
                     )
                     cursor = driver.cursor(row_factory=namedtuple_row)
                     await cursor.execute(sql, params)
+                    # Ends the transaction, and the role switch with it, in the same round trip.
+                    await driver.execute("ROLLBACK")
                     return await cursor.fetchall()
             except psycopg.Error as error:  # as SQLAlchemy would raise it, for the handlers
                 raise DBAPIError.instance(sql, params, error, psycopg.Error) from error
-            # Leaving returns the connection with a ROLLBACK: the role switch ends with it.
+
+    async def _open_read_pool(self) -> AsyncConnectionPool:
+        """The plain psycopg pool behind read_in_workspace (SQLAlchemy's adds a layer per read)."""
+        async with self._read_pool_lock:
+            if self._read_pool is None:
+                dsn = make_url(self.url).set(drivername="postgresql").render_as_string(False)
+                pool = AsyncConnectionPool(
+                    dsn, min_size=1, max_size=self._pool_size, open=False, name="atrium-reads"
+                )
+                await pool.open()
+                self._read_pool = pool
+        return self._read_pool
 
     async def ping(self) -> None:
         """Raise unless the database answers."""
@@ -222,4 +240,7 @@ class Database:
             await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
+        if self._read_pool is not None:
+            await self._read_pool.close()
+            self._read_pool = None
         await self.engine.dispose()
