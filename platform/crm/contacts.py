@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Uuid, bindparam, select
+from sqlalchemy import Integer, Uuid, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.accounts import checked_email
@@ -19,7 +19,13 @@ from atrium.platform.db import Database, workspace_sql
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.events.service import record_event
-from atrium.platform.http.pagination import Page, page_of, page_query
+from atrium.platform.http.pagination import (
+    Page,
+    checked_limit,
+    cursor_values,
+    page_of,
+    page_query,
+)
 from atrium.platform.tenancy.models import WorkspaceSettings
 from atrium.platform.tenancy.service import workspace_settings
 
@@ -228,6 +234,26 @@ def _card_by_id(scope: str) -> tuple[str, dict]:
     return workspace_sql(query if condition is None else query.where(condition))
 
 
+@functools.cache
+def _plain_page(scope: str, sort: str, descending: bool, after: bool) -> tuple[str, dict]:
+    """A page of the unfiltered list, compiled once per shape (values are parameters)."""
+    column = SORTS[sort][0]
+    query = repo.contact_cards()
+    condition = repo.scoped_visibility(Contact, scope, bindparam("viewer", type_=Uuid))
+    if condition is not None:
+        query = query.where(condition)
+    query = page_query(
+        query,
+        sort=[column, Contact.id],
+        after=[bindparam("after_value", type_=column.type), bindparam("after_id", type_=Uuid)]
+        if after
+        else None,
+        rows=bindparam("rows", type_=Integer),
+        descending=descending,
+    )
+    return workspace_sql(query)
+
+
 async def read_contact_card(
     db: Database, principal: Principal, contact_id: uuid.UUID
 ) -> ContactCard:
@@ -337,25 +363,29 @@ async def list_contacts(
         )
     column, value_of, parse = SORTS[key]
     schema = principal.workspace.schema
-    query = repo.visible(repo.contact_cards(), Contact, principal)
-    if q:
-        [settings] = await db.read_in_workspace(schema, select(WorkspaceSettings.country))
-        query = repo.contact_search(query, q[:200], e164_or_none(q[:40], settings.country))
-    if tag:
-        query = repo.with_tag(query, Contact, ContactTag, ContactTag.contact_id, tag)
-    if owner_id:
-        query = query.where(Contact.owner_id == owner_id)
-    if source:
-        query = query.where(Contact.source == source)
-    query = page_query(
-        query,
-        sort=[column, Contact.id],
-        parse=[parse, uuid.UUID],
-        cursor=cursor,
-        limit=limit,
-        descending=descending,
-    )
-    rows = await db.read_in_workspace(schema, query)
+    checked_limit(limit)
+    after = cursor_values(cursor, 2, [parse, uuid.UUID]) if cursor else None
+    params = {"viewer": principal.user_id, "rows": limit + 1}
+    if after is not None:
+        params |= {"after_value": after[0], "after_id": after[1]}
+    if not (q or tag or owner_id or source):  # the plain list: compiled once per shape
+        statement = _plain_page(repo.record_scope(principal), key, descending, after is not None)
+        rows = await db.read_in_workspace(schema, statement, params)
+    else:
+        query = repo.visible(repo.contact_cards(), Contact, principal)
+        if q:
+            [settings] = await db.read_in_workspace(schema, select(WorkspaceSettings.country))
+            query = repo.contact_search(query, q[:200], e164_or_none(q[:40], settings.country))
+        if tag:
+            query = repo.with_tag(query, Contact, ContactTag, ContactTag.contact_id, tag)
+        if owner_id:
+            query = query.where(Contact.owner_id == owner_id)
+        if source:
+            query = query.where(Contact.source == source)
+        query = page_query(
+            query, sort=[column, Contact.id], after=after, rows=limit + 1, descending=descending
+        )
+        rows = await db.read_in_workspace(schema, query)
     page = page_of(rows, key=lambda contact: [value_of(contact), contact.id], limit=limit)
     return Page(
         items=[ContactCard(row, *repo.card_links(row)) for row in page.items],

@@ -12,8 +12,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import msgspec
 import psycopg
 from psycopg.rows import namedtuple_row
+from psycopg.types.json import set_json_loads
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import MetaData, Select, make_url, text
 from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
@@ -129,6 +131,11 @@ def workspace_sql(statement: Select) -> tuple[str, dict]:
     return sql, params
 
 
+async def _configure_read_connection(connection: psycopg.AsyncConnection) -> None:
+    # Cards carry their links as JSON: msgspec decodes it several times faster than json.
+    set_json_loads(msgspec.json.decode, connection)
+
+
 class Database:
     """One engine per process; hands out shared and tenant sessions."""
 
@@ -228,7 +235,12 @@ class Database:
             if self._read_pool is None:
                 dsn = make_url(self.url).set(drivername="postgresql").render_as_string(False)
                 pool = AsyncConnectionPool(
-                    dsn, min_size=1, max_size=self._pool_size, open=False, name="atrium-reads"
+                    dsn,
+                    min_size=1,
+                    max_size=self._pool_size,
+                    open=False,
+                    name="atrium-reads",
+                    configure=_configure_read_connection,
                 )
                 await pool.open()
                 self._read_pool = pool

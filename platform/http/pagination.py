@@ -53,35 +53,48 @@ async def paginate(
     parse: Sequence[Callable[[str], Any]] | None = None,
 ) -> Page:
     """One page of ``query`` ordered by the ``sort`` columns (the last one unique)."""
-    query = page_query(
-        query, sort=sort, cursor=cursor, limit=limit, descending=descending, parse=parse
-    )
+    checked_limit(limit)
+    after = cursor_values(cursor, len(sort), parse) if cursor else None
+    query = page_query(query, sort=sort, after=after, rows=limit + 1, descending=descending)
     return page_of(list(await session.scalars(query)), key=key, limit=limit)
+
+
+def checked_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
+    return limit
+
+
+def cursor_values(
+    cursor: str, size: int, parse: Sequence[Callable[[str], Any]] | None = None
+) -> list:
+    """The sort values a cursor carries, parsed back to their types."""
+    values = decode_cursor(cursor, size)
+    if not parse:
+        return values
+    try:
+        return [convert(value) for convert, value in zip(parse, values, strict=True)]
+    except ValueError as error:
+        raise Invalid("The cursor is not one this API gave out.", field="cursor") from error
 
 
 def page_query(
     query: Select,
     *,
     sort: Sequence[Any],
-    cursor: str | None,
-    limit: int,
+    after: Sequence[Any] | None,
+    rows: Any,
     descending: bool = False,
-    parse: Sequence[Callable[[str], Any]] | None = None,
 ) -> Select:
-    """``query`` narrowed to one page (plus one row, to know whether another follows)."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
-    if cursor:
-        values = decode_cursor(cursor, len(sort))
-        if parse:
-            try:
-                values = [convert(value) for convert, value in zip(parse, values, strict=True)]
-            except ValueError as error:
-                raise Invalid("The cursor is not one this API gave out.", field="cursor") from error
-        after = tuple_(*sort) < tuple_(*values) if descending else tuple_(*sort) > tuple_(*values)
-        query = query.where(after)
+    """``query`` narrowed to ``rows`` rows after the sort values ``after`` (None: the first
+    page). Ask for one row more than a page, to know whether another follows. Values may be
+    bound parameters, for a statement compiled once."""
+    if after is not None:
+        query = query.where(
+            tuple_(*sort) < tuple_(*after) if descending else tuple_(*sort) > tuple_(*after)
+        )
     order = [column.desc() for column in sort] if descending else list(sort)
-    return query.order_by(*order).limit(limit + 1)
+    return query.order_by(*order).limit(rows)
 
 
 def page_of(rows: list, *, key: Callable[[Any], Sequence[Any]], limit: int) -> Page:

@@ -279,7 +279,7 @@ async def _run(args) -> None:
         ):
             script = _lua(workspaces, path)
             _run_wrk(wrk, base_url, script, args.connections, 3)  # warm up
-            if os.environ.get("BENCH_PYSPY") and target == 1000:
+            if os.environ.get("BENCH_PYSPY") == str(target):
                 subprocess.Popen(
                     "sleep 2; py-spy record -d 5 -r 200 -f raw -o /tmp/pyspy.txt --subprocesses"
                     f" -p {server.pid}",

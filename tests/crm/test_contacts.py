@@ -170,6 +170,14 @@ async def test_the_list_searches_filters_sorts_and_pages(client, make_workspace)
         if not (cursor := page["next_cursor"]):
             break
     assert names == ["Adams", "Brown", "Smith"]
+    newest_first, cursor = [], None
+    while True:  # the default order, newest first, one a page
+        params = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/api/v1/contacts", params=params, headers=shop["headers"])).json()
+        newest_first += [item["last_name"] for item in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert newest_first == ["Brown", "Adams", "Smith"]
     by_digits = await client.get("/api/v1/contacts?q=2530002", headers=shop["headers"])
     assert [c["last_name"] for c in by_digits.json()["items"]] == ["Adams"]
     by_tag = await client.get("/api/v1/contacts?tag=CLUB", headers=shop["headers"])
