@@ -279,12 +279,6 @@ async def _run(args) -> None:
         ):
             script = _lua(workspaces, path)
             _run_wrk(wrk, base_url, script, args.connections, 3)  # warm up
-            if os.environ.get("BENCH_PYSPY") == str(target):
-                subprocess.Popen(
-                    "sleep 2; py-spy record -d 5 -r 200 -f raw -o /tmp/pyspy.txt --subprocesses"
-                    f" -p {server.pid}",
-                    shell=True,
-                )
             result = _run_wrk(wrk, base_url, script, args.connections, args.duration)
             print(
                 f"{label:<32} {result['rate']:7.0f} req/s  p99={result['p99']:6.1f} ms  "
