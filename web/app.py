@@ -1,6 +1,7 @@
 """The litestar application, assembled from the components' routes."""
 
 import asyncio
+import gc
 
 from litestar import Litestar, Router
 from litestar.openapi import OpenAPIConfig
@@ -53,6 +54,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             background.append(asyncio.create_task(housekeeping_loop(db)))
         if worker is not None:
             await asyncio.to_thread(worker.start)
+        # What is loaded by now (modules, metadata, routes) lives as long as the process:
+        # out of the collector's sight, full collections stop pausing requests for it.
+        gc.collect()
+        gc.freeze()
 
     async def close() -> None:
         for task in background:
