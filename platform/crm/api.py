@@ -565,8 +565,8 @@ class SearchOut(msgspec.Struct):
     description="A ranked top list, best first (no cursor): refine the query to narrow it.",
 )
 async def search_records(
+    request: Request,
     principal: NamedDependency[Principal],
-    session: NamedDependency[AsyncSession],
     q: FromQuery[str],
     types: FromQuery[str] = ",".join(search.KINDS),
     limit: FromQuery[int] = 10,
@@ -574,7 +574,7 @@ async def search_records(
     if not 1 <= limit <= search.MAX_HITS:
         raise Invalid("limit must be 1 to %(max)s.", field="limit", max=search.MAX_HITS)
     kinds = tuple(kind.strip() for kind in types.split(",") if kind.strip())
-    hits = await search.search(session, principal, q, kinds=kinds, limit=limit)
+    hits = await search.search(database(request), principal, q, kinds=kinds, limit=limit)
     return SearchOut(
         query=q,
         items=[SearchHitOut(hit.kind, hit.id, hit.title, round(hit.score, 3)) for hit in hits],

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, Uuid, bindparam, select
+from sqlalchemy import Integer, Uuid, bindparam
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.accounts import checked_email
@@ -26,8 +26,7 @@ from atrium.platform.http.pagination import (
     page_of,
     page_query,
 )
-from atrium.platform.tenancy.models import WorkspaceSettings
-from atrium.platform.tenancy.service import workspace_settings
+from atrium.platform.tenancy.service import workspace_country, workspace_settings
 
 # Plain fields a request may set, and their limits.
 TEXT_LIMITS = {
@@ -374,8 +373,8 @@ async def list_contacts(
     else:
         query = repo.visible(repo.contact_cards(), Contact, principal)
         if q:
-            [settings] = await db.read_in_workspace(schema, select(WorkspaceSettings.country))
-            query = repo.contact_search(query, q[:200], e164_or_none(q[:40], settings.country))
+            country = await workspace_country(db, schema)
+            query = repo.contact_search(query, q[:200], e164_or_none(q[:40], country))
         if tag:
             query = repo.with_tag(query, Contact, ContactTag, ContactTag.contact_id, tag)
         if owner_id:

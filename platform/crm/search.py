@@ -11,16 +11,15 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import Select, select, union
-from sqlalchemy import text as sql
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import repository as repo
 from atrium.platform.crm.deal_models import Deal
 from atrium.platform.crm.models import Company, Contact, ContactEmail
 from atrium.platform.crm.normalize import e164_or_none, search_words
+from atrium.platform.db import Database
 from atrium.platform.errors import Invalid
-from atrium.platform.tenancy.service import workspace_settings
+from atrium.platform.tenancy.service import workspace_country
 
 KINDS = ("contact", "company", "deal")
 MAX_QUERY = 200
@@ -42,7 +41,7 @@ class Hit:
 
 
 async def search(
-    session: AsyncSession,
+    db: Database,
     principal: Principal,
     q: str,
     *,
@@ -66,14 +65,10 @@ async def search(
     if PHONE_LIKE.fullmatch(text) and len(digits) >= MIN_PHONE_DIGITS:
         # A number: the phone (exact when it reads as a whole one) or a tax id's start.
         words, folded = [digits], ""
-        phone = e164_or_none(text[:40], (await workspace_settings(session)).country)
+        phone = e164_or_none(text[:40], await workspace_country(db, principal.workspace.schema))
     else:
         words, digits = search_words(text), ""
         folded = " ".join(words)  # ranked by name likeness
-    if folded:
-        await session.execute(
-            sql(f"SET LOCAL pg_trgm.strict_word_similarity_threshold = {TYPO_THRESHOLD}")
-        )
     hits: list[Hit] = []
     for kind in kinds:
         model, title = _SEARCHED[kind]
@@ -84,18 +79,20 @@ async def search(
             matches.append(_EMAIL_MATCH[kind](text.lower()))
         if words:
             matches.append(repo.name_starts(model, words))
-        found = await _ranked(session, principal, model, title, matches, folded, limit)
+        found = await _ranked(db, principal, model, title, matches, folded, limit)
         if folded and len(found) < limit:
             known = [record_id for record_id, _name, _score in found]
             typo = repo.name_resembles(model, folded)
             found += await _ranked(
-                session, principal, model, title, [typo], folded, limit - len(found), known
+                db, principal, model, title, [typo], folded, limit - len(found), known
             )
         hits += [Hit(kind, record_id, name, score) for record_id, name, score in found]
     return sorted(hits, key=lambda hit: -hit.score)[:limit]
 
 
-async def _ranked(session, principal, model, title, matches, folded, limit, exclude=()):
+async def _ranked(db, principal, model, title, matches, folded, limit, exclude=()):
+    """Up to ``limit`` (id, title, score) of ``model`` matching any of ``matches``, best first;
+    one round trip (Database.read_in_workspace)."""
     if not matches:
         return []
     # One bounded, indexed branch per kind of match; a union, as an OR would scan the table.
@@ -111,7 +108,11 @@ async def _ranked(session, principal, model, title, matches, folded, limit, excl
         candidates, candidates.c.id == model.id
     )
     order = [score.desc()] if score is not None else []
-    rows = await session.execute(query.order_by(*order, title, model.id).limit(limit))
+    rows = await db.read_in_workspace(
+        principal.workspace.schema,
+        query.order_by(*order, title, model.id).limit(limit),
+        settings={"pg_trgm.strict_word_similarity_threshold": str(TYPO_THRESHOLD)},
+    )
     return [(record_id, name, float(value)) for record_id, name, value in rows]
 
 

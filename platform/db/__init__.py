@@ -201,7 +201,12 @@ class Database:
             await session.close()
 
     async def read_in_workspace(
-        self, schema: WorkspaceSchema, statement: Select | tuple[str, dict], params=None
+        self,
+        schema: WorkspaceSchema,
+        statement: Select | tuple[str, dict],
+        params=None,
+        *,
+        settings: dict[str, str] | None = None,
     ) -> list:
         """Rows of one SELECT, read as the workspace's role in a single round trip.
 
@@ -209,7 +214,8 @@ class Database:
         the role and search-path switch and the query together, where a session pays a round
         trip for each (and COMMIT). ``statement`` may come compiled by workspace_sql() (kept by
         the caller, for a shape read often), with ``params`` for its bound parameters. Rows have
-        attributes named after the columns.
+        attributes named after the columns. ``settings`` are more parameters for the read (such
+        as pg_trgm's thresholds), set with the switch.
         """
         sql, defaults = statement if isinstance(statement, tuple) else workspace_sql(statement)
         params = {**defaults, **(params or {})}
@@ -217,9 +223,11 @@ class Database:
         async with pool.connection() as driver:
             try:
                 async with driver.pipeline():
+                    switch = {"role": schema.role, "search_path": f'"{schema.name}", public'}
+                    switch |= settings or {}
                     await driver.execute(
-                        "SELECT set_config('role', %s, true), set_config('search_path', %s, true)",
-                        (schema.role, f'"{schema.name}", public'),
+                        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(switch)),
+                        [value for pair in switch.items() for value in pair],
                     )
                     cursor = driver.cursor(row_factory=namedtuple_row)
                     await cursor.execute(sql, params)

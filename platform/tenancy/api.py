@@ -9,9 +9,11 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.auth.principal import Principal
 from atrium.platform.errors import Invalid
-from atrium.platform.http.auth import provide_tenant_session, requires
+from atrium.platform.http.auth import provide_principal, provide_tenant_session, requires
 from atrium.platform.tenancy.models import WorkspaceSettings
+from atrium.platform.tenancy.service import forget_workspace_country
 
 
 class WorkspaceSettingsOut(msgspec.Struct):
@@ -44,7 +46,10 @@ def _out(settings: WorkspaceSettings) -> WorkspaceSettingsOut:
 class WorkspaceController(Controller):
     path = "/workspace"
     tags = ["Workspace"]
-    dependencies = {"session": Provide(provide_tenant_session)}
+    dependencies = {
+        "principal": Provide(provide_principal),
+        "session": Provide(provide_tenant_session),
+    }
 
     @get("/", guards=[requires("workspace.read")])
     async def show(self, session: NamedDependency[AsyncSession]) -> WorkspaceSettingsOut:
@@ -52,7 +57,10 @@ class WorkspaceController(Controller):
 
     @patch("/", guards=[requires("workspace.update")])
     async def change(
-        self, session: NamedDependency[AsyncSession], data: JSONBody[WorkspaceSettingsPatch]
+        self,
+        principal: NamedDependency[Principal],
+        session: NamedDependency[AsyncSession],
+        data: JSONBody[WorkspaceSettingsPatch],
     ) -> WorkspaceSettingsOut:
         settings = await session.get_one(WorkspaceSettings, 1, with_for_update=True)
         if data.locale is not None and data.locale not in ("en", "ru"):
@@ -66,6 +74,7 @@ class WorkspaceController(Controller):
         for field in ("locale", "timezone", "currency", "country"):
             if (value := getattr(data, field)) is not None:
                 setattr(settings, field, value)
+        forget_workspace_country(principal.workspace.schema)
         return _out(settings)
 
 

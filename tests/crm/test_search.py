@@ -130,3 +130,18 @@ async def test_the_contact_list_filter_matches_the_same_way(client, salon):
     assert [c["display_name"] for c in answer.json()["items"]] == ["Иванов Пётр"]
     answer = await client.get("/api/v1/contacts", params={"q": "ivanov"}, headers=salon["headers"])
     assert [c["display_name"] for c in answer.json()["items"]] == ["Иванов Пётр"]
+
+
+async def test_a_national_phone_is_read_with_the_workspaces_current_country(client, make_workspace):
+    shop = await make_workspace(company="Country Salon", locale="ru")
+    headers = shop["headers"]
+    made = await client.post(
+        "/api/v1/contacts",
+        json={"first_name": "Вера", "phones": [{"number": "+7 916 222-33-44"}]},
+        headers=headers,
+    )
+    assert made.status_code == 201
+    assert await titles(client, shop, "8 (916) 222-33-44") == [("contact", "Вера")]
+    moved = await client.patch("/api/v1/workspace", json={"country": "US"}, headers=headers)
+    assert moved.status_code == 200
+    assert await titles(client, shop, "8 (916) 222-33-44") == []  # no longer a Russian number
