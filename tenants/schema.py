@@ -17,6 +17,7 @@ def _load_models() -> None:
     import atrium.platform.events.models  # noqa: F401
     import atrium.platform.jobs.models  # noqa: F401
     import atrium.platform.mail.models  # noqa: F401
+    import atrium.platform.notify.models  # noqa: F401
     import atrium.platform.tenancy.models  # noqa: F401
     import atrium.tenants.models  # noqa: F401
 

@@ -30,6 +30,8 @@ from atrium.platform.http.problems import exception_handlers
 from atrium.platform.http.text import refuse_nul_text
 from atrium.platform.jobs.worker import EmbeddedWorker
 from atrium.platform.logging import configure_logging, request_logging_middleware
+from atrium.platform.notify import api as notify_api
+from atrium.platform.notify.scheduler import scheduler_loop
 from atrium.platform.runtime import Runtime, start_runtime
 from atrium.platform.tenancy import api as workspace_api
 from atrium.tenants import api as signup_api
@@ -52,6 +54,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     async def start_background() -> None:
         if settings.environment != "test":
             background.append(asyncio.create_task(housekeeping_loop(db)))
+            background.append(asyncio.create_task(scheduler_loop(db)))
         if worker is not None:
             await asyncio.to_thread(worker.start)
         # What is loaded by now (modules, metadata, routes) lives as long as the process:
@@ -84,6 +87,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             *leads_api.routes,
             *notes_api.routes,
             *teams_api.routes,
+            *notify_api.routes,
         ],
     )
     app = Litestar(

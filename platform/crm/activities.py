@@ -129,6 +129,8 @@ async def update_activity(
         if getattr(activity, name) != value:
             changes[name] = (getattr(activity, name), value)
             setattr(activity, name, value)
+    if "remind_at" in changes:
+        activity.reminded_at = None  # the new time gets its own reminder
     if changes:
         activity.updated_at = utcnow()
         audit_changes(session, "activity", activity.id, changes, principal)

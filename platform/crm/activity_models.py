@@ -35,6 +35,7 @@ class Activity(TenantBase):
     assignee_id: Mapped[uuid.UUID | None]
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     remind_at: Mapped[OptionalTimestamp]
+    reminded_at: Mapped[OptionalTimestamp]  # the scheduler claimed the reminder (notify)
     done_at: Mapped[OptionalTimestamp]
     owner_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     created_by: Mapped[uuid.UUID | None]

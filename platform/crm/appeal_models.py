@@ -37,6 +37,7 @@ class Appeal(TenantBase):
     manager_decision: Mapped[str] = mapped_column(Text, default="")
     respond_by: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     answered_at: Mapped[OptionalTimestamp]
+    overdue_noticed_at: Mapped[OptionalTimestamp]  # the scheduler raised appeal.overdue
     owner_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[CreatedAt]

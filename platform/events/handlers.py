@@ -1,9 +1,11 @@
 """Who reacts to a domain event: handlers registered by name, run by the ``outbox.dispatch`` job."""
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.db import WorkspaceSchema
 from atrium.platform.events.models import OutboxEvent
 
 # Runs inside the dispatch job's workspace transaction; work that talks to the outside world
@@ -11,6 +13,9 @@ from atrium.platform.events.models import OutboxEvent
 EventHandler = Callable[[AsyncSession, OutboxEvent], Awaitable[None]]
 
 ANY_EVENT = "*"
+
+# The workspace whose event is being handled, for handlers that hand work to a job.
+dispatching_workspace: ContextVar[WorkspaceSchema] = ContextVar("dispatching_workspace")
 
 _handlers: dict[str, list[EventHandler]] = {}
 

@@ -2,7 +2,7 @@
 
 import structlog
 
-from atrium.platform.events.handlers import handlers_for
+from atrium.platform.events.handlers import dispatching_workspace, handlers_for
 from atrium.platform.events.models import OutboxEvent
 from atrium.platform.jobs import TenantJob, tenant_actor
 
@@ -25,5 +25,9 @@ async def dispatch_event(job: TenantJob, event_id: int) -> None:
             name=event.name,
             handlers=len(handlers),
         )
-        for handler in handlers:
-            await handler(session, event)
+        token = dispatching_workspace.set(job.schema)
+        try:
+            for handler in handlers:
+                await handler(session, event)
+        finally:
+            dispatching_workspace.reset(token)

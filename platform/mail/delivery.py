@@ -144,16 +144,41 @@ def _count_failure(mail: SystemMail, error: BaseException, report: DeliveryRepor
 
 
 def _email(mail: SystemMail, mail_from: str, domain: str) -> EmailMessage:
+    return compose(
+        mail_from, mail.to_address, mail.subject, mail.text_body, mail.html_body,
+        make_msgid(idstring=f"system-mail-{mail.id}", domain=domain),
+    )  # fmt: skip
+
+
+def compose(
+    mail_from: str, to: str, subject: str, text: str, html: str | None, message_id: str
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = mail_from
-    message["To"] = mail.to_address
-    message["Subject"] = mail.subject
+    message["To"] = to
+    message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(idstring=f"system-mail-{mail.id}", domain=domain)
-    message.set_content(mail.text_body)
-    if mail.html_body:
-        message.add_alternative(mail.html_body, subtype="html")
+    message["Message-ID"] = message_id
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
     return message
+
+
+async def send_one(smtp_url: str, message: EmailMessage) -> None:
+    """One message over its own SMTP connection; aiosmtplib's errors and OSError propagate."""
+    server = SmtpServer.from_url(smtp_url)
+    domain = parseaddr(str(message["From"]))[1].rpartition("@")[2] or "atrium.local"
+    async with aiosmtplib.SMTP(
+        hostname=server.hostname,
+        port=server.port,
+        use_tls=server.use_tls,
+        username=server.username,
+        password=server.password,
+        local_hostname=domain,
+        timeout=SMTP_TIMEOUT_S,
+    ) as smtp:
+        await smtp.send_message(message)
 
 
 async def mail_is_waiting(db: Database) -> bool:

@@ -1,0 +1,118 @@
+"""/api/v1/notifications: the caller's own in-app notifications, newest first."""
+
+import uuid
+from datetime import datetime
+
+import msgspec
+from litestar import get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.auth.principal import Principal
+from atrium.platform.db.types import utcnow
+from atrium.platform.errors import NotFound
+from atrium.platform.http.auth import provide_principal, provide_tenant_session, requires
+from atrium.platform.http.pagination import paginate
+from atrium.platform.notify.models import Notification
+
+DEPENDENCIES = {
+    "principal": Provide(provide_principal),
+    "session": Provide(provide_tenant_session),
+}
+
+
+class NotificationOut(msgspec.Struct):
+    id: uuid.UUID
+    kind: str
+    title: str
+    body: str
+    link: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationList(msgspec.Struct):
+    items: list[NotificationOut]
+    next_cursor: str | None
+    unread: int
+
+
+def _out(note: Notification) -> NotificationOut:
+    return NotificationOut(
+        note.id, note.kind, note.title, note.body, note.link, note.created_at, note.read_at
+    )
+
+
+@get(
+    "/notifications",
+    guards=[requires("workspace.read")],
+    dependencies=DEPENDENCIES,
+    tags=["Notifications"],
+)
+async def list_notifications(
+    principal: NamedDependency[Principal],
+    session: NamedDependency[AsyncSession],
+    unread: FromQuery[bool] = False,
+    cursor: FromQuery[str | None] = None,
+    limit: FromQuery[int] = 25,
+) -> NotificationList:
+    mine = select(Notification).where(Notification.user_id == principal.user_id)
+    unread_count = await session.scalar(
+        select(func.count()).select_from(mine.where(Notification.read_at.is_(None)).subquery())
+    )
+    page = await paginate(
+        session,
+        mine.where(Notification.read_at.is_(None)) if unread else mine,
+        sort=[Notification.created_at, Notification.id],
+        key=lambda note: [note.created_at.isoformat(), note.id],
+        parse=[datetime.fromisoformat, uuid.UUID],
+        cursor=cursor,
+        limit=limit,
+        descending=True,
+    )
+    return NotificationList([_out(n) for n in page.items], page.next_cursor, unread_count or 0)
+
+
+@post(
+    "/notifications/{notification_id:uuid}/read",
+    guards=[requires("workspace.read")],
+    dependencies=DEPENDENCIES,
+    tags=["Notifications"],
+    status_code=200,
+)
+async def mark_read(
+    principal: NamedDependency[Principal],
+    session: NamedDependency[AsyncSession],
+    notification_id: FromPath[uuid.UUID],
+) -> NotificationOut:
+    note = await session.scalar(
+        select(Notification)
+        .where(Notification.id == notification_id, Notification.user_id == principal.user_id)
+        .with_for_update()
+    )
+    if note is None:
+        raise NotFound("No such notification.")
+    note.read_at = note.read_at or utcnow()
+    return _out(note)
+
+
+@post(
+    "/notifications/read-all",
+    guards=[requires("workspace.read")],
+    dependencies=DEPENDENCIES,
+    tags=["Notifications"],
+    status_code=204,
+)
+async def mark_all_read(
+    principal: NamedDependency[Principal], session: NamedDependency[AsyncSession]
+) -> None:
+    await session.execute(
+        update(Notification)
+        .where(Notification.user_id == principal.user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+
+
+routes = [list_notifications, mark_read, mark_all_read]

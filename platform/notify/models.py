@@ -1,0 +1,45 @@
+"""Per workspace: staff notifications and the log of every e-mail the workspace sent."""
+
+import uuid
+
+from sqlalchemy import BigInteger, Identity, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from atrium.platform.db import TenantBase
+from atrium.platform.db.types import CreatedAt, OptionalTimestamp, UUIDPk
+
+
+class Notification(TenantBase):
+    """Something a member should see in the app (task due, lead assigned, complaint overdue)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_created", "user_id", "created_at"),)
+
+    id: Mapped[UUIDPk]
+    user_id: Mapped[uuid.UUID]
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(500), default="")
+    # One notification per effect, however often the job that makes it runs.
+    effect_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[CreatedAt]
+    read_at: Mapped[OptionalTimestamp]
+
+
+class MailLog(TenantBase):
+    """Every e-mail the workspace sends, with its delivery status (queued, sent, logged, failed)."""
+
+    __tablename__ = "mail_log"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    to_address: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(5))
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    effect_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[CreatedAt]
+    sent_at: Mapped[OptionalTimestamp]

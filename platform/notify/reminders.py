@@ -1,0 +1,171 @@
+"""Task reminders (e-mail and in-app, in the assignee's language and the workspace's time zone)
+and overdue-complaint notices, made from the scheduler's events."""
+
+import uuid
+from email.utils import formataddr, make_msgid, parseaddr
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import aiosmtplib
+import structlog
+from babel.dates import format_datetime
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.auth.models import User
+from atrium.platform.crm.activity_models import Activity
+from atrium.platform.crm.appeal_models import Appeal
+from atrium.platform.crm.models import Contact
+from atrium.platform.db.types import utcnow
+from atrium.platform.events.handlers import dispatching_workspace, on_event
+from atrium.platform.events.models import OutboxEvent
+from atrium.platform.jobs import TenantJob, tenant_actor
+from atrium.platform.mail.delivery import compose, send_one
+from atrium.platform.notify.models import MailLog, Notification
+from atrium.platform.tenancy.models import Tenant
+from atrium.platform.tenancy.service import workspace_settings
+
+log = structlog.get_logger("atrium.notify")
+LANGUAGES = ("en", "ru")
+SUBJECTS = {
+    "en": "Reminder: {title}",
+    "ru": "Напоминание: {title}",
+}
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+async def notify(session: AsyncSession, user_id: uuid.UUID, effect_key: str, **fields) -> None:
+    """An in-app notification, once per ``effect_key`` however often this runs."""
+    await session.execute(
+        insert(Notification)
+        .values(id=uuid.uuid4(), user_id=user_id, effect_key=effect_key, **fields)
+        .on_conflict_do_nothing(index_elements=["effect_key"])
+    )
+
+
+@on_event("activity.reminder_due")
+async def _task_reminder_due(session: AsyncSession, event: OutboxEvent) -> None:
+    schema = dispatching_workspace.get()
+    activity_id, remind_at = event.payload["activity_id"], event.payload["remind_at"]
+    send_task_reminder.send_with_options(
+        args=(schema, activity_id, remind_at),
+        idempotency_key=f"task-reminder:{schema.name}:{activity_id}:{remind_at}",
+    )
+
+
+@tenant_actor(name="notify.task_reminder", max_retries=5)
+async def send_task_reminder(job: TenantJob, activity_id: str, remind_at: str) -> None:
+    async with job.transaction() as session:
+        activity = await session.get(Activity, uuid.UUID(activity_id))
+        if (
+            activity is None
+            or activity.done_at is not None
+            or activity.remind_at is None
+            or activity.remind_at.isoformat() != remind_at  # moved since: a newer claim covers it
+            or activity.assignee_id is None
+        ):
+            return
+        settings = await workspace_settings(session)
+        contact = await session.get(Contact, activity.contact_id) if activity.contact_id else None
+        task = {
+            "title": activity.title,
+            "due_at": activity.due_at,
+            "contact": contact.display_name if contact else "",
+            "assignee_id": activity.assignee_id,
+        }
+    async with job.db.shared_transaction() as shared:
+        user = await shared.get(User, task["assignee_id"])
+        slug = await shared.scalar(select(Tenant.slug).where(Tenant.schema_name == job.schema.name))
+    if user is None or not user.is_active:
+        return
+    language = user.locale if user.locale in LANGUAGES else settings.locale
+    due = (
+        format_datetime(
+            task["due_at"], "medium", tzinfo=ZoneInfo(settings.timezone), locale=language
+        )
+        if task["due_at"]
+        else ""
+    )
+    values = {
+        "name": user.name or user.email,
+        "workspace": settings.name,
+        "title": task["title"],
+        "due": due,
+        "contact": task["contact"],
+        "link": f"{job.settings.base_url}/w/{slug}/",
+    }
+    subject = SUBJECTS[language].format(title=task["title"])[:300]
+    effect = f"task-reminder:{activity_id}:{remind_at}"
+    async with job.transaction() as session:
+        await notify(
+            session, user.id, effect, kind="task.due", title=subject, body=due, link=values["link"]
+        )
+        claimed = await _claim_mail(session, effect, "task_reminder", user.email, subject, language)
+    if claimed is None:
+        return  # sent (or being sent) by an earlier run
+    text = _templates.get_template(f"task_reminder.{language}.txt").render(values)
+    html = _templates.get_template(f"task_reminder.{language}.html").render(values)
+    await _deliver(job, claimed, settings.name, user.email, subject, text, html)
+
+
+async def _claim_mail(session, effect: str, kind: str, to: str, subject: str, language: str):
+    """The log row of this e-mail, marked ``sending``; None when another run has it."""
+    await session.execute(
+        insert(MailLog)
+        .values(kind=kind, to_address=to, subject=subject, language=language, effect_key=effect)
+        .on_conflict_do_nothing(index_elements=["effect_key"])
+    )
+    return await session.scalar(
+        update(MailLog)
+        .where(MailLog.effect_key == effect, MailLog.status == "queued")
+        .values(status="sending", attempts=MailLog.attempts + 1)
+        .returning(MailLog.id)
+    )
+
+
+async def _deliver(job: TenantJob, mail_id: int, workspace: str, to: str, subject, text, html):
+    """Send over SMTP_URL (or only log, without one); a failure puts it back and retries."""
+    address = parseaddr(job.settings.mail_from)[1]
+    sender = formataddr((workspace, address))
+    status, error = "logged", ""
+    if job.settings.smtp_url:
+        domain = address.rpartition("@")[2] or None
+        message_id = make_msgid(idstring=f"mail-{job.schema.name}-{mail_id}", domain=domain)
+        message = compose(sender, to, subject, text, html, message_id)
+        try:
+            await send_one(job.settings.smtp_url, message)
+            status = "sent"
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as failure:
+            status, error = "queued", f"{type(failure).__name__}: {failure}"[:500]
+    async with job.transaction() as session:
+        await session.execute(
+            update(MailLog)
+            .where(MailLog.id == mail_id)
+            .values(status=status, last_error=error, sent_at=utcnow() if status == "sent" else None)
+        )
+    log.info("workspace_mail", tenant=job.schema.name, mail_id=mail_id, status=status)
+    if status == "queued":
+        raise RuntimeError(f"mail {mail_id} not sent: {error}")  # dramatiq retries with backoff
+
+
+@on_event("appeal.overdue")
+async def _complaint_overdue(session: AsyncSession, event: OutboxEvent) -> None:
+    appeal = await session.get(Appeal, uuid.UUID(event.payload["appeal_id"]))
+    if appeal is None or appeal.answered_at is not None:
+        return
+    for user_id in {appeal.owner_id, appeal.employee_id} - {None}:
+        await notify(
+            session,
+            user_id,
+            f"appeal-overdue:{appeal.id}:{user_id}",
+            kind="appeal.overdue",
+            title=f"Complaint past its limit: {appeal.subject or appeal.summary[:80]}"[:300],
+            body=appeal.summary[:1000],
+        )

@@ -1,0 +1,85 @@
+"""Due work, found by a periodic scan and raised as events exactly once.
+
+Each kind of due work is claimed with one UPDATE that marks the rows and returns them, and its
+event is recorded in the same transaction (the outbox publishes it after commit). Two scanners
+at once cannot both claim a row: the second waits on the row lock, then sees it marked.
+"""
+
+import asyncio
+
+import structlog
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.crm.activity_models import Activity
+from atrium.platform.crm.appeal_models import Appeal
+from atrium.platform.db import Database
+from atrium.platform.events.service import record_event
+from atrium.platform.tenancy.models import Tenant, TenantStatus
+
+log = structlog.get_logger("atrium.notify")
+
+
+async def scan_due_work(db: Database) -> int:
+    """Claim what came due in every open workspace; returns how many events were raised."""
+    async with db.shared_transaction() as session:
+        tenants = list(
+            await session.scalars(select(Tenant).where(Tenant.status == TenantStatus.READY))
+        )
+    raised = 0
+    for tenant in tenants:
+        async with db.tenant_transaction(tenant.schema) as session:
+            raised += await _due_task_reminders(session) + await _overdue_complaints(session)
+    if raised:
+        log.info("due_work_raised", events=raised)
+    return raised
+
+
+async def scheduler_loop(db: Database, interval_s: float = 15) -> None:
+    """Runs until cancelled (in `atrium serve`); more than one may run at once."""
+    while True:
+        try:
+            await scan_due_work(db)
+        except Exception:  # keep the loop alive; the next round retries
+            log.exception("due_work_scan_failed")
+        await asyncio.sleep(interval_s)
+
+
+async def _due_task_reminders(session: AsyncSession) -> int:
+    rows = await session.execute(
+        update(Activity)
+        .where(
+            Activity.remind_at <= func.now(),
+            Activity.reminded_at.is_(None),
+            Activity.done_at.is_(None),
+            Activity.assignee_id.is_not(None),
+        )
+        .values(reminded_at=func.now())
+        .returning(Activity.id, Activity.remind_at)
+    )
+    claimed = rows.all()
+    for activity_id, remind_at in claimed:
+        await record_event(
+            session,
+            "activity.reminder_due",
+            {"activity_id": str(activity_id), "remind_at": remind_at.isoformat()},
+        )
+    return len(claimed)
+
+
+async def _overdue_complaints(session: AsyncSession) -> int:
+    rows = await session.execute(
+        update(Appeal)
+        .where(
+            Appeal.kind == "complaint",
+            Appeal.answered_at.is_(None),
+            Appeal.respond_by <= func.now(),
+            Appeal.overdue_noticed_at.is_(None),
+        )
+        .values(overdue_noticed_at=func.now())
+        .returning(Appeal.id)
+    )
+    claimed = rows.scalars().all()
+    for appeal_id in claimed:
+        await record_event(session, "appeal.overdue", {"appeal_id": str(appeal_id)})
+    return len(claimed)
