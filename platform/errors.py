@@ -40,6 +40,13 @@ class Forbidden(DomainError):
     title = "Forbidden"
 
 
+class LimitReached(DomainError):
+    """A limit of the workspace (a quota, a plan's allowance) stops the request."""
+
+    status = 402
+    title = "Limit reached"
+
+
 class TooManyRequests(DomainError):
     status = 429
     title = "Too many requests"

@@ -19,6 +19,8 @@ def _prepare_environment() -> None:
     os.environ.setdefault("ATRIUM_DATA_DIR", str(ROOT / ".atrium" / "test"))
     os.environ.setdefault("ATRIUM_SPARE_WORKSPACES", "0")
     os.environ.setdefault("ATRIUM_EMBEDDED_WORKER", "false")
+    # One secret for the app and the test worker: what one seals, the other unseals.
+    os.environ.setdefault("ATRIUM_SECRET_KEY", secrets.token_urlsafe(48))
     from atrium.platform.config import load_settings
     from atrium.platform.runtime import start_runtime
 

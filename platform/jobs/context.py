@@ -14,6 +14,7 @@ from atrium.platform.db import Database
 class JobContext:
     db: Database
     settings: Settings
+    secret_key: str  # the runtime's (configured or the local development one): unseals settings
 
 
 _context: JobContext | None = None

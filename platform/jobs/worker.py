@@ -32,6 +32,7 @@ def load_actor_modules() -> None:
     import atrium.platform.events.tasks  # noqa: F401
     import atrium.platform.mail.delivery  # noqa: F401
     import atrium.platform.notify.reminders  # noqa: F401
+    import atrium.platform.notify.sms  # noqa: F401
 
 
 class EmbeddedWorker:
@@ -90,6 +91,7 @@ class EmbeddedWorker:
             JobContext(
                 db=Database(self.runtime.database_url, pool_size=pool, max_overflow=pool),
                 settings=self.settings,
+                secret_key=self.runtime.secret_key,
             )
         )
         self._worker = Worker(

@@ -43,3 +43,36 @@ class MailLog(TenantBase):
     effect_key: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[CreatedAt]
     sent_at: Mapped[OptionalTimestamp]
+
+
+class SmsSettings(TenantBase):
+    """The workspace's SMS gateway (one row); its token sealed (platform.sealing)."""
+
+    __tablename__ = "sms_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    gateway_url: Mapped[str] = mapped_column(String(500), default="")
+    token_sealed: Mapped[str] = mapped_column(Text, default="")
+    sender: Mapped[str] = mapped_column(String(20), default="")
+    monthly_quota: Mapped[int] = mapped_column(default=1000)  # segments
+    updated_at: Mapped[CreatedAt]
+
+
+class SmsLog(TenantBase):
+    """Every SMS: text, segments billed, and where it got to (queued, sending, sent, failed)."""
+
+    __tablename__ = "sms_log"
+    __table_args__ = (Index("ix_sms_log_created", "created_at"),)
+
+    id: Mapped[UUIDPk]
+    kind: Mapped[str] = mapped_column(String(40))
+    to_number: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    encoding: Mapped[str] = mapped_column(String(5))
+    segments: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    provider_id: Mapped[str] = mapped_column(String(100), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    effect_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[CreatedAt]
+    sent_at: Mapped[OptionalTimestamp]

@@ -33,7 +33,7 @@ def worker(migrated, settings, jobs_namespace):
     runtime = Runtime(
         database_url=settings.database_url,
         redis_url=settings.redis_url,
-        secret_key="x" * 32,
+        secret_key=settings.secret_key,
         embedded=False,
     )
     embedded = EmbeddedWorker(

@@ -1,0 +1,178 @@
+"""SMS: segments as operators bill them, a per-workspace monthly quota, a provider interface
+with an HTTP gateway adapter, and the delivery log.
+
+Segments: text that fits the GSM 03.38 alphabet is 160 septets in one message or 153 per part
+(characters of its extension table, such as € [ ], take two); anything else is UCS-2, 70
+UTF-16 units in one message or 67 per part ("Привет" is UCS-2).
+"""
+
+import math
+import uuid
+from dataclasses import dataclass
+from typing import Protocol
+
+import gsm0338  # noqa: F401 - registers the "gsm03.38" codec
+import httpx
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.db.types import utcnow
+from atrium.platform.errors import Invalid, LimitReached
+from atrium.platform.events.handlers import dispatching_workspace, on_event
+from atrium.platform.events.models import OutboxEvent
+from atrium.platform.events.service import record_event
+from atrium.platform.jobs import TenantJob, tenant_actor
+from atrium.platform.jobs.context import job_context
+from atrium.platform.notify.models import SmsLog, SmsSettings
+from atrium.platform.sealing import unseal
+
+GSM_SINGLE, GSM_PART, UCS2_SINGLE, UCS2_PART = 160, 153, 70, 67
+MAX_SEGMENTS = 10
+BILLED = ("queued", "sending", "sent", "delivered")
+
+
+@dataclass(frozen=True)
+class Segments:
+    encoding: str  # gsm7 or ucs2
+    units: int  # septets (GSM) or UTF-16 code units (UCS-2)
+    count: int
+
+
+def count_segments(text: str) -> Segments:
+    try:
+        units, encoding, single, part = len(text.encode("gsm03.38")), "gsm7", GSM_SINGLE, GSM_PART
+    except UnicodeEncodeError:
+        units = len(text.encode("utf-16-le")) // 2
+        encoding, single, part = "ucs2", UCS2_SINGLE, UCS2_PART
+    count = 1 if units <= single else math.ceil(units / part)
+    return Segments(encoding, units, count)
+
+
+class SmsProvider(Protocol):
+    async def send(self, to: str, text: str, sender: str) -> str:
+        """Hand the message over; the provider's id for it. Raises SmsRefused or httpx errors."""
+
+
+class SmsRefused(Exception):
+    """The provider answered, and said no (bad number, no balance): not worth retrying."""
+
+
+@dataclass(frozen=True)
+class HttpGateway:
+    """A generic HTTP gateway: POST {url} with a bearer token and {"to", "text", "from"};
+    a 2xx answer with {"id": ...} accepts the message, a 4xx refuses it."""
+
+    url: str
+    token: str
+    timeout_s: float = 10.0
+
+    async def send(self, to: str, text: str, sender: str) -> str:
+        async with httpx.AsyncClient(timeout=self.timeout_s) as client:
+            answer = await client.post(
+                self.url,
+                json={"to": to, "text": text, "from": sender},
+                headers={"Authorization": f"Bearer {self.token}"},
+            )
+        if 400 <= answer.status_code < 500:
+            raise SmsRefused(f"gateway refused ({answer.status_code}): {answer.text[:200]}")
+        answer.raise_for_status()
+        return str(answer.json().get("id", ""))
+
+
+async def segments_this_month(session: AsyncSession) -> int:
+    used = await session.scalar(
+        select(func.coalesce(func.sum(SmsLog.segments), 0)).where(
+            SmsLog.status.in_(BILLED),
+            SmsLog.created_at >= func.date_trunc("month", func.now()),
+        )
+    )
+    return int(used or 0)
+
+
+async def queue_sms(
+    session: AsyncSession, *, to: str, text: str, kind: str, effect_key: str | None = None
+) -> SmsLog:
+    """Log a message for sending after commit, counted against this month's quota."""
+    text = text.strip()
+    if not text:
+        raise Invalid("An SMS needs some text.", field="text")
+    segments = count_segments(text)
+    if segments.count > MAX_SEGMENTS:
+        raise Invalid(
+            "The text needs %(count)s SMS segments; at most %(max)s are sent.",
+            field="text",
+            count=segments.count,
+            max=MAX_SEGMENTS,
+        )
+    settings = await session.get(SmsSettings, 1, with_for_update=True)  # one quota check at a time
+    if settings is None or not settings.gateway_url:
+        raise Invalid("Set up an SMS gateway in the settings first.", field="to")
+    used = await segments_this_month(session)
+    if used + segments.count > settings.monthly_quota:
+        raise LimitReached(
+            "This month's SMS quota (%(quota)s segments) would be exceeded: %(used)s used.",
+            quota=settings.monthly_quota,
+            used=used,
+        )
+    log = SmsLog(
+        id=uuid.uuid4(),
+        kind=kind,
+        to_number=to,
+        text=text,
+        encoding=segments.encoding,
+        segments=segments.count,
+        effect_key=effect_key or f"sms:{uuid.uuid4()}",
+    )
+    session.add(log)
+    await session.flush()
+    # Handed to the gateway by a job once this commits (the outbox publishes the event).
+    await record_event(session, "sms.queued", {"sms_id": str(log.id)})
+    return log
+
+
+@tenant_actor(name="notify.send_sms", max_retries=5)
+async def send_sms(job: TenantJob, sms_id: str) -> None:
+    """Hand a queued SMS to the workspace's gateway; a provider's refusal is final, a network
+    failure is retried with backoff."""
+    async with job.transaction() as session:
+        sms = await session.get(SmsLog, uuid.UUID(sms_id), with_for_update=True)
+        if sms is None or sms.status != "queued":
+            return  # sent, or being sent, by an earlier run
+        settings = await session.get(SmsSettings, 1)
+        sms.status = "sending"
+        to, text = sms.to_number, sms.text
+    token = unseal(settings.token_sealed, job_context().secret_key) if settings else None
+    status, provider_id, error = "failed", "", ""
+    if settings is None or token is None:
+        error = "No usable SMS gateway (its token was sealed with another secret key?)."
+    else:
+        try:
+            provider_id = await HttpGateway(settings.gateway_url, token).send(
+                to, text, settings.sender
+            )
+            status = "sent"
+        except SmsRefused as refused:
+            error = str(refused)
+        except httpx.HTTPError as failure:
+            status, error = "queued", f"{type(failure).__name__}: {failure}"[:500]
+    async with job.transaction() as session:
+        await session.execute(
+            update(SmsLog)
+            .where(SmsLog.id == uuid.UUID(sms_id))
+            .values(
+                status=status,
+                provider_id=provider_id,
+                error=error[:500],
+                sent_at=utcnow() if status == "sent" else None,
+            )
+        )
+    if status == "queued":
+        raise RuntimeError(f"SMS {sms_id} not handed over: {error}")  # retried with backoff
+
+
+@on_event("sms.queued")
+async def _hand_over(session: AsyncSession, event: OutboxEvent) -> None:
+    sms_id = event.payload["sms_id"]
+    send_sms.send_with_options(
+        args=(dispatching_workspace.get(), sms_id), idempotency_key=f"sms:{sms_id}"
+    )

@@ -1,0 +1,161 @@
+"""/api/v1/sms (send, log, segment preview) and /api/v1/settings/sms (the workspace's gateway)."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Request, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, JSONBody
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.crm.normalize import e164
+from atrium.platform.db.types import utcnow
+from atrium.platform.errors import Invalid
+from atrium.platform.http.auth import requires
+from atrium.platform.http.pagination import paginate
+from atrium.platform.notify import sms
+from atrium.platform.notify.api import DEPENDENCIES
+from atrium.platform.notify.models import SmsLog, SmsSettings
+from atrium.platform.sealing import seal
+from atrium.platform.tenancy.service import workspace_settings
+
+Text = Annotated[str, msgspec.Meta(max_length=2000)]
+
+
+class SmsIn(msgspec.Struct, forbid_unknown_fields=True):
+    to: Annotated[str, msgspec.Meta(max_length=40)]
+    text: Text
+
+
+class PreviewIn(msgspec.Struct, forbid_unknown_fields=True):
+    text: Text
+
+
+class SegmentsOut(msgspec.Struct):
+    encoding: str
+    characters: int
+    segments: int
+
+
+class SmsOut(msgspec.Struct):
+    id: uuid.UUID
+    to: str
+    text: str
+    encoding: str
+    segments: int
+    status: str
+    error: str
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class SmsList(msgspec.Struct):
+    items: list[SmsOut]
+    next_cursor: str | None
+
+
+class SmsSettingsIn(msgspec.Struct, forbid_unknown_fields=True):
+    gateway_url: Annotated[str, msgspec.Meta(max_length=500)]
+    sender: Annotated[str, msgspec.Meta(max_length=20)] = ""
+    monthly_quota: Annotated[int, msgspec.Meta(ge=0, le=10_000_000)] = 1000
+    token: Annotated[str, msgspec.Meta(max_length=1000)] | None = None  # None: keep the old one
+
+
+class SmsSettingsOut(msgspec.Struct):
+    gateway_url: str
+    sender: str
+    monthly_quota: int
+    has_token: bool
+    used_this_month: int
+
+
+def _out(row: SmsLog) -> SmsOut:
+    return SmsOut(
+        row.id, row.to_number, row.text, row.encoding, row.segments, row.status, row.error,
+        row.created_at, row.sent_at,
+    )  # fmt: skip
+
+
+@post(
+    "/sms",
+    guards=[requires("crm.write")],
+    dependencies=DEPENDENCIES,
+    tags=["SMS"],
+    status_code=202,
+    summary="Queue an SMS; 402 when this month's quota would be exceeded",
+)
+async def send(session: NamedDependency[AsyncSession], data: JSONBody[SmsIn]) -> SmsOut:
+    number = e164(data.to, (await workspace_settings(session)).country, field="to")
+    return _out(await sms.queue_sms(session, to=number, text=data.text, kind="manual"))
+
+
+@post("/sms/preview", guards=[requires("crm.read")], dependencies=DEPENDENCIES, tags=["SMS"],
+      status_code=200, summary="How many segments a text costs")  # fmt: skip
+async def preview(data: JSONBody[PreviewIn]) -> SegmentsOut:
+    counted = sms.count_segments(data.text)
+    return SegmentsOut(counted.encoding, counted.units, counted.count)
+
+
+@get("/sms", guards=[requires("crm.read")], dependencies=DEPENDENCIES, tags=["SMS"])
+async def sms_log(
+    session: NamedDependency[AsyncSession],
+    cursor: FromQuery[str | None] = None,
+    limit: FromQuery[int] = 25,
+) -> SmsList:
+    page = await paginate(
+        session,
+        select(SmsLog),
+        sort=[SmsLog.created_at, SmsLog.id],
+        key=lambda row: [row.created_at.isoformat(), row.id],
+        parse=[datetime.fromisoformat, uuid.UUID],
+        cursor=cursor,
+        limit=limit,
+        descending=True,
+    )
+    return SmsList([_out(row) for row in page.items], page.next_cursor)
+
+
+async def _settings_out(session: AsyncSession, row: SmsSettings | None) -> SmsSettingsOut:
+    used = await sms.segments_this_month(session)
+    if row is None:
+        return SmsSettingsOut("", "", 1000, False, used)
+    return SmsSettingsOut(
+        row.gateway_url, row.sender, row.monthly_quota, bool(row.token_sealed), used
+    )
+
+
+@get("/settings/sms", guards=[requires("workspace.read")], dependencies=DEPENDENCIES,
+     tags=["SMS"])  # fmt: skip
+async def show_settings(session: NamedDependency[AsyncSession]) -> SmsSettingsOut:
+    return await _settings_out(session, await session.get(SmsSettings, 1))
+
+
+@put("/settings/sms", guards=[requires("workspace.update")], dependencies=DEPENDENCIES,
+     tags=["SMS"])  # fmt: skip
+async def change_settings(
+    request: Request,
+    session: NamedDependency[AsyncSession],
+    data: JSONBody[SmsSettingsIn],
+) -> SmsSettingsOut:
+    if not data.gateway_url.startswith(("https://", "http://")):
+        raise Invalid("The gateway URL starts with https://.", field="gateway_url")
+    row = await session.get(SmsSettings, 1, with_for_update=True)
+    if row is None:
+        row = SmsSettings(id=1)
+        session.add(row)
+    row.gateway_url, row.sender, row.monthly_quota = (
+        data.gateway_url,
+        data.sender,
+        data.monthly_quota,
+    )
+    if data.token is not None:
+        row.token_sealed = seal(data.token, request.app.state.runtime.secret_key)
+    row.updated_at = utcnow()
+    await session.flush()
+    return await _settings_out(session, row)
+
+
+routes = [send, preview, sms_log, show_settings, change_settings]
