@@ -61,7 +61,23 @@ async def create_lead(session: AsyncSession, principal: Principal, data: dict[st
     await _assign(session, lead)
     audit_event(session, "lead", lead.id, "created", principal)
     await record_event(session, "lead.created", {"id": str(lead.id), "status": lead.status})
+    if lead.assignee_id is not None:
+        await _assigned_event(session, lead)
     return lead
+
+
+async def _assigned_event(session: AsyncSession, lead: Lead) -> None:
+    await record_event(
+        session,
+        "lead.assigned",
+        {
+            "id": str(lead.id),
+            "assignee_id": str(lead.assignee_id),
+            "name": lead.name,
+            "source": lead.source,
+            "message": lead.message[:1000],
+        },
+    )
 
 
 async def _assign(session: AsyncSession, lead: Lead) -> None:
@@ -127,9 +143,7 @@ async def assign_lead(
     if lead.status in ("converted", "rejected"):
         raise Conflict("This lead is %(status)s already.", status=lead.status)
     lead.assignee_id, lead.status, lead.updated_at = assignee_id, "assigned", utcnow()
-    await record_event(
-        session, "lead.assigned", {"id": str(lead.id), "assignee_id": str(assignee_id)}
-    )
+    await _assigned_event(session, lead)
     return lead
 
 

@@ -2,20 +2,23 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
-from litestar import get, post
+from litestar import get, post, put
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
 from atrium.platform.db.types import utcnow
-from atrium.platform.errors import NotFound
+from atrium.platform.errors import Invalid, NotFound
 from atrium.platform.http.auth import provide_principal, provide_tenant_session, requires
 from atrium.platform.http.pagination import paginate
-from atrium.platform.notify.models import Notification
+from atrium.platform.notify.models import KINDS, Notification, NotificationPreferences
+from atrium.platform.notify.quiet import preferences_of
 
 DEPENDENCIES = {
     "principal": Provide(provide_principal),
@@ -115,4 +118,57 @@ async def mark_all_read(
     )
 
 
-routes = [list_notifications, mark_read, mark_all_read]
+class PreferencesIo(msgspec.Struct, forbid_unknown_fields=True):
+    email: bool = True
+    muted: list[Annotated[str, msgspec.Meta(max_length=40)]] = []  # kinds: task.due, ...
+
+
+@get(
+    "/me/notification-preferences",
+    guards=[requires("workspace.read")],
+    dependencies=DEPENDENCIES,
+    tags=["Notifications"],
+)
+async def show_preferences(
+    principal: NamedDependency[Principal], session: NamedDependency[AsyncSession]
+) -> PreferencesIo:
+    found = await preferences_of(session, principal.user_id)
+    return PreferencesIo(found.email, list(found.muted))
+
+
+@put(
+    "/me/notification-preferences",
+    guards=[requires("workspace.read")],
+    dependencies=DEPENDENCIES,
+    tags=["Notifications"],
+)
+async def change_preferences(
+    principal: NamedDependency[Principal],
+    session: NamedDependency[AsyncSession],
+    data: JSONBody[PreferencesIo],
+) -> PreferencesIo:
+    if unknown := set(data.muted) - set(KINDS):
+        raise Invalid(
+            "Unknown kind %(kind)s; the kinds are %(kinds)s.",
+            field="muted",
+            kind=sorted(unknown)[0],
+            kinds=", ".join(KINDS),
+        )
+    await session.execute(
+        insert(NotificationPreferences)
+        .values(user_id=principal.user_id, email=data.email, muted=sorted(set(data.muted)))
+        .on_conflict_do_update(
+            index_elements=["user_id"],
+            set_={"email": data.email, "muted": sorted(set(data.muted)), "updated_at": utcnow()},
+        )
+    )
+    return PreferencesIo(data.email, sorted(set(data.muted)))
+
+
+routes = [
+    list_notifications,
+    mark_read,
+    mark_all_read,
+    show_preferences,
+    change_preferences,
+]

@@ -3,10 +3,14 @@
 import uuid
 
 from sqlalchemy import BigInteger, Identity, Index, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from atrium.platform.db import TenantBase
 from atrium.platform.db.types import CreatedAt, OptionalTimestamp, UUIDPk
+
+# What members can be told about (in the app, and by e-mail where there is a message for it).
+KINDS = ("task.due", "lead.assigned", "appeal.overdue")
 
 
 class Notification(TenantBase):
@@ -76,3 +80,14 @@ class SmsLog(TenantBase):
     effect_key: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[CreatedAt]
     sent_at: Mapped[OptionalTimestamp]
+
+
+class NotificationPreferences(TenantBase):
+    """What a member wants to be told, and how (absent row: everything, e-mail included)."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    email: Mapped[bool] = mapped_column(default=True)
+    muted: Mapped[list[str]] = mapped_column(JSONB, default=list)  # kinds not wanted at all
+    updated_at: Mapped[CreatedAt]

@@ -24,6 +24,7 @@ from atrium.platform.events.models import OutboxEvent
 from atrium.platform.jobs import TenantJob, tenant_actor
 from atrium.platform.mail.delivery import compose, send_one
 from atrium.platform.notify.models import MailLog, Notification
+from atrium.platform.notify.quiet import quiet_until, wants
 from atrium.platform.tenancy.models import Tenant
 from atrium.platform.tenancy.service import workspace_settings
 
@@ -42,7 +43,10 @@ _templates = Environment(
 
 
 async def notify(session: AsyncSession, user_id: uuid.UUID, effect_key: str, **fields) -> None:
-    """An in-app notification, once per ``effect_key`` however often this runs."""
+    """An in-app notification, once per ``effect_key`` however often this runs (unless the
+    member muted its kind)."""
+    if not await wants(session, user_id, fields["kind"], "app"):
+        return
     await session.execute(
         insert(Notification)
         .values(id=uuid.uuid4(), user_id=user_id, effect_key=effect_key, **fields)
@@ -73,6 +77,15 @@ async def send_task_reminder(job: TenantJob, activity_id: str, remind_at: str) -
         ):
             return
         settings = await workspace_settings(session)
+        if (ends := quiet_until(settings)) is not None:
+            # Quiet hours: the same reminder again when they end (a key of its own).
+            send_task_reminder.send_with_options(
+                args=(job.schema, activity_id, remind_at),
+                idempotency_key=f"{job.idempotency_key}:after:{ends.isoformat()}",
+                delay_ms=int((ends - utcnow()).total_seconds() * 1000) + 1000,
+            )
+            return
+        by_mail = await wants(session, activity.assignee_id, "task.due", "email")
         contact = await session.get(Contact, activity.contact_id) if activity.contact_id else None
         task = {
             "title": activity.title,
@@ -107,6 +120,8 @@ async def send_task_reminder(job: TenantJob, activity_id: str, remind_at: str) -
         await notify(
             session, user.id, effect, kind="task.due", title=subject, body=due, link=values["link"]
         )
+        if not by_mail:
+            return
         claimed = await _claim_mail(session, effect, "task_reminder", user.email, subject, language)
     if claimed is None:
         return  # sent (or being sent) by an earlier run
@@ -169,3 +184,18 @@ async def _complaint_overdue(session: AsyncSession, event: OutboxEvent) -> None:
             title=f"Complaint past its limit: {appeal.subject or appeal.summary[:80]}"[:300],
             body=appeal.summary[:1000],
         )
+
+
+@on_event("lead.assigned")
+async def _lead_assigned(session: AsyncSession, event: OutboxEvent) -> None:
+    payload = event.payload
+    if not payload.get("assignee_id"):
+        return
+    await notify(
+        session,
+        uuid.UUID(payload["assignee_id"]),
+        f"lead-assigned:{payload['id']}:{payload['assignee_id']}",
+        kind="lead.assigned",
+        title=f"New lead for you: {payload.get('name') or payload.get('source', '')}"[:300],
+        body=payload.get("message", "")[:1000],
+    )

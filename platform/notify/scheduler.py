@@ -15,7 +15,9 @@ from atrium.platform.crm.activity_models import Activity
 from atrium.platform.crm.appeal_models import Appeal
 from atrium.platform.db import Database
 from atrium.platform.events.service import record_event
+from atrium.platform.notify.quiet import quiet_until
 from atrium.platform.tenancy.models import Tenant, TenantStatus
+from atrium.platform.tenancy.service import workspace_settings
 
 log = structlog.get_logger("atrium.notify")
 
@@ -29,7 +31,10 @@ async def scan_due_work(db: Database) -> int:
     raised = 0
     for tenant in tenants:
         async with db.tenant_transaction(tenant.schema) as session:
-            raised += await _due_task_reminders(session) + await _overdue_complaints(session)
+            # During the workspace's quiet hours reminders wait, unclaimed, in their table.
+            if quiet_until(await workspace_settings(session)) is None:
+                raised += await _due_task_reminders(session)
+            raised += await _overdue_complaints(session)
     if raised:
         log.info("due_work_raised", events=raised)
     return raised

@@ -24,7 +24,9 @@ from atrium.platform.events.service import record_event
 from atrium.platform.jobs import TenantJob, tenant_actor
 from atrium.platform.jobs.context import job_context
 from atrium.platform.notify.models import SmsLog, SmsSettings
+from atrium.platform.notify.quiet import quiet_until
 from atrium.platform.sealing import unseal
+from atrium.platform.tenancy.service import workspace_settings
 
 GSM_SINGLE, GSM_PART, UCS2_SINGLE, UCS2_PART = 160, 153, 70, 67
 MAX_SEGMENTS = 10
@@ -138,6 +140,15 @@ async def send_sms(job: TenantJob, sms_id: str) -> None:
         sms = await session.get(SmsLog, uuid.UUID(sms_id), with_for_update=True)
         if sms is None or sms.status != "queued":
             return  # sent, or being sent, by an earlier run
+        if sms.kind != "manual":  # automated messages wait for the quiet hours to end
+            ends = quiet_until(await workspace_settings(session))
+            if ends is not None:
+                send_sms.send_with_options(
+                    args=(job.schema, sms_id),
+                    idempotency_key=f"sms:{sms_id}:after:{ends.isoformat()}",
+                    delay_ms=int((ends - utcnow()).total_seconds() * 1000) + 1000,
+                )
+                return
         settings = await session.get(SmsSettings, 1)
         sms.status = "sending"
         to, text = sms.to_number, sms.text

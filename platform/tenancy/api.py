@@ -2,6 +2,8 @@
 
 import re
 import zoneinfo
+from datetime import time
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, patch
@@ -15,6 +17,15 @@ from atrium.platform.http.auth import provide_principal, provide_tenant_session,
 from atrium.platform.tenancy.models import WorkspaceSettings
 from atrium.platform.tenancy.service import forget_workspace_country
 
+HourMinute = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class QuietHours(msgspec.Struct, forbid_unknown_fields=True):
+    """Local times ("21:00" to "09:00"); automated messages wait until the end."""
+
+    start: HourMinute
+    end: HourMinute
+
 
 class WorkspaceSettingsOut(msgspec.Struct):
     name: str
@@ -23,6 +34,7 @@ class WorkspaceSettingsOut(msgspec.Struct):
     currency: str
     country: str
     vertical: str
+    quiet_hours: QuietHours | None
 
 
 class WorkspaceSettingsPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -30,6 +42,7 @@ class WorkspaceSettingsPatch(msgspec.Struct, forbid_unknown_fields=True):
     timezone: str | None = None
     currency: str | None = None
     country: str | None = None
+    quiet_hours: QuietHours | None | msgspec.UnsetType = msgspec.UNSET  # null: none
 
 
 def _out(settings: WorkspaceSettings) -> WorkspaceSettingsOut:
@@ -40,6 +53,11 @@ def _out(settings: WorkspaceSettings) -> WorkspaceSettingsOut:
         currency=settings.currency,
         country=settings.country,
         vertical=settings.vertical,
+        quiet_hours=QuietHours(
+            settings.quiet_from.strftime("%H:%M"), settings.quiet_to.strftime("%H:%M")
+        )
+        if settings.quiet_from and settings.quiet_to
+        else None,
     )
 
 
@@ -74,6 +92,14 @@ class WorkspaceController(Controller):
         for field in ("locale", "timezone", "currency", "country"):
             if (value := getattr(data, field)) is not None:
                 setattr(settings, field, value)
+        if data.quiet_hours is not msgspec.UNSET:
+            quiet = data.quiet_hours
+            if quiet is not None and quiet.start == quiet.end:
+                raise Invalid(
+                    "Quiet hours need an end apart from their start.", field="quiet_hours"
+                )
+            settings.quiet_from = time.fromisoformat(quiet.start) if quiet else None
+            settings.quiet_to = time.fromisoformat(quiet.end) if quiet else None
         forget_workspace_country(principal.workspace.schema)
         return _out(settings)
 

@@ -2,8 +2,9 @@
 
 import enum
 import uuid
+from datetime import time
 
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import Enum, ForeignKey, String, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from atrium.platform.db import SharedBase, TenantBase, WorkspaceSchema
@@ -52,4 +53,7 @@ class WorkspaceSettings(TenantBase):
     currency: Mapped[str] = mapped_column(String(3))
     country: Mapped[str] = mapped_column(String(2))
     vertical: Mapped[str] = mapped_column(String(40))
+    # Automated messages to people wait while these hours last (local time; may span midnight).
+    quiet_from: Mapped[time | None] = mapped_column(Time)
+    quiet_to: Mapped[time | None] = mapped_column(Time)
     updated_at: Mapped[CreatedAt]

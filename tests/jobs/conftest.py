@@ -13,6 +13,7 @@ from redis import Redis
 from sqlalchemy import select
 
 from atrium.platform.tenancy.models import Tenant
+from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 
 WAIT_S = 8.0
 

@@ -155,3 +155,98 @@ async def test_an_overdue_complaint_notifies_its_employee_once(
     assert (
         await client.post(f"/api/v1/notifications/{notes[0]['id']}/read", headers=other["headers"])
     ).status_code == 404
+
+
+def test_quiet_hours_hold_messages_until_they_end_in_the_workspaces_zone():
+    from datetime import time
+
+    from atrium.platform.notify.quiet import quiet_until
+    from atrium.platform.tenancy.models import WorkspaceSettings
+
+    moscow = WorkspaceSettings(timezone="Europe/Moscow", quiet_from=time(21), quiet_to=time(9))
+    late = datetime(2026, 12, 1, 20, 30, tzinfo=UTC)  # 23:30 in Moscow
+    assert quiet_until(moscow, late) == datetime(2026, 12, 2, 6, 0, tzinfo=UTC)  # 09:00 there
+    early = datetime(2026, 12, 2, 4, 0, tzinfo=UTC)  # 07:00
+    assert quiet_until(moscow, early) == datetime(2026, 12, 2, 6, 0, tzinfo=UTC)
+    noon = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # 12:00
+    assert quiet_until(moscow, noon) is None
+    lunch = WorkspaceSettings(timezone="UTC", quiet_from=time(13), quiet_to=time(14))
+    assert quiet_until(lunch, datetime(2026, 12, 2, 13, 30, tzinfo=UTC)) == datetime(
+        2026, 12, 2, 14, 0, tzinfo=UTC
+    )
+    assert quiet_until(WorkspaceSettings(timezone="UTC"), noon) is None
+
+
+async def test_a_reminder_in_quiet_hours_waits_and_muted_kinds_are_not_shown(
+    client, make_workspace, db, worker, drained, join, sign_in
+):
+    shop = await make_workspace(company="Quiet Shop")
+    schema = await schema_of(db, shop["tenant"]["slug"])
+    now = datetime.now(UTC)
+    start, end = (
+        (now - timedelta(hours=1)).strftime("%H:%M"),
+        (now + timedelta(hours=2)).strftime("%H:%M"),
+    )
+    quiet = await client.patch(
+        "/api/v1/workspace",
+        json={"quiet_hours": {"start": start, "end": end}},
+        headers=shop["headers"],
+    )
+    assert quiet.status_code == 200 and quiet.json()["quiet_hours"] == {"start": start, "end": end}
+    await client.post(
+        "/api/v1/activities",
+        json={"kind": "task", "title": "At night", "assignee_id": shop["user"]["id"],
+              "remind_at": (now - timedelta(minutes=1)).isoformat()},
+        headers=shop["headers"],
+    )  # fmt: skip
+    await scan_due_work(db)
+    await drained()
+    assert await mail_rows(db, schema) == []  # held until the quiet hours end
+    inbox = await client.get("/api/v1/notifications", headers=shop["headers"])
+    assert inbox.json()["items"] == []
+    ended = await client.patch(
+        "/api/v1/workspace", json={"quiet_hours": None}, headers=shop["headers"]
+    )
+    assert ended.json()["quiet_hours"] is None
+    await scan_due_work(db)
+    [mail] = await eventually(lambda: mail_rows(db, schema))
+    assert mail.kind == "task_reminder"
+
+    employee = await join(shop, "employee")
+    as_employee = await sign_in(employee["email"], slug=shop["tenant"]["slug"])
+    muted = await as_employee.put(
+        "/api/v1/me/notification-preferences", json={"email": False, "muted": ["lead.assigned"]}
+    )
+    assert muted.status_code == 200, muted.text
+    assert (await as_employee.get("/api/v1/me/notification-preferences")).json() == {
+        "email": False,
+        "muted": ["lead.assigned"],
+    }
+    bad = await as_employee.put("/api/v1/me/notification-preferences", json={"muted": ["spam"]})
+    assert bad.status_code == 422 and bad.json()["field"] == "muted"
+    lead = await client.post(
+        "/api/v1/leads", json={"source": "call", "name": "Павел"}, headers=shop["headers"]
+    )
+    assigned = await client.post(
+        f"/api/v1/leads/{lead.json()['id']}/assign",
+        json={"assignee_id": employee["user_id"]},
+        headers=shop["headers"],
+    )
+    assert assigned.status_code == 200, assigned.text
+    owner_lead = await client.post(
+        "/api/v1/leads", json={"source": "call", "name": "Олег"}, headers=shop["headers"]
+    )
+    await client.post(
+        f"/api/v1/leads/{owner_lead.json()['id']}/assign",
+        json={"assignee_id": shop["user"]["id"]},
+        headers=shop["headers"],
+    )
+
+    async def owner_told():
+        inbox = await client.get("/api/v1/notifications", headers=shop["headers"])
+        return [n for n in inbox.json()["items"] if n["kind"] == "lead.assigned"] or None
+
+    [told] = await eventually(owner_told)
+    assert "Олег" in told["title"]
+    await drained()
+    assert (await as_employee.get("/api/v1/notifications")).json()["items"] == []  # muted

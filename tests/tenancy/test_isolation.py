@@ -136,6 +136,7 @@ async def test_workspace_settings_answer_only_for_the_callers_workspace(client, 
         "currency": "USD",
         "country": "US",
         "vertical": "retail",
+        "quiet_hours": None,
     }
     await client.patch("/api/v1/workspace", json={"currency": "USD"}, headers=alpha["headers"])
 

@@ -40,6 +40,7 @@ async def test_signup_creates_a_ready_workspace_with_its_owner(client, db):
         "currency": "RUB",
         "country": "RU",
         "vertical": "salon",
+        "quiet_hours": None,
     }
 
 

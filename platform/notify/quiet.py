@@ -1,0 +1,43 @@
+"""Quiet hours and what members asked for: the one place that says whether to tell someone now."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.notify.models import NotificationPreferences
+from atrium.platform.tenancy.models import WorkspaceSettings
+
+
+def quiet_until(settings: WorkspaceSettings, now: datetime | None = None) -> datetime | None:
+    """When the workspace's quiet hours end, if they are on now; else None (send now)."""
+    if settings.quiet_from is None or settings.quiet_to is None:
+        return None
+    zone = ZoneInfo(settings.timezone)
+    local = (now or datetime.now(UTC)).astimezone(zone)
+    start, end = settings.quiet_from, settings.quiet_to
+    moment = local.time()
+    if start <= end:  # e.g. 13:00-14:00
+        inside = start <= moment < end
+    else:  # across midnight, e.g. 21:00-09:00
+        inside = moment >= start or moment < end
+    if not inside:
+        return None
+    ends = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if ends <= local:
+        ends += timedelta(days=1)
+    return ends.astimezone(UTC)
+
+
+async def preferences_of(session: AsyncSession, user_id: uuid.UUID) -> NotificationPreferences:
+    found = await session.get(NotificationPreferences, user_id)
+    return found or NotificationPreferences(user_id=user_id, email=True, muted=[])
+
+
+async def wants(session: AsyncSession, user_id: uuid.UUID, kind: str, channel: str) -> bool:
+    """Whether the member wants ``kind`` by ``channel`` (app or email)."""
+    preferences = await preferences_of(session, user_id)
+    if kind in preferences.muted:
+        return False
+    return channel != "email" or preferences.email
