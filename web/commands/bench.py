@@ -1,4 +1,4 @@
-"""atrium bench provisioning | migrate | search | api | all: the benchmarks under tests/bench/."""
+"""atrium bench provisioning | migrate | search | api | jobs | all: the benchmarks under tests/bench/."""
 
 import runpy
 import sys
@@ -14,6 +14,7 @@ BENCHES = {
     "migrate": "bench_migrate.py",
     "search": "bench_search.py",
     "api": "bench_api.py",
+    "jobs": "bench_jobs.py",
 }
 
 
