@@ -1,4 +1,4 @@
-"""atrium bench provisioning | migrate | search | api | jobs | all: the benchmarks under tests/bench/."""
+"""atrium bench provisioning | migrate | search | api | jobs | all (code in tests/bench/)."""
 
 import runpy
 import sys
