@@ -42,6 +42,16 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _positive_float(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError("must be a number of seconds") from None
+    if not value > 0:
+        raise ValueError("must be more than 0")
+    return value
+
+
 def _database_url(raw: str) -> str | None:
     url = raw.strip()
     if not url:
@@ -102,6 +112,18 @@ class Settings:
     )
     redis_url: str | None = setting(
         "REDIS_URL", _redis_url, None, "Redis for jobs and throttling; embedded when unset"
+    )
+    relay_sweep_s: float = setting(
+        "ATRIUM_RELAY_SWEEP_S", _positive_float, 30.0, "seconds between outbox sweeps"
+    )
+    outbox_republish_s: float = setting(
+        "ATRIUM_OUTBOX_REPUBLISH_S",
+        _positive_float,
+        300.0,
+        "publish an event again when not dispatched this long after",
+    )
+    jobs_namespace: str = setting(
+        "ATRIUM_JOBS_NAMESPACE", _text, "atrium", "Redis key prefix of the job queues"
     )
     secret_key: str | None = setting(
         "ATRIUM_SECRET_KEY",

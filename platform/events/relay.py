@@ -9,10 +9,11 @@ sending and committing) carries the same idempotency key, so it runs once.
 """
 
 import asyncio
+from datetime import timedelta
 
 import psycopg
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import make_url
 
 from atrium.platform.db import Database, WorkspaceSchema
@@ -41,9 +42,14 @@ def event_key(schema: WorkspaceSchema, event_id: int) -> str:
 
 
 class OutboxRelay:
-    def __init__(self, db: Database, *, sweep_interval_s: float = 30.0) -> None:
+    def __init__(
+        self, db: Database, *, sweep_interval_s: float = 30.0, republish_after_s: float = 300.0
+    ) -> None:
         self.db = db
         self.sweep_interval_s = sweep_interval_s
+        # A message lost on the way (Redis restarted, a worker killed holding it) leaves its
+        # event published but never dispatched: after this long it is published again.
+        self.republish_after_s = republish_after_s
         self.published = 0  # events published by this relay since it started
         self._conninfo = libpq_url(db.url)
         self._backoff_s = 1.0
@@ -123,7 +129,16 @@ class OutboxRelay:
                 ids = list(
                     await session.scalars(
                         select(OutboxEvent.id)
-                        .where(OutboxEvent.published_at.is_(None))
+                        .where(
+                            or_(
+                                OutboxEvent.published_at.is_(None),
+                                and_(
+                                    OutboxEvent.dispatched_at.is_(None),
+                                    OutboxEvent.published_at
+                                    < utcnow() - timedelta(seconds=self.republish_after_s),
+                                ),
+                            )
+                        )
                         .order_by(OutboxEvent.id)
                         .limit(BATCH)
                         .with_for_update(skip_locked=True)

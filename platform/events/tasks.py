@@ -2,6 +2,7 @@
 
 import structlog
 
+from atrium.platform.db.types import utcnow
 from atrium.platform.events.handlers import dispatching_workspace, handlers_for
 from atrium.platform.events.models import OutboxEvent
 from atrium.platform.jobs import TenantJob, tenant_actor
@@ -25,6 +26,7 @@ async def dispatch_event(job: TenantJob, event_id: int) -> None:
             name=event.name,
             handlers=len(handlers),
         )
+        event.dispatched_at = utcnow()
         token = dispatching_workspace.set(job.schema)
         try:
             for handler in handlers:

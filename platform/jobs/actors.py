@@ -251,8 +251,8 @@ def use_broker(broker: Broker | None) -> None:
             job.declare(broker)
 
 
-def configure_broker(redis_url: str) -> Broker:
+def configure_broker(redis_url: str, namespace: str) -> Broker:
     """Build the Redis broker for this process and use it."""
-    broker = build_broker(redis_url)
+    broker = build_broker(redis_url, namespace=namespace)
     use_broker(broker)
     return broker

@@ -49,13 +49,13 @@ class EmbeddedWorker:
         threads: int = 2,
         broker: Broker | None = None,
         worker_timeout_ms: int = 1000,
-        sweep_interval_s: float = 30.0,
+        sweep_interval_s: float | None = None,
     ) -> None:
         self.runtime = runtime
         self.settings = settings or get_settings()
         self.threads = threads
         self.worker_timeout_ms = worker_timeout_ms
-        self.sweep_interval_s = sweep_interval_s
+        self.sweep_interval_s = sweep_interval_s or self.settings.relay_sweep_s
         self._broker = broker
         self._owns_broker = False
         self._worker: Worker | None = None
@@ -81,7 +81,7 @@ class EmbeddedWorker:
         from atrium.platform.events.relay import OutboxRelay
 
         if self._broker is None:
-            self._broker = configure_broker(self.runtime.redis_url)
+            self._broker = configure_broker(self.runtime.redis_url, self.settings.jobs_namespace)
             self._owns_broker = True
         else:
             use_broker(self._broker)
@@ -100,7 +100,11 @@ class EmbeddedWorker:
         self._worker.start()
 
         def relay_tasks(db: Database) -> list[Awaitable[None]]:
-            self.relay = OutboxRelay(db, sweep_interval_s=self.sweep_interval_s)
+            self.relay = OutboxRelay(
+                db,
+                sweep_interval_s=self.sweep_interval_s,
+                republish_after_s=self.settings.outbox_republish_s,
+            )
             return [self.relay.run(), _upkeep(db)]
 
         self._background = _BackgroundLoop(self.runtime.database_url, relay_tasks)

@@ -41,9 +41,10 @@ def failed(include_retried: bool, limit: int) -> None:
 @click.argument("failed_job_id", type=int)
 def retry(failed_job_id: int) -> None:
     """Put a failed job back on its queue (once); it keeps its idempotency key."""
+    from atrium.platform.config import get_settings
     from atrium.platform.jobs import configure_broker, retry_failed_job
 
-    configure_broker(runtime().redis_url)
+    configure_broker(runtime().redis_url, get_settings().jobs_namespace)
     message_id = run_async(with_database(lambda db: retry_failed_job(db, failed_job_id)))
     console.print(f"Job {failed_job_id} queued again as message {message_id}.")
 
