@@ -168,6 +168,9 @@ class Settings:
         "ATRIUM_LOGIN_ATTEMPTS", _positive_int, 5, "failed sign-ins allowed per 15 minutes"
     )
     smtp_url: str | None = setting("SMTP_URL", _smtp_url, None, "SMTP server; outbox only if unset")
+    telegram_api_base: str = setting(
+        "TELEGRAM_API_BASE", _text, "https://api.telegram.org", "Telegram Bot API server"
+    )
     mail_from: str = setting("ATRIUM_MAIL_FROM", _text, "Atrium <no-reply@atrium.local>", "sender")
     embedded_worker: bool = setting(
         "ATRIUM_EMBEDDED_WORKER", _bool, True, "run a job worker inside `atrium serve`"

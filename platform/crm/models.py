@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -60,6 +61,8 @@ class Contact(TenantBase):
     notes: Mapped[str] = mapped_column(Text, default="")
     custom: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     search_name: Mapped[str] = mapped_column(Text, default="")  # normalize.search_key
+    # The Telegram chat the customer linked by opening the workspace bot's link (notify).
+    telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     created_by: Mapped[uuid.UUID | None]
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[CreatedAt]

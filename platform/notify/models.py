@@ -91,3 +91,31 @@ class NotificationPreferences(TenantBase):
     email: Mapped[bool] = mapped_column(default=True)
     muted: Mapped[list[str]] = mapped_column(JSONB, default=list)  # kinds not wanted at all
     updated_at: Mapped[CreatedAt]
+
+
+class TelegramSettings(TenantBase):
+    """The workspace's Telegram bot (one row): its token sealed, the webhook secret hashed."""
+
+    __tablename__ = "telegram_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    bot_username: Mapped[str] = mapped_column(String(64))
+    token_sealed: Mapped[str] = mapped_column(Text)
+    webhook_secret_hash: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[CreatedAt]
+
+
+class TelegramLog(TenantBase):
+    """Every Telegram message to a customer, and where it got to (queued, sent, failed)."""
+
+    __tablename__ = "telegram_log"
+
+    id: Mapped[UUIDPk]
+    kind: Mapped[str] = mapped_column(String(40))
+    contact_id: Mapped[uuid.UUID | None]
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[CreatedAt]
+    sent_at: Mapped[OptionalTimestamp]

@@ -1,0 +1,182 @@
+"""Telegram as a channel to customers: the workspace's bot, a link a customer opens to tie
+their chat to their card (/start <code>, signed), and messages sent by a retried job.
+
+The bot's token is sealed at rest; the webhook is registered with a random secret Telegram
+sends back in X-Telegram-Bot-Api-Secret-Token, kept only as its hash.
+"""
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.crm.models import Contact
+from atrium.platform.db import WorkspaceSchema
+from atrium.platform.db.types import utcnow
+from atrium.platform.errors import Invalid
+from atrium.platform.events.handlers import dispatching_workspace, on_event
+from atrium.platform.events.models import OutboxEvent
+from atrium.platform.events.service import record_event
+from atrium.platform.jobs import TenantJob, tenant_actor
+from atrium.platform.jobs.context import job_context
+from atrium.platform.notify.models import TelegramLog, TelegramSettings
+from atrium.platform.sealing import seal, unseal
+
+SECRET_HEADER = "x-telegram-bot-api-secret-token"
+
+
+class TelegramRefused(Exception):
+    """The Bot API answered ok=false for a reason retrying will not change."""
+
+
+@dataclass(frozen=True)
+class Bot:
+    api_base: str
+    token: str
+    timeout_s: float = 10.0
+
+    async def call(self, method: str, **fields) -> dict:
+        async with httpx.AsyncClient(timeout=self.timeout_s) as client:
+            answer = await client.post(f"{self.api_base}/bot{self.token}/{method}", json=fields)
+        if 400 <= answer.status_code < 500:
+            raise TelegramRefused(f"{method} refused ({answer.status_code}): {answer.text[:200]}")
+        answer.raise_for_status()
+        return answer.json().get("result") or {}
+
+
+def link_code(secret_key: str, schema: WorkspaceSchema, contact_id: uuid.UUID) -> str:
+    """What /start carries for one contact: its id and a signature (64 characters at most)."""
+    mac = hmac.new(secret_key.encode(), f"{schema.name}:{contact_id}".encode(), hashlib.sha256)
+    return f"{contact_id.hex}-{mac.hexdigest()[:24]}"
+
+
+def contact_of_code(secret_key: str, schema: WorkspaceSchema, code: str) -> uuid.UUID | None:
+    raw_id, _, _ = code.partition("-")
+    try:
+        contact_id = uuid.UUID(hex=raw_id)
+    except ValueError:
+        return None
+    expected = link_code(secret_key, schema, contact_id)
+    return contact_id if hmac.compare_digest(expected, code) else None
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def configure_bot(
+    session: AsyncSession,
+    *,
+    token: str,
+    bot_username: str,
+    webhook_url: str,
+    api_base: str,
+    secret_key: str,
+) -> TelegramSettings:
+    """Save the bot and point its webhook here (Telegram checks the token)."""
+    webhook_secret = secrets.token_urlsafe(32)
+    try:
+        await Bot(api_base, token).call(
+            "setWebhook", url=webhook_url, secret_token=webhook_secret, allowed_updates=["message"]
+        )
+    except (TelegramRefused, httpx.HTTPError) as error:
+        raise Invalid(
+            "Telegram did not accept the bot: %(why)s", field="token", why=str(error)[:200]
+        ) from None
+    settings = await session.get(TelegramSettings, 1, with_for_update=True)
+    if settings is None:
+        settings = TelegramSettings(id=1)
+        session.add(settings)
+    settings.bot_username = bot_username.lstrip("@")
+    settings.token_sealed = seal(token, secret_key)
+    settings.webhook_secret_hash = secret_hash(webhook_secret)
+    settings.updated_at = utcnow()
+    await session.flush()
+    return settings
+
+
+async def link_chat(
+    session: AsyncSession, schema: WorkspaceSchema, secret_key: str, update_body: dict
+) -> bool:
+    """A bot update: "/start <code>" ties the sender's chat to the contact; True when linked."""
+    message = update_body.get("message") or {}
+    text, chat = str(message.get("text") or ""), message.get("chat") or {}
+    command, _, code = text.partition(" ")
+    if command != "/start" or not isinstance(chat.get("id"), int):
+        return False
+    contact_id = contact_of_code(secret_key, schema, code.strip())
+    if contact_id is None:
+        return False
+    linked = await session.execute(
+        update(Contact).where(Contact.id == contact_id).values(telegram_chat_id=chat["id"])
+    )
+    return linked.rowcount == 1
+
+
+async def queue_telegram(
+    session: AsyncSession, contact: Contact, text: str, kind: str
+) -> TelegramLog:
+    if contact.telegram_chat_id is None:
+        raise Invalid("This customer has not linked Telegram yet.", field="contact_id")
+    text = text.strip()
+    if not text or len(text) > 4096:
+        raise Invalid("A Telegram message holds 1 to 4,096 characters.", field="text")
+    entry = TelegramLog(
+        id=uuid.uuid4(),
+        kind=kind,
+        contact_id=contact.id,
+        chat_id=contact.telegram_chat_id,
+        text=text,
+    )
+    session.add(entry)
+    await session.flush()
+    await record_event(session, "telegram.queued", {"message_id": str(entry.id)})
+    return entry
+
+
+@on_event("telegram.queued")
+async def _hand_over(session: AsyncSession, event: OutboxEvent) -> None:
+    message_id = event.payload["message_id"]
+    send_telegram.send_with_options(
+        args=(dispatching_workspace.get(), message_id), idempotency_key=f"telegram:{message_id}"
+    )
+
+
+@tenant_actor(name="notify.send_telegram", max_retries=5)
+async def send_telegram(job: TenantJob, message_id: str) -> None:
+    async with job.transaction() as session:
+        entry = await session.get(TelegramLog, uuid.UUID(message_id), with_for_update=True)
+        if entry is None or entry.status != "queued":
+            return
+        settings = await session.get(TelegramSettings, 1)
+        entry.status = "sending"
+        chat_id, text = entry.chat_id, entry.text
+    token = unseal(settings.token_sealed, job_context().secret_key) if settings else None
+    status, error = "failed", ""
+    if token is None:
+        error = "No usable Telegram bot (its token was sealed with another secret key?)."
+    else:
+        try:
+            await Bot(job.settings.telegram_api_base, token).call(
+                "sendMessage", chat_id=chat_id, text=text
+            )
+            status = "sent"
+        except TelegramRefused as refused:
+            error = str(refused)
+        except httpx.HTTPError as failure:
+            status, error = "queued", f"{type(failure).__name__}: {failure}"[:500]
+    async with job.transaction() as session:
+        await session.execute(
+            update(TelegramLog)
+            .where(TelegramLog.id == uuid.UUID(message_id))
+            .values(
+                status=status, error=error[:500], sent_at=utcnow() if status == "sent" else None
+            )
+        )
+    if status == "queued":
+        raise RuntimeError(f"Telegram message {message_id} not handed over: {error}")
