@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import BigInteger, Identity, Index, String, Text
+from sqlalchemy import BigInteger, Identity, Index, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -119,3 +119,18 @@ class TelegramLog(TenantBase):
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[CreatedAt]
     sent_at: Mapped[OptionalTimestamp]
+
+
+class MessageTemplate(TenantBase):
+    """A workspace's own wording of a message (else the built-in templates are used)."""
+
+    __tablename__ = "message_templates"
+    __table_args__ = (UniqueConstraint("kind", "language"),)
+
+    id: Mapped[UUIDPk]
+    kind: Mapped[str] = mapped_column(String(40))  # task_reminder, ...
+    language: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[CreatedAt]

@@ -3,13 +3,11 @@ and overdue-complaint notices, made from the scheduler's events."""
 
 import uuid
 from email.utils import formataddr, make_msgid, parseaddr
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import aiosmtplib
 import structlog
 from babel.dates import format_datetime
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,23 +21,13 @@ from atrium.platform.events.handlers import dispatching_workspace, on_event
 from atrium.platform.events.models import OutboxEvent
 from atrium.platform.jobs import TenantJob, tenant_actor
 from atrium.platform.mail.delivery import compose, send_one
+from atrium.platform.notify import templates
 from atrium.platform.notify.models import MailLog, Notification
 from atrium.platform.notify.quiet import quiet_until, wants
 from atrium.platform.tenancy.models import Tenant
 from atrium.platform.tenancy.service import workspace_settings
 
 log = structlog.get_logger("atrium.notify")
-LANGUAGES = ("en", "ru")
-SUBJECTS = {
-    "en": "Reminder: {title}",
-    "ru": "Напоминание: {title}",
-}
-_templates = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(["html"]),
-    undefined=StrictUndefined,
-    keep_trailing_newline=True,
-)
 
 
 async def notify(session: AsyncSession, user_id: uuid.UUID, effect_key: str, **fields) -> None:
@@ -98,7 +86,7 @@ async def send_task_reminder(job: TenantJob, activity_id: str, remind_at: str) -
         slug = await shared.scalar(select(Tenant.slug).where(Tenant.schema_name == job.schema.name))
     if user is None or not user.is_active:
         return
-    language = user.locale if user.locale in LANGUAGES else settings.locale
+    language = user.locale if user.locale in templates.LANGUAGES else settings.locale
     due = (
         format_datetime(
             task["due_at"], "medium", tzinfo=ZoneInfo(settings.timezone), locale=language
@@ -114,9 +102,10 @@ async def send_task_reminder(job: TenantJob, activity_id: str, remind_at: str) -
         "contact": task["contact"],
         "link": f"{job.settings.base_url}/w/{slug}/",
     }
-    subject = SUBJECTS[language].format(title=task["title"])[:300]
     effect = f"task-reminder:{activity_id}:{remind_at}"
     async with job.transaction() as session:
+        rendered = await templates.message(session, "task_reminder", language, values)
+        subject = rendered.subject
         await notify(
             session, user.id, effect, kind="task.due", title=subject, body=due, link=values["link"]
         )
@@ -125,9 +114,7 @@ async def send_task_reminder(job: TenantJob, activity_id: str, remind_at: str) -
         claimed = await _claim_mail(session, effect, "task_reminder", user.email, subject, language)
     if claimed is None:
         return  # sent (or being sent) by an earlier run
-    text = _templates.get_template(f"task_reminder.{language}.txt").render(values)
-    html = _templates.get_template(f"task_reminder.{language}.html").render(values)
-    await _deliver(job, claimed, settings.name, user.email, subject, text, html)
+    await _deliver(job, claimed, settings.name, user.email, subject, rendered.text, rendered.html)
 
 
 async def _claim_mail(session, effect: str, kind: str, to: str, subject: str, language: str):

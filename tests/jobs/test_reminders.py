@@ -250,3 +250,71 @@ async def test_a_reminder_in_quiet_hours_waits_and_muted_kinds_are_not_shown(
     assert "Олег" in told["title"]
     await drained()
     assert (await as_employee.get("/api/v1/notifications")).json()["items"] == []  # muted
+
+
+async def test_a_workspace_words_its_reminder_itself_and_bad_templates_are_refused(
+    client,
+    make_workspace,
+    db,
+    worker,
+    drained,
+    smtp_sink,  # noqa: F811
+):
+    sink, port = smtp_sink
+    shop = await make_workspace(company="Wording Shop")
+    headers = shop["headers"]
+    listed = (await client.get("/api/v1/settings/templates", headers=headers)).json()["items"]
+    assert {(t["kind"], t["language"], t["custom"]) for t in listed} == {
+        ("task_reminder", "en", False),
+        ("task_reminder", "ru", False),
+    }
+    broken = await client.put(
+        "/api/v1/settings/templates/task_reminder/en",
+        json={"subject": "Hi {{ name", "text": "x", "html": "x"},
+        headers=headers,
+    )
+    assert broken.status_code == 422 and broken.json()["field"] == "subject"
+    unknown = await client.put(
+        "/api/v1/settings/templates/task_reminder/en",
+        json={"subject": "Hi", "text": "{{ secret_key }}", "html": "x"},
+        headers=headers,
+    )
+    assert unknown.status_code == 422 and unknown.json()["field"] == "text"
+    escape = await client.put(
+        "/api/v1/settings/templates/task_reminder/en",
+        json={"subject": "{{ ''.__class__.__mro__ }}", "text": "x", "html": "x"},
+        headers=headers,
+    )
+    assert escape.status_code == 422  # the sandbox refuses it
+    saved = await client.put(
+        "/api/v1/settings/templates/task_reminder/en",
+        json={
+            "subject": "Don't forget: {{ title }}",
+            "text": "{{ name }}, {{ title }} is yours.",
+            "html": "<p>{{ name }}, <b>{{ title }}</b></p>",
+        },
+        headers=headers,
+    )
+    assert saved.status_code == 200 and saved.json()["custom"] is True
+    await client.post(
+        "/api/v1/activities",
+        json={"kind": "task", "title": "<Call> back", "assignee_id": shop["user"]["id"],
+              "remind_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat()},
+        headers=headers,
+    )  # fmt: skip
+    with worker_settings(smtp_url=f"smtp://127.0.0.1:{port}"):
+        await scan_due_work(db)
+
+        async def arrived():
+            return [e for e in sink.messages if shop["user"]["email"] in e.rcpt_tos] or None
+
+        [envelope] = await eventually(arrived)
+        await drained()
+    sent = message_from_bytes(envelope.content, policy=policy.default)
+    assert sent["Subject"] == "Don't forget: <Call> back"
+    assert "<Call> back is yours." in sent.get_body(("plain",)).get_content()
+    assert "<b>&lt;Call&gt; back</b>" in sent.get_body(("html",)).get_content()
+    reset = await client.delete("/api/v1/settings/templates/task_reminder/en", headers=headers)
+    assert reset.status_code == 204
+    listed = (await client.get("/api/v1/settings/templates", headers=headers)).json()["items"]
+    assert not any(t["custom"] for t in listed)
