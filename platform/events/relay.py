@@ -180,7 +180,6 @@ class OutboxRelay:
 
 
 def _send_dispatches(schema: WorkspaceSchema, event_ids: list[int]) -> None:
-    for event_id in event_ids:
-        dispatch_event.send_with_options(
-            args=(schema.name, event_id), idempotency_key=event_key(schema, event_id)
-        )
+    dispatch_event.send_many(
+        [((schema.name, event_id), event_key(schema, event_id)) for event_id in event_ids]
+    )

@@ -23,6 +23,7 @@ from atrium.platform.jobs.broker import (
     build_broker,
     current_broker,
     enqueue,
+    enqueue_many,
     set_current_broker,
 )
 from atrium.platform.jobs.context import job_context
@@ -120,6 +121,15 @@ class Job:
             idempotency_key=idempotency_key,
             delay_ms=delay_ms,
         )
+
+    def send_many(self, calls: list[tuple[tuple, str]]) -> None:
+        """Enqueue many ``(args, idempotency_key)`` at once (one Redis round trip)."""
+        if self.tenant:
+            calls = [
+                ((tenant_schema_of(args[0] if args else None).name, *args[1:]), key)
+                for args, key in calls
+            ]
+        enqueue_many(self.name, calls, queue=self.queue)
 
     def declare(self, broker: Broker) -> None:
         if self.name not in broker.actors:
