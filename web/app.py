@@ -95,7 +95,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         ],
     )
     app = Litestar(
-        route_handlers=[api, *telegram_api.routes, *health_api.routes, *page_routes()],
+        route_handlers=[
+            api,
+            *telegram_api.routes,
+            *sms_api.webhook_routes,
+            *health_api.routes,
+            *page_routes(),
+        ],
         template_config=TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine),
         exception_handlers=exception_handlers,
         before_request=refuse_nul_text,

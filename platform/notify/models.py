@@ -75,7 +75,7 @@ class SmsLog(TenantBase):
     encoding: Mapped[str] = mapped_column(String(5))
     segments: Mapped[int]
     status: Mapped[str] = mapped_column(String(20), default="queued")
-    provider_id: Mapped[str] = mapped_column(String(100), default="")
+    provider_id: Mapped[str] = mapped_column(String(100), default="", index=True)
     error: Mapped[str] = mapped_column(Text, default="")
     effect_key: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[CreatedAt]

@@ -1,5 +1,6 @@
 """/api/v1/sms (send, log, segment preview) and /api/v1/settings/sms (the workspace's gateway)."""
 
+import hmac
 import uuid
 from datetime import datetime
 from typing import Annotated
@@ -7,19 +8,20 @@ from typing import Annotated
 import msgspec
 from litestar import Request, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
-from sqlalchemy import select
+from litestar.params import FromPath, FromQuery, JSONBody
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.normalize import e164
 from atrium.platform.db.types import utcnow
-from atrium.platform.errors import Invalid
-from atrium.platform.http.auth import requires
+from atrium.platform.errors import Forbidden, Invalid, NotFound
+from atrium.platform.http.auth import database, requires
 from atrium.platform.http.pagination import paginate
 from atrium.platform.notify import sms
 from atrium.platform.notify.api import DEPENDENCIES
 from atrium.platform.notify.models import SmsLog, SmsSettings
-from atrium.platform.sealing import seal
+from atrium.platform.sealing import seal, unseal
+from atrium.platform.tenancy.models import Tenant, TenantStatus
 from atrium.platform.tenancy.service import workspace_settings
 
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
@@ -158,4 +160,45 @@ async def change_settings(
     return await _settings_out(session, row)
 
 
+class DeliveryReportIn(msgspec.Struct):
+    id: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    status: str
+    error: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
+# What a gateway may report, and from which states: a late "sent" never undoes "delivered".
+REPORTED = {"delivered": ("sending", "sent"), "failed": ("sending", "sent"), "sent": ("sending",)}
+
+
+@post("/webhooks/sms/{slug:str}", status_code=200, include_in_schema=False)
+async def delivery_report(
+    request: Request, slug: FromPath[str], data: JSONBody[DeliveryReportIn]
+) -> dict:
+    """The gateway's delivery reports, authenticated with the workspace's gateway token."""
+    if data.status not in REPORTED:
+        raise Invalid("status is delivered, failed or sent.", field="status")
+    db = database(request)
+    async with db.shared_transaction() as session:
+        tenant = await session.scalar(
+            select(Tenant).where(Tenant.slug == slug, Tenant.status == TenantStatus.READY)
+        )
+    if tenant is None:
+        raise NotFound("No such gateway.")
+    sent = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    async with db.tenant_transaction(tenant.schema) as session:
+        gateway = await session.get(SmsSettings, 1)
+        token = (
+            unseal(gateway.token_sealed, request.app.state.runtime.secret_key) if gateway else None
+        )
+        if token is None or not hmac.compare_digest(sent.encode(), token.encode()):
+            raise Forbidden("Not this workspace's gateway.")
+        updated = await session.execute(
+            update(SmsLog)
+            .where(SmsLog.provider_id == data.id, SmsLog.status.in_(REPORTED[data.status]))
+            .values(status=data.status, error=data.error)
+        )
+    return {"updated": updated.rowcount > 0}
+
+
 routes = [send, preview, sms_log, show_settings, change_settings]
+webhook_routes = [delivery_report]

@@ -102,6 +102,26 @@ async def test_a_long_cyrillic_sms_counts_two_segments_and_the_quota_stops_the_n
     usage = (await client.get("/api/v1/settings/sms", headers=headers)).json()
     assert usage["used_this_month"] == 2
 
+    # The gateway reports delivery, with its token; a stranger cannot.
+    report = f"/webhooks/sms/{salon['tenant']['slug']}"
+    forged = await client.post(
+        report, json={"id": "m-1", "status": "delivered"}, headers={"Authorization": "Bearer x"}
+    )
+    assert forged.status_code == 403
+    delivered_report = await client.post(
+        report,
+        json={"id": "m-1", "status": "delivered"},
+        headers={"Authorization": "Bearer gw-secret-token"},
+    )
+    assert delivered_report.json() == {"updated": True}
+    late = await client.post(
+        report,
+        json={"id": "m-1", "status": "sent"},
+        headers={"Authorization": "Bearer gw-secret-token"},
+    )
+    assert late.json() == {"updated": False}  # a late "sent" does not undo "delivered"
+    assert (await log_of(client, salon))[0]["status"] == "delivered"
+
     over = await client.post(
         "/api/v1/sms", json={"to": "+79161234567", "text": CYRILLIC_71}, headers=headers
     )
