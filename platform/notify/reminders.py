@@ -52,7 +52,7 @@ async def _task_reminder_due(session: AsyncSession, event: OutboxEvent) -> None:
     )
 
 
-@tenant_actor(name="notify.task_reminder", max_retries=5)
+@tenant_actor(name="notify.task_reminder", max_retries=5, guarded=False)  # its claims guard it
 async def send_task_reminder(job: TenantJob, activity_id: str, remind_at: str) -> None:
     async with job.transaction() as session:
         activity = await session.get(Activity, uuid.UUID(activity_id))

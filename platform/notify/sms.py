@@ -132,7 +132,7 @@ async def queue_sms(
     return log
 
 
-@tenant_actor(name="notify.send_sms", max_retries=5)
+@tenant_actor(name="notify.send_sms", max_retries=5, guarded=False)  # the queued state guards it
 async def send_sms(job: TenantJob, sms_id: str) -> None:
     """Hand a queued SMS to the workspace's gateway; a provider's refusal is final, a network
     failure is retried with backoff."""

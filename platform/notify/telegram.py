@@ -147,7 +147,7 @@ async def _hand_over(session: AsyncSession, event: OutboxEvent) -> None:
     )
 
 
-@tenant_actor(name="notify.send_telegram", max_retries=5)
+@tenant_actor(name="notify.send_telegram", max_retries=5, guarded=False)  # as send_sms
 async def send_telegram(job: TenantJob, message_id: str) -> None:
     async with job.transaction() as session:
         entry = await session.get(TelegramLog, uuid.UUID(message_id), with_for_update=True)
