@@ -31,7 +31,7 @@ from atrium.platform.http.text import refuse_nul_text
 from atrium.platform.jobs.worker import EmbeddedWorker
 from atrium.platform.logging import configure_logging, request_logging_middleware
 from atrium.platform.notify import api as notify_api
-from atrium.platform.notify import sms_api, telegram_api, templates_api
+from atrium.platform.notify import sms_api, telegram_api, templates_api, unsubscribe
 from atrium.platform.notify.scheduler import scheduler_loop
 from atrium.platform.runtime import Runtime, start_runtime
 from atrium.platform.tenancy import api as workspace_api
@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             api,
             *telegram_api.routes,
             *sms_api.webhook_routes,
+            *unsubscribe.routes,
             *health_api.routes,
             *page_routes(),
         ],

@@ -1,0 +1,114 @@
+"""Unsubscribing from marketing: a signed link per contact and channel, for every marketing
+message (and its List-Unsubscribe header), and the public page behind it.
+
+Opening the link only shows a button: mail scanners follow links, and a GET must not unsubscribe
+anyone. The button, or a one-click POST from the mail client (RFC 8058), withdraws consent and
+leaves an entry in the contact's audit trail.
+"""
+
+import hashlib
+import hmac
+import uuid
+from html import escape
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath
+from sqlalchemy import select
+
+from atrium.platform.crm.models import AuditEntry, Contact
+from atrium.platform.db import WorkspaceSchema
+from atrium.platform.db.types import utcnow
+from atrium.platform.errors import NotFound
+from atrium.platform.http.auth import database
+from atrium.platform.tenancy.models import Tenant, TenantStatus
+
+CHANNELS = ("email", "sms")
+
+
+def _mac(secret_key: str, schema: WorkspaceSchema, contact_id: uuid.UUID, channel: str) -> str:
+    message = f"unsubscribe:{schema.name}:{contact_id}:{channel}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:24]
+
+
+def unsubscribe_url(
+    base_url: str, slug: str, secret_key: str, schema: WorkspaceSchema, contact_id, channel: str
+) -> str:
+    """The link a marketing message carries (email: also its List-Unsubscribe header)."""
+    token = f"{contact_id.hex}-{channel}-{_mac(secret_key, schema, contact_id, channel)}"
+    return f"{base_url}/u/{slug}/{token}"
+
+
+async def _target(request: Request, slug: str, token: str):
+    """(schema, contact id, channel) of a genuine link, else 404 (the same for every fault)."""
+    raw_id, _, rest = token.partition("-")
+    channel, _, mac = rest.partition("-")
+    async with database(request).shared_transaction() as session:
+        tenant = await session.scalar(
+            select(Tenant).where(Tenant.slug == slug, Tenant.status == TenantStatus.READY)
+        )
+    try:
+        contact_id = uuid.UUID(hex=raw_id)
+    except ValueError:
+        contact_id = None
+    secret_key = request.app.state.runtime.secret_key
+    if (
+        tenant is None
+        or contact_id is None
+        or channel not in CHANNELS
+        or not hmac.compare_digest(mac, _mac(secret_key, tenant.schema, contact_id, channel))
+    ):
+        raise NotFound("This unsubscribe link is not valid.")
+    return tenant.schema, contact_id, channel
+
+
+def _page(title: str, body: str, status_code: int = 200) -> Response:
+    html = (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title></head>"
+        f"<body>{body}</body></html>"
+    )
+    return Response(html, media_type="text/html", status_code=status_code)
+
+
+@get("/u/{slug:str}/{token:str}", include_in_schema=False)
+async def confirm_page(request: Request, slug: FromPath[str], token: FromPath[str]) -> Response:
+    await _target(request, slug, token)
+    return _page(
+        "Unsubscribe / Отписка",
+        "<h1>Unsubscribe? / Отписаться?</h1>"
+        "<p>You will get no more marketing messages from us. / "
+        "Вы больше не будете получать от нас рекламные сообщения.</p>"
+        '<form method="post"><button type="submit">Unsubscribe / Отписаться</button></form>',
+    )
+
+
+@post("/u/{slug:str}/{token:str}", include_in_schema=False, status_code=200)
+async def unsubscribe(request: Request, slug: FromPath[str], token: FromPath[str]) -> Response:
+    schema, contact_id, channel = await _target(request, slug, token)
+    async with database(request).tenant_transaction(schema) as session:
+        contact = await session.get(Contact, contact_id, with_for_update=True)
+        if contact is None:
+            raise NotFound("This unsubscribe link is not valid.")
+        if contact.marketing_consent:
+            contact.marketing_consent, contact.updated_at = False, utcnow()
+            session.add(
+                AuditEntry(
+                    record_type="contact",
+                    record_id=contact_id,
+                    action="unsubscribed",
+                    field="marketing_consent",
+                    old_value=True,
+                    new_value={"value": False, "channel": channel},
+                    actor_id=None,
+                )
+            )
+    return _page(
+        "Unsubscribed / Вы отписались",
+        "<h1>You are unsubscribed. / Вы отписались.</h1>"
+        "<p>No more marketing messages will be sent to you. / "
+        "Рекламных сообщений больше не будет.</p>",
+    )
+
+
+routes = [confirm_page, unsubscribe]
