@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.jobs import Job, TenantJob
 from atrium.platform.notify.models import NotificationPreferences
 from atrium.platform.tenancy.models import WorkspaceSettings
 
@@ -41,3 +42,12 @@ async def wants(session: AsyncSession, user_id: uuid.UUID, kind: str, channel: s
     if kind in preferences.muted:
         return False
     return channel != "email" or preferences.email
+
+
+def send_when_quiet_ends(job: Job, run: TenantJob, ends: datetime, *args) -> None:
+    """Run ``job`` for this workspace again once the quiet hours end (a key of its own)."""
+    job.send_with_options(
+        args=(run.schema, *args),
+        idempotency_key=f"{run.idempotency_key}:after:{ends.isoformat()}",
+        delay_ms=int((ends - datetime.now(UTC)).total_seconds() * 1000) + 1000,
+    )

@@ -23,7 +23,7 @@ from atrium.platform.jobs import TenantJob, tenant_actor
 from atrium.platform.mail.delivery import compose, send_one
 from atrium.platform.notify import templates
 from atrium.platform.notify.models import MailLog, Notification
-from atrium.platform.notify.quiet import quiet_until, wants
+from atrium.platform.notify.quiet import quiet_until, send_when_quiet_ends, wants
 from atrium.platform.tenancy.models import Tenant
 from atrium.platform.tenancy.service import workspace_settings
 
@@ -66,12 +66,7 @@ async def send_task_reminder(job: TenantJob, activity_id: str, remind_at: str) -
             return
         settings = await workspace_settings(session)
         if (ends := quiet_until(settings)) is not None:
-            # Quiet hours: the same reminder again when they end (a key of its own).
-            send_task_reminder.send_with_options(
-                args=(job.schema, activity_id, remind_at),
-                idempotency_key=f"{job.idempotency_key}:after:{ends.isoformat()}",
-                delay_ms=int((ends - utcnow()).total_seconds() * 1000) + 1000,
-            )
+            send_when_quiet_ends(send_task_reminder, job, ends, activity_id, remind_at)
             return
         by_mail = await wants(session, activity.assignee_id, "task.due", "email")
         contact = await session.get(Contact, activity.contact_id) if activity.contact_id else None

@@ -24,7 +24,7 @@ from atrium.platform.events.service import record_event
 from atrium.platform.jobs import TenantJob, tenant_actor
 from atrium.platform.jobs.context import job_context
 from atrium.platform.notify.models import SmsLog, SmsSettings
-from atrium.platform.notify.quiet import quiet_until
+from atrium.platform.notify.quiet import quiet_until, send_when_quiet_ends
 from atrium.platform.sealing import unseal
 from atrium.platform.tenancy.service import workspace_settings
 
@@ -143,11 +143,7 @@ async def send_sms(job: TenantJob, sms_id: str) -> None:
         if sms.kind != "manual":  # automated messages wait for the quiet hours to end
             ends = quiet_until(await workspace_settings(session))
             if ends is not None:
-                send_sms.send_with_options(
-                    args=(job.schema, sms_id),
-                    idempotency_key=f"sms:{sms_id}:after:{ends.isoformat()}",
-                    delay_ms=int((ends - utcnow()).total_seconds() * 1000) + 1000,
-                )
+                send_when_quiet_ends(send_sms, job, ends, sms_id)
                 return
         settings = await session.get(SmsSettings, 1)
         sms.status = "sending"

@@ -21,8 +21,7 @@ from atrium.platform.notify import sms
 from atrium.platform.notify.api import DEPENDENCIES
 from atrium.platform.notify.models import SmsLog, SmsSettings
 from atrium.platform.sealing import seal, unseal
-from atrium.platform.tenancy.models import Tenant, TenantStatus
-from atrium.platform.tenancy.service import workspace_settings
+from atrium.platform.tenancy.service import ready_workspace, workspace_settings
 
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
 
@@ -178,14 +177,10 @@ async def delivery_report(
     if data.status not in REPORTED:
         raise Invalid("status is delivered, failed or sent.", field="status")
     db = database(request)
-    async with db.shared_transaction() as session:
-        tenant = await session.scalar(
-            select(Tenant).where(Tenant.slug == slug, Tenant.status == TenantStatus.READY)
-        )
-    if tenant is None:
+    if (schema := await ready_workspace(db, slug)) is None:
         raise NotFound("No such gateway.")
     sent = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-    async with db.tenant_transaction(tenant.schema) as session:
+    async with db.tenant_transaction(schema) as session:
         gateway = await session.get(SmsSettings, 1)
         token = (
             unseal(gateway.token_sealed, request.app.state.runtime.secret_key) if gateway else None

@@ -7,7 +7,6 @@ sends back in X-Telegram-Bot-Api-Secret-Token, kept only as its hash.
 
 import hashlib
 import hmac
-import secrets
 import uuid
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.auth.tokens import new_token, same_hash, token_hash
 from atrium.platform.crm.models import Contact
 from atrium.platform.db import WorkspaceSchema
 from atrium.platform.db.types import utcnow
@@ -65,8 +65,8 @@ def contact_of_code(secret_key: str, schema: WorkspaceSchema, code: str) -> uuid
     return contact_id if hmac.compare_digest(expected, code) else None
 
 
-def secret_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+def is_webhook_secret(sent: str, kept_hash: str) -> bool:
+    return same_hash(token_hash(sent), bytes.fromhex(kept_hash))
 
 
 async def configure_bot(
@@ -79,7 +79,7 @@ async def configure_bot(
     secret_key: str,
 ) -> TelegramSettings:
     """Save the bot and point its webhook here (Telegram checks the token)."""
-    webhook_secret = secrets.token_urlsafe(32)
+    webhook_secret = new_token(32)
     try:
         await Bot(api_base, token).call(
             "setWebhook", url=webhook_url, secret_token=webhook_secret, allowed_updates=["message"]
@@ -94,7 +94,7 @@ async def configure_bot(
         session.add(settings)
     settings.bot_username = bot_username.lstrip("@")
     settings.token_sealed = seal(token, secret_key)
-    settings.webhook_secret_hash = secret_hash(webhook_secret)
+    settings.webhook_secret_hash = token_hash(webhook_secret).hex()
     settings.updated_at = utcnow()
     await session.flush()
     return settings

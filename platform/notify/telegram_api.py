@@ -1,6 +1,5 @@
 """/api/v1/settings/telegram, a contact's Telegram link and messages, and the bot's webhook."""
 
-import hmac
 import uuid
 from datetime import datetime
 from typing import Annotated
@@ -9,7 +8,6 @@ import msgspec
 from litestar import Request, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
@@ -19,7 +17,7 @@ from atrium.platform.http.auth import database, requires
 from atrium.platform.notify import telegram
 from atrium.platform.notify.api import DEPENDENCIES
 from atrium.platform.notify.models import TelegramSettings
-from atrium.platform.tenancy.models import Tenant, TenantStatus
+from atrium.platform.tenancy.service import ready_workspace
 
 
 class TelegramSettingsIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -112,23 +110,17 @@ async def message_contact(
 async def telegram_webhook(request: Request, slug: FromPath[str]) -> dict:
     """Called by Telegram with the bot's updates; the secret header proves it is Telegram."""
     db = database(request)
-    async with db.shared_transaction() as session:
-        tenant = await session.scalar(
-            select(Tenant).where(Tenant.slug == slug, Tenant.status == TenantStatus.READY)
-        )
-    if tenant is None:
+    if (schema := await ready_workspace(db, slug)) is None:
         raise NotFound("No such bot.")
     sent = request.headers.get(telegram.SECRET_HEADER, "")
-    async with db.tenant_transaction(tenant.schema) as session:
+    async with db.tenant_transaction(schema) as session:
         bot = await session.get(TelegramSettings, 1)
-        if bot is None or not hmac.compare_digest(
-            telegram.secret_hash(sent), bot.webhook_secret_hash
-        ):
+        if bot is None or not telegram.is_webhook_secret(sent, bot.webhook_secret_hash):
             raise Forbidden("Not this bot's webhook secret.")
         body = await request.json()
         linked = await telegram.link_chat(
             session,
-            tenant.schema,
+            schema,
             request.app.state.runtime.secret_key,
             body if isinstance(body, dict) else {},
         )

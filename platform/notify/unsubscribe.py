@@ -13,14 +13,13 @@ from html import escape
 
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
-from sqlalchemy import select
 
 from atrium.platform.crm.models import AuditEntry, Contact
 from atrium.platform.db import WorkspaceSchema
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import NotFound
 from atrium.platform.http.auth import database
-from atrium.platform.tenancy.models import Tenant, TenantStatus
+from atrium.platform.tenancy.service import ready_workspace
 
 CHANNELS = ("email", "sms")
 
@@ -42,23 +41,20 @@ async def _target(request: Request, slug: str, token: str):
     """(schema, contact id, channel) of a genuine link, else 404 (the same for every fault)."""
     raw_id, _, rest = token.partition("-")
     channel, _, mac = rest.partition("-")
-    async with database(request).shared_transaction() as session:
-        tenant = await session.scalar(
-            select(Tenant).where(Tenant.slug == slug, Tenant.status == TenantStatus.READY)
-        )
+    schema = await ready_workspace(database(request), slug)
     try:
         contact_id = uuid.UUID(hex=raw_id)
     except ValueError:
         contact_id = None
     secret_key = request.app.state.runtime.secret_key
     if (
-        tenant is None
+        schema is None
         or contact_id is None
         or channel not in CHANNELS
-        or not hmac.compare_digest(mac, _mac(secret_key, tenant.schema, contact_id, channel))
+        or not hmac.compare_digest(mac, _mac(secret_key, schema, contact_id, channel))
     ):
         raise NotFound("This unsubscribe link is not valid.")
-    return tenant.schema, contact_id, channel
+    return schema, contact_id, channel
 
 
 def _page(title: str, body: str, status_code: int = 200) -> Response:

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.models import Membership
 from atrium.platform.db import Database, WorkspaceSchema
-from atrium.platform.tenancy.models import WorkspaceSettings
+from atrium.platform.tenancy.models import Tenant, TenantStatus, WorkspaceSettings
 
 
 async def workspace_settings(session: AsyncSession) -> WorkspaceSettings:
@@ -34,6 +34,15 @@ async def workspace_country(db: Database, schema: WorkspaceSchema) -> str:
 
 def forget_workspace_country(schema: WorkspaceSchema) -> None:
     _countries.pop(schema.name, None)
+
+
+async def ready_workspace(db: Database, slug: str) -> WorkspaceSchema | None:
+    """The schema of an open workspace by its slug (public links and webhooks name it)."""
+    async with db.shared_transaction() as session:
+        tenant = await session.scalar(
+            select(Tenant).where(Tenant.slug == slug, Tenant.status == TenantStatus.READY)
+        )
+    return tenant.schema if tenant is not None else None
 
 
 async def member_count(session: AsyncSession, tenant_id: uuid.UUID) -> int:
