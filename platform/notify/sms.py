@@ -13,16 +13,16 @@ from typing import Protocol
 
 import gsm0338  # noqa: F401 - registers the "gsm03.38" codec
 import httpx
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, LimitReached
 from atrium.platform.events.handlers import dispatching_workspace, on_event
 from atrium.platform.events.models import OutboxEvent
 from atrium.platform.events.service import record_event
 from atrium.platform.jobs import TenantJob, tenant_actor
 from atrium.platform.jobs.context import job_context
+from atrium.platform.notify.handover import Outcome, Refused, attempt, record
 from atrium.platform.notify.models import SmsLog, SmsSettings
 from atrium.platform.notify.quiet import quiet_until, send_when_quiet_ends
 from atrium.platform.sealing import unseal
@@ -55,8 +55,8 @@ class SmsProvider(Protocol):
         """Hand the message over; the provider's id for it. Raises SmsRefused or httpx errors."""
 
 
-class SmsRefused(Exception):
-    """The provider answered, and said no (bad number, no balance): not worth retrying."""
+class SmsRefused(Refused):
+    """The gateway answered, and said no (bad number, no balance)."""
 
 
 @dataclass(frozen=True)
@@ -149,32 +149,12 @@ async def send_sms(job: TenantJob, sms_id: str) -> None:
         sms.status = "sending"
         to, text = sms.to_number, sms.text
     token = unseal(settings.token_sealed, job_context().secret_key) if settings else None
-    status, provider_id, error = "failed", "", ""
     if settings is None or token is None:
-        error = "No usable SMS gateway (its token was sealed with another secret key?)."
+        outcome = Outcome("failed", "No usable SMS gateway (token sealed with another key?).")
     else:
-        try:
-            provider_id = await HttpGateway(settings.gateway_url, token).send(
-                to, text, settings.sender
-            )
-            status = "sent"
-        except SmsRefused as refused:
-            error = str(refused)
-        except httpx.HTTPError as failure:
-            status, error = "queued", f"{type(failure).__name__}: {failure}"[:500]
-    async with job.transaction() as session:
-        await session.execute(
-            update(SmsLog)
-            .where(SmsLog.id == uuid.UUID(sms_id))
-            .values(
-                status=status,
-                provider_id=provider_id,
-                error=error[:500],
-                sent_at=utcnow() if status == "sent" else None,
-            )
-        )
-    if status == "queued":
-        raise RuntimeError(f"SMS {sms_id} not handed over: {error}")  # retried with backoff
+        gateway = HttpGateway(settings.gateway_url, token)
+        outcome = await attempt(lambda: gateway.send(to, text, settings.sender))
+    await record(job, SmsLog, uuid.UUID(sms_id), outcome, provider_id=outcome.provider_id)
 
 
 @on_event("sms.queued")

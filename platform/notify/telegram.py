@@ -24,13 +24,14 @@ from atrium.platform.events.models import OutboxEvent
 from atrium.platform.events.service import record_event
 from atrium.platform.jobs import TenantJob, tenant_actor
 from atrium.platform.jobs.context import job_context
+from atrium.platform.notify.handover import Outcome, Refused, attempt, record
 from atrium.platform.notify.models import TelegramLog, TelegramSettings
 from atrium.platform.sealing import seal, unseal
 
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 
 
-class TelegramRefused(Exception):
+class TelegramRefused(Refused):
     """The Bot API answered ok=false for a reason retrying will not change."""
 
 
@@ -157,26 +158,14 @@ async def send_telegram(job: TenantJob, message_id: str) -> None:
         entry.status = "sending"
         chat_id, text = entry.chat_id, entry.text
     token = unseal(settings.token_sealed, job_context().secret_key) if settings else None
-    status, error = "failed", ""
     if token is None:
-        error = "No usable Telegram bot (its token was sealed with another secret key?)."
+        outcome = Outcome("failed", "No usable Telegram bot (token sealed with another key?).")
     else:
-        try:
-            await Bot(job.settings.telegram_api_base, token).call(
-                "sendMessage", chat_id=chat_id, text=text
-            )
-            status = "sent"
-        except TelegramRefused as refused:
-            error = str(refused)
-        except httpx.HTTPError as failure:
-            status, error = "queued", f"{type(failure).__name__}: {failure}"[:500]
-    async with job.transaction() as session:
-        await session.execute(
-            update(TelegramLog)
-            .where(TelegramLog.id == uuid.UUID(message_id))
-            .values(
-                status=status, error=error[:500], sent_at=utcnow() if status == "sent" else None
-            )
-        )
-    if status == "queued":
-        raise RuntimeError(f"Telegram message {message_id} not handed over: {error}")
+        bot = Bot(job.settings.telegram_api_base, token)
+
+        async def send() -> str:
+            sent = await bot.call("sendMessage", chat_id=chat_id, text=text)
+            return str(sent.get("message_id", ""))
+
+        outcome = await attempt(send)
+    await record(job, TelegramLog, uuid.UUID(message_id), outcome)
