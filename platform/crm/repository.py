@@ -45,9 +45,7 @@ def select_companies() -> Select:
 
 def company_search(query: Select, text: str) -> Select:
     """Name, legal name or tax id (by word starts, any alphabet), or an e-mail fragment."""
-    branches = [
-        select(Company.id).where(Company.email.contains(text.strip().lower(), autoescape=True))
-    ]
+    branches = [select(Company.id).where(company_email_matches(text))]
     if words := search_words(text):
         branches.append(select(Company.id).where(name_starts(Company, words)))
     return query.where(Company.id.in_(union(*branches)))
@@ -293,16 +291,24 @@ def contact_search(query: Select, text: str, phone: str | None = None) -> Select
     A union of id lists, not an OR: each branch keeps its own index (an OR across a subquery
     makes PostgreSQL scan every contact).
     """
-    branches = [
-        select(ContactEmail.contact_id).where(
-            ContactEmail.address.contains(text.strip().lower(), autoescape=True)
-        )
-    ]
+    branches = [email_holders(text)]
     if words := search_words(text):
         branches.append(select(Contact.id).where(name_starts(Contact, words)))
     if len(digits := phone_digits(text)) >= 3:
         branches.append(phone_holders(digits, phone))
     return query.where(Contact.id.in_(union(*branches)))
+
+
+def email_holders(text: str) -> Select:
+    """Contacts with an e-mail holding this fragment (addresses are kept lower-cased)."""
+    fragment = text.strip().lower()
+    return select(ContactEmail.contact_id).where(
+        ContactEmail.address.contains(fragment, autoescape=True)
+    )
+
+
+def company_email_matches(text: str):
+    return Company.email.contains(text.strip().lower(), autoescape=True)
 
 
 def phone_digits(text: str) -> str:

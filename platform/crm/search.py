@@ -16,7 +16,7 @@ from sqlalchemy import Select, select, union
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import repository as repo
 from atrium.platform.crm.deal_models import Deal
-from atrium.platform.crm.models import Company, Contact, ContactEmail
+from atrium.platform.crm.models import Company, Contact
 from atrium.platform.crm.normalize import e164_or_none, search_words
 from atrium.platform.db import Database
 from atrium.platform.errors import Invalid
@@ -132,8 +132,6 @@ _PHONE_MATCH = {
     ),
 }
 _EMAIL_MATCH = {
-    "contact": lambda text: Contact.id.in_(
-        select(ContactEmail.contact_id).where(ContactEmail.address.contains(text, autoescape=True))
-    ),
-    "company": lambda text: Company.email.contains(text, autoescape=True),
+    "contact": lambda text: Contact.id.in_(repo.email_holders(text)),
+    "company": repo.company_email_matches,
 }
