@@ -7,9 +7,11 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Computed,
     Date,
     ForeignKey,
     Index,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -63,6 +65,17 @@ class Contact(TenantBase):
     search_name: Mapped[str] = mapped_column(Text, default="")  # normalize.search_key
     # The Telegram chat the customer linked by opening the workspace bot's link (notify).
     telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Month * 100 + day, so the scheduler finds today's birthdays by index; and the last year
+    # the customer was greeted (the greeting's once-a-year claim).
+    birthday_md: Mapped[int | None] = mapped_column(
+        SmallInteger,
+        Computed(
+            "(EXTRACT(MONTH FROM birthday) * 100 + EXTRACT(DAY FROM birthday))::smallint",
+            persisted=True,
+        ),
+        index=True,
+    )
+    birthday_greeted_in: Mapped[int | None] = mapped_column(SmallInteger)
     created_by: Mapped[uuid.UUID | None]
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[CreatedAt]

@@ -31,6 +31,7 @@ def load_actor_modules() -> None:
     """Import every module that declares actors, so the worker knows them."""
     import atrium.platform.events.tasks  # noqa: F401
     import atrium.platform.mail.delivery  # noqa: F401
+    import atrium.platform.notify.birthdays  # noqa: F401
     import atrium.platform.notify.reminders  # noqa: F401
     import atrium.platform.notify.sms  # noqa: F401
     import atrium.platform.notify.telegram  # noqa: F401

@@ -2,13 +2,11 @@
 and overdue-complaint notices, made from the scheduler's events."""
 
 import uuid
-from email.utils import formataddr, make_msgid, parseaddr
 from zoneinfo import ZoneInfo
 
-import aiosmtplib
 import structlog
 from babel.dates import format_datetime
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,14 +14,13 @@ from atrium.platform.auth.models import User
 from atrium.platform.crm.activity_models import Activity
 from atrium.platform.crm.appeal_models import Appeal
 from atrium.platform.crm.models import Contact
-from atrium.platform.db.types import utcnow
 from atrium.platform.events.handlers import dispatching_workspace, on_event
 from atrium.platform.events.models import OutboxEvent
 from atrium.platform.jobs import TenantJob, tenant_actor
-from atrium.platform.mail.delivery import compose, send_one
 from atrium.platform.notify import templates
-from atrium.platform.notify.models import MailLog, Notification
+from atrium.platform.notify.models import Notification
 from atrium.platform.notify.quiet import quiet_until, send_when_quiet_ends, wants
+from atrium.platform.notify.workspace_mail import claim_mail, deliver_mail
 from atrium.platform.tenancy.models import Tenant
 from atrium.platform.tenancy.service import workspace_settings
 
@@ -106,50 +103,12 @@ async def send_task_reminder(job: TenantJob, activity_id: str, remind_at: str) -
         )
         if not by_mail:
             return
-        claimed = await _claim_mail(session, effect, "task_reminder", user.email, subject, language)
+        claimed = await claim_mail(session, effect, "task_reminder", user.email, subject, language)
     if claimed is None:
         return  # sent (or being sent) by an earlier run
-    await _deliver(job, claimed, settings.name, user.email, subject, rendered.text, rendered.html)
-
-
-async def _claim_mail(session, effect: str, kind: str, to: str, subject: str, language: str):
-    """The log row of this e-mail, marked ``sending``; None when another run has it."""
-    await session.execute(
-        insert(MailLog)
-        .values(kind=kind, to_address=to, subject=subject, language=language, effect_key=effect)
-        .on_conflict_do_nothing(index_elements=["effect_key"])
+    await deliver_mail(
+        job, claimed, settings.name, user.email, subject, rendered.text, rendered.html
     )
-    return await session.scalar(
-        update(MailLog)
-        .where(MailLog.effect_key == effect, MailLog.status == "queued")
-        .values(status="sending", attempts=MailLog.attempts + 1)
-        .returning(MailLog.id)
-    )
-
-
-async def _deliver(job: TenantJob, mail_id: int, workspace: str, to: str, subject, text, html):
-    """Send over SMTP_URL (or only log, without one); a failure puts it back and retries."""
-    address = parseaddr(job.settings.mail_from)[1]
-    sender = formataddr((workspace, address))
-    status, error = "logged", ""
-    if job.settings.smtp_url:
-        domain = address.rpartition("@")[2] or None
-        message_id = make_msgid(idstring=f"mail-{job.schema.name}-{mail_id}", domain=domain)
-        message = compose(sender, to, subject, text, html, message_id)
-        try:
-            await send_one(job.settings.smtp_url, message)
-            status = "sent"
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as failure:
-            status, error = "queued", f"{type(failure).__name__}: {failure}"[:500]
-    async with job.transaction() as session:
-        await session.execute(
-            update(MailLog)
-            .where(MailLog.id == mail_id)
-            .values(status=status, last_error=error, sent_at=utcnow() if status == "sent" else None)
-        )
-    log.info("workspace_mail", tenant=job.schema.name, mail_id=mail_id, status=status)
-    if status == "queued":
-        raise RuntimeError(f"mail {mail_id} not sent: {error}")  # dramatiq retries with backoff
 
 
 @on_event("appeal.overdue")

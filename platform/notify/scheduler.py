@@ -6,6 +6,7 @@ at once cannot both claim a row: the second waits on the row lock, then sees it 
 """
 
 import asyncio
+from datetime import UTC, datetime
 
 import structlog
 from sqlalchemy import func, select, update
@@ -15,6 +16,7 @@ from atrium.platform.crm.activity_models import Activity
 from atrium.platform.crm.appeal_models import Appeal
 from atrium.platform.db import Database
 from atrium.platform.events.service import record_event
+from atrium.platform.notify.birthdays import claim_birthdays
 from atrium.platform.notify.quiet import quiet_until
 from atrium.platform.tenancy.models import Tenant, TenantStatus
 from atrium.platform.tenancy.service import workspace_settings
@@ -28,12 +30,14 @@ async def scan_due_work(db: Database) -> int:
         tenants = list(
             await session.scalars(select(Tenant).where(Tenant.status == TenantStatus.READY))
         )
-    raised = 0
+    raised, now = 0, datetime.now(UTC)
     for tenant in tenants:
         async with db.tenant_transaction(tenant.schema) as session:
-            # During the workspace's quiet hours reminders wait, unclaimed, in their table.
-            if quiet_until(await workspace_settings(session)) is None:
+            settings = await workspace_settings(session)
+            # During the workspace's quiet hours messages wait, unclaimed, in their tables.
+            if quiet_until(settings, now) is None:
                 raised += await _due_task_reminders(session)
+                raised += await claim_birthdays(session, settings, now)
             raised += await _overdue_complaints(session)
     if raised:
         log.info("due_work_raised", events=raised)

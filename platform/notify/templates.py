@@ -15,12 +15,23 @@ from atrium.platform.notify.models import MessageTemplate
 
 LANGUAGES = ("en", "ru")
 # Each kind: its built-in subject per language and the values its templates receive.
+# SMS and Telegram carry a customer message's subject line alone: write it as one sentence.
 KINDS = {
     "task_reminder": {
         "subjects": {"en": "Reminder: {{ title }}", "ru": "Напоминание: {{ title }}"},
         "sample": {
             "name": "Anna", "workspace": "Salon Liza", "title": "Call back", "due": "1 Dec 2026",
             "contact": "Maria Ivanova", "link": "https://example.com/w/salon/",
+        },
+    },
+    "birthday": {
+        "subjects": {
+            "en": "{{ workspace }}: happy birthday, {{ name }}!",
+            "ru": "{{ workspace }}: с днём рождения, {{ name }}!",
+        },
+        "sample": {
+            "name": "Maria", "workspace": "Salon Liza",
+            "unsubscribe": "https://example.com/u/salon/token",
         },
     },
 }  # fmt: skip

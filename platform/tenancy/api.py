@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.auth.principal import Principal
 from atrium.platform.errors import Invalid
 from atrium.platform.http.auth import provide_principal, provide_tenant_session, requires
+from atrium.platform.notify.birthdays import CHANNELS as BIRTHDAY_CHANNELS
 from atrium.platform.tenancy.models import WorkspaceSettings
 from atrium.platform.tenancy.service import forget_workspace_country
 
@@ -27,6 +28,15 @@ class QuietHours(msgspec.Struct, forbid_unknown_fields=True):
     end: HourMinute
 
 
+class BirthdayGreetings(msgspec.Struct, forbid_unknown_fields=True):
+    """Greet customers who agreed to marketing on their birthday, from ``hour`` (local), by
+    the first of ``channels`` (telegram, email, sms) each can be reached on."""
+
+    enabled: bool
+    hour: Annotated[int, msgspec.Meta(ge=0, le=23)] = 10
+    channels: list[str] = msgspec.field(default_factory=lambda: list(BIRTHDAY_CHANNELS))
+
+
 class WorkspaceSettingsOut(msgspec.Struct):
     name: str
     locale: str
@@ -35,6 +45,7 @@ class WorkspaceSettingsOut(msgspec.Struct):
     country: str
     vertical: str
     quiet_hours: QuietHours | None
+    birthday_greetings: BirthdayGreetings
 
 
 class WorkspaceSettingsPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -43,6 +54,7 @@ class WorkspaceSettingsPatch(msgspec.Struct, forbid_unknown_fields=True):
     currency: str | None = None
     country: str | None = None
     quiet_hours: QuietHours | None | msgspec.UnsetType = msgspec.UNSET  # null: none
+    birthday_greetings: BirthdayGreetings | None = None
 
 
 def _out(settings: WorkspaceSettings) -> WorkspaceSettingsOut:
@@ -58,6 +70,9 @@ def _out(settings: WorkspaceSettings) -> WorkspaceSettingsOut:
         )
         if settings.quiet_from and settings.quiet_to
         else None,
+        birthday_greetings=BirthdayGreetings(
+            settings.birthday_greetings, settings.birthday_hour, list(settings.birthday_channels)
+        ),
     )
 
 
@@ -100,6 +115,20 @@ class WorkspaceController(Controller):
                 )
             settings.quiet_from = time.fromisoformat(quiet.start) if quiet else None
             settings.quiet_to = time.fromisoformat(quiet.end) if quiet else None
+        if (greetings := data.birthday_greetings) is not None:
+            unknown = set(greetings.channels) - set(BIRTHDAY_CHANNELS)
+            if (
+                unknown
+                or not greetings.channels
+                or len(set(greetings.channels)) < len(greetings.channels)
+            ):
+                raise Invalid(
+                    "Channels are some of telegram, email and sms, each once.",
+                    field="birthday_greetings.channels",
+                )
+            settings.birthday_greetings = greetings.enabled
+            settings.birthday_hour = greetings.hour
+            settings.birthday_channels = greetings.channels
         forget_workspace_country(principal.workspace.schema)
         return _out(settings)
 

@@ -4,7 +4,8 @@ import enum
 import uuid
 from datetime import time
 
-from sqlalchemy import Enum, ForeignKey, String, Time
+from sqlalchemy import Enum, ForeignKey, SmallInteger, String, Time
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from atrium.platform.db import SharedBase, TenantBase, WorkspaceSchema
@@ -56,4 +57,13 @@ class WorkspaceSettings(TenantBase):
     # Automated messages to people wait while these hours last (local time; may span midnight).
     quiet_from: Mapped[time | None] = mapped_column(Time)
     quiet_to: Mapped[time | None] = mapped_column(Time)
+    # Birthday greetings to customers who agreed to marketing: from this local hour, by the
+    # first of these channels the customer can be reached on (notify.birthdays).
+    birthday_greetings: Mapped[bool] = mapped_column(default=False, server_default="false")
+    birthday_hour: Mapped[int] = mapped_column(SmallInteger, default=10, server_default="10")
+    birthday_channels: Mapped[list[str]] = mapped_column(
+        ARRAY(String(10)),
+        default=lambda: ["telegram", "email", "sms"],
+        server_default="{telegram,email,sms}",
+    )
     updated_at: Mapped[CreatedAt]

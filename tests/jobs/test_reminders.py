@@ -265,8 +265,9 @@ async def test_a_workspace_words_its_reminder_itself_and_bad_templates_are_refus
     headers = shop["headers"]
     listed = (await client.get("/api/v1/settings/templates", headers=headers)).json()["items"]
     assert {(t["kind"], t["language"], t["custom"]) for t in listed} == {
-        ("task_reminder", "en", False),
-        ("task_reminder", "ru", False),
+        (kind, language, False)
+        for kind in ("task_reminder", "birthday")
+        for language in ("en", "ru")
     }
     broken = await client.put(
         "/api/v1/settings/templates/task_reminder/en",

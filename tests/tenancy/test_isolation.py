@@ -137,6 +137,11 @@ async def test_workspace_settings_answer_only_for_the_callers_workspace(client, 
         "country": "US",
         "vertical": "retail",
         "quiet_hours": None,
+        "birthday_greetings": {
+            "enabled": False,
+            "hour": 10,
+            "channels": ["telegram", "email", "sms"],
+        },
     }
     await client.patch("/api/v1/workspace", json={"currency": "USD"}, headers=alpha["headers"])
 

@@ -41,6 +41,11 @@ async def test_signup_creates_a_ready_workspace_with_its_owner(client, db):
         "country": "RU",
         "vertical": "salon",
         "quiet_hours": None,
+        "birthday_greetings": {
+            "enabled": False,
+            "hour": 10,
+            "channels": ["telegram", "email", "sms"],
+        },
     }
 
 
