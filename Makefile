@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+ASSETS := web/node_modules/.installed
 
 .PHONY: run test bench lint install clean
 
@@ -12,7 +13,12 @@ $(INSTALLED): pyproject.toml setup.py
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(INSTALLED)
 
-install: $(INSTALLED)
+# Front-end libraries, exact versions from web/package-lock.json (npm registry only).
+$(ASSETS): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(ASSETS)
+
+install: $(INSTALLED) $(ASSETS)
 
 run: install
 	$(BIN)/atrium serve --demo
@@ -29,4 +35,4 @@ bench: install
 	$(BIN)/atrium bench all
 
 clean:
-	rm -rf $(VENV) .atrium
+	rm -rf $(VENV) .atrium web/node_modules

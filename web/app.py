@@ -38,7 +38,9 @@ from atrium.platform.tenancy import api as workspace_api
 from atrium.tenants import api as signup_api
 from atrium.tenants.housekeeping import housekeeping_loop
 from atrium.web.health import api as health_api
-from atrium.web.pages.routes import TEMPLATE_DIR, page_routes
+from atrium.web.pages import assets
+from atrium.web.pages.kit import TEMPLATE_DIR
+from atrium.web.pages.routes import page_routes
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Litestar:
@@ -101,12 +103,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             *sms_api.webhook_routes,
             *unsubscribe.routes,
             *health_api.routes,
+            *assets.routes,
             *page_routes(),
         ],
         template_config=TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine),
         exception_handlers=exception_handlers,
         before_request=refuse_nul_text,
-        middleware=[request_logging_middleware],
+        middleware=[request_logging_middleware, assets.security_headers],
         openapi_config=OpenAPIConfig(
             title="Atrium API",
             version="1",

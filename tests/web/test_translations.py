@@ -12,7 +12,7 @@ PLURAL = re.compile(r"""\bngettext\(\s*(["'])(.+?)\1,\s*(["'])(.+?)\3""", re.S)
 
 def _used_strings() -> set[str]:
     used = set()
-    for path in [*PAGES.glob("templates/*.html"), PAGES / "routes.py"]:
+    for path in [*PAGES.glob("templates/**/*.html"), *PAGES.glob("*.py")]:
         text = path.read_text()
         used |= {match[1] for match in CALL.findall(text)}
         used |= {match[1] for match in PLURAL.findall(text)}

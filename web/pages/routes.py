@@ -1,100 +1,36 @@
 """HTML pages: sign in and out, sign up, password reset, invitations, the workspace home."""
 
-import secrets
-from pathlib import Path
-from typing import Annotated, Any
-from urllib.parse import quote
-
 from litestar import Request, Response, Router, get, post
-from litestar.di import NamedDependency, Provide
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException, NotFoundException
-from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 
 from atrium.platform.auth import accounts, invitations, sessions
 from atrium.platform.auth.throttle import password_attempts
 from atrium.platform.errors import DomainError, TooManyRequests
-from atrium.platform.http.auth import (
-    database,
-    optional_principal,
-    provide_shared_session,
-)
+from atrium.platform.http.auth import database
 from atrium.platform.packs import GENERAL, registered_packs
 from atrium.platform.tenancy.service import member_count, workspace_settings
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
+from atrium.web.pages import contacts
 from atrium.web.pages.i18n import pick_locale, template_functions
-
-FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-Session = NamedDependency[Any]  # an AsyncSession; typed loosely so web needs no SQLAlchemy
-STATIC_DIR = Path(__file__).parent / "static"
-TEMPLATE_DIR = Path(__file__).parent / "templates"
-FORM_COOKIE = "atrium_form"  # double-submit CSRF token for forms used before signing in
-LANG_COOKIE = "atrium_lang"
-SHARED = {"session": Provide(provide_shared_session)}
-
-
-def page_locale(request: Request, fallback: str | None = None) -> str:
-    return pick_locale(
-        request.query_params.get("lang"),
-        request.cookies.get(LANG_COOKIE),
-        fallback,
-        accept_language=request.headers.get("accept-language", ""),
-    )
-
-
-def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
-    locale = context.pop("locale", None) or page_locale(request)
-    response = Template(
-        template,
-        context={
-            "locale": locale,
-            "errors": {},
-            "values": {},
-            **template_functions(locale),
-            **context,
-        },
-        status_code=status_code,
-    )
-    if request.query_params.get("lang") == locale:
-        response.set_cookie(LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax")
-    return response
-
-
-def anonymous_form(request: Request, template: str, status_code: int = 200, **context) -> Template:
-    """A form used before signing in, with a double-submit CSRF token (cookie + hidden field)."""
-    token = request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(24)
-    response = render(request, template, status_code, csrf_token=token, **context)
-    response.set_cookie(FORM_COOKIE, token, httponly=True, samesite="lax", path="/")
-    return response
-
-
-def anonymous_form_is_genuine(request: Request, form: dict[str, str]) -> bool:
-    cookie = request.cookies.get(FORM_COOKIE, "")
-    return bool(cookie) and secrets.compare_digest(cookie, form.get("csrf_token", ""))
-
-
-def error_text(locale: str, error: DomainError) -> str:
-    """The error in the page's language: its message translated, then filled in."""
-    translated = template_functions(locale)["gettext"](error.message)
-    return str(translated % error.params if error.params else translated)
-
-
-def form_errors(locale: str, error: DomainError) -> dict[str, str]:
-    return {error.field or "_form": error_text(locale, error)}
-
-
-def message(request: Request, heading: str, text: str, status_code: int = 200, **links) -> Template:
-    return render(request, "message.html", status_code, heading=heading, text=text, **links)
-
-
-def safe_next(target: str | None) -> str | None:
-    # Only a path on this site: never an open redirect to another host.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+from atrium.web.pages.kit import (
+    SHARED,
+    STATIC_DIR,
+    FormData,
+    Session,
+    SignInRequired,
+    anonymous_form,
+    anonymous_form_is_genuine,
+    error_text,
+    form_errors,
+    message,
+    page_locale,
+    safe_next,
+    sign_in_first,
+    workspace_page,
+)
 
 
 def signed_in_redirect(target: str, token: str) -> Redirect:
@@ -344,34 +280,20 @@ async def accept_invitation(request: Request, data: FormData, session: Session) 
     return signed_in_redirect(target, token_)
 
 
-@get("/w/{slug:str}/", dependencies={"session": Provide(provide_shared_session)})
-async def workspace_home(request: Request, slug: FromPath[str], session: Session) -> Response:
-    principal = await optional_principal(request)
-    if principal is None:
-        if await sessions.user_from_session(request) is None:
-            return Redirect(f"/login?next={quote(request.url.path)}")
-        raise NotFoundException()  # a workspace you are not in looks like one that does not exist
-    workspace = principal.workspace
+@get("/w/{slug:str}/", dependencies=SHARED)
+async def workspace_home(request: Request, session: Session) -> Template:
+    page = await workspace_page(request)
+    workspace = page.principal.workspace
     async with database(request).tenant_transaction(workspace.schema) as tenant_session:
         settings = await workspace_settings(tenant_session)
-    workspaces = await accounts.workspaces_of(session, principal.user_id)
-    locale = page_locale(request, workspace.locale)
-    t = template_functions(locale)
     pack = registered_packs().get(workspace.vertical or "")
-    found = await sessions.user_from_session(request)
-    return render(
-        request,
+    return page.render(
         "workspace_home.html",
-        locale=locale,
-        workspace=workspace,
         settings=settings,
         member_count=await member_count(session, workspace.id),
-        other_workspaces=[choice for choice in workspaces if choice.slug != slug],
-        user_email=principal.email,
-        display_name=principal.name or principal.email,
-        vertical_name=pack.name(locale) if pack else t["_"]("Other business (general CRM)"),
-        role_name=t["_"](principal.role.value.capitalize()),
-        csrf_token=found[1].csrf_token if found else "",
+        display_name=page.principal.name or page.principal.email,
+        vertical_name=pack.name(page.locale) if pack else page._("Other business (general CRM)"),
+        role_name=page._(page.principal.role.value.capitalize()),
     )
 
 
@@ -405,8 +327,9 @@ def page_routes() -> list:
             invitation_form,
             accept_invitation,
             workspace_home,
+            *contacts.routes,
         ],
-        exception_handlers={NotFoundException: page_not_found},
+        exception_handlers={NotFoundException: page_not_found, SignInRequired: sign_in_first},
         include_in_schema=False,
     )
     return [pages, static]

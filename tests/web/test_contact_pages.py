@@ -1,0 +1,143 @@
+"""Contact pages over real HTTP with a session cookie: list, create with messages next to the
+fields, the duplicate warning and merge, bulk actions, CSRF, and other workspaces unreachable."""
+
+import re
+
+import pytest
+
+from tests.platform.conftest import new_browser, sign_in  # noqa: F401
+
+
+@pytest.fixture
+async def owner(make_workspace, sign_in):  # noqa: F811
+    workspace = await make_workspace(company="Pages Salon")
+    browser = await sign_in(workspace["user"]["email"], slug=None)
+    csrf = browser.headers.pop("X-CSRF-Token")  # forms carry it as a field, as a browser does
+    return workspace, browser, csrf
+
+
+def base(workspace) -> str:
+    return f"/w/{workspace['tenant']['slug']}"
+
+
+async def test_a_contact_is_added_from_the_form_and_shown_on_its_card(owner):
+    workspace, browser, csrf = owner
+    empty = await browser.get(f"{base(workspace)}/contacts")
+    assert empty.status_code == 200
+    assert "No clients yet" in empty.text
+    assert "script-src 'self'" in empty.headers["content-security-policy"]
+
+    created = await browser.post(
+        f"{base(workspace)}/contacts",
+        data={
+            "csrf_token": csrf,
+            "first_name": "Maria",
+            "last_name": "Ivanova",
+            "phone": "+7 (916) 123-45-67",
+            "email": "Maria@Example.com",
+            "birthday": "1990-03-05",
+            "tags": "vip, regular",
+            "marketing_consent": "on",
+        },
+    )
+    assert created.status_code == 302, created.text
+    card = await browser.get(created.headers["location"])
+    assert card.status_code == 200
+    assert "Ivanova Maria" in card.text
+    assert 'href="tel:+79161234567"' in card.text and "+7 916 123-45-67" in card.text
+    assert "Monday, 5 March 1990" in card.text
+    assert "Card created" in card.text
+
+    listed = await browser.get(f"{base(workspace)}/contacts?q=ivanova")
+    assert "Ivanova Maria" in listed.text
+    nobody = await browser.get(f"{base(workspace)}/contacts?q=zzzzqqq")
+    assert "Nobody matches" in nobody.text
+
+
+async def test_a_bad_phone_is_explained_next_to_the_field_and_the_values_stay(owner):
+    workspace, browser, csrf = owner
+    answer = await browser.post(
+        f"{base(workspace)}/contacts?lang=ru",
+        data={"csrf_token": csrf, "first_name": "Ольга", "phone": "12"},
+    )
+    assert answer.status_code == 422
+    error = re.search(r'id="phone-error">([^<]+)<', answer.text)
+    assert error, answer.text
+    assert 'value="Ольга"' in answer.text and 'value="12"' in answer.text
+    listed = await browser.get(f"{base(workspace)}/contacts")
+    assert "Клиентов пока нет" in listed.text  # nothing half-written; the language is kept
+
+
+async def test_a_duplicate_phone_warns_and_can_be_added_to_the_existing_card(owner):
+    workspace, browser, csrf = owner
+    first = await browser.post(
+        f"{base(workspace)}/contacts",
+        data={"csrf_token": csrf, "first_name": "Anna", "phone": "+7 916 555-11-22"},
+    )
+    existing = first.headers["location"].rsplit("/", 1)[1]
+    again = {"csrf_token": csrf, "first_name": "Anna", "last_name": "Petrova",
+             "phone": "+7 916 555 1122", "email": "anna@example.com"}  # fmt: skip
+    warned = await browser.post(f"{base(workspace)}/contacts", data=again)
+    assert warned.status_code == 409
+    assert "already has this phone or e-mail" in warned.text
+    assert f'name="merge_into" value="{existing}"' in warned.text
+
+    merged = await browser.post(
+        f"{base(workspace)}/contacts", data={**again, "merge_into": existing}
+    )
+    assert merged.status_code == 302
+    assert merged.headers["location"].endswith(existing)
+    card = await browser.get(merged.headers["location"])
+    assert "anna@example.com" in card.text
+    listed = await browser.get(f"{base(workspace)}/contacts")
+    assert listed.text.count('name="ids"') == 1
+
+
+async def test_bulk_actions_tag_every_selected_contact(owner):
+    workspace, browser, csrf = owner
+    ids = []
+    for name in ("One", "Two", "Three"):
+        answer = await browser.post(
+            f"{base(workspace)}/contacts", data={"csrf_token": csrf, "first_name": name}
+        )
+        ids.append(answer.headers["location"].rsplit("/", 1)[1])
+    done = await browser.post(
+        f"{base(workspace)}/contacts/bulk",
+        data={"csrf_token": csrf, "action": "tag", "tag": "winter", "ids": ids[:2]},
+    )
+    assert done.status_code == 302
+    assert "2+contacts+changed" in done.headers["location"]
+    tagged = await browser.get(f"{base(workspace)}/contacts?tag=winter")
+    assert "One" in tagged.text and "Two" in tagged.text and "Three" not in tagged.text
+
+
+async def test_a_form_without_its_csrf_token_is_refused(owner):
+    workspace, browser, _ = owner
+    answer = await browser.post(f"{base(workspace)}/contacts", data={"first_name": "Eve"})
+    assert answer.status_code == 403
+    listed = await browser.get(f"{base(workspace)}/contacts")
+    assert "Eve" not in listed.text
+
+
+async def test_another_workspaces_pages_and_records_are_not_found(owner, make_workspace, client):
+    workspace, browser, csrf = owner
+    other = await make_workspace(company="Other Pages Shop")
+    theirs = await client.post(
+        "/api/v1/contacts", json={"first_name": "Secret"}, headers=other["headers"]
+    )
+    their_id = theirs.json()["id"]
+    assert (await browser.get(f"{base(other)}/contacts")).status_code == 404
+    assert (await browser.get(f"{base(workspace)}/contacts/{their_id}")).status_code == 404
+    deleted = await browser.post(
+        f"{base(workspace)}/contacts/{their_id}/delete", data={"csrf_token": csrf}
+    )
+    assert deleted.status_code == 404
+    still = await client.get(f"/api/v1/contacts/{their_id}", headers=other["headers"])
+    assert still.status_code == 200
+
+
+async def test_signed_out_visitors_are_sent_to_sign_in(client, owner):
+    workspace, _, _ = owner
+    answer = await client.get(f"{base(workspace)}/contacts", follow_redirects=False)
+    assert answer.status_code in (302, 303)
+    assert answer.headers["location"].startswith("/login?next=")

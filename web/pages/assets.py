@@ -1,0 +1,81 @@
+"""Front-end libraries from npm (web/package.json, installed by `make install`), served by the
+app itself, and the security headers every answer carries."""
+
+from pathlib import Path
+
+import structlog
+from litestar import get
+from litestar.datastructures import MutableScopeHeaders
+from litestar.exceptions import NotFoundException
+from litestar.response import File
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+log = structlog.get_logger("atrium.web")
+
+NODE_MODULES = Path(__file__).resolve().parents[1] / "node_modules"
+# The files pages load, by the name they use.
+VENDOR = {
+    "htmx.min.js": "htmx.org/dist/htmx.min.js",
+    "sortable.min.js": "sortablejs/Sortable.min.js",
+}
+
+# Scripts and styles from this site only (no inline code, no CDN), no framing, no plugins.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+}
+
+
+@get("/vendor/{name:str}", include_in_schema=False)
+async def vendor_file(name: str) -> File:
+    if name not in VENDOR:
+        raise NotFoundException()
+    path = NODE_MODULES / VENDOR[name]
+    if not path.is_file():
+        log.error("front_end_library_missing", file=str(path), fix="run make install")
+        raise NotFoundException()
+    return File(
+        path,
+        content_disposition_type="inline",
+        headers={"cache-control": "public, max-age=86400"},
+    )
+
+
+def security_headers(app: ASGIApp) -> ASGIApp:
+    """ASGI middleware: the headers above on every HTTP answer that does not set its own."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await app(scope, receive, send_with_headers)
+
+    return middleware
+
+
+routes = [vendor_file]

@@ -1,0 +1,364 @@
+"""Contact pages: the list (search, filters, bulk actions), the customer card with its timeline,
+create and edit forms with messages next to the fields, and the duplicate warning with merge."""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from atrium.platform.auth.members import list_members
+from atrium.platform.crm import contacts as service
+from atrium.platform.crm.custom_fields import list_fields
+from atrium.platform.crm.merge import merge_contacts
+from atrium.platform.crm.models import GENDERS
+from atrium.platform.crm.notes import add_note
+from atrium.platform.crm.timeline import contact_timeline
+from atrium.platform.errors import Conflict, DomainError, Invalid
+from atrium.platform.http.auth import database
+from atrium.web.pages.kit import WorkspacePage, workspace_page
+
+BULK_ACTIONS = ("tag", "owner", "delete")
+
+
+def record_id(raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise NotFoundException() from None
+
+
+async def _members(page: WorkspacePage) -> list:
+    async with database(page.request).shared_reads() as shared:
+        return (await list_members(shared, page.principal, limit=200)).items
+
+
+@get("/w/{slug:str}/contacts")
+async def contacts_list(request: Request) -> Template:
+    page = await workspace_page(request)
+    query = request.query_params
+    q, tag, owner = query.get("q", "").strip(), query.get("tag", "").strip(), query.get("owner")
+    errors: dict[str, str] = {}
+    owner_id = None
+    if owner:
+        try:
+            owner_id = uuid.UUID(owner)
+        except ValueError:
+            errors["owner"] = page._("Choose an owner from the list.")
+    try:
+        result = await service.list_contacts(
+            database(request),
+            page.principal,
+            q=q or None,
+            tag=tag or None,
+            owner_id=owner_id,
+            sort=query.get("sort", "-created_at"),
+            cursor=query.get("cursor") or None,
+            limit=25,
+        )
+    except DomainError as error:
+        errors[error.field or "q"] = page.error_text(error)
+        result = None
+    return page.render(
+        "contacts/list.html",
+        section="contacts",
+        contacts=result.items if result else [],
+        next_cursor=result.next_cursor if result else None,
+        filters={"q": q, "tag": tag, "owner": owner or "", "sort": query.get("sort", "")},
+        filtered=bool(q or tag or owner),
+        members=await _members(page),
+        errors=errors,
+        notice=query.get("notice"),
+    )
+
+
+@post("/w/{slug:str}/contacts/bulk")
+async def contacts_bulk(request: Request) -> Redirect:
+    page = await workspace_page(request)
+    form = await request.form()
+    ids = [record_id(raw) for raw in form.getall("ids", [])]
+    action = form.get("action", "")
+    back = f"{page.base}/contacts"
+    if not ids or action not in BULK_ACTIONS:
+        return page.redirect(back, notice=page._("Choose contacts and an action."))
+    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
+        for contact_id in ids:
+            if action == "delete":
+                await service.delete_contact(session, page.principal, contact_id)
+            elif action == "tag":
+                card = await service.contact_card(session, page.principal, contact_id)
+                tags = [*card.tags, form.get("tag", "")]
+                data = service.ContactInput(tags=tags, given={"tags"})
+                await service.update_contact(session, page.principal, contact_id, data)
+            else:
+                data = service.ContactInput(owner_id=record_id(form.get("owner_id", "")))
+                data.given = {"owner_id"}
+                await service.update_contact(session, page.principal, contact_id, data)
+    return page.redirect(
+        back,
+        notice=page.ngettext("%(num)d contact changed.", "%(num)d contacts changed.", len(ids)),
+    )
+
+
+def _contact_input(form: FormMultiDict, fields: list) -> service.ContactInput:
+    """The form as the service takes it; custom fields converted by their type."""
+    phones = [(number, "mobile") for number in form.getall("phone", []) if number.strip()]
+    emails = [(address, "work") for address in form.getall("email", []) if address.strip()]
+    birthday = None
+    if raw := form.get("birthday", "").strip():
+        try:
+            birthday = date.fromisoformat(raw)
+        except ValueError:
+            raise Invalid("Enter the date as YYYY-MM-DD.", field="birthday") from None
+    custom: dict[str, Any] = {}
+    for definition in fields:
+        raw = form.get(f"custom.{definition.key}", "").strip()
+        if definition.field_type == "boolean":
+            custom[definition.key] = bool(raw)
+        elif not raw:
+            custom[definition.key] = None
+        elif definition.field_type == "number":
+            try:
+                custom[definition.key] = float(raw.replace(",", ".").replace(" ", ""))
+            except ValueError:
+                raise Invalid(
+                    "%(label)s must be a number.",
+                    field=f"custom.{definition.key}",
+                    label=definition.label,
+                ) from None
+        else:
+            custom[definition.key] = raw
+    tags = [tag.strip() for tag in form.get("tags", "").split(",") if tag.strip()]
+    data = service.ContactInput(
+        first_name=form.get("first_name", ""),
+        middle_name=form.get("middle_name", ""),
+        last_name=form.get("last_name", ""),
+        phones=phones,
+        emails=emails,
+        birthday=birthday,
+        gender=form.get("gender") or "unknown",
+        address=form.get("address", ""),
+        source=form.get("source", ""),
+        marketing_consent=form.get("marketing_consent") == "on",
+        notes=form.get("notes", ""),
+        tags=tags,
+        custom=custom,
+    )
+    data.given = {"birthday", "phones", "emails", "tags", "custom"}
+    return data
+
+
+def _form_values(form: FormMultiDict | None, card=None) -> dict:
+    if form is not None:
+        values = {key: form.get(key, "") for key in form}
+        values["phones"] = [number for number in form.getall("phone", []) if number.strip()]
+        values["emails"] = [address for address in form.getall("email", []) if address.strip()]
+        return values
+    if card is None:
+        return {"phones": [], "emails": [], "gender": "unknown"}
+    contact = card.contact
+    values = {
+        name: getattr(contact, name) or ""
+        for name in ("first_name", "middle_name", "last_name", "address", "source", "notes")
+    }
+    values |= {
+        "gender": contact.gender,
+        "birthday": contact.birthday.isoformat() if contact.birthday else "",
+        "marketing_consent": "on" if contact.marketing_consent else "",
+        "phones": [phone.number for phone in card.phones],
+        "emails": [email.address for email in card.emails],
+        "tags": ", ".join(card.tags),
+    }
+    for key, value in (contact.custom or {}).items():
+        values[f"custom.{key}"] = "on" if value is True else ("" if value is None else value)
+    return values
+
+
+async def _form_page(page: WorkspacePage, status_code: int = 200, **context) -> Template:
+    async with database(page.request).tenant_transaction(page.principal.workspace.schema) as s:
+        fields = await list_fields(s, "contact")
+    return page.render(
+        "contacts/form.html",
+        status_code,
+        section="contacts",
+        custom_fields=fields,
+        genders=GENDERS,
+        **context,
+    )
+
+
+@get("/w/{slug:str}/contacts/new")
+async def contact_new(request: Request) -> Template:
+    page = await workspace_page(request)
+    return await _form_page(page, values=_form_values(None), contact=None)
+
+
+@post("/w/{slug:str}/contacts")
+async def contact_create(request: Request) -> Template | Redirect:
+    page = await workspace_page(request)
+    form = await request.form()
+    try:
+        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+            fields = await list_fields(s, "contact")
+            data = _contact_input(form, fields)
+            merge_into = form.get("merge_into")
+            card = await service.create_contact(
+                s, page.principal, data, force=form.get("force") == "1" or bool(merge_into)
+            )
+            if merge_into:  # what was typed joins the card that already had the phone/e-mail
+                card = await merge_contacts(
+                    s, page.principal, record_id(merge_into), card.contact.id
+                )
+    except Conflict as error:
+        duplicate = {"id": error.params.get("id"), "name": error.params.get("name")}
+        return await _form_page(
+            page, 409, values=_form_values(form), contact=None, duplicate=duplicate
+        )
+    except DomainError as error:
+        return await _form_page(
+            page,
+            error.status,
+            values=_form_values(form),
+            contact=None,
+            errors={_field_of(error): page.error_text(error)},
+        )
+    return Redirect(f"{page.base}/contacts/{card.contact.id}")
+
+
+def _field_of(error: DomainError) -> str:
+    """The form field an error belongs to: phones[1] is the phone inputs, emails[0] e-mail."""
+    name = error.field or "_form"
+    for prefix, field_name in (("phones", "phone"), ("emails", "email")):
+        if name.startswith(prefix):
+            return field_name
+    return name
+
+
+@get("/w/{slug:str}/contacts/{contact_id:str}")
+async def contact_page(request: Request, contact_id: str) -> Template:
+    page = await workspace_page(request)
+    ident = record_id(contact_id)
+    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        try:
+            card = await service.contact_card(s, page.principal, ident)
+        except DomainError:
+            raise NotFoundException() from None
+        timeline = await contact_timeline(s, page.principal, ident, limit=50)
+        fields = await list_fields(s, "contact")
+    members = {member.user_id: member for member in await _members(page)}
+    return page.render(
+        "contacts/card.html",
+        section="contacts",
+        card=card,
+        contact=card.contact,
+        timeline=timeline.items,
+        custom_fields=fields,
+        members=members,
+        owner=members.get(card.contact.owner_id),
+        errors={},
+        notice=request.query_params.get("notice"),
+    )
+
+
+@get("/w/{slug:str}/contacts/{contact_id:str}/edit")
+async def contact_edit(request: Request, contact_id: str) -> Template:
+    page = await workspace_page(request)
+    ident = record_id(contact_id)
+    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        try:
+            card = await service.contact_card(s, page.principal, ident)
+        except DomainError:
+            raise NotFoundException() from None
+    return await _form_page(page, values=_form_values(None, card), contact=card.contact)
+
+
+@post("/w/{slug:str}/contacts/{contact_id:str}")
+async def contact_update(request: Request, contact_id: str) -> Template | Redirect:
+    page = await workspace_page(request)
+    ident = record_id(contact_id)
+    form = await request.form()
+    try:
+        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+            card = await service.contact_card(s, page.principal, ident)
+            fields = await list_fields(s, "contact")
+            data = _contact_input(form, fields)
+            data.given |= {
+                "first_name", "middle_name", "last_name", "gender", "address", "source",
+                "marketing_consent", "notes",
+            }  # fmt: skip
+            await service.update_contact(s, page.principal, ident, data)
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        return await _form_page(
+            page,
+            error.status,
+            values=_form_values(form),
+            contact=card.contact if "card" in locals() else None,
+            errors={_field_of(error): page.error_text(error)},
+        )
+    return Redirect(f"{page.base}/contacts/{ident}")
+
+
+@post("/w/{slug:str}/contacts/{contact_id:str}/delete")
+async def contact_delete(request: Request, contact_id: str) -> Redirect:
+    page = await workspace_page(request)
+    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        try:
+            await service.delete_contact(s, page.principal, record_id(contact_id))
+        except DomainError as error:
+            if error.status == 404:
+                raise NotFoundException() from None
+            raise
+    return page.redirect(f"{page.base}/contacts", notice=page._("The contact is deleted."))
+
+
+@post("/w/{slug:str}/contacts/{contact_id:str}/notes")
+async def contact_note(request: Request, contact_id: str) -> Template | Redirect:
+    page = await workspace_page(request)
+    ident = record_id(contact_id)
+    form = await request.form()
+    try:
+        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+            await add_note(s, page.principal, ident, form.get("body", ""))
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        return page.redirect(f"{page.base}/contacts/{ident}", notice=page.error_text(error))
+    return Redirect(f"{page.base}/contacts/{ident}#timeline")
+
+
+@post("/w/{slug:str}/contacts/{contact_id:str}/merge")
+async def contact_merge(request: Request, contact_id: str) -> Redirect:
+    """Merge the duplicate named in the form into this contact (this one stays)."""
+    page = await workspace_page(request)
+    survivor = record_id(contact_id)
+    form = await request.form()
+    duplicate = record_id(form.get("duplicate_id", ""))
+    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        try:
+            await merge_contacts(s, page.principal, survivor, duplicate)
+        except DomainError as error:
+            if error.status == 404:
+                raise NotFoundException() from None
+            raise
+    return page.redirect(
+        f"{page.base}/contacts/{survivor}", notice=page._("The contacts are merged.")
+    )
+
+
+routes = [
+    contacts_list,
+    contacts_bulk,
+    contact_new,
+    contact_create,
+    contact_page,
+    contact_edit,
+    contact_update,
+    contact_delete,
+    contact_note,
+    contact_merge,
+]

@@ -1,0 +1,206 @@
+"""What every page shares: the locale, rendering with translations and formats, forms' CSRF,
+and the signed-in workspace page (its member, settings, navigation)."""
+
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from litestar import Request
+from litestar.di import NamedDependency, Provide
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from atrium.platform.auth import accounts, sessions
+from atrium.platform.auth.principal import Principal
+from atrium.platform.errors import DomainError
+from atrium.platform.http.auth import database, optional_principal, provide_shared_session
+from atrium.platform.packs import registered_packs
+from atrium.platform.tenancy.service import workspace_settings
+from atrium.web.pages.formats import formatters
+from atrium.web.pages.i18n import pick_locale, template_functions
+
+FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Session = NamedDependency[Any]  # an AsyncSession; typed loosely so web needs no SQLAlchemy
+STATIC_DIR = Path(__file__).parent / "static"
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+FORM_COOKIE = "atrium_form"  # double-submit CSRF token for forms used before signing in
+LANG_COOKIE = "atrium_lang"
+SHARED = {"session": Provide(provide_shared_session)}
+
+
+def page_locale(request: Request, fallback: str | None = None) -> str:
+    return pick_locale(
+        request.query_params.get("lang"),
+        request.cookies.get(LANG_COOKIE),
+        fallback,
+        accept_language=request.headers.get("accept-language", ""),
+    )
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
+    locale = context.pop("locale", None) or page_locale(request)
+    response = Template(
+        template,
+        context={
+            "locale": locale,
+            "errors": {},
+            "values": {},
+            **template_functions(locale),
+            **formatters(locale),
+            **context,
+        },
+        status_code=status_code,
+    )
+    if request.query_params.get("lang") == locale:
+        response.set_cookie(LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def anonymous_form(request: Request, template: str, status_code: int = 200, **context) -> Template:
+    """A form used before signing in, with a double-submit CSRF token (cookie + hidden field)."""
+    token = request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(24)
+    response = render(request, template, status_code, csrf_token=token, **context)
+    response.set_cookie(FORM_COOKIE, token, httponly=True, samesite="lax", path="/")
+    return response
+
+
+def anonymous_form_is_genuine(request: Request, form: dict[str, str]) -> bool:
+    cookie = request.cookies.get(FORM_COOKIE, "")
+    return bool(cookie) and secrets.compare_digest(cookie, form.get("csrf_token", ""))
+
+
+def error_text(locale: str, error: DomainError) -> str:
+    """The error in the page's language: its message translated, then filled in."""
+    translated = template_functions(locale)["gettext"](error.message)
+    return str(translated % error.params if error.params else translated)
+
+
+def form_errors(locale: str, error: DomainError) -> dict[str, str]:
+    return {error.field or "_form": error_text(locale, error)}
+
+
+def message(request: Request, heading: str, text: str, status_code: int = 200, **links) -> Template:
+    return render(request, "message.html", status_code, heading=heading, text=text, **links)
+
+
+def safe_next(target: str | None) -> str | None:
+    # Only a path on this site: never an open redirect to another host.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+class SignInRequired(Exception):
+    """A workspace page asked for without a session: the sign-in page, then back here."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+
+def sign_in_first(_: Request, error: SignInRequired) -> Redirect:
+    return Redirect(f"/login?next={quote(error.path)}")
+
+
+@dataclass
+class Section:
+    key: str
+    label: str
+    href: str
+
+
+@dataclass
+class WorkspacePage:
+    """A signed-in member on one of their workspace's pages."""
+
+    request: Request
+    principal: Principal
+    locale: str
+    csrf_token: str
+    timezone: str
+    currency: str
+    workspaces: list = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return self.principal.workspace.slug
+
+    @property
+    def base(self) -> str:
+        return f"/w/{self.slug}"
+
+    def _(self, text: str, **values) -> str:
+        return str(template_functions(self.locale)["_"](text, **values))
+
+    def ngettext(self, singular: str, plural: str, num: int, **values) -> str:
+        return str(template_functions(self.locale)["ngettext"](singular, plural, num, **values))
+
+    def redirect(self, path: str, *, notice: str | None = None) -> Redirect:
+        """Back to a page (after a form post), with a line to show there."""
+        return Redirect(f"{path}?{urlencode({'notice': notice})}" if notice else path)
+
+    def error_text(self, error: DomainError) -> str:
+        return error_text(self.locale, error)
+
+    def sections(self) -> list[Section]:
+        t, base = self._, self.base
+        return [
+            Section("home", t("Overview"), f"{base}/"),
+            Section("contacts", t("Contacts"), f"{base}/contacts"),
+            Section("companies", t("Companies"), f"{base}/companies"),
+            Section("deals", t("Deals"), f"{base}/deals"),
+            Section("leads", t("Leads"), f"{base}/leads"),
+            Section("tasks", t("Tasks"), f"{base}/tasks"),
+            Section("appeals", t("Appeals"), f"{base}/appeals"),
+            Section("settings", t("Settings"), f"{base}/settings"),
+        ]
+
+    def render(
+        self, template: str, status_code: int = 200, *, section: str = "home", **context
+    ) -> Template:
+        pack = registered_packs().get(self.principal.workspace.vertical or "")
+        return render(
+            self.request,
+            template,
+            status_code,
+            locale=self.locale,
+            page=self,
+            workspace=self.principal.workspace,
+            pack_name=pack.name(self.locale) if pack else "",
+            principal=self.principal,
+            csrf_token=self.csrf_token,
+            section=section,
+            **formatters(self.locale, self.timezone, self.currency),
+            **context,
+        )
+
+
+async def workspace_page(request: Request) -> WorkspacePage:
+    """The member's page context for /w/<slug>/...; another workspace's slug is a 404, exactly
+    as a workspace that does not exist; no session: sign in first."""
+    principal = await optional_principal(request)
+    found = await sessions.user_from_session(request)
+    if principal is None or principal.via != "session" or found is None:
+        if found is None:
+            raise SignInRequired(request.url.path)
+        raise NotFoundException()
+    user, web_session = found
+    db = database(request)
+    async with db.tenant_transaction(principal.workspace.schema) as tenant:
+        settings = await workspace_settings(tenant)
+        timezone, currency, workspace_locale = settings.timezone, settings.currency, settings.locale
+    async with db.shared_reads() as shared:
+        workspaces = await accounts.workspaces_of(shared, principal.user_id)
+    locale = page_locale(request, user.locale or workspace_locale)
+    return WorkspacePage(
+        request=request,
+        principal=principal,
+        locale=locale,
+        csrf_token=web_session.csrf_token,
+        timezone=timezone,
+        currency=currency,
+        workspaces=workspaces,
+    )
