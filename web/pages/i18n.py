@@ -14,17 +14,31 @@ DEFAULT_LOCALE = "en"
 LOCALE_DIR = Path(__file__).parent / "locales"
 
 
-@cache
-def translations(locale: str) -> gettext.NullTranslations:
-    po = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if not po.exists():
-        return gettext.NullTranslations()
+# Page wording, then the messages of the services' errors (shown next to form fields).
+CATALOGS = ("messages.po", "errors.po")
+
+
+def _compiled(po: Path, locale: str) -> gettext.GNUTranslations:
     with po.open("rb") as source:
         catalog = read_po(source, locale=locale)
     compiled = BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
+
+
+@cache
+def translations(locale: str) -> gettext.NullTranslations:
+    found = [
+        _compiled(po, locale)
+        for name in CATALOGS
+        if (po := LOCALE_DIR / locale / "LC_MESSAGES" / name).exists()
+    ]
+    if not found:
+        return gettext.NullTranslations()
+    for catalog, fallback in zip(found, found[1:], strict=False):
+        catalog.add_fallback(fallback)
+    return found[0]
 
 
 def template_functions(locale: str) -> dict:
