@@ -3,6 +3,7 @@ and the signed-in workspace page (its member, settings, navigation)."""
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -173,6 +174,7 @@ class WorkspacePage:
             principal=self.principal,
             csrf_token=self.csrf_token,
             section=section,
+            now=datetime.now(UTC),
             **formatters(self.locale, self.timezone, self.currency),
             **context,
         )

@@ -13,7 +13,7 @@ from atrium.platform.packs import GENERAL, registered_packs
 from atrium.platform.tenancy.service import member_count, workspace_settings
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
-from atrium.web.pages import contacts
+from atrium.web.pages import contacts, deals
 from atrium.web.pages.i18n import pick_locale, template_functions
 from atrium.web.pages.kit import (
     SHARED,
@@ -328,6 +328,7 @@ def page_routes() -> list:
             accept_invitation,
             workspace_home,
             *contacts.routes,
+            *deals.routes,
         ],
         exception_handlers={NotFoundException: page_not_found, SignInRequired: sign_in_first},
         include_in_schema=False,

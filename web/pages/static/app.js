@@ -34,3 +34,50 @@ document.addEventListener("change", (event) => {
     box.checked = event.target.checked;
   });
 });
+
+// <select data-autosubmit>: choosing is enough (a button stays for pages without scripts).
+document.addEventListener("change", (event) => {
+  if (event.target.matches && event.target.matches("select[data-autosubmit]")) {
+    event.target.form.requestSubmit();
+  }
+});
+
+// The deal board: drag a card to another stage. The drop posts the same form a card's
+// "Move" button posts, and the board comes back with its sums.
+function initBoard() {
+  const board = document.getElementById("board");
+  if (!board || !window.Sortable || board.dataset.ready) return;
+  board.dataset.ready = "1";
+  board.querySelectorAll(".cards").forEach((column) => {
+    window.Sortable.create(column, {
+      group: "deals",
+      animation: 150,
+      draggable: ".deal-card",
+      filter: "select, button, input",
+      preventOnFilter: false,
+      onEnd: (event) => {
+        if (event.from === event.to) return;
+        const card = event.item;
+        const target = event.to;
+        const values = {
+          csrf_token: board.dataset.csrf,
+          stage_id: target.dataset.stage,
+          back: board.dataset.back,
+        };
+        if (target.dataset.kind === "lost") {
+          const reason = window.prompt(board.dataset.lostQuestion || "Why was it lost?");
+          if (!reason) {
+            event.from.insertBefore(card, event.from.children[event.oldIndex] || null);
+            return;
+          }
+          values.lost_reason = reason;
+        }
+        window.htmx.ajax("POST", board.dataset.moveUrl + card.dataset.deal + "/move", {
+          target: "#board-area", select: "#board-area", swap: "outerHTML", values: values,
+        });
+      },
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", initBoard);
+document.addEventListener("htmx:afterSettle", initBoard);
