@@ -14,8 +14,8 @@ DEFAULT_LOCALE = "en"
 LOCALE_DIR = Path(__file__).parent / "locales"
 
 
-# Page wording, then the messages of the services' errors (shown next to form fields).
-CATALOGS = ("messages.po", "errors.po")
+# Page wording (work.po: leads and appeals pages), then the services' error messages.
+CATALOGS = ("messages.po", "work.po", "errors.po")
 
 
 def _compiled(po: Path, locale: str) -> gettext.GNUTranslations:

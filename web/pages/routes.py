@@ -307,6 +307,10 @@ def page_not_found(request: Request, error: HTTPException) -> Response:
     )
 
 
+# The pages of daily work, each module with its ``routes``.
+WORK_PAGES = (contacts, deals)
+
+
 def page_routes() -> list:
     static = create_static_files_router(
         path="/static", directories=[STATIC_DIR], include_in_schema=False
@@ -327,8 +331,7 @@ def page_routes() -> list:
             invitation_form,
             accept_invitation,
             workspace_home,
-            *contacts.routes,
-            *deals.routes,
+            *(route for module in WORK_PAGES for route in module.routes),
         ],
         exception_handlers={NotFoundException: page_not_found, SignInRequired: sign_in_first},
         include_in_schema=False,
