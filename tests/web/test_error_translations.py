@@ -13,7 +13,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("platform", "tenants", "verticals", "billing", "integrations")
+PACKAGES = ("platform", "tenants", "verticals", "billing", "integrations", "web")
 SKIPPED = {"migrations", ".venv", "node_modules"}
 LC_MESSAGES = ROOT / "web/pages/locales/ru/LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]")

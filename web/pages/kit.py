@@ -147,16 +147,16 @@ class WorkspacePage:
         return error_text(self.locale, error)
 
     def sections(self) -> list[Section]:
-        t, base = self._, self.base
+        base = self.base
         return [
-            Section("home", t("Overview"), f"{base}/"),
-            Section("contacts", t("Contacts"), f"{base}/contacts"),
-            Section("companies", t("Companies"), f"{base}/companies"),
-            Section("deals", t("Deals"), f"{base}/deals"),
-            Section("leads", t("Leads"), f"{base}/leads"),
-            Section("tasks", t("Tasks"), f"{base}/tasks"),
-            Section("appeals", t("Appeals"), f"{base}/appeals"),
-            Section("settings", t("Settings"), f"{base}/settings"),
+            Section("home", self._("Overview"), f"{base}/"),
+            Section("contacts", self._("Contacts"), f"{base}/contacts"),
+            Section("companies", self._("Companies"), f"{base}/companies"),
+            Section("deals", self._("Deals"), f"{base}/deals"),
+            Section("leads", self._("Leads"), f"{base}/leads"),
+            Section("tasks", self._("Tasks"), f"{base}/tasks"),
+            Section("appeals", self._("Appeals"), f"{base}/appeals"),
+            Section("settings", self._("Settings"), f"{base}/settings"),
         ]
 
     def render(
