@@ -205,6 +205,38 @@ async def list_activities(
     )
 
 
+AGENDA_LIMIT = 500
+
+
+async def agenda(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    due_from: datetime | None = None,
+    due_to: datetime | None = None,
+    open_only: bool = False,
+    mine: bool = False,
+) -> list[tuple[Activity, str]]:
+    """Activities due in [due_from, due_to), soonest first, each with its contact's name (for
+    "today", "overdue" and a month's calendar); at most AGENDA_LIMIT."""
+    query = _visible(
+        select(Activity, Contact.display_name).outerjoin(
+            Contact, Contact.id == Activity.contact_id
+        ),
+        principal,
+    ).where(Activity.due_at.is_not(None))
+    if due_from is not None:
+        query = query.where(Activity.due_at >= due_from)
+    if due_to is not None:
+        query = query.where(Activity.due_at < due_to)
+    if open_only:
+        query = query.where(Activity.done_at.is_(None))
+    if mine:
+        query = query.where(Activity.assignee_id == principal.user_id)
+    rows = await session.execute(query.order_by(Activity.due_at, Activity.id).limit(AGENDA_LIMIT))
+    return [(activity, name or "") for activity, name in rows]
+
+
 @moves_references
 async def _move_activities(session: AsyncSession, from_id: uuid.UUID, to_id: uuid.UUID) -> None:
     await session.execute(

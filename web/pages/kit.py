@@ -141,7 +141,10 @@ class WorkspacePage:
 
     def redirect(self, path: str, *, notice: str | None = None) -> Redirect:
         """Back to a page (after a form post), with a line to show there."""
-        return Redirect(f"{path}?{urlencode({'notice': notice})}" if notice else path)
+        if not notice:
+            return Redirect(path)
+        joiner = "&" if "?" in path else "?"
+        return Redirect(f"{path}{joiner}{urlencode({'notice': notice})}")
 
     def error_text(self, error: DomainError) -> str:
         return error_text(self.locale, error)
