@@ -14,8 +14,9 @@ DEFAULT_LOCALE = "en"
 LOCALE_DIR = Path(__file__).parent / "locales"
 
 
-# Page wording (work.po: leads and appeals pages), then the services' error messages.
-CATALOGS = ("messages.po", "work.po", "errors.po")
+# messages.po first; then every other catalog of the language (a group of pages each, and
+# errors.po for the services' messages), in name order.
+MAIN_CATALOG = "messages.po"
 
 
 def _compiled(po: Path, locale: str) -> gettext.GNUTranslations:
@@ -29,11 +30,9 @@ def _compiled(po: Path, locale: str) -> gettext.GNUTranslations:
 
 @cache
 def translations(locale: str) -> gettext.NullTranslations:
-    found = [
-        _compiled(po, locale)
-        for name in CATALOGS
-        if (po := LOCALE_DIR / locale / "LC_MESSAGES" / name).exists()
-    ]
+    folder = LOCALE_DIR / locale / "LC_MESSAGES"
+    paths = sorted(folder.glob("*.po"), key=lambda po: (po.name != MAIN_CATALOG, po.name))
+    found = [_compiled(po, locale) for po in paths]
     if not found:
         return gettext.NullTranslations()
     for catalog, fallback in zip(found, found[1:], strict=False):
