@@ -13,7 +13,7 @@ from atrium.platform.packs import GENERAL, registered_packs
 from atrium.platform.tenancy.service import member_count, workspace_settings
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
-from atrium.web.pages import contacts, deals, search, tasks
+from atrium.web.pages import contacts, deals, search, settings, tasks
 from atrium.web.pages.i18n import pick_locale, template_functions
 from atrium.web.pages.kit import (
     SHARED,
@@ -308,7 +308,7 @@ def page_not_found(request: Request, error: HTTPException) -> Response:
 
 
 # The pages of daily work, each module with its ``routes``.
-WORK_PAGES = (contacts, deals, tasks, search)
+WORK_PAGES = (contacts, deals, tasks, search, settings)
 
 
 def page_routes() -> list:
