@@ -9,17 +9,41 @@ from atrium.web.pages.kit import workspace_page
 @get("/w/{slug:str}/settings")
 async def settings_index(request: Request) -> Template:
     page = await workspace_page(request)
-    can = page.principal.can
-    t = page._
+    can, _ = page.principal.can, page._
     groups = [
-        ("workspace", t("Workspace profile"), t("Name, language, currency, time zone, quiet hours, birthday greetings."), can("workspace.update")),
-        ("members", t("Users and roles"), t("Who works here, their roles, and invitations."), can("members.read")),
-        ("pipelines", t("Pipelines and stages"), t("The steps your deals go through."), can("crm.settings")),
-        ("fields", t("Custom fields"), t("Your own fields on clients and companies."), can("crm.settings")),
-        ("products", t("Products and services"), t("What you sell, with prices."), can("crm.read")),
-        ("templates", t("Notification templates"), t("The wording of reminders and greetings, in Russian and English."), can("workspace.update")),
-        ("api-keys", t("API keys"), t("Keys for your own scripts and integrations."), True),
-    ]  # fmt: skip
+        (
+            "workspace",
+            _("Workspace profile"),
+            _("Name, language, currency, time zone, quiet hours, birthday greetings."),
+            can("workspace.update"),
+        ),
+        (
+            "members",
+            _("Users and roles"),
+            _("Who works here, their roles, and invitations."),
+            can("members.read"),
+        ),
+        (
+            "pipelines",
+            _("Pipelines and stages"),
+            _("The steps your deals go through."),
+            can("crm.settings"),
+        ),
+        (
+            "fields",
+            _("Custom fields"),
+            _("Your own fields on clients and companies."),
+            can("crm.settings"),
+        ),
+        ("products", _("Products and services"), _("What you sell, with prices."), can("crm.read")),
+        (
+            "templates",
+            _("Notification templates"),
+            _("The wording of reminders and greetings, in Russian and English."),
+            can("workspace.update"),
+        ),
+        ("api-keys", _("API keys"), _("Keys for your own scripts and integrations."), True),
+    ]
     return page.render(
         "settings/index.html",
         section="settings",
