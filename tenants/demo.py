@@ -24,5 +24,5 @@ async def seed_demo_workspace(db: Database) -> tuple[str, str]:
             locale="ru",
             name="Лиза Демидова",
         )
-        await sign_up(db, request)
+        await sign_up(db, request, demo=True)
     return DEMO_EMAIL, DEMO_PASSWORD

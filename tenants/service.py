@@ -2,6 +2,9 @@
 
 from sqlalchemy.exc import IntegrityError
 
+from atrium.platform.auth.models import User
+from atrium.platform.auth.service import principal_for_member
+from atrium.platform.crm.demo import fill_demo_data
 from atrium.platform.db import Database
 from atrium.platform.errors import Conflict
 from atrium.tenants.provisioning import ProvisionedWorkspace, provision_workspace
@@ -10,12 +13,18 @@ from atrium.tenants.signup import SignupRequest, ensure_email_free
 SLUG_RETRIES = 3
 
 
-async def sign_up(db: Database, request: SignupRequest) -> ProvisionedWorkspace:
+async def sign_up(
+    db: Database, request: SignupRequest, *, demo: bool = False
+) -> ProvisionedWorkspace:
+    """A ready workspace; with ``demo``, filled with the trade's demo data to look around."""
     async with db.shared_transaction() as session:
         await ensure_email_free(session, request.email)
     for attempt in range(SLUG_RETRIES):
         try:
-            return await provision_workspace(db, request)
+            workspace = await provision_workspace(db, request)
+            if demo:
+                await add_demo_data(db, workspace, request.vertical, request.locale)
+            return workspace
         except IntegrityError as error:
             # Two signups raced for the same e-mail or slug; step 1 rolled back whole.
             if "uq_users_email" in str(error.orig):
@@ -27,3 +36,14 @@ async def sign_up(db: Database, request: SignupRequest) -> ProvisionedWorkspace:
             if "uq_tenants_slug" not in str(error.orig) or attempt == SLUG_RETRIES - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+async def add_demo_data(
+    db: Database, workspace: ProvisionedWorkspace, vertical: str, locale: str
+) -> int:
+    """The demo records, made by the owner in the new workspace."""
+    async with db.shared_transaction() as session:
+        owner = await session.get(User, workspace.user_id)
+        principal = await principal_for_member(session, owner, workspace.slug)
+    async with db.tenant_transaction(workspace.schema) as session:
+        return await fill_demo_data(session, principal, vertical, locale)

@@ -260,3 +260,12 @@ class AuditEntry(TenantBase):
     new_value: Mapped[Any] = mapped_column(JSONB, nullable=True)
     actor_id: Mapped[uuid.UUID | None]
     at: Mapped[CreatedAt]
+
+
+class DemoRecord(TenantBase):
+    """A record made as demo data at sign-up, so one click can clear exactly those."""
+
+    __tablename__ = "demo_records"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    record_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
