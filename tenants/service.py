@@ -1,16 +1,18 @@
 """Signing up: a checked request becomes a provisioned workspace."""
 
+import structlog
 from sqlalchemy.exc import IntegrityError
 
 from atrium.platform.auth.models import User
 from atrium.platform.auth.service import principal_for_member
 from atrium.platform.crm.demo import fill_demo_data
 from atrium.platform.db import Database
-from atrium.platform.errors import Conflict
+from atrium.platform.errors import Conflict, DomainError
 from atrium.tenants.provisioning import ProvisionedWorkspace, provision_workspace
 from atrium.tenants.signup import SignupRequest, ensure_email_free
 
 SLUG_RETRIES = 3
+log = structlog.get_logger("atrium.signup")
 
 
 async def sign_up(
@@ -23,7 +25,10 @@ async def sign_up(
         try:
             workspace = await provision_workspace(db, request)
             if demo:
-                await add_demo_data(db, workspace, request.vertical, request.locale)
+                try:
+                    await add_demo_data(db, workspace, request.vertical, request.locale)
+                except DomainError:  # the workspace is ready; it only stays without demo data
+                    log.exception("demo_data_failed", tenant=workspace.schema.name)
             return workspace
         except IntegrityError as error:
             # Two signups raced for the same e-mail or slug; step 1 rolled back whole.

@@ -138,7 +138,8 @@ async def fill_demo_data(
 
     contacts = []
     for index, (first, last, gender) in enumerate(PEOPLE[language]):
-        phone = f"+7916{5550000 + index:07d}" if language == "ru" else f"+4477009{index:05d}"
+        # Numbers from ranges set aside for films and examples.
+        phone = f"+7916{5550000 + index:07d}" if language == "ru" else f"+1202555{100 + index:04d}"
         card = await create_contact(
             session,
             principal,

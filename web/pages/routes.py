@@ -7,13 +7,15 @@ from litestar.static_files import create_static_files_router
 
 from atrium.platform.auth import accounts, invitations, sessions
 from atrium.platform.auth.throttle import password_attempts
+from atrium.platform.crm.demo import clear_demo_data
+from atrium.platform.crm.overview import workspace_overview
 from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.http.auth import database
 from atrium.platform.packs import GENERAL, registered_packs
-from atrium.platform.tenancy.service import member_count, workspace_settings
+from atrium.platform.tenancy.service import member_count
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
-from atrium.web.pages import contacts, deals, search, settings, tasks
+from atrium.web.pages import appeals, contacts, deals, leads, search, settings, tasks
 from atrium.web.pages.i18n import pick_locale, template_functions
 from atrium.web.pages.kit import (
     SHARED,
@@ -116,7 +118,7 @@ async def signup_form(request: Request) -> Template:
 @post("/signup", dependencies=SHARED)
 async def signup(request: Request, data: FormData, session: Session) -> Response:
     locale = pick_locale(data.get("locale"), page_locale(request))
-    values = {key: data.get(key, "") for key in ("company", "name", "email", "vertical")}
+    values = {key: data.get(key, "") for key in ("company", "name", "email", "vertical", "demo")}
     context = {"verticals": vertical_choices(locale), "values": values, "locale": locale}
     if not anonymous_form_is_genuine(request, data):
         errors = {"_form": template_functions(locale)["_"]("The form expired. Please try again.")}
@@ -130,7 +132,7 @@ async def signup(request: Request, data: FormData, session: Session) -> Response
             locale=locale,
             name=values["name"],
         )
-        workspace = await sign_up(database(request), request_)
+        workspace = await sign_up(database(request), request_, demo=values["demo"] == "on")
     except DomainError as error:
         errors = form_errors(locale, error)
         return anonymous_form(request, "signup.html", error.status, errors=errors, **context)
@@ -285,16 +287,36 @@ async def workspace_home(request: Request, session: Session) -> Template:
     page = await workspace_page(request)
     workspace = page.principal.workspace
     async with database(request).tenant_transaction(workspace.schema) as tenant_session:
-        settings = await workspace_settings(tenant_session)
-    pack = registered_packs().get(workspace.vertical or "")
+        overview = await workspace_overview(tenant_session, page.principal)
+    members = await member_count(session, workspace.id)
+    base = page.base
+    checklist = [
+        (overview.own_clients, page._("Add your first client"), f"{base}/contacts/new"),
+        (
+            overview.own_products,
+            page._("Add your services and prices"),
+            f"{base}/settings/products",
+        ),
+        (overview.own_deals, page._("Create a deal"), f"{base}/deals/new"),
+        (members > 1, page._("Invite a colleague"), f"{base}/settings/members"),
+        (overview.messaging, page._("Connect SMS or Telegram for reminders"), f"{base}/settings"),
+    ]
     return page.render(
         "workspace_home.html",
-        settings=settings,
-        member_count=await member_count(session, workspace.id),
+        overview=overview,
+        checklist=checklist,
         display_name=page.principal.name or page.principal.email,
-        vertical_name=pack.name(page.locale) if pack else page._("Other business (general CRM)"),
-        role_name=page._(page.principal.role.value.capitalize()),
+        notice=request.query_params.get("notice"),
     )
+
+
+@post("/w/{slug:str}/demo/clear")
+async def demo_clear(request: Request) -> Response:
+    page = await workspace_page(request)
+    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
+        cleared = await clear_demo_data(session, page.principal)
+    notice = page.ngettext("%(num)d demo record cleared.", "%(num)d demo records cleared.", cleared)
+    return page.redirect(f"{page.base}/", notice=notice)
 
 
 def page_not_found(request: Request, error: HTTPException) -> Response:
@@ -308,7 +330,7 @@ def page_not_found(request: Request, error: HTTPException) -> Response:
 
 
 # The pages of daily work, each module with its ``routes``.
-WORK_PAGES = (contacts, deals, tasks, search, settings)
+WORK_PAGES = (contacts, deals, leads, tasks, appeals, search, settings)
 
 
 def page_routes() -> list:
@@ -331,6 +353,7 @@ def page_routes() -> list:
             invitation_form,
             accept_invitation,
             workspace_home,
+            demo_clear,
             *(route for module in WORK_PAGES for route in module.routes),
         ],
         exception_handlers={NotFoundException: page_not_found, SignInRequired: sign_in_first},
