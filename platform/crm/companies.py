@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.accounts import checked_email
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import repository as repo
 from atrium.platform.crm.audit import audit_changes, audit_event
-from atrium.platform.crm.models import Company, CompanyTag
+from atrium.platform.crm.models import Company, CompanyTag, Contact, ContactCompany
 from atrium.platform.crm.normalize import custom_values, e164, tag_names
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, NotFound
@@ -175,3 +176,19 @@ async def list_companies(
     tags = await repo.tags_of(session, CompanyTag, CompanyTag.company_id, ids)
     cards = [CompanyCard(company, tags[company.id]) for company in page.items]
     return Page(items=cards, next_cursor=page.next_cursor)
+
+
+async def company_people(
+    session: AsyncSession, principal: Principal, company_id: uuid.UUID
+) -> list[tuple[uuid.UUID, str, str]]:
+    """(contact id, name, role) of the people the caller may see at this company."""
+    await company_card(session, principal, company_id)  # 404 unless visible
+    query = repo.visible(
+        select(Contact.id, Contact.display_name, ContactCompany.role)
+        .join(ContactCompany, ContactCompany.contact_id == Contact.id)
+        .where(ContactCompany.company_id == company_id)
+        .order_by(Contact.display_name),
+        Contact,
+        principal,
+    )
+    return [tuple(row) for row in await session.execute(query)]

@@ -1,0 +1,114 @@
+"""Company pages: the list with search, the company card with its people, create and edit."""
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from atrium.platform.crm import companies as service
+from atrium.platform.errors import DomainError
+from atrium.platform.http.auth import database
+from atrium.web.pages.contacts import record_id
+from atrium.web.pages.kit import WorkspacePage, workspace_page
+
+FIELDS = ("name", "legal_name", "tax_id", "phone", "email", "website", "address", "notes")
+
+
+def _transaction(page: WorkspacePage):
+    return database(page.request).tenant_transaction(page.principal.workspace.schema)
+
+
+@get("/w/{slug:str}/companies")
+async def companies_list(request: Request) -> Template:
+    page = await workspace_page(request)
+    q = request.query_params.get("q", "").strip()
+    async with _transaction(page) as session:
+        result = await service.list_companies(
+            session,
+            page.principal,
+            q=q or None,
+            cursor=request.query_params.get("cursor") or None,
+            limit=25,
+        )
+    return page.render(
+        "companies/list.html",
+        section="companies",
+        companies=result.items,
+        next_cursor=result.next_cursor,
+        q=q,
+        notice=request.query_params.get("notice"),
+    )
+
+
+def _form(page: WorkspacePage, status_code=200, **context) -> Template:
+    return page.render("companies/form.html", status_code, section="companies", **context)
+
+
+@get("/w/{slug:str}/companies/new")
+async def company_new(request: Request) -> Template:
+    return _form(await workspace_page(request), values={}, company=None)
+
+
+def _data(form) -> dict:
+    data = {name: form.get(name, "") for name in FIELDS}
+    data["tags"] = [tag.strip() for tag in form.get("tags", "").split(",") if tag.strip()]
+    return data
+
+
+@post("/w/{slug:str}/companies")
+async def company_create(request: Request) -> Template | Redirect:
+    page = await workspace_page(request)
+    form = await request.form()
+    try:
+        async with _transaction(page) as session:
+            card = await service.create_company(session, page.principal, _data(form))
+    except DomainError as error:
+        errors = {error.field or "_form": page.error_text(error)}
+        return _form(page, error.status, values=dict(form), company=None, errors=errors)
+    return Redirect(f"{page.base}/companies/{card.company.id}")
+
+
+@get("/w/{slug:str}/companies/{company_id:str}")
+async def company_page(request: Request, company_id: str) -> Template:
+    page = await workspace_page(request)
+    ident = record_id(company_id)
+    async with _transaction(page) as session:
+        try:
+            card = await service.company_card(session, page.principal, ident)
+            people = await service.company_people(session, page.principal, ident)
+        except DomainError:
+            raise NotFoundException() from None
+    return page.render(
+        "companies/card.html", section="companies", card=card, company=card.company, people=people
+    )
+
+
+@get("/w/{slug:str}/companies/{company_id:str}/edit")
+async def company_edit(request: Request, company_id: str) -> Template:
+    page = await workspace_page(request)
+    async with _transaction(page) as session:
+        try:
+            card = await service.company_card(session, page.principal, record_id(company_id))
+        except DomainError:
+            raise NotFoundException() from None
+    values = {name: getattr(card.company, name) or "" for name in FIELDS}
+    values["tags"] = ", ".join(card.tags)
+    return _form(page, values=values, company=card.company)
+
+
+@post("/w/{slug:str}/companies/{company_id:str}")
+async def company_update(request: Request, company_id: str) -> Template | Redirect:
+    page = await workspace_page(request)
+    ident = record_id(company_id)
+    form = await request.form()
+    try:
+        async with _transaction(page) as session:
+            card = await service.update_company(session, page.principal, ident, _data(form))
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        errors = {error.field or "_form": page.error_text(error)}
+        return _form(page, error.status, values=dict(form), company={"id": ident}, errors=errors)
+    return Redirect(f"{page.base}/companies/{card.company.id}")
+
+
+routes = [companies_list, company_new, company_create, company_page, company_edit, company_update]
