@@ -8,15 +8,14 @@ import msgspec
 from litestar import get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
-from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
 from atrium.platform.db.types import utcnow
-from atrium.platform.errors import Invalid, NotFound
+from atrium.platform.errors import Invalid
 from atrium.platform.http.auth import provide_principal, provide_tenant_session, requires
-from atrium.platform.http.pagination import paginate
+from atrium.platform.notify import inbox
 from atrium.platform.notify.models import KINDS, Notification, NotificationPreferences
 from atrium.platform.notify.quiet import preferences_of
 
@@ -61,20 +60,10 @@ async def list_notifications(
     cursor: FromQuery[str | None] = None,
     limit: FromQuery[int] = 25,
 ) -> NotificationList:
-    mine = select(Notification).where(Notification.user_id == principal.user_id)
-    unread_count = await session.scalar(
-        select(func.count()).select_from(mine.where(Notification.read_at.is_(None)).subquery())
+    page = await inbox.notifications_of(
+        session, principal, unread=unread, cursor=cursor, limit=limit
     )
-    page = await paginate(
-        session,
-        mine.where(Notification.read_at.is_(None)) if unread else mine,
-        sort=[Notification.created_at, Notification.id],
-        key=lambda note: [note.created_at.isoformat(), note.id],
-        parse=[datetime.fromisoformat, uuid.UUID],
-        cursor=cursor,
-        limit=limit,
-        descending=True,
-    )
+    unread_count = await inbox.unread_count(session, principal)
     return NotificationList([_out(n) for n in page.items], page.next_cursor, unread_count or 0)
 
 
@@ -90,14 +79,7 @@ async def mark_read(
     session: NamedDependency[AsyncSession],
     notification_id: FromPath[uuid.UUID],
 ) -> NotificationOut:
-    note = await session.scalar(
-        select(Notification)
-        .where(Notification.id == notification_id, Notification.user_id == principal.user_id)
-        .with_for_update()
-    )
-    if note is None:
-        raise NotFound("No such notification.")
-    note.read_at = note.read_at or utcnow()
+    note = await inbox.mark_read(session, principal, notification_id)
     return _out(note)
 
 
@@ -111,11 +93,7 @@ async def mark_read(
 async def mark_all_read(
     principal: NamedDependency[Principal], session: NamedDependency[AsyncSession]
 ) -> None:
-    await session.execute(
-        update(Notification)
-        .where(Notification.user_id == principal.user_id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
+    await inbox.mark_all_read(session, principal)
 
 
 class PreferencesIo(msgspec.Struct, forbid_unknown_fields=True):

@@ -19,6 +19,7 @@ from atrium.platform.auth import accounts, sessions
 from atrium.platform.auth.principal import Principal
 from atrium.platform.errors import DomainError
 from atrium.platform.http.auth import database, optional_principal, provide_shared_session
+from atrium.platform.notify.inbox import unread_count
 from atrium.platform.packs import registered_packs
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.web.pages.formats import formatters
@@ -124,6 +125,7 @@ class WorkspacePage:
     timezone: str
     currency: str
     workspaces: list = field(default_factory=list)
+    unread: int = 0  # the member's unread notifications, for the bell in the top bar
 
     @property
     def slug(self) -> str:
@@ -197,6 +199,7 @@ async def workspace_page(request: Request) -> WorkspacePage:
     async with db.tenant_transaction(principal.workspace.schema) as tenant:
         settings = await workspace_settings(tenant)
         timezone, currency, workspace_locale = settings.timezone, settings.currency, settings.locale
+        unread = await unread_count(tenant, principal)
     async with db.shared_reads() as shared:
         workspaces = await accounts.workspaces_of(shared, principal.user_id)
     locale = page_locale(request, user.locale or workspace_locale)
@@ -208,4 +211,5 @@ async def workspace_page(request: Request) -> WorkspacePage:
         timezone=timezone,
         currency=currency,
         workspaces=workspaces,
+        unread=unread,
     )
