@@ -141,6 +141,7 @@ async def list_appeals(
     kind: str | None = None,
     channel: str | None = None,
     overdue: bool | None = None,
+    answered: bool | None = None,
     cursor: str | None = None,
     limit: int = 25,
 ) -> Page[Appeal]:
@@ -154,6 +155,10 @@ async def list_appeals(
     if overdue is not None:
         late = (Appeal.answered_at.is_(None)) & (Appeal.respond_by < utcnow())
         query = query.where(late if overdue else ~late)
+    if answered is not None:  # answered=False: still waiting for a result (open)
+        query = query.where(
+            Appeal.answered_at.is_not(None) if answered else Appeal.answered_at.is_(None)
+        )
     return await paginate(
         session,
         query,

@@ -1,0 +1,253 @@
+"""Appeal pages: the register of customer appeals (filters by kind and channel, open complaints
+only), the form to register one, and an appeal's page where its answer and a manager's decision
+are recorded. Late complaints are flagged in words, not by colour alone."""
+
+import uuid
+from datetime import datetime
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from litestar import Request, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from atrium.platform.auth.members import list_members
+from atrium.platform.crm import appeals as service
+from atrium.platform.crm.appeal_models import APPEAL_CHANNELS, APPEAL_KINDS, Appeal
+from atrium.platform.crm.contacts import contact_card, list_contacts
+from atrium.platform.errors import DomainError, Invalid
+from atrium.platform.http.auth import database
+from atrium.web.pages.contacts import record_id
+from atrium.web.pages.kit import WorkspacePage, workspace_page
+
+FORM_FIELDS = ("contact_id", "channel", "kind", "received_at", "subject", "summary", "result")
+
+
+def _transaction(page: WorkspacePage):
+    return database(page.request).tenant_transaction(page.principal.workspace.schema)
+
+
+async def _member_names(page: WorkspacePage) -> dict:
+    async with database(page.request).shared_reads() as shared:
+        members = (await list_members(shared, page.principal, limit=200)).items
+    return {member.user_id: member.name or member.email for member in members}
+
+
+def _labels(page: WorkspacePage) -> dict:
+    _ = page._  # the name the translations check looks for
+    return {
+        "channel_labels": {
+            "phone": _("Phone call"),
+            "email": _("E-mail"),
+            "social": _("Social network"),
+            "messenger": _("Messenger"),
+            "website": _("Website"),
+            "visit": _("Visit"),
+        },
+        "kind_labels": {
+            "inquiry": _("Question"),
+            "complaint": _("Complaint"),
+            "proposal": _("Suggestion"),
+            "order": _("Order"),
+            "other": _("Other kind"),
+        },
+    }
+
+
+def flags(page: WorkspacePage, appeal: Appeal) -> list[str]:
+    """What needs attention, in words: a late answer, a complaint waiting for the manager."""
+    found = []
+    if service.is_overdue(appeal):
+        found.append(page._("overdue"))
+    if service.needs_manager(appeal) and not appeal.manager_decision:
+        found.append(page._("needs a manager's decision"))
+    if appeal.answered_at and appeal.answered_at > appeal.respond_by:
+        found.append(page._("answered late"))
+    return found
+
+
+def _filters(page: WorkspacePage) -> dict[str, str]:
+    query = page.request.query_params
+    return {
+        "kind": query.get("kind") if query.get("kind") in APPEAL_KINDS else "",
+        "channel": query.get("channel") if query.get("channel") in APPEAL_CHANNELS else "",
+        "open": "1" if query.get("open") else "",
+    }
+
+
+async def _register(page: WorkspacePage, status_code: int = 200, **context) -> Template:
+    chosen = _filters(page)
+    # "Open complaints": complaints still without an answer.
+    wanted = {
+        "kind": "complaint" if chosen["open"] else chosen["kind"] or None,
+        "channel": chosen["channel"] or None,
+        "answered": False if chosen["open"] else None,
+    }
+    async with _transaction(page) as session:
+        try:
+            result = await service.list_appeals(
+                session,
+                page.principal,
+                cursor=page.request.query_params.get("cursor") or None,
+                limit=25,
+                **wanted,
+            )
+        except DomainError:  # a cursor that was tampered with: start from the top
+            result = await service.list_appeals(session, page.principal, limit=25, **wanted)
+    contacts = await list_contacts(
+        database(page.request), page.principal, sort="display_name", limit=200
+    )
+    contact_id = page.request.query_params.get("contact_id", "")
+    context.setdefault("values", {"channel": "phone", "kind": "inquiry", "contact_id": contact_id})
+    return page.render(
+        "appeals/list.html",
+        status_code,
+        section="appeals",
+        appeals=result.items,
+        flags={appeal.id: flags(page, appeal) for appeal in result.items},
+        next_cursor=result.next_cursor,
+        filters=chosen,
+        filter_query=urlencode({key: value for key, value in chosen.items() if value}),
+        filtered=any(chosen.values()),
+        channels=APPEAL_CHANNELS,
+        kinds=APPEAL_KINDS,
+        contacts=[card.contact for card in contacts.items],
+        member_names=await _member_names(page),
+        notice=page.request.query_params.get("notice"),
+        **_labels(page),
+        **context,
+    )
+
+
+@get("/w/{slug:str}/appeals")
+async def appeals_register(request: Request) -> Template:
+    page = await workspace_page(request)
+    return await _register(page, errors={})
+
+
+def _received_at(page: WorkspacePage, raw: str) -> datetime | None:
+    """The time typed, in the workspace's zone; empty is now. ValueError when it is no time."""
+    if not raw.strip():
+        return None
+    typed = datetime.fromisoformat(raw.strip())
+    return typed.replace(tzinfo=ZoneInfo(page.timezone)) if typed.tzinfo is None else typed
+
+
+def _contact_id(form: FormMultiDict) -> uuid.UUID | None:
+    raw = form.get("contact_id", "").strip()
+    if not raw:
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise Invalid("Choose from the list.", field="contact_id") from None
+
+
+@post("/w/{slug:str}/appeals")
+async def appeal_create(request: Request) -> Template | Redirect:
+    page = await workspace_page(request)
+    form = await request.form()
+    values = {name: form.get(name, "") for name in FORM_FIELDS}
+    try:
+        received_at = _received_at(page, values["received_at"])
+    except ValueError:
+        errors = {"received_at": page._("Enter the date and time, such as 2026-03-05 10:30.")}
+        return await _register(page, 422, errors=errors, values=values)
+    try:
+        data = {
+            "contact_id": _contact_id(form),
+            "channel": values["channel"],
+            "kind": values["kind"],
+            "received_at": received_at,
+            "subject": values["subject"],
+            "summary": values["summary"],
+            "result": values["result"],
+        }
+        async with _transaction(page) as session:
+            await service.create_appeal(session, page.principal, data)
+    except DomainError as error:
+        errors = {error.field or "_form": page.error_text(error)}
+        return await _register(page, error.status, errors=errors, values=values)
+    return page.redirect(f"{page.base}/appeals", notice=page._("The appeal is registered."))
+
+
+async def _appeal_page(page: WorkspacePage, ident: uuid.UUID, status_code: int = 200, **context):
+    async with _transaction(page) as session:
+        try:
+            appeal = await service.get_appeal(session, page.principal, ident)
+        except DomainError:
+            raise NotFoundException() from None
+        contact = None
+        if appeal.contact_id:
+            try:
+                contact = (await contact_card(session, page.principal, appeal.contact_id)).contact
+            except DomainError:  # a contact the member may not see stays unnamed
+                contact = None
+    context.setdefault("errors", {})
+    context.setdefault("values", {})
+    return page.render(
+        "appeals/card.html",
+        status_code,
+        section="appeals",
+        appeal=appeal,
+        flags=flags(page, appeal),
+        contact=contact,
+        member_names=await _member_names(page),
+        can_decide=page.principal.can("appeals.decide"),
+        notice=page.request.query_params.get("notice"),
+        **_labels(page),
+        **context,
+    )
+
+
+@get("/w/{slug:str}/appeals/{appeal_id:str}")
+async def appeal_page(request: Request, appeal_id: str) -> Template:
+    page = await workspace_page(request)
+    return await _appeal_page(page, record_id(appeal_id))
+
+
+async def _record(page: WorkspacePage, appeal_id: str, field: str, empty: str, done: str):
+    """Save one text of the appeal (its answer, or the manager's decision) from its form."""
+    ident = record_id(appeal_id)
+    form = await page.request.form()
+    text = form.get(field, "")
+    if not text.strip():
+        return await _appeal_page(page, ident, 422, errors={field: empty}, values={field: text})
+    try:
+        async with _transaction(page) as session:
+            await service.update_appeal(session, page.principal, ident, {field: text})
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        errors = {field: page.error_text(error)}
+        return await _appeal_page(page, ident, error.status, errors=errors, values={field: text})
+    return page.redirect(f"{page.base}/appeals/{ident}", notice=done)
+
+
+@post("/w/{slug:str}/appeals/{appeal_id:str}/result")
+async def appeal_result(request: Request, appeal_id: str) -> Template | Redirect:
+    page = await workspace_page(request)
+    return await _record(
+        page,
+        appeal_id,
+        "result",
+        page._("Write what the customer was answered."),
+        page._("The answer is recorded."),
+    )
+
+
+@post("/w/{slug:str}/appeals/{appeal_id:str}/decision")
+async def appeal_decision(request: Request, appeal_id: str) -> Template | Redirect:
+    """Only a manager (appeals.decide) may; the service refuses anyone else with a 403."""
+    page = await workspace_page(request)
+    return await _record(
+        page,
+        appeal_id,
+        "manager_decision",
+        page._("Write the decision."),
+        page._("The manager's decision is recorded."),
+    )
+
+
+routes = [appeals_register, appeal_create, appeal_page, appeal_result, appeal_decision]
