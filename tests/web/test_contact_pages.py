@@ -141,3 +141,12 @@ async def test_signed_out_visitors_are_sent_to_sign_in(client, owner):
     answer = await client.get(f"{base(workspace)}/contacts", follow_redirects=False)
     assert answer.status_code in (302, 303)
     assert answer.headers["location"].startswith("/login?next=")
+
+
+async def test_front_end_libraries_are_served_by_the_app_as_scripts(client):
+    for name in ("htmx.min.js", "sortable.min.js"):
+        answer = await client.get(f"/vendor/{name}")
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("text/javascript")
+        assert len(answer.content) > 10_000
+    assert (await client.get("/vendor/../package.json")).status_code == 404

@@ -52,6 +52,8 @@ async def vendor_file(name: str) -> File:
         raise NotFoundException()
     return File(
         path,
+        # nosniff is on: a script served as anything else is refused by the browser.
+        media_type="text/javascript" if name.endswith(".js") else "text/css",
         content_disposition_type="inline",
         headers={"cache-control": "public, max-age=86400"},
     )
