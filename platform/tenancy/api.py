@@ -1,7 +1,5 @@
 """GET and PATCH /api/v1/workspace: the settings kept in the workspace's own schema."""
 
-import re
-import zoneinfo
 from datetime import time
 from typing import Annotated
 
@@ -12,11 +10,15 @@ from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.errors import Invalid
 from atrium.platform.http.auth import provide_principal, provide_tenant_session, requires
 from atrium.platform.notify.birthdays import CHANNELS as BIRTHDAY_CHANNELS
 from atrium.platform.tenancy.models import WorkspaceSettings
-from atrium.platform.tenancy.service import forget_workspace_country
+from atrium.platform.tenancy.service import (
+    BIRTHDAY_HOURS,
+    UNCHANGED,
+    Unchanged,
+    change_workspace_settings,
+)
 
 HourMinute = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 
@@ -33,7 +35,7 @@ class BirthdayGreetings(msgspec.Struct, forbid_unknown_fields=True):
     the first of ``channels`` (telegram, email, sms) each can be reached on."""
 
     enabled: bool
-    hour: Annotated[int, msgspec.Meta(ge=0, le=23)] = 10
+    hour: Annotated[int, msgspec.Meta(ge=BIRTHDAY_HOURS.start, le=BIRTHDAY_HOURS.stop - 1)] = 10
     channels: list[str] = msgspec.field(default_factory=lambda: list(BIRTHDAY_CHANNELS))
 
 
@@ -76,6 +78,14 @@ def _out(settings: WorkspaceSettings) -> WorkspaceSettingsOut:
     )
 
 
+def _quiet_hours(
+    quiet: QuietHours | None | msgspec.UnsetType,
+) -> tuple[time, time] | None | Unchanged:
+    if quiet is msgspec.UNSET:
+        return UNCHANGED
+    return (time.fromisoformat(quiet.start), time.fromisoformat(quiet.end)) if quiet else None
+
+
 class WorkspaceController(Controller):
     path = "/workspace"
     tags = ["Workspace"]
@@ -95,41 +105,19 @@ class WorkspaceController(Controller):
         session: NamedDependency[AsyncSession],
         data: JSONBody[WorkspaceSettingsPatch],
     ) -> WorkspaceSettingsOut:
-        settings = await session.get_one(WorkspaceSettings, 1, with_for_update=True)
-        if data.locale is not None and data.locale not in ("en", "ru"):
-            raise Invalid("Unknown locale; choose en or ru.", field="locale")
-        if data.timezone is not None and data.timezone not in zoneinfo.available_timezones():
-            raise Invalid(f"Unknown time zone {data.timezone!r}.", field="timezone")
-        if data.currency is not None and not re.fullmatch(r"[A-Z]{3}", data.currency):
-            raise Invalid("Currency must be an ISO 4217 code such as RUB.", field="currency")
-        if data.country is not None and not re.fullmatch(r"[A-Z]{2}", data.country):
-            raise Invalid("Country must be an ISO 3166 code such as RU.", field="country")
-        for field in ("locale", "timezone", "currency", "country"):
-            if (value := getattr(data, field)) is not None:
-                setattr(settings, field, value)
-        if data.quiet_hours is not msgspec.UNSET:
-            quiet = data.quiet_hours
-            if quiet is not None and quiet.start == quiet.end:
-                raise Invalid(
-                    "Quiet hours need an end apart from their start.", field="quiet_hours"
-                )
-            settings.quiet_from = time.fromisoformat(quiet.start) if quiet else None
-            settings.quiet_to = time.fromisoformat(quiet.end) if quiet else None
-        if (greetings := data.birthday_greetings) is not None:
-            unknown = set(greetings.channels) - set(BIRTHDAY_CHANNELS)
-            if (
-                unknown
-                or not greetings.channels
-                or len(set(greetings.channels)) < len(greetings.channels)
-            ):
-                raise Invalid(
-                    "Channels are some of telegram, email and sms, each once.",
-                    field="birthday_greetings.channels",
-                )
-            settings.birthday_greetings = greetings.enabled
-            settings.birthday_hour = greetings.hour
-            settings.birthday_channels = greetings.channels
-        forget_workspace_country(principal.workspace.schema)
+        greetings = data.birthday_greetings
+        settings = await change_workspace_settings(
+            session,
+            principal,
+            locale=data.locale,
+            timezone=data.timezone,
+            currency=data.currency,
+            country=data.country,
+            quiet_hours=_quiet_hours(data.quiet_hours),
+            birthday_greetings=greetings.enabled if greetings else None,
+            birthday_hour=greetings.hour if greetings else None,
+            birthday_channels=greetings.channels if greetings else None,
+        )
         return _out(settings)
 
 

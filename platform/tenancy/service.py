@@ -1,19 +1,101 @@
-"""Reading a workspace's own settings and headcount."""
+"""A workspace's own settings (reading and changing them) and its headcount."""
 
+import enum
+import re
 import time
 import uuid
+import zoneinfo
+from datetime import time as clock_time
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.models import Membership
+from atrium.platform.auth.principal import Principal
 from atrium.platform.db import Database, WorkspaceSchema
+from atrium.platform.errors import Invalid
 from atrium.platform.tenancy.models import Tenant, TenantStatus, WorkspaceSettings
+
+WORKSPACE_LOCALES = ("en", "ru")
+BIRTHDAY_HOURS = range(24)  # the local hour greetings start; each edge parses into it
+
+
+class Unchanged(enum.Enum):
+    """A setting left as it is (quiet hours may be set to None: none at all)."""
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED = Unchanged.UNCHANGED
 
 
 async def workspace_settings(session: AsyncSession) -> WorkspaceSettings:
     """The settings row of the workspace the tenant session is bound to."""
     return await session.get_one(WorkspaceSettings, 1)
+
+
+def _check_profile(
+    locale: str | None, timezone: str | None, currency: str | None, country: str | None
+) -> None:
+    if locale is not None and locale not in WORKSPACE_LOCALES:
+        raise Invalid("Unknown locale; choose en or ru.", field="locale")
+    if timezone is not None and timezone not in zoneinfo.available_timezones():
+        raise Invalid("Unknown time zone '%(zone)s'.", field="timezone", zone=timezone)
+    if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
+        raise Invalid("Currency must be an ISO 4217 code such as RUB.", field="currency")
+    if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
+        raise Invalid("Country must be an ISO 3166 code such as RU.", field="country")
+
+
+def _check_birthday_channels(channels: list[str]) -> None:
+    # Imported here: notify.birthdays reads the settings through this module.
+    from atrium.platform.notify.birthdays import CHANNELS
+
+    if set(channels) - set(CHANNELS) or not channels or len(set(channels)) < len(channels):
+        raise Invalid(
+            "Channels are some of telegram, email and sms, each once.",
+            field="birthday_greetings.channels",
+        )
+
+
+async def change_workspace_settings(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    locale: str | None = None,
+    timezone: str | None = None,
+    currency: str | None = None,
+    country: str | None = None,
+    quiet_hours: tuple[clock_time, clock_time] | None | Unchanged = UNCHANGED,
+    birthday_greetings: bool | None = None,
+    birthday_hour: int | None = None,
+    birthday_channels: list[str] | None = None,
+) -> WorkspaceSettings:
+    """Change what is given (None: as it is); every value is checked before any is set."""
+    principal.require("workspace.update")
+    _check_profile(locale, timezone, currency, country)
+    if isinstance(quiet_hours, tuple) and quiet_hours[0] == quiet_hours[1]:
+        raise Invalid("Quiet hours need an end apart from their start.", field="quiet_hours")
+    if birthday_channels is not None:
+        _check_birthday_channels(birthday_channels)
+    settings = await session.get_one(WorkspaceSettings, 1, with_for_update=True)
+    given = {
+        "locale": locale,
+        "timezone": timezone,
+        "currency": currency,
+        "country": country,
+        "birthday_greetings": birthday_greetings,
+        "birthday_hour": birthday_hour,
+        "birthday_channels": birthday_channels,
+    }
+    for name, value in given.items():
+        if value is not None:
+            setattr(settings, name, value)
+    if quiet_hours is not UNCHANGED:
+        settings.quiet_from, settings.quiet_to = quiet_hours or (None, None)
+    await session.flush()
+    forget_workspace_country(principal.workspace.schema)
+    return settings
 
 
 # A workspace's country, for reading phone numbers typed without +: asked for by searches,

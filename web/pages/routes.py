@@ -15,7 +15,7 @@ from atrium.platform.packs import GENERAL, registered_packs
 from atrium.platform.tenancy.service import member_count
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
-from atrium.web.pages import appeals, contacts, deals, leads, search, settings, tasks
+from atrium.web.pages import appeals, contacts, deals, leads, search, settings, settings_team, tasks
 from atrium.web.pages.i18n import pick_locale, template_functions
 from atrium.web.pages.kit import (
     SHARED,
@@ -330,7 +330,7 @@ def page_not_found(request: Request, error: HTTPException) -> Response:
 
 
 # The pages of daily work, each module with its ``routes``.
-WORK_PAGES = (contacts, deals, leads, tasks, appeals, search, settings)
+WORK_PAGES = (contacts, deals, leads, tasks, appeals, search, settings, settings_team)
 
 
 def page_routes() -> list:
