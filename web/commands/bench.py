@@ -1,4 +1,4 @@
-"""atrium bench provisioning | migrate | search | api | jobs | all (code in tests/bench/)."""
+"""atrium bench provisioning | migrate | search | api | jobs | pages | all (in tests/bench/)."""
 
 import runpy
 import sys
@@ -15,6 +15,7 @@ BENCHES = {
     "search": "bench_search.py",
     "api": "bench_api.py",
     "jobs": "bench_jobs.py",
+    "pages": "bench_pages.py",
 }
 
 
