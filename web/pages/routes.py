@@ -15,7 +15,18 @@ from atrium.platform.packs import GENERAL, registered_packs
 from atrium.platform.tenancy.service import member_count
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
-from atrium.web.pages import appeals, contacts, deals, leads, search, settings, settings_team, tasks
+from atrium.web.pages import (
+    appeals,
+    companies,
+    contacts,
+    deals,
+    leads,
+    notifications,
+    search,
+    settings,
+    settings_team,
+    tasks,
+)
 from atrium.web.pages.i18n import pick_locale, template_functions
 from atrium.web.pages.kit import (
     SHARED,
@@ -29,6 +40,7 @@ from atrium.web.pages.kit import (
     form_errors,
     message,
     page_locale,
+    render,
     safe_next,
     sign_in_first,
     workspace_page,
@@ -42,10 +54,11 @@ def signed_in_redirect(target: str, token: str) -> Redirect:
 
 
 @get("/", dependencies=SHARED)
-async def home(request: Request, session: Session) -> Redirect:
+async def home(request: Request, session: Session) -> Response:
+    """Signed in: your first workspace. A visitor: what Atrium is, and the way in."""
     found = await sessions.user_from_session(request)
     if found is None:
-        return Redirect("/login")
+        return render(request, "landing.html", verticals=vertical_choices(page_locale(request)))
     workspaces = await accounts.workspaces_of(session, found[0].id)
     return Redirect(f"/w/{workspaces[0].slug}/" if workspaces else "/signup")
 
@@ -330,7 +343,18 @@ def page_not_found(request: Request, error: HTTPException) -> Response:
 
 
 # The pages of daily work, each module with its ``routes``.
-WORK_PAGES = (contacts, deals, leads, tasks, appeals, search, settings, settings_team)
+WORK_PAGES = (
+    contacts,
+    companies,
+    deals,
+    leads,
+    tasks,
+    appeals,
+    search,
+    notifications,
+    settings,
+    settings_team,
+)
 
 
 def page_routes() -> list:
