@@ -8,3 +8,18 @@ async def test_a_visitor_sees_the_landing_page_with_sign_up_and_sign_in(client):
     assert "Beauty salon" in page.text
     russian = await client.get("/?lang=ru")
     assert "Салон красоты" in russian.text and "Создать пространство" in russian.text
+
+
+async def test_form_and_language_cookies_are_secure_over_https(settings, migrated):
+    from dataclasses import replace
+
+    from litestar.testing import AsyncTestClient
+
+    from atrium.web.app import create_app
+
+    app = create_app(replace(settings, base_url="https://crm.example"))
+    async with AsyncTestClient(app, base_url="https://crm.example") as client:
+        answer = await client.get("/login?lang=ru")
+    cookies = answer.headers.get_list("set-cookie")
+    assert any(c.startswith("atrium_form=") and "Secure" in c for c in cookies), cookies
+    assert any(c.startswith("atrium_lang=ru") and "Secure" in c for c in cookies), cookies

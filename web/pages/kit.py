@@ -43,6 +43,11 @@ def page_locale(request: Request, fallback: str | None = None) -> str:
     )
 
 
+def _secure(request: Request) -> bool:
+    """Cookies only over HTTPS when the site is served over HTTPS (BASE_URL)."""
+    return request.app.state.settings.cookie_secure
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
     locale = context.pop("locale", None) or page_locale(request)
     response = Template(
@@ -58,7 +63,9 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         status_code=status_code,
     )
     if request.query_params.get("lang") == locale:
-        response.set_cookie(LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax")
+        response.set_cookie(
+            LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax", secure=_secure(request)
+        )
     return response
 
 
@@ -66,7 +73,9 @@ def anonymous_form(request: Request, template: str, status_code: int = 200, **co
     """A form used before signing in, with a double-submit CSRF token (cookie + hidden field)."""
     token = request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(24)
     response = render(request, template, status_code, csrf_token=token, **context)
-    response.set_cookie(FORM_COOKIE, token, httponly=True, samesite="lax", path="/")
+    response.set_cookie(
+        FORM_COOKIE, token, httponly=True, samesite="lax", path="/", secure=_secure(request)
+    )
     return response
 
 
