@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from atrium.platform.auth.members import list_members
@@ -202,7 +203,7 @@ async def _appeal_page(page: WorkspacePage, ident: uuid.UUID, status_code: int =
 
 
 @get("/w/{slug:str}/appeals/{appeal_id:str}")
-async def appeal_page(request: Request, appeal_id: str) -> Template:
+async def appeal_page(request: Request, appeal_id: FromPath[str]) -> Template:
     page = await workspace_page(request)
     return await _appeal_page(page, record_id(appeal_id))
 
@@ -226,7 +227,7 @@ async def _record(page: WorkspacePage, appeal_id: str, field: str, empty: str, d
 
 
 @post("/w/{slug:str}/appeals/{appeal_id:str}/result")
-async def appeal_result(request: Request, appeal_id: str) -> Template | Redirect:
+async def appeal_result(request: Request, appeal_id: FromPath[str]) -> Template | Redirect:
     page = await workspace_page(request)
     return await _record(
         page,
@@ -238,7 +239,7 @@ async def appeal_result(request: Request, appeal_id: str) -> Template | Redirect
 
 
 @post("/w/{slug:str}/appeals/{appeal_id:str}/decision")
-async def appeal_decision(request: Request, appeal_id: str) -> Template | Redirect:
+async def appeal_decision(request: Request, appeal_id: FromPath[str]) -> Template | Redirect:
     """Only a manager (appeals.decide) may; the service refuses anyone else with a 403."""
     page = await workspace_page(request)
     return await _record(

@@ -7,6 +7,7 @@ import structlog
 from litestar import get
 from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import File
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -43,7 +44,7 @@ SECURITY_HEADERS = {
 
 
 @get("/vendor/{name:str}", include_in_schema=False)
-async def vendor_file(name: str) -> File:
+async def vendor_file(name: FromPath[str]) -> File:
     if name not in VENDOR:
         raise NotFoundException()
     path = NODE_MODULES / VENDOR[name]

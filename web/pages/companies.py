@@ -2,6 +2,7 @@
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from atrium.platform.crm import companies as service
@@ -68,7 +69,7 @@ async def company_create(request: Request) -> Template | Redirect:
 
 
 @get("/w/{slug:str}/companies/{company_id:str}")
-async def company_page(request: Request, company_id: str) -> Template:
+async def company_page(request: Request, company_id: FromPath[str]) -> Template:
     page = await workspace_page(request)
     ident = record_id(company_id)
     async with _transaction(page) as session:
@@ -83,7 +84,7 @@ async def company_page(request: Request, company_id: str) -> Template:
 
 
 @get("/w/{slug:str}/companies/{company_id:str}/edit")
-async def company_edit(request: Request, company_id: str) -> Template:
+async def company_edit(request: Request, company_id: FromPath[str]) -> Template:
     page = await workspace_page(request)
     async with _transaction(page) as session:
         try:
@@ -96,7 +97,7 @@ async def company_edit(request: Request, company_id: str) -> Template:
 
 
 @post("/w/{slug:str}/companies/{company_id:str}")
-async def company_update(request: Request, company_id: str) -> Template | Redirect:
+async def company_update(request: Request, company_id: FromPath[str]) -> Template | Redirect:
     page = await workspace_page(request)
     ident = record_id(company_id)
     form = await request.form()

@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from atrium.platform.auth.members import list_members
@@ -238,7 +239,7 @@ def _field_of(error: DomainError) -> str:
 
 
 @get("/w/{slug:str}/contacts/{contact_id:str}")
-async def contact_page(request: Request, contact_id: str) -> Template:
+async def contact_page(request: Request, contact_id: FromPath[str]) -> Template:
     page = await workspace_page(request)
     ident = record_id(contact_id)
     async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
@@ -264,7 +265,7 @@ async def contact_page(request: Request, contact_id: str) -> Template:
 
 
 @get("/w/{slug:str}/contacts/{contact_id:str}/edit")
-async def contact_edit(request: Request, contact_id: str) -> Template:
+async def contact_edit(request: Request, contact_id: FromPath[str]) -> Template:
     page = await workspace_page(request)
     ident = record_id(contact_id)
     async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
@@ -276,7 +277,7 @@ async def contact_edit(request: Request, contact_id: str) -> Template:
 
 
 @post("/w/{slug:str}/contacts/{contact_id:str}")
-async def contact_update(request: Request, contact_id: str) -> Template | Redirect:
+async def contact_update(request: Request, contact_id: FromPath[str]) -> Template | Redirect:
     page = await workspace_page(request)
     ident = record_id(contact_id)
     form = await request.form()
@@ -304,7 +305,7 @@ async def contact_update(request: Request, contact_id: str) -> Template | Redire
 
 
 @post("/w/{slug:str}/contacts/{contact_id:str}/delete")
-async def contact_delete(request: Request, contact_id: str) -> Redirect:
+async def contact_delete(request: Request, contact_id: FromPath[str]) -> Redirect:
     page = await workspace_page(request)
     async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
         try:
@@ -317,7 +318,7 @@ async def contact_delete(request: Request, contact_id: str) -> Redirect:
 
 
 @post("/w/{slug:str}/contacts/{contact_id:str}/notes")
-async def contact_note(request: Request, contact_id: str) -> Template | Redirect:
+async def contact_note(request: Request, contact_id: FromPath[str]) -> Template | Redirect:
     page = await workspace_page(request)
     ident = record_id(contact_id)
     form = await request.form()
@@ -332,7 +333,7 @@ async def contact_note(request: Request, contact_id: str) -> Template | Redirect
 
 
 @post("/w/{slug:str}/contacts/{contact_id:str}/merge")
-async def contact_merge(request: Request, contact_id: str) -> Redirect:
+async def contact_merge(request: Request, contact_id: FromPath[str]) -> Redirect:
     """Merge the duplicate named in the form into this contact (this one stays)."""
     page = await workspace_page(request)
     survivor = record_id(contact_id)

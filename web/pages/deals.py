@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from atrium.platform.crm import deals as service
@@ -78,7 +79,7 @@ async def deals_board(request: Request) -> Template:
 
 
 @post("/w/{slug:str}/deals/{deal_id:str}/move")
-async def deal_move(request: Request, deal_id: str) -> Redirect:
+async def deal_move(request: Request, deal_id: FromPath[str]) -> Redirect:
     """Drop on a column (or the card's own form): the board again, with what happened."""
     page = await workspace_page(request)
     form = await request.form()
@@ -217,7 +218,7 @@ async def _deal_page(page: WorkspacePage, ident: uuid.UUID, status_code=200, **c
 
 
 @get("/w/{slug:str}/deals/{deal_id:str}")
-async def deal_page(request: Request, deal_id: str) -> Template:
+async def deal_page(request: Request, deal_id: FromPath[str]) -> Template:
     page = await workspace_page(request)
     return await _deal_page(page, record_id(deal_id), errors={}, values={})
 
@@ -233,7 +234,7 @@ def _line_of(line) -> dict:
 
 
 @post("/w/{slug:str}/deals/{deal_id:str}/lines")
-async def deal_lines(request: Request, deal_id: str) -> Template | Redirect:
+async def deal_lines(request: Request, deal_id: FromPath[str]) -> Template | Redirect:
     """Add a line (product or free text), or remove one (``remove`` = its position)."""
     page = await workspace_page(request)
     ident = record_id(deal_id)

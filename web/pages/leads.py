@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from atrium.platform.auth.members import list_members
@@ -122,7 +123,7 @@ async def lead_create(request: Request) -> Template | Redirect:
 
 
 @post("/w/{slug:str}/leads/{lead_id:str}/assign")
-async def lead_assign(request: Request, lead_id: str) -> Redirect:
+async def lead_assign(request: Request, lead_id: FromPath[str]) -> Redirect:
     page = await workspace_page(request)
     ident = record_id(lead_id)
     form = await request.form()
@@ -146,7 +147,7 @@ async def lead_assign(request: Request, lead_id: str) -> Redirect:
 
 
 @post("/w/{slug:str}/leads/{lead_id:str}/convert")
-async def lead_convert(request: Request, lead_id: str) -> Redirect:
+async def lead_convert(request: Request, lead_id: FromPath[str]) -> Redirect:
     """The lead becomes a contact (an existing one with its phone or e-mail) and a deal; the
     contact's card is where work on it goes on."""
     page = await workspace_page(request)

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from atrium.platform.errors import DomainError
@@ -43,7 +44,7 @@ async def notifications_read_all(request: Request) -> Redirect:
 
 
 @post("/w/{slug:str}/notifications/{note_id:str}/open")
-async def notification_open(request: Request, note_id: str) -> Redirect:
+async def notification_open(request: Request, note_id: FromPath[str]) -> Redirect:
     """Mark it read, then go where it points (or back to the list)."""
     page = await workspace_page(request)
     async with database(request).tenant_transaction(page.principal.workspace.schema) as session:

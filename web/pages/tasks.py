@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from babel.core import Locale
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from atrium.platform.crm import activities as service
@@ -155,7 +156,7 @@ async def task_create(request: Request) -> Redirect | Template:
 
 
 @post("/w/{slug:str}/tasks/{task_id:str}/done")
-async def task_done(request: Request, task_id: str) -> Redirect:
+async def task_done(request: Request, task_id: FromPath[str]) -> Redirect:
     page = await workspace_page(request)
     form = await request.form()
     members = await _members(page)
