@@ -2,7 +2,7 @@
 
 The messages are found with ``ast``: each call of DomainError or of a class inheriting
 from it, whose first argument is a string literal. Pages translate that literal with
-gettext from messages.po, then errors.po, so each one needs a non-empty Russian
+gettext from the catalogs (messages.po first), so each one needs a non-empty Russian
 translation there, with the same ``%(name)s`` placeholders.
 """
 
@@ -69,8 +69,8 @@ def _error_messages() -> set[str]:
 
 def _russian() -> dict[str, str]:
     translated = {}
-    for name in ("errors.po", "messages.po"):  # messages.po wins, as in the loader
-        path = LC_MESSAGES / name
+    # messages.po wins, as in the loader (web/pages/i18n.py): read last.
+    for path in sorted(LC_MESSAGES.glob("*.po"), key=lambda po: po.name == "messages.po"):
         if path.exists():
             with path.open("rb") as po:
                 catalog = read_po(po, locale="ru")
