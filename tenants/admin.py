@@ -54,7 +54,7 @@ async def list_workspaces(db: Database, *, include_spares: bool = False) -> list
 async def _by_slug(session, slug: str) -> Tenant:
     tenant = await session.scalar(select(Tenant).where(Tenant.slug == slug).with_for_update())
     if tenant is None:
-        raise NotFound(f"No workspace with the slug {slug!r}.")
+        raise NotFound("No workspace with the slug '%(slug)s'.", slug=slug)
     return tenant
 
 
@@ -64,7 +64,9 @@ async def set_suspended(db: Database, slug: str, suspended: bool) -> None:
         tenant = await _by_slug(session, slug)
         wanted_from = TenantStatus.READY if suspended else TenantStatus.SUSPENDED
         if tenant.status != wanted_from:
-            raise Conflict(f"Workspace {slug!r} is {tenant.status.value}.")
+            raise Conflict(
+                "Workspace '%(slug)s' is %(status)s.", slug=slug, status=tenant.status.value
+            )
         tenant.status = TenantStatus.SUSPENDED if suspended else TenantStatus.READY
         tenant.suspended_at = utcnow() if suspended else None
         tenant.status_changed_at = utcnow()

@@ -99,7 +99,9 @@ async def log_in(
         raise Unauthorized(WRONG_CREDENTIALS)
     workspaces = await workspaces_of(session, user.id)
     if workspace and workspace.strip().lower() not in {w.slug for w in workspaces}:
-        raise Forbidden(f"Your account has no access to the workspace {workspace!r}.")
+        raise Forbidden(
+            "Your account has no access to the workspace '%(workspace)s'.", workspace=workspace
+        )
     token, web_session = await start_session(session, user, user_agent)
     return SignedIn(user, token, web_session, workspaces)
 
@@ -113,7 +115,7 @@ async def issue_token(session: AsyncSession, ttl: timedelta, **fields) -> tuple[
 
 
 async def usable_token(
-    session: AsyncSession, token: str, purpose: OneTimeTokenPurpose, what: str
+    session: AsyncSession, token: str, purpose: OneTimeTokenPurpose
 ) -> OneTimeToken:
     """The token row, locked; a clear 400 when it is unknown, used, revoked or expired."""
     row = await session.scalar(
@@ -121,14 +123,26 @@ async def usable_token(
         .where(OneTimeToken.token_hash == token_hash(token), OneTimeToken.purpose == purpose)
         .with_for_update()
     )
+    # Whole sentences for each kind of link, so that each one translates as it stands.
+    invitation = purpose == OneTimeTokenPurpose.INVITATION
     if row is None:
-        raise LinkNotUsable(f"This {what} link is not valid; check that it was copied whole.")
+        if invitation:
+            raise LinkNotUsable(
+                "This invitation link is not valid; check that it was copied whole."
+            )
+        raise LinkNotUsable("This reset link is not valid; check that it was copied whole.")
     if row.used_at is not None:
-        raise LinkNotUsable(f"This {what} link has already been used.")
+        if invitation:
+            raise LinkNotUsable("This invitation link has already been used.")
+        raise LinkNotUsable("This reset link has already been used.")
     if row.revoked_at is not None:
-        raise LinkNotUsable(f"This {what} link was withdrawn.")
+        if invitation:
+            raise LinkNotUsable("This invitation link was withdrawn.")
+        raise LinkNotUsable("This reset link was withdrawn.")
     if row.expires_at <= utcnow():
-        raise LinkNotUsable(f"This {what} link has expired; ask for a new one.")
+        if invitation:
+            raise LinkNotUsable("This invitation link has expired; ask for a new one.")
+        raise LinkNotUsable("This reset link has expired; ask for a new one.")
     return row
 
 
@@ -159,7 +173,7 @@ async def request_password_reset(
 
 async def reset_password(session: AsyncSession, *, token: str, password: str) -> User:
     """Set a new password from a reset link; the link dies and every web session ends."""
-    row = await usable_token(session, token, OneTimeTokenPurpose.PASSWORD_RESET, "reset")
+    row = await usable_token(session, token, OneTimeTokenPurpose.PASSWORD_RESET)
     user = await user_by_email(session, row.email, lock=True)
     if user is None or not user.is_active:
         raise LinkNotUsable("This reset link is not valid; check that it was copied whole.")

@@ -46,7 +46,7 @@ async def _user(session, email: str) -> User:
         select(User).where(User.email == email.strip().lower()).with_for_update()
     )
     if user is None:
-        raise NotFound(f"No user with the e-mail {email!r}.")
+        raise NotFound("No user with the e-mail '%(email)s'.", email=email)
     return user
 
 

@@ -64,7 +64,9 @@ async def invite(
         .where(Membership.tenant_id == workspace.id, User.email == email)
     )
     if member is not None:
-        raise Conflict(f"{email} is already a member of this workspace.", field="email")
+        raise Conflict(
+            "%(email)s is already a member of this workspace.", field="email", email=email
+        )
     await session.execute(
         update(OneTimeToken)
         .where(*_pending_invitation_rules(workspace.id), OneTimeToken.email == email)
@@ -135,7 +137,7 @@ async def accept_invitation(
     signed_in: User | None = None,
 ) -> Joined:
     """Join the invited workspace: a new account, the signed-in one, or one proven by password."""
-    row = await usable_token(session, token, OneTimeTokenPurpose.INVITATION, "invitation")
+    row = await usable_token(session, token, OneTimeTokenPurpose.INVITATION)
     tenant = await session.get(Tenant, row.tenant_id)
     if tenant is None or tenant.status != TenantStatus.READY or row.role is None:
         raise LinkNotUsable("The workspace of this invitation is no longer available.")
@@ -145,8 +147,9 @@ async def accept_invitation(
     elif signed_in is None or signed_in.id != user.id:
         if not password:
             raise Unauthorized(
-                f"{row.email} already has an account: sign in as {row.email} "
-                "or give that account's password."
+                "%(email)s already has an account: sign in as %(email)s "
+                "or give that account's password.",
+                email=row.email,
             )
         if not await attempts.check(user.email, user.password_hash, password):
             raise Unauthorized(WRONG_CREDENTIALS)
@@ -162,20 +165,20 @@ async def accept_invitation(
     await _insert(
         session,
         Membership(user_id=user.id, tenant_id=tenant.id, role=row.role),
-        "You are already a member of this workspace.",
+        Conflict("You are already a member of this workspace."),
     )
     row.used_at = utcnow()
     return Joined(tenant=tenant, user=user, role=row.role)
 
 
-async def _insert(session: AsyncSession, row, conflict: str) -> None:
+async def _insert(session: AsyncSession, row, conflict: Conflict) -> None:
     """Add a row whose uniqueness a concurrent request may have taken first: 409, not 500."""
     try:
         async with session.begin_nested():
             session.add(row)
             await session.flush()
     except IntegrityError:
-        raise Conflict(conflict) from None
+        raise conflict from None
 
 
 async def _new_user(
@@ -187,7 +190,11 @@ async def _new_user(
     check_password(password, email=email, name=name)
     user = User(email=email, name=name, password_hash=await hash_password(password), locale=locale)
     # An account for this address may be being created right now (a signup, say).
-    await _insert(session, user, f"An account for {email} is being created; try again shortly.")
+    await _insert(
+        session,
+        user,
+        Conflict("An account for %(email)s is being created; try again shortly.", email=email),
+    )
     return user
 
 
@@ -201,7 +208,7 @@ class InvitationPreview:
 
 async def preview_invitation(session: AsyncSession, token: str) -> InvitationPreview:
     """What the accept page shows before anything is done; raises LinkNotUsable."""
-    row = await usable_token(session, token, OneTimeTokenPurpose.INVITATION, "invitation")
+    row = await usable_token(session, token, OneTimeTokenPurpose.INVITATION)
     tenant = await session.get(Tenant, row.tenant_id)
     if tenant is None or tenant.status != TenantStatus.READY or row.role is None:
         raise LinkNotUsable("The workspace of this invitation is no longer available.")

@@ -24,12 +24,21 @@ def checked_role(role: str) -> Role:
         return Role(role)
     except ValueError:
         choices = ", ".join(r.value for r in Role)
-        raise Invalid(f"Unknown role {role!r}; choose one of {choices}.", field="role") from None
+        raise Invalid(
+            "Unknown role '%(role)s'; choose one of %(choices)s.",
+            field="role",
+            role=role,
+            choices=choices,
+        ) from None
 
 
 def may_grant(principal: Principal, role: Role) -> None:
     if role not in ASSIGNABLE_ROLES[principal.role]:
-        raise Forbidden(f"Your role ({principal.role.value}) cannot grant the role {role.value}.")
+        raise Forbidden(
+            "Your role (%(role)s) cannot grant the role %(granted)s.",
+            role=principal.role.value,
+            granted=role.value,
+        )
 
 
 @dataclass(frozen=True)
@@ -86,8 +95,9 @@ async def _locked_membership(
         raise NotFound("No such member.")
     if membership.role not in ASSIGNABLE_ROLES[principal.role]:
         raise Forbidden(
-            f"Your role ({principal.role.value}) cannot change a member "
-            f"who is {membership.role.value}."
+            "Your role (%(role)s) cannot change a member who is %(their_role)s.",
+            role=principal.role.value,
+            their_role=membership.role.value,
         )
     return membership, owner_count
 

@@ -39,4 +39,8 @@ class Principal:
 
     def require(self, permission: str) -> None:
         if not self.can(permission):
-            raise Forbidden(f"Your role ({self.role.value}) does not allow {permission}.")
+            raise Forbidden(
+                "Your role (%(role)s) does not allow %(permission)s.",
+                role=self.role.value,
+                permission=permission,
+            )

@@ -47,20 +47,26 @@ class LoginThrottle:
         )
         self.resets = RateLimitItemPerHour(RESET_MAILS_PER_HOUR, namespace="reset-email")
 
-    async def _refuse(self, item, identifier: str, what: str) -> None:
+    async def _wait(self, item, identifier: str) -> dict[str, int]:
+        """TooManyRequests' arguments: seconds until the window resets, and whole minutes."""
         stats = await self.limiter.get_window_stats(item, identifier)
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
-        minutes = max(1, math.ceil(retry_after / 60))
-        raise TooManyRequests(f"{what} Try again in {minutes} min.", retry_after=retry_after)
+        return {"retry_after": retry_after, "minutes": max(1, math.ceil(retry_after / 60))}
 
     async def reserve_attempt(self, email: str, ip: str) -> None:
         """Count a sign-in attempt, or raise TooManyRequests when the allowance is spent."""
         email_ok = await self.limiter.hit(self.per_email, _email_key(email))
         ip_ok = await self.limiter.hit(self.per_ip, ip)
         if not email_ok:
-            await self._refuse(self.per_email, _email_key(email), "Too many sign-in attempts.")
+            raise TooManyRequests(
+                "Too many sign-in attempts. Try again in %(minutes)s min.",
+                **await self._wait(self.per_email, _email_key(email)),
+            )
         if not ip_ok:
-            await self._refuse(self.per_ip, ip, "Too many sign-in attempts from your address.")
+            raise TooManyRequests(
+                "Too many sign-in attempts from your address. Try again in %(minutes)s min.",
+                **await self._wait(self.per_ip, ip),
+            )
 
     async def attempt_succeeded(self, email: str, ip: str) -> None:
         await self.limiter.clear(self.per_email, _email_key(email))
@@ -69,7 +75,10 @@ class LoginThrottle:
 
     async def reserve_reset_mail(self, email: str) -> None:
         if not await self.limiter.hit(self.resets, _email_key(email)):
-            await self._refuse(self.resets, _email_key(email), "Too many reset requests.")
+            raise TooManyRequests(
+                "Too many reset requests. Try again in %(minutes)s min.",
+                **await self._wait(self.resets, _email_key(email)),
+            )
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ async def paginate(
 
 def checked_limit(limit: int) -> int:
     if not 1 <= limit <= MAX_LIMIT:
-        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}.", field="limit")
+        raise Invalid("limit must be between 1 and %(max)d.", field="limit", max=MAX_LIMIT)
     return limit
 
 

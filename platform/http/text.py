@@ -38,7 +38,9 @@ def nul_field(value: Any, path: str = "") -> str | None:
 
 def _refuse(where: str) -> None:
     where = where.replace(NUL, "\\u0000") or "text"
-    raise Invalid(f"{where} {NUL_MESSAGE}.", field=where)
+    raise Invalid(
+        "%(where)s must not contain the NUL character (\\u0000).", field=where, where=where
+    )
 
 
 async def refuse_nul_text(request: Request) -> None:

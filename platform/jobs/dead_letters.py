@@ -59,10 +59,12 @@ async def retry_failed_job(db: Database, failed_job_id: int) -> str:
     async with db.shared_transaction() as session:
         failed = await session.get(FailedJob, failed_job_id, with_for_update=True)
         if failed is None:
-            raise NotFound(f"No failed job {failed_job_id}.")
+            raise NotFound("No failed job %(id)s.", id=failed_job_id)
         if failed.retried_at is not None:
             raise Conflict(
-                f"Failed job {failed_job_id} was already retried at {failed.retried_at}."
+                "Failed job %(id)s was already retried at %(retried_at)s.",
+                id=failed_job_id,
+                retried_at=failed.retried_at,
             )
         message_id = enqueue(
             failed.actor,
