@@ -24,7 +24,10 @@ from atrium.web.pages import (
     notifications,
     search,
     settings,
+    settings_crm,
+    settings_products,
     settings_team,
+    settings_templates,
     tasks,
 )
 from atrium.web.pages.i18n import pick_locale, template_functions
@@ -354,6 +357,9 @@ WORK_PAGES = (
     notifications,
     settings,
     settings_team,
+    settings_crm,
+    settings_products,
+    settings_templates,
 )
 
 
