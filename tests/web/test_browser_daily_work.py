@@ -28,9 +28,11 @@ async def test_a_salon_signs_up_and_does_a_days_work(browser, live_server, scree
     refused: list[str] = []
     page.on(
         "console",
-        lambda message: refused.append(message.text)
-        if "Content Security Policy" in message.text or message.type == "error"
-        else None,
+        lambda message: (
+            refused.append(message.text)
+            if "Content Security Policy" in message.text or message.type == "error"
+            else None
+        ),
     )
     shot = lambda name: screenshot_path(f"{screen}-{name}")  # noqa: E731
     suffix = secrets.token_hex(3)

@@ -31,3 +31,19 @@ def test_every_page_string_is_translated_to_russian():
         }
     missing = sorted(_used_strings() - translated)
     assert not missing, f"no Russian for: {missing}"
+
+
+def test_no_two_catalogs_translate_one_phrase_differently():
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for path in sorted((PAGES / "locales/ru/LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as po:
+            for message in read_po(po, locale="ru"):
+                key = message.id[0] if isinstance(message.id, tuple) else message.id
+                if not key or not message.string:
+                    continue
+                text = str(message.string)
+                if key in seen and seen[key][1] != text:
+                    clashes.append(f"{key!r}: {seen[key][0]} vs {path.name}")
+                seen.setdefault(key, (path.name, text))
+    assert not clashes, clashes

@@ -23,7 +23,7 @@ from atrium.platform.notify.inbox import unread_count
 from atrium.platform.packs import registered_packs
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.web.pages.formats import formatters
-from atrium.web.pages.i18n import pick_locale, template_functions
+from atrium.web.pages.i18n import pick_locale, plain_plural, plain_text, template_functions
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Session = NamedDependency[Any]  # an AsyncSession; typed loosely so web needs no SQLAlchemy
@@ -86,8 +86,7 @@ def anonymous_form_is_genuine(request: Request, form: dict[str, str]) -> bool:
 
 def error_text(locale: str, error: DomainError) -> str:
     """The error in the page's language: its message translated, then filled in."""
-    translated = template_functions(locale)["gettext"](error.message)
-    return str(translated % error.params if error.params else translated)
+    return plain_text(locale, error.message, **error.params)
 
 
 def form_errors(locale: str, error: DomainError) -> dict[str, str]:
@@ -145,10 +144,10 @@ class WorkspacePage:
         return f"/w/{self.slug}"
 
     def _(self, text: str, **values) -> str:
-        return str(template_functions(self.locale)["_"](text, **values))
+        return plain_text(self.locale, text, **values)
 
     def ngettext(self, singular: str, plural: str, num: int, **values) -> str:
-        return str(template_functions(self.locale)["ngettext"](singular, plural, num, **values))
+        return plain_plural(self.locale, singular, plural, num, **values)
 
     def redirect(self, path: str, *, notice: str | None = None) -> Redirect:
         """Back to a page (after a form post), with a line to show there."""

@@ -64,14 +64,6 @@ def whole_number(
     return int(cleaned)
 
 
-def error_text(page: WorkspacePage, error: DomainError) -> str:
-    """The error in the page's language as plain text. (kit's error_text returns the values
-    escaped already; the template escapes again, and a quote in a Jinja error showed as &#39;.)
-    Notices here are filled the same way: page._(text) % values."""
-    text = page._(error.message)
-    return text % error.params if error.params else text
-
-
 def _to_pipeline(page: WorkspacePage, pipeline_id, notice: str | None = None) -> Redirect:
     """Back to the pipelines page, scrolled to the pipeline (the notice before the #)."""
     query = f"?{urlencode({'notice': notice})}" if notice else ""
@@ -177,7 +169,7 @@ async def pipeline_create(request: Request) -> Template | Redirect:
             page, 422, errors=errors, new_pipeline=_new_pipeline_values(form)
         )
     except DomainError as error:
-        errors = {_new_pipeline_field(error.field, rows): error_text(page, error)}
+        errors = {_new_pipeline_field(error.field, rows): page.error_text(error)}
         return await _pipelines_page(
             page, error.status, errors=errors, new_pipeline=_new_pipeline_values(form)
         )
@@ -200,7 +192,7 @@ async def _stage_form_refused(
         status, field, text = 422, problem.field, problem.text
     else:
         error = not_found_or(problem)
-        status, text = error.status, error_text(page, error)
+        status, text = error.status, page.error_text(error)
         field = f"{prefix}{error.field or 'name'}"
     values = {f"{prefix}{key}": form.get(key, "") for key in form}
     return await _pipelines_page(page, status, errors={field: text}, values=values)
@@ -260,7 +252,7 @@ async def stage_move(
             await pipelines.move_stage(session, ident, record_id(stage_id), step)
     except DomainError as error:
         not_found_or(error)
-        errors = {str(ident): error_text(page, error)}
+        errors = {str(ident): page.error_text(error)}
         return await _pipelines_page(page, error.status, errors=errors)
     return _to_pipeline(page, ident)
 
@@ -278,7 +270,7 @@ async def stage_delete(
             await pipelines.delete_stage(session, ident, record_id(stage_id))
     except DomainError as error:
         not_found_or(error)
-        errors = {str(ident): error_text(page, error)}
+        errors = {str(ident): page.error_text(error)}
         return await _pipelines_page(page, error.status, errors=errors)
     return _to_pipeline(page, ident, page._("The stage is deleted."))
 
@@ -345,7 +337,7 @@ async def field_create(request: Request) -> Template | Redirect:
                 required=form.get("required") == "on",
             )
     except DomainError as error:
-        errors = {error.field or "_form": error_text(page, error)}
+        errors = {error.field or "_form": page.error_text(error)}
         return await _fields_page(page, error.status, errors=errors, values=values)
     return page.redirect(
         f"{page.base}/settings/fields",

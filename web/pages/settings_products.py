@@ -17,7 +17,7 @@ from atrium.platform.errors import DomainError
 from atrium.web.pages.contacts import record_id
 from atrium.web.pages.deals import _decimal
 from atrium.web.pages.kit import WorkspacePage, workspace_page
-from atrium.web.pages.settings_crm import Unreadable, error_text, not_found_or, refusal, transaction
+from atrium.web.pages.settings_crm import Unreadable, not_found_or, refusal, transaction
 
 PAGE_SIZE = 25
 CENTS = Decimal("0.01")
@@ -44,7 +44,7 @@ async def products_page(request: Request) -> Template:
             )
             items, next_cursor = found.items, found.next_cursor
         except DomainError as error:  # a cursor typed by hand
-            errors["q"] = error_text(page, error)
+            errors["q"] = page.error_text(error)
             items, next_cursor = [], None
         categories = await service.category_names(session, [p.category_id for p in items])
     return page.render(
@@ -113,7 +113,7 @@ def _failure(page: WorkspacePage, problem: Exception) -> tuple[int, dict[str, st
     if isinstance(problem, Unreadable):
         return 422, {problem.field: problem.text}
     error = not_found_or(problem)
-    return error.status, {error.field or "_form": error_text(page, error)}
+    return error.status, {error.field or "_form": page.error_text(error)}
 
 
 @get("/w/{slug:str}/settings/products/new")

@@ -12,7 +12,7 @@ from atrium.platform.errors import DomainError
 from atrium.platform.notify import templates as service
 from atrium.web.pages.formats import number
 from atrium.web.pages.kit import WorkspacePage, workspace_page
-from atrium.web.pages.settings_crm import error_text, refusal, transaction
+from atrium.web.pages.settings_crm import refusal, transaction
 
 PARTS = {"subject": service.SUBJECT_MAX, "text": service.TEXT_MAX, "html": service.HTML_MAX}
 
@@ -105,7 +105,7 @@ async def template_save(
         async with transaction(page) as session:
             await service.save_wording(session, kind, language, **values)
     except DomainError as error:  # it does not render: the message goes next to its part
-        errors = {error.field or "_form": error_text(page, error)}
+        errors = {error.field or "_form": page.error_text(error)}
         return await _form_page(page, kind, language, error.status, values=values, errors=errors)
     return page.redirect(
         f"{page.base}/settings/templates",
