@@ -192,3 +192,15 @@ async def company_people(
         principal,
     )
     return [tuple(row) for row in await session.execute(query)]
+
+
+async def company_names(
+    session: AsyncSession, principal: Principal, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The names of those of these companies the caller may see."""
+    if not ids:
+        return {}
+    query = repo.visible(
+        select(Company.id, Company.name).where(Company.id.in_(ids)), Company, principal
+    )
+    return dict((await session.execute(query)).all())

@@ -59,7 +59,9 @@ async def workspace_overview(session: AsyncSession, principal: Principal) -> Ove
         return bool(await session.scalar(select(select(model.id).where(*conditions).exists())))
 
     return Overview(
-        clients=await count(repo.visible(select(func.count()), Contact, principal)),
+        clients=await count(
+            repo.visible(select(func.count()).select_from(Contact), Contact, principal)
+        ),
         open_deals=deals,
         open_amount=amount,
         tasks_today=await count(

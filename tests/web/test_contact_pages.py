@@ -150,3 +150,14 @@ async def test_front_end_libraries_are_served_by_the_app_as_scripts(client):
         assert answer.headers["content-type"].startswith("text/javascript")
         assert len(answer.content) > 10_000
     assert (await client.get("/vendor/../package.json")).status_code == 404
+
+
+async def test_the_home_page_counts_the_clients(owner):
+    workspace, browser, csrf = owner
+    for name in ("Ann", "Bob", "Cy"):
+        await browser.post(
+            f"{base(workspace)}/contacts", data={"csrf_token": csrf, "first_name": name}
+        )
+    home = await browser.get(f"{base(workspace)}/")
+    figure = re.search(r'<span class="value">(\d+)</span>clients</a>', home.text)
+    assert figure and figure.group(1) == "3", home.text

@@ -12,6 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from atrium.platform.auth.members import list_members
+from atrium.platform.crm import companies
 from atrium.platform.crm import contacts as service
 from atrium.platform.crm.custom_fields import list_fields
 from atrium.platform.crm.merge import merge_contacts
@@ -248,6 +249,9 @@ async def contact_page(request: Request, contact_id: FromPath[str]) -> Template:
         except DomainError:
             raise NotFoundException() from None
         timeline = await contact_timeline(s, page.principal, ident, limit=50)
+        company_names = await companies.company_names(
+            s, page.principal, [company_id for company_id, _ in card.companies]
+        )
         fields = await list_fields(s, "contact")
     members = {member.user_id: member for member in await _members(page)}
     return page.render(
@@ -259,6 +263,7 @@ async def contact_page(request: Request, contact_id: FromPath[str]) -> Template:
         custom_fields=fields,
         members=members,
         owner=members.get(card.contact.owner_id),
+        company_names=company_names,
         errors={},
         notice=request.query_params.get("notice"),
     )
