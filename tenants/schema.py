@@ -14,6 +14,7 @@ def _load_models() -> None:
     import atrium.platform.crm.lead_models  # noqa: F401
     import atrium.platform.crm.models  # noqa: F401
     import atrium.platform.crm.product_models  # noqa: F401
+    import atrium.platform.crm.segment_models  # noqa: F401
     import atrium.platform.events.models  # noqa: F401
     import atrium.platform.jobs.models  # noqa: F401
     import atrium.platform.mail.models  # noqa: F401

@@ -16,7 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from atrium.platform.crm.normalize import search_key
@@ -58,6 +58,10 @@ class Contact(TenantBase):
         ForeignKey("teams.id", ondelete="SET NULL"), index=True
     )
     marketing_consent: Mapped[bool] = mapped_column(default=False)
+    # Channels the customer withdrew from marketing (unsubscribed) while the consent stands.
+    marketing_opt_outs: Mapped[list[str]] = mapped_column(
+        ARRAY(String(10)), default=list, server_default="{}"
+    )
     consent_at: Mapped[OptionalTimestamp]
     consent_channel: Mapped[str] = mapped_column(String(20), default="")
     notes: Mapped[str] = mapped_column(Text, default="")

@@ -1,8 +1,9 @@
 """Per workspace: staff notifications and the log of every e-mail the workspace sent."""
 
 import uuid
+from decimal import Decimal
 
-from sqlalchemy import BigInteger, Identity, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Identity, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -59,6 +60,10 @@ class SmsSettings(TenantBase):
     token_sealed: Mapped[str] = mapped_column(Text, default="")
     sender: Mapped[str] = mapped_column(String(20), default="")
     monthly_quota: Mapped[int] = mapped_column(default=1000)  # segments
+    # What the gateway charges per segment, in the workspace's currency (for cost estimates).
+    segment_price: Mapped[Decimal] = mapped_column(
+        Numeric(10, 4), default=Decimal("0"), server_default="0"
+    )
     updated_at: Mapped[CreatedAt]
 
 
