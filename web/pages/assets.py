@@ -18,6 +18,7 @@ NODE_MODULES = Path(__file__).resolve().parents[1] / "node_modules"
 VENDOR = {
     "htmx.min.js": "htmx.org/dist/htmx.min.js",
     "sortable.min.js": "sortablejs/Sortable.min.js",
+    "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
 }
 
 # Scripts and styles from this site only (no inline code, no CDN), no framing, no plugins.
