@@ -63,6 +63,8 @@ class ContactIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     owner_id: uuid.UUID | Unset = UNSET
     team_id: uuid.UUID | None | Unset = UNSET  # shared with this team (null: not shared)
     marketing_consent: bool | Unset = UNSET
+    # Channels the customer unsubscribed from (email, sms, telegram); consent stands for others.
+    marketing_opt_outs: list[str] | Unset = UNSET
     consent_channel: str | Unset = UNSET
     notes: str | Unset = UNSET
     tags: list[str] | Unset = UNSET
@@ -100,6 +102,7 @@ class ContactOut(msgspec.Struct):
     owner_id: uuid.UUID | None
     team_id: uuid.UUID | None
     marketing_consent: bool
+    marketing_opt_outs: list[str]
     consent_at: datetime | None
     consent_channel: str
     notes: str
@@ -162,6 +165,7 @@ def _out(card: contacts.ContactCard) -> ContactOut:
         owner_id=contact.owner_id,
         team_id=contact.team_id,
         marketing_consent=contact.marketing_consent,
+        marketing_opt_outs=list(contact.marketing_opt_outs or []),
         consent_at=contact.consent_at,
         consent_channel=contact.consent_channel,
         notes=contact.notes,

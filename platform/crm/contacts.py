@@ -13,6 +13,7 @@ from atrium.platform.auth.accounts import checked_email
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import repository as repo
 from atrium.platform.crm.audit import audit_changes, audit_event
+from atrium.platform.crm.consent import MARKETING_CHANNELS
 from atrium.platform.crm.models import CHANNELS, GENDERS, Contact, ContactTag
 from atrium.platform.crm.normalize import custom_values, e164, e164_or_none, tag_names
 from atrium.platform.db import Database, workspace_sql
@@ -61,6 +62,7 @@ class ContactInput:
     owner_id: uuid.UUID | None = None
     team_id: uuid.UUID | None = None
     marketing_consent: bool | None = None
+    marketing_opt_outs: list[str] | None = None  # channels unsubscribed from (consent.py)
     consent_channel: str | None = None
     notes: str | None = None
     tags: list[str] | None = None
@@ -119,6 +121,15 @@ async def _checked(session: AsyncSession, data: ContactInput, *, partial: bool) 
         values["team_id"] = data.team_id
     if data.marketing_consent is not None:
         values["marketing_consent"] = data.marketing_consent
+    if data.marketing_opt_outs is not None:
+        if unknown := set(data.marketing_opt_outs) - set(MARKETING_CHANNELS):
+            raise Invalid(
+                "Unknown channel %(channel)s; choose from %(choices)s.",
+                field="marketing_opt_outs",
+                channel=sorted(unknown)[0],
+                choices=", ".join(MARKETING_CHANNELS),
+            )
+        values["marketing_opt_outs"] = sorted(set(data.marketing_opt_outs))
     if data.phones is not None:
         region = (await workspace_settings(session)).country
         numbers, seen = [], set()

@@ -49,6 +49,10 @@ async def merge_contacts(
     if duplicate.notes:
         survivor.notes = "\n\n".join(part for part in (survivor.notes, duplicate.notes) if part)
     survivor.custom = {**duplicate.custom, **survivor.custom}
+    # An unsubscribe from either card stands for the merged one.
+    survivor.marketing_opt_outs = sorted(
+        {*(survivor.marketing_opt_outs or []), *(duplicate.marketing_opt_outs or [])}
+    )
     if duplicate.marketing_consent and not survivor.marketing_consent:
         survivor.marketing_consent = True
         survivor.consent_at, survivor.consent_channel = (

@@ -17,6 +17,7 @@ import structlog
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.crm.consent import may_market
 from atrium.platform.crm.models import Contact, ContactEmail, ContactPhone
 from atrium.platform.errors import LimitReached
 from atrium.platform.events.handlers import dispatching_workspace, on_event
@@ -92,7 +93,7 @@ async def _greet(session: AsyncSession, event: OutboxEvent) -> None:
     short = (
         await templates.message(session, "birthday", settings.locale, _values(contact, settings))
     ).subject
-    for channel in settings.birthday_channels:
+    for channel in [c for c in settings.birthday_channels if may_market(contact, c)]:
         if channel == "telegram" and contact.telegram_chat_id is not None:
             if await session.get(TelegramSettings, 1) is not None:
                 await queue_telegram(session, contact, short, kind="birthday")
@@ -127,7 +128,7 @@ async def _greet(session: AsyncSession, event: OutboxEvent) -> None:
 async def greet_by_mail(job: TenantJob, contact_id: str, year: int) -> None:
     async with job.transaction() as session:
         contact = await session.get(Contact, uuid.UUID(contact_id))
-        if contact is None or not contact.marketing_consent:
+        if contact is None or not may_market(contact, "email"):
             return
         address = await _first(session, ContactEmail, ContactEmail.address, contact.id)
         settings = await workspace_settings(session)

@@ -2,8 +2,8 @@
 message (and its List-Unsubscribe header), and the public page behind it.
 
 Opening the link only shows a button: mail scanners follow links, and a GET must not unsubscribe
-anyone. The button, or a one-click POST from the mail client (RFC 8058), withdraws consent and
-leaves an entry in the contact's audit trail.
+anyone. The button, or a one-click POST from the mail client (RFC 8058), stops marketing on that
+channel (the consent stands for the others) and leaves an entry in the contact's audit trail.
 """
 
 import hashlib
@@ -86,24 +86,26 @@ async def unsubscribe(request: Request, slug: FromPath[str], token: FromPath[str
         contact = await session.get(Contact, contact_id, with_for_update=True)
         if contact is None:
             raise NotFound("This unsubscribe link is not valid.")
-        if contact.marketing_consent:
-            contact.marketing_consent, contact.updated_at = False, utcnow()
+        if channel not in (contact.marketing_opt_outs or []):
+            before = list(contact.marketing_opt_outs or [])
+            contact.marketing_opt_outs = sorted({*before, channel})
+            contact.updated_at = utcnow()
             session.add(
                 AuditEntry(
                     record_type="contact",
                     record_id=contact_id,
                     action="unsubscribed",
-                    field="marketing_consent",
-                    old_value=True,
-                    new_value={"value": False, "channel": channel},
+                    field="marketing_opt_outs",
+                    old_value=before,
+                    new_value=contact.marketing_opt_outs,
                     actor_id=None,
                 )
             )
     return _page(
         "Unsubscribed / Вы отписались",
         "<h1>You are unsubscribed. / Вы отписались.</h1>"
-        "<p>No more marketing messages will be sent to you. / "
-        "Рекламных сообщений больше не будет.</p>",
+        "<p>No more marketing messages will come to you this way. / "
+        "Рекламных сообщений этим способом больше не будет.</p>",
     )
 
 

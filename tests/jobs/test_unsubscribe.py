@@ -35,7 +35,8 @@ async def test_the_link_shows_a_button_and_the_button_withdraws_consent(
     done = await client.post(path, content=b"List-Unsubscribe=One-Click")
     assert done.status_code == 200 and "unsubscribed" in done.text
     card = await client.get(f"/api/v1/contacts/{contact_id}", headers=headers)
-    assert card.json()["marketing_consent"] is False
+    assert card.json()["marketing_opt_outs"] == ["email"]  # this channel only
+    assert card.json()["marketing_consent"] is True
     trail = await client.get(
         "/api/v1/audit", params={"record_id": str(contact_id)}, headers=headers
     )

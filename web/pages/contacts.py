@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from atrium.platform.auth.members import list_members
 from atrium.platform.crm import companies
 from atrium.platform.crm import contacts as service
+from atrium.platform.crm.consent import MARKETING_CHANNELS
 from atrium.platform.crm.custom_fields import list_fields
 from atrium.platform.crm.merge import merge_contacts
 from atrium.platform.crm.models import GENDERS
@@ -145,11 +146,16 @@ def _contact_input(form: FormMultiDict, fields: list) -> service.ContactInput:
         address=form.get("address", ""),
         source=form.get("source", ""),
         marketing_consent=form.get("marketing_consent") == "on",
+        marketing_opt_outs=[
+            channel
+            for channel in MARKETING_CHANNELS
+            if channel not in form.getall("marketing_channel", [])
+        ],
         notes=form.get("notes", ""),
         tags=tags,
         custom=custom,
     )
-    data.given = {"birthday", "phones", "emails", "tags", "custom"}
+    data.given = {"birthday", "phones", "emails", "tags", "custom", "marketing_opt_outs"}
     return data
 
 
@@ -158,6 +164,8 @@ def _form_values(form: FormMultiDict | None, card=None) -> dict:
         values = {key: form.get(key, "") for key in form}
         values["phones"] = [number for number in form.getall("phone", []) if number.strip()]
         values["emails"] = [address for address in form.getall("email", []) if address.strip()]
+        chosen = form.getall("marketing_channel", [])
+        values["opt_outs"] = [channel for channel in MARKETING_CHANNELS if channel not in chosen]
         return values
     if card is None:
         return {"phones": [], "emails": [], "gender": "unknown"}
@@ -173,6 +181,7 @@ def _form_values(form: FormMultiDict | None, card=None) -> dict:
         "phones": [phone.number for phone in card.phones],
         "emails": [email.address for email in card.emails],
         "tags": ", ".join(card.tags),
+        "opt_outs": list(contact.marketing_opt_outs or []),
     }
     for key, value in (contact.custom or {}).items():
         values[f"custom.{key}"] = "on" if value is True else ("" if value is None else value)
