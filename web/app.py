@@ -21,6 +21,7 @@ from atrium.platform.crm import (
     leads_api,
     notes_api,
     products_api,
+    segments_api,
     teams_api,
 )
 from atrium.platform.crm import api as crm_api
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             *leads_api.routes,
             *notes_api.routes,
             *teams_api.routes,
+            *segments_api.routes,
             *notify_api.routes,
             *sms_api.routes,
             *telegram_api.api_routes,
