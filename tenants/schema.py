@@ -11,6 +11,7 @@ def _load_models() -> None:
     import atrium.platform.crm.activity_models  # noqa: F401
     import atrium.platform.crm.appeal_models  # noqa: F401
     import atrium.platform.crm.deal_models  # noqa: F401
+    import atrium.platform.crm.import_models  # noqa: F401
     import atrium.platform.crm.lead_models  # noqa: F401
     import atrium.platform.crm.models  # noqa: F401
     import atrium.platform.crm.product_models  # noqa: F401
