@@ -1,0 +1,354 @@
+"""Customer reports from won deals (a won deal is a purchase): ABC analysis of customers and of
+products, each customer's value (average check, frequency, lifetime), and what each source of
+customers brings. Same period and visibility rules as reports.py."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Date, Numeric, String, case, cast, func, literal, null, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.auth.principal import Principal
+from atrium.platform.crm.deal_models import Deal
+from atrium.platform.crm.lead_models import Lead
+from atrium.platform.crm.models import Contact
+from atrium.platform.crm.product_models import DealLine, Product
+from atrium.platform.crm.report_period import period_bounds
+from atrium.platform.crm.reports import closed_in, percent, visible_to
+
+ABC_CLASSES = ("A", "B", "C")
+# A: the best that make up the first 80% of revenue, B: the next 15%, C: the rest. The one that
+# crosses a line belongs above it, so the best customer is always an A.
+A_SHARE, B_SHARE = Decimal("0.80"), Decimal("0.95")
+
+
+@dataclass(frozen=True)
+class AbcRow:
+    key: str  # the contact's or product's id; a free-text line's name
+    name: str
+    deals: int
+    quantity: Decimal | None  # products only
+    revenue: Decimal
+    share: Decimal | None  # % of all revenue
+    cumulative: Decimal | None  # % of revenue of this one and all better ones
+    abc_class: str
+
+
+@dataclass(frozen=True)
+class AbcClass:
+    name: str
+    items: int
+    revenue: Decimal
+    share: Decimal | None
+
+
+@dataclass(frozen=True)
+class AbcAnalysis:
+    classes: list[AbcClass]  # A, B and C, always all three
+    rows: list[AbcRow]  # best first; the first ``limit`` of them when limited
+
+    @property
+    def items(self) -> int:
+        return sum(group.items for group in self.classes)
+
+    @property
+    def revenue(self) -> Decimal:
+        return sum((group.revenue for group in self.classes), Decimal(0))
+
+
+async def _abc(session: AsyncSession, revenue, named, limit: int | None) -> AbcAnalysis:
+    """Class each row of ``revenue`` (key, deals, quantity, revenue) by its running share;
+    ``named(classed)`` gives the rows' names and the join that brings them."""
+    order = (revenue.c.revenue.desc(), revenue.c.key)
+    running = func.sum(revenue.c.revenue).over(order_by=order, rows=(None, 0))
+    total = func.sum(revenue.c.revenue).over()
+    before = running - revenue.c.revenue
+    classed = select(
+        revenue,
+        running.label("running"),
+        total.label("total"),
+        case((before < A_SHARE * total, "A"), (before < B_SHARE * total, "B"), else_="C").label(
+            "abc"
+        ),
+        func.row_number().over(order_by=order).label("rank"),
+    ).subquery("classed")
+    name, joined = named(classed)
+    query = (
+        select(
+            classed,
+            name.label("name"),
+            percent(classed.c.revenue, classed.c.total).label("share"),
+            percent(classed.c.running, classed.c.total).label("cumulative"),
+        )
+        .select_from(joined)
+        .order_by(classed.c.rank)
+    )
+    rows = [
+        AbcRow(
+            str(row.key),
+            row.name or "",
+            row.deals,
+            row.quantity,
+            row.revenue,
+            row.share,
+            row.cumulative,
+            row.abc,
+        )  # fmt: skip
+        for row in await session.execute(query.limit(limit) if limit else query)
+    ]
+    whole = func.sum(func.sum(classed.c.revenue)).over()
+    groups = {
+        row.abc: row
+        for row in await session.execute(
+            select(
+                classed.c.abc,
+                func.count().label("items"),
+                func.sum(classed.c.revenue).label("revenue"),
+                percent(func.sum(classed.c.revenue), whole).label("share"),
+            ).group_by(classed.c.abc)
+        )
+    }
+    classes = [
+        AbcClass(name, group.items, group.revenue, group.share)
+        if (group := groups.get(name))
+        else AbcClass(name, 0, Decimal(0), None)
+        for name in ABC_CLASSES
+    ]
+    return AbcAnalysis(classes, rows)
+
+
+async def abc_customers(
+    session: AsyncSession,
+    principal: Principal,
+    period_from: date,
+    period_to: date,
+    limit: int | None = None,
+) -> AbcAnalysis:
+    """Customers by the revenue of their deals won in the period (deals without a contact
+    are left out)."""
+    start, end, _ = await period_bounds(session, period_from, period_to)
+    revenue = (
+        select(
+            Deal.contact_id.label("key"),
+            func.count().label("deals"),
+            cast(null(), Numeric).label("quantity"),
+            func.sum(Deal.amount).label("revenue"),
+        )
+        .where(*closed_in(start, end, "won"), Deal.contact_id.is_not(None))
+        .where(*visible_to(principal, Deal))
+        .group_by(Deal.contact_id)
+        .subquery("revenue")
+    )
+    return await _abc(
+        session,
+        revenue,
+        lambda classed: (
+            Contact.display_name,
+            classed.outerjoin(Contact, Contact.id == classed.c.key),
+        ),
+        limit,
+    )
+
+
+async def abc_products(
+    session: AsyncSession,
+    principal: Principal,
+    period_from: date,
+    period_to: date,
+    limit: int | None = None,
+) -> AbcAnalysis:
+    """Products and services by the revenue of their lines in deals won in the period
+    (quantity x price - discount); lines without a product count under their name."""
+    start, end, _ = await period_bounds(session, period_from, period_to)
+    free_name = case((DealLine.product_id.is_(None), func.lower(func.btrim(DealLine.name))))
+    revenue = (
+        select(
+            func.coalesce(cast(DealLine.product_id, String), "line:" + free_name).label("key"),
+            DealLine.product_id,
+            func.min(DealLine.name.collate("C")).label("line_name"),
+            func.count(DealLine.deal_id.distinct()).label("deals"),
+            func.sum(DealLine.quantity).label("quantity"),
+            func.sum(
+                func.round(DealLine.quantity * DealLine.unit_price, 2) - DealLine.discount
+            ).label("revenue"),
+        )  # fmt: skip
+        .join(Deal, Deal.id == DealLine.deal_id)
+        .where(*closed_in(start, end, "won"), *visible_to(principal, Deal))
+        .group_by(DealLine.product_id, free_name)
+        .subquery("revenue")
+    )
+    return await _abc(
+        session,
+        revenue,
+        lambda classed: (
+            func.coalesce(Product.name, classed.c.line_name),
+            classed.outerjoin(Product, Product.id == classed.c.product_id),
+        ),
+        limit,
+    )
+
+
+@dataclass(frozen=True)
+class CustomerValue:
+    contact_id: uuid.UUID
+    name: str
+    purchases: int  # deals won in the period
+    revenue: Decimal  # what the customer brought in the period: their value
+    average_check: Decimal
+    first_purchase: date
+    last_purchase: date
+    lifetime_days: int  # from the first purchase to the last
+    days_between_purchases: Decimal | None  # how often they buy; None after one purchase
+
+
+@dataclass(frozen=True)
+class CustomerValues:
+    customers: int
+    purchases: int
+    revenue: Decimal
+    average_check: Decimal | None
+    purchases_per_customer: Decimal | None  # purchase frequency
+    average_lifetime_days: Decimal | None
+    value_per_customer: Decimal | None  # lifetime value: average check x frequency
+    rows: list[CustomerValue]  # most valuable first; the first ``limit`` when limited
+
+
+async def customer_values(
+    session: AsyncSession,
+    principal: Principal,
+    period_from: date,
+    period_to: date,
+    limit: int | None = None,
+) -> CustomerValues:
+    """Per customer with a deal won in the period: purchases, revenue, average check, first and
+    last purchase (days in the workspace's zone), lifetime and days between purchases."""
+    start, end, zone = await period_bounds(session, period_from, period_to)
+    day = cast(func.timezone(zone, Deal.closed_at), Date)
+    per = (
+        select(
+            Deal.contact_id,
+            func.count().label("purchases"),
+            func.sum(Deal.amount).label("revenue"),
+            func.min(day).label("first"),
+            func.max(day).label("last"),
+        )
+        .where(*closed_in(start, end, "won"), Deal.contact_id.is_not(None))
+        .where(*visible_to(principal, Deal))
+        .group_by(Deal.contact_id)
+        .subquery("per")
+    )
+    lifetime = per.c["last"] - per.c["first"]
+    between = case(
+        (per.c.purchases > 1, func.round(cast(lifetime, Numeric) / (per.c.purchases - 1), 1))
+    )
+    query = (
+        select(
+            per,
+            Contact.display_name,
+            func.round(per.c.revenue / per.c.purchases, 2).label("average_check"),
+            lifetime.label("lifetime"),
+            between.label("between"),
+        )
+        .outerjoin(Contact, Contact.id == per.c.contact_id)
+        .order_by(per.c.revenue.desc(), per.c.contact_id)
+    )
+    rows = [
+        CustomerValue(
+            row.contact_id,
+            row.display_name or "",
+            row.purchases,
+            row.revenue,
+            row.average_check,
+            row.first,
+            row.last,
+            row.lifetime,
+            row.between,
+        )  # fmt: skip
+        for row in await session.execute(query.limit(limit) if limit else query)
+    ]
+    customers, purchases = func.count(), func.sum(per.c.purchases)
+    total = (
+        await session.execute(
+            select(
+                customers,
+                func.coalesce(purchases, 0),
+                func.coalesce(func.sum(per.c.revenue), 0),
+                func.round(func.sum(per.c.revenue) / func.nullif(purchases, 0), 2),
+                func.round(cast(purchases, Numeric) / func.nullif(customers, 0), 2),
+                func.round(func.avg(lifetime), 1),
+                func.round(func.sum(per.c.revenue) / func.nullif(customers, 0), 2),
+            )
+        )
+    ).one()
+    return CustomerValues(*total, rows=rows)
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    source: str  # as written on the cards and leads; "" where nobody said
+    new_contacts: int  # contacts added in the period
+    leads: int  # leads received in the period
+    leads_converted: int  # of those, converted to a deal
+    customers: int  # contacts from it with a deal won in the period
+    deals_won: int
+    revenue: Decimal
+
+    @property
+    def lead_conversion(self) -> Decimal | None:
+        if not self.leads:
+            return None
+        return (Decimal(100) * self.leads_converted / self.leads).quantize(Decimal("0.1"))
+
+
+async def customer_sources(
+    session: AsyncSession, principal: Principal, period_from: date, period_to: date
+) -> list[SourceRow]:
+    """Where customers come from (the contact's source, the lead's source) and what each
+    source earns (deals won in the period by contacts from it); the best earning first."""
+    start, end, _ = await period_bounds(session, period_from, period_to)
+    zero, no_money = literal(0), cast(0, Numeric(14, 2))
+    source = func.btrim(Contact.source)
+    contacts = (
+        select(source.label("source"), func.count().label("contacts"), zero.label("leads"))
+        .add_columns(zero.label("converted"), zero.label("customers"), zero.label("won"))
+        .add_columns(no_money.label("revenue"))
+        .where(Contact.created_at >= start, Contact.created_at < end)
+        .where(*visible_to(principal, Contact))
+        .group_by(source)
+    )
+    # The same rule as the leads inbox: managers see every lead, others those assigned to them.
+    lead_rule = [] if principal.can("leads.assign") else [Lead.assignee_id == principal.user_id]
+    leads = (
+        select(Lead.source, zero, func.count(), func.count().filter(Lead.status == "converted"))
+        .add_columns(zero, zero, no_money)
+        .where(Lead.created_at >= start, Lead.created_at < end, *lead_rule)
+        .group_by(Lead.source)
+    )
+    earned = (
+        select(source, zero, zero, zero, func.count(Deal.contact_id.distinct()), func.count())
+        .add_columns(func.sum(Deal.amount))
+        .join(Contact, Contact.id == Deal.contact_id)
+        .where(*closed_in(start, end, "won"), *visible_to(principal, Deal))
+        .group_by(source)
+    )
+    figures = union_all(contacts, leads, earned).subquery("figures")
+    revenue, added = func.sum(figures.c.revenue), func.sum(figures.c.contacts)
+    rows = await session.execute(
+        select(
+            figures.c.source,
+            added,
+            func.sum(figures.c.leads),
+            func.sum(figures.c.converted),
+            func.sum(figures.c.customers),
+            func.sum(figures.c.won),
+            revenue,
+        )
+        .group_by(figures.c.source)
+        .order_by(revenue.desc(), added.desc(), figures.c.source)
+    )
+    return [
+        SourceRow(name, int(new), int(leads), int(converted), int(buyers), int(won), money)
+        for name, new, leads, converted, buyers, won, money in rows
+    ]
