@@ -32,7 +32,14 @@ from atrium.platform.http.text import refuse_nul_text
 from atrium.platform.jobs.worker import EmbeddedWorker
 from atrium.platform.logging import configure_logging, request_logging_middleware
 from atrium.platform.notify import api as notify_api
-from atrium.platform.notify import sms_api, telegram_api, templates_api, unsubscribe
+from atrium.platform.notify import (
+    campaigns_api,
+    sms_api,
+    telegram_api,
+    templates_api,
+    tracking,
+    unsubscribe,
+)
 from atrium.platform.notify.scheduler import scheduler_loop
 from atrium.platform.runtime import Runtime, start_runtime
 from atrium.platform.tenancy import api as workspace_api
@@ -96,6 +103,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             *sms_api.routes,
             *telegram_api.api_routes,
             *templates_api.routes,
+            *campaigns_api.routes,
         ],
     )
     app = Litestar(
@@ -104,6 +112,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             *telegram_api.routes,
             *sms_api.webhook_routes,
             *unsubscribe.routes,
+            *tracking.routes,
             *health_api.routes,
             *assets.routes,
             *page_routes(),

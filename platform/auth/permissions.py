@@ -21,6 +21,7 @@ PERMISSIONS = {
     "appeals.decide": "Write the manager's decision on an appeal",
     "leads.assign": "See the whole leads inbox and assign leads",
     "crm.settings": "Define custom fields",
+    "campaigns.send": "Send e-mail and SMS campaigns to customers",
     "audit.read": "Read the audit trail",
 }
 
@@ -33,7 +34,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.OWNER: frozenset(PERMISSIONS),
     Role.ADMIN: frozenset(PERMISSIONS) - {"workspace.delete", "billing.manage"},
     Role.MANAGER: _MEMBER
-    | {"crm.team_records", "crm.delete", "audit.read", "appeals.decide", "leads.assign"},
+    | {
+        "crm.team_records",
+        "crm.delete",
+        "audit.read",
+        "appeals.decide",
+        "leads.assign",
+        "campaigns.send",
+    },
     Role.EMPLOYEE: _MEMBER,
 }
 

@@ -32,6 +32,7 @@ def load_actor_modules() -> None:
     import atrium.platform.events.tasks  # noqa: F401
     import atrium.platform.mail.delivery  # noqa: F401
     import atrium.platform.notify.birthdays  # noqa: F401
+    import atrium.platform.notify.campaigns  # noqa: F401
     import atrium.platform.notify.reminders  # noqa: F401
     import atrium.platform.notify.sms  # noqa: F401
     import atrium.platform.notify.telegram  # noqa: F401

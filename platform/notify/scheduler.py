@@ -17,6 +17,7 @@ from atrium.platform.crm.appeal_models import Appeal
 from atrium.platform.db import Database
 from atrium.platform.events.service import record_event
 from atrium.platform.notify.birthdays import claim_birthdays
+from atrium.platform.notify.campaigns import claim_due_campaigns
 from atrium.platform.notify.quiet import quiet_until
 from atrium.platform.tenancy.models import Tenant, TenantStatus
 from atrium.platform.tenancy.service import workspace_settings
@@ -38,6 +39,7 @@ async def scan_due_work(db: Database) -> int:
             if quiet_until(settings, now) is None:
                 raised += await _due_task_reminders(session)
                 raised += await claim_birthdays(session, settings, now)
+                raised += await claim_due_campaigns(session)
             raised += await _overdue_complaints(session)
     if raised:
         log.info("due_work_raised", events=raised)

@@ -76,6 +76,11 @@ def built_in(kind: str, language: str) -> tuple[str, str, str]:
     return KINDS[kind]["subjects"][language], text, html
 
 
+def render_text(source: str, values: dict) -> str:
+    """One plain-text template (a campaign's message, a subject) in the sandbox."""
+    return _plain.from_string(source).render(values)
+
+
 def render_sources(subject: str, text: str, html: str, values: dict) -> Message:
     """Render the three sources; TemplateError names what failed to the caller."""
     return Message(

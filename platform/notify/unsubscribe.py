@@ -13,8 +13,10 @@ from html import escape
 
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
+from sqlalchemy import update
 
 from atrium.platform.crm.models import AuditEntry, Contact
+from atrium.platform.crm.segment_models import CampaignMessage
 from atrium.platform.db import WorkspaceSchema
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import NotFound
@@ -86,6 +88,16 @@ async def unsubscribe(request: Request, slug: FromPath[str], token: FromPath[str
         contact = await session.get(Contact, contact_id, with_for_update=True)
         if contact is None:
             raise NotFound("This unsubscribe link is not valid.")
+        if campaign_token := request.query_params.get("m"):  # from a campaign: count it there
+            await session.execute(
+                update(CampaignMessage)
+                .where(
+                    CampaignMessage.token == campaign_token[:40],
+                    CampaignMessage.contact_id == contact_id,
+                    CampaignMessage.unsubscribed_at.is_(None),
+                )
+                .values(unsubscribed_at=utcnow())
+            )
         if channel not in (contact.marketing_opt_outs or []):
             before = list(contact.marketing_opt_outs or [])
             contact.marketing_opt_outs = sorted({*before, channel})

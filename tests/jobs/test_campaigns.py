@@ -1,0 +1,201 @@
+"""Campaigns to a segment: only customers with consent for the channel, personalised, a test
+to oneself first, sent once when due, with opens, clicks, unsubscribes and deals counted;
+SMS shows its segments and cost first; another workspace's campaign is out of reach."""
+
+import re
+from decimal import Decimal
+from email import message_from_bytes, policy
+
+from sqlalchemy import update
+
+from atrium.platform.notify.campaigns import prepare_campaign
+from atrium.platform.notify.models import SmsSettings
+from atrium.platform.notify.scheduler import scan_due_work
+from tests.jobs.conftest import eventually, worker_settings
+from tests.jobs.test_mail import smtp_sink  # noqa: F401 - the SMTP sink fixture
+from tests.jobs.test_reminders import schema_of
+from tests.jobs.test_sms import Gateway, gateway  # noqa: F401 - the SMS gateway fixture
+
+
+async def add(client, workspace, **fields) -> str:
+    answer = await client.post("/api/v1/contacts", json=fields, headers=workspace["headers"])
+    assert answer.status_code == 201, answer.text
+    return answer.json()["id"]
+
+
+async def segment_of_everyone(client, workspace) -> str:
+    saved = await client.post(
+        "/api/v1/segments", json={"name": "Everyone", "conditions": []},
+        headers=workspace["headers"],
+    )  # fmt: skip
+    return saved.json()["id"]
+
+
+async def status_of(client, workspace, campaign_id):
+    answer = await client.get(f"/api/v1/campaigns/{campaign_id}", headers=workspace["headers"])
+    return answer.json()["status"]
+
+
+async def test_an_email_campaign_reaches_only_consenting_customers_once_and_counts_results(
+    client,
+    make_workspace,
+    db,
+    worker,
+    drained,
+    smtp_sink,  # noqa: F811
+):
+    sink, port = smtp_sink
+    shop = await make_workspace(company="Spring Shop")
+    headers = shop["headers"]
+    anna = await add(client, shop, first_name="Anna", marketing_consent=True,
+                     emails=[{"address": "anna@spring.example"}])  # fmt: skip
+    await add(client, shop, first_name="Boris", marketing_consent=True,
+              marketing_opt_outs=["email"],
+              emails=[{"address": "boris@spring.example"}])  # fmt: skip
+    await add(client, shop, first_name="Vera", emails=[{"address": "vera@spring.example"}])
+    await add(client, shop, first_name="Gleb", marketing_consent=True)  # no address
+    created = await client.post(
+        "/api/v1/campaigns",
+        json={"name": "Spring", "channel": "email", "segment_id": await segment_of_everyone(
+              client, shop), "subject": "Hello {{ first_name }}",
+              "body": "Spring offer for {{ first_name }}: https://example.com/offer"},
+        headers=headers,
+    )  # fmt: skip
+    assert created.status_code == 201, created.text
+    campaign_id = created.json()["id"]
+    assert (await client.get(f"/api/v1/campaigns/{campaign_id}/estimate", headers=headers)).json()[
+        "recipients"
+    ] == 1
+
+    with worker_settings(smtp_url=f"smtp://127.0.0.1:{port}", mail_from="Atrium <no@a.test>"):
+        tested = await client.post(
+            f"/api/v1/campaigns/{campaign_id}/test", json={"to": "me@spring.example"},
+            headers=headers,
+        )  # fmt: skip
+        assert tested.status_code == 202
+        await eventually(lambda: _mails_to(sink, "me@spring.example"))
+        scheduled = await client.post(
+            f"/api/v1/campaigns/{campaign_id}/schedule", json={}, headers=headers
+        )
+        assert scheduled.json()["status"] == "scheduled"
+        assert await scan_due_work(db) >= 1
+        await eventually(lambda: _sent(client, shop, campaign_id))
+        await drained()
+        schema = await schema_of(db, shop["tenant"]["slug"])
+        prepare_campaign.send_with_options(args=(schema, campaign_id), idempotency_key="again")
+        await drained()
+
+    [test_mail] = await _mails_to(sink, "me@spring.example")
+    assert test_mail["Subject"].startswith("[TEST] Hello")
+    [mail] = await _mails_to(sink, "anna@spring.example")
+    for nobody in ("boris@spring.example", "vera@spring.example"):
+        assert not await _mails_to(sink, nobody)
+    assert mail["Subject"] == "Hello Anna"
+    assert "Spring offer for Anna" in mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    pixel = re.search(r'<img src="([^"]+/o\.gif)"', html).group(1)
+    click = re.search(r'<a href="([^"]+/c\?u=[^"]+)"', html).group(1).replace("&amp;", "&")
+    unsubscribe = mail["List-Unsubscribe"].strip("<>")
+
+    path = lambda url: "/" + url.split("://", 1)[1].split("/", 1)[1]  # noqa: E731
+    assert (await client.get(path(pixel))).headers["content-type"] == "image/gif"
+    went = await client.get(path(click), follow_redirects=False)
+    assert went.status_code == 302 and went.headers["location"] == "https://example.com/offer"
+    forged = await client.get(path(click).replace("offer", "evil"), follow_redirects=False)
+    assert forged.status_code == 404
+    assert (await client.post(path(unsubscribe))).status_code == 200
+    pipelines = await client.get("/api/v1/pipelines", headers=headers)
+    await client.post(
+        "/api/v1/deals",
+        json={"title": "Spring order", "pipeline_id": pipelines.json()["items"][0]["id"],
+              "contact_id": anna, "amount": "4500"},
+        headers=headers,
+    )  # fmt: skip
+    results = (await client.get(f"/api/v1/campaigns/{campaign_id}/results", headers=headers)).json()
+    assert results == {
+        "recipients": 1, "sent": 1, "delivered": 1, "failed": 0, "opened": 1, "clicked": 1,
+        "unsubscribed": 1, "deals": 1, "revenue": "4500.00",
+    }  # fmt: skip
+
+
+async def _mails_to(sink, address):
+    return [
+        message_from_bytes(envelope.content, policy=policy.default)
+        for envelope in sink.messages
+        if address in envelope.rcpt_tos
+    ]
+
+
+async def _sent(client, workspace, campaign_id):
+    return await status_of(client, workspace, campaign_id) == "sent"
+
+
+async def test_an_sms_campaign_shows_segments_and_cost_and_reaches_only_consent(
+    client,
+    make_workspace,
+    db,
+    worker,
+    drained,
+    gateway,  # noqa: F811
+):
+    salon = await make_workspace(company="SMS Campaign Salon", locale="ru")
+    headers = salon["headers"]
+    configured = await client.put(
+        "/api/v1/settings/sms",
+        json={"gateway_url": gateway, "token": "gw", "sender": "Salon", "monthly_quota": 100},
+        headers=headers,
+    )
+    assert configured.status_code == 200, configured.text
+    schema = await schema_of(db, salon["tenant"]["slug"])
+    async with db.tenant_transaction(schema) as session:
+        await session.execute(update(SmsSettings).values(segment_price=Decimal("3.50")))
+    await add(client, salon, first_name="Ольга", marketing_consent=True,
+              phones=[{"number": "+79160000001"}])  # fmt: skip
+    await add(client, salon, first_name="Нина", marketing_consent=True,
+              marketing_opt_outs=["sms"], phones=[{"number": "+79160000002"}])  # fmt: skip
+    await add(client, salon, first_name="Ира", phones=[{"number": "+79160000003"}])
+    body = "{{ first_name }}, весной скидка 20% на все услуги салона! Запишитесь по телефону, ждём."
+    created = await client.post(
+        "/api/v1/campaigns",
+        json={"name": "Весна", "channel": "sms", "segment_id": await segment_of_everyone(
+              client, salon), "body": body},
+        headers=headers,
+    )  # fmt: skip
+    campaign_id = created.json()["id"]
+    estimate = (
+        await client.get(f"/api/v1/campaigns/{campaign_id}/estimate", headers=headers)
+    ).json()
+    assert estimate == {"recipients": 1, "segments_each": 2, "segments_total": 2, "cost": "7.00"}
+    await client.post(f"/api/v1/campaigns/{campaign_id}/schedule", json={}, headers=headers)
+    assert await scan_due_work(db) >= 1
+    await eventually(lambda: _sent(client, salon, campaign_id))
+    await eventually(lambda: _gateway_got(1))
+    await drained()
+    [(_, sent)] = Gateway.received
+    assert sent["to"] == "+79160000001" and sent["text"].startswith("Ольга, весной")
+
+
+async def _gateway_got(count):
+    return len(Gateway.received) >= count
+
+
+async def test_another_workspaces_campaign_is_not_found(client, make_workspace):
+    mine = await make_workspace(company="Campaign Owner")
+    other = await make_workspace(company="Campaign Stranger")
+    created = await client.post(
+        "/api/v1/campaigns",
+        json={"name": "Mine", "channel": "email", "segment_id": await segment_of_everyone(
+              client, mine), "subject": "Hi", "body": "Hello"},
+        headers=mine["headers"],
+    )  # fmt: skip
+    campaign_id = created.json()["id"]
+    for path in ("", "/estimate", "/results"):
+        answer = await client.get(
+            f"/api/v1/campaigns/{campaign_id}{path}", headers=other["headers"]
+        )
+        assert answer.status_code == 404
+    scheduled = await client.post(
+        f"/api/v1/campaigns/{campaign_id}/schedule", json={}, headers=other["headers"]
+    )
+    assert scheduled.status_code == 404
+    assert await status_of(client, mine, campaign_id) == "draft"
