@@ -29,6 +29,7 @@ _running: "EmbeddedWorker | None" = None
 
 def load_actor_modules() -> None:
     """Import every module that declares actors, so the worker knows them."""
+    import atrium.platform.crm.import_jobs  # noqa: F401
     import atrium.platform.events.tasks  # noqa: F401
     import atrium.platform.mail.delivery  # noqa: F401
     import atrium.platform.notify.birthdays  # noqa: F401

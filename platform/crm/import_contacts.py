@@ -1,0 +1,297 @@
+"""Contacts from a file, a chunk of rows at a time: the contact rules of ``contacts`` applied in
+Python (normalize, checked_email, the same limits and messages), duplicates by phone or e-mail
+found with one query per chunk, and new cards written with bulk inserts. Cards a row updates go
+through ``contacts.update_contact``, one by one, as a person's edit would."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.auth.accounts import checked_email
+from atrium.platform.auth.principal import Principal
+from atrium.platform.crm import contacts
+from atrium.platform.crm import import_repository as import_repo
+from atrium.platform.crm import repository as repo
+from atrium.platform.crm.import_fields import (
+    custom_value,
+    mapped_values,
+    parse_date,
+    parse_gender,
+    split_list,
+)
+from atrium.platform.crm.import_models import ImportBatch
+from atrium.platform.crm.models import (
+    AuditEntry,
+    Company,
+    Contact,
+    ContactCompany,
+    ContactEmail,
+    ContactPhone,
+    ContactTag,
+)
+from atrium.platform.crm.normalize import custom_values, e164, search_key, tag_names
+from atrium.platform.db.types import utcnow
+from atrium.platform.errors import Conflict, DomainError, Invalid
+from atrium.platform.tenancy.service import workspace_settings
+
+NAME_FIELDS = ("first_name", "middle_name", "last_name")
+TEXT_FIELDS = (*NAME_FIELDS, "address", "source", "notes")
+
+
+@dataclass
+class ChunkOutcome:
+    """What a chunk did: counts, the rows refused (number, error) and the records created."""
+
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    rejected: list[tuple[int, DomainError]] = field(default_factory=list)
+    records: list[tuple[uuid.UUID, str]] = field(default_factory=list)  # (id, kind)
+
+
+@dataclass
+class ContactRow:
+    number: int
+    values: dict  # contact columns, as the service would store them
+    phones: list[str]
+    emails: list[str]
+    tags: list[str]
+    company: str
+
+    @property
+    def keys(self) -> list[str]:
+        return [*self.phones, *self.emails]
+
+    def absorb(self, later: "ContactRow") -> None:
+        """A later row of the file for the same person: its values win, lists join."""
+        self.values.update({k: v for k, v in later.values.items() if v not in ("", None, {})})
+        self.values["custom"] = {**self.values.get("custom", {}), **later.values.get("custom", {})}
+        for name in ("phones", "emails", "tags"):
+            mine = getattr(self, name)
+            mine.extend(item for item in getattr(later, name) if item not in mine)
+        self.company = later.company or self.company
+
+
+def _names(values: dict[str, list[str]]) -> dict[str, str]:
+    names = {name: values.get(name, [""])[0] for name in NAME_FIELDS}
+    full = " ".join(values.get("full_name", [""])[0].split())
+    if full and not any(names.values()):
+        parts = full.split(" ")
+        if len(parts) == 3:  # ФИО: Фамилия Имя Отчество
+            names = dict(zip(("last_name", "first_name", "middle_name"), parts, strict=True))
+        else:
+            names["first_name"] = full
+    return names
+
+
+def checked_contact(
+    number: int, values: dict[str, list[str]], region: str, definitions: dict
+) -> ContactRow:
+    """One row by the rules of ``contacts.create_contact``; Invalid names what is wrong."""
+    checked: dict = _names(values)
+    for name in ("address", "source", "notes"):
+        checked[name] = values.get(name, [""])[0]
+    for name in TEXT_FIELDS:
+        checked[name] = checked[name].strip()
+        limit = contacts.TEXT_LIMITS[name]
+        if len(checked[name]) > limit:
+            raise Invalid(
+                "%(name)s must be at most %(max)d characters.", field=name, name=name, max=limit
+            )
+    checked["gender"] = parse_gender(values["gender"][0]) if "gender" in values else "unknown"
+    if "birthday" in values:
+        birthday = parse_date(values["birthday"][0], "birthday")
+        if not date(1900, 1, 1) <= birthday <= date.today():
+            raise Invalid("The birthday must be between 1900 and today.", field="birthday")
+        checked["birthday"] = birthday
+    phones = []
+    for raw in split_list(values.get("phone", [])):
+        if (number_ := e164(raw, region, field="phones")) not in phones:
+            phones.append(number_)
+    emails = []
+    for raw in split_list(values.get("email", [])):
+        if (address := checked_email(raw)) not in emails:
+            emails.append(address)
+    custom = {
+        key: custom_value(definition, values[f"custom.{key}"][0])
+        for key, definition in definitions.items()
+        if f"custom.{key}" in values
+    }
+    checked["custom"] = custom_values(definitions, custom, partial=False)
+    if not any(checked[name] for name in NAME_FIELDS) and not phones and not emails:
+        raise Invalid("A contact needs a name, a phone or an e-mail.", field="first_name")
+    tags = tag_names(split_list(values.get("tags", [])))
+    company = " ".join(values.get("company", [""])[0].split())[:300]
+    return ContactRow(number, checked, phones, emails, tags, company)
+
+
+async def import_contact_rows(
+    session: AsyncSession,
+    principal: Principal,
+    batch: ImportBatch,
+    rows: list[tuple[int, list[str]]],
+) -> ChunkOutcome:
+    principal.require("crm.write")
+    outcome = ChunkOutcome()
+    region = (await workspace_settings(session)).country
+    definitions = await repo.custom_field_definitions(session, "contact")
+    checked = []
+    for number, cells in rows:
+        try:
+            checked.append(
+                checked_contact(number, mapped_values(batch.mapping, cells), region, definitions)
+            )
+        except Invalid as error:
+            outcome.rejected.append((number, error))
+    matching = batch.on_duplicate != "create"
+    holders = {}
+    if matching:
+        holders = await import_repo.contact_ids_by_key(
+            session,
+            (p for row in checked for p in row.phones),
+            (e for row in checked for e in row.emails),
+        )
+    new: list[ContactRow] = []
+    updates: list[tuple[uuid.UUID, ContactRow]] = []
+    earlier: dict[str, ContactRow] = {}  # new cards of this chunk by phone and e-mail
+    for row in checked:
+        existing = next((holders[key] for key in row.keys if key in holders), None)
+        first = next((earlier[key] for key in row.keys if key in earlier), None)
+        if matching and (existing or first):
+            if batch.on_duplicate == "skip":
+                outcome.skipped += 1
+            elif existing:
+                updates.append((existing, row))
+            else:
+                first.absorb(row)
+                outcome.updated += 1
+            continue
+        new.append(row)
+        earlier.update((key, row) for key in row.keys)
+    await _write_new(session, principal, new, outcome)
+    for contact_id, row in updates:
+        try:
+            async with session.begin_nested():
+                await _update(session, principal, contact_id, row, outcome)
+            outcome.updated += 1
+        except DomainError as error:
+            outcome.rejected.append((row.number, error))
+    return outcome
+
+
+async def _write_new(
+    session: AsyncSession, principal: Principal, rows: list[ContactRow], outcome: ChunkOutcome
+) -> None:
+    if not rows:
+        return
+    now, user = utcnow(), principal.user_id
+    names = {row.company for row in rows if row.company}
+    companies = await _company_ids(session, principal, names, outcome)
+    tags_used = sorted({tag for row in rows for tag in row.tags}, key=str.lower)
+    tag_ids = dict(zip(tags_used, await repo.tag_ids(session, tags_used), strict=True))
+    cards, phones, emails, tags, links, audit = [], [], [], [], [], []
+    for row in rows:
+        contact_id = uuid.uuid4()
+        display = contacts.display_name_of(
+            SimpleNamespace(**row.values),
+            row.emails[0] if row.emails else None,
+            row.phones[0] if row.phones else None,
+        )
+        cards.append(
+            {
+                **row.values,
+                "id": contact_id,
+                "display_name": display,
+                "search_name": search_key(display),
+                "owner_id": user,
+                "created_by": user,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        phones += [
+            {"id": uuid.uuid4(), "contact_id": contact_id, "number": n, "kind": "mobile",
+             "position": i}
+            for i, n in enumerate(row.phones)
+        ]  # fmt: skip
+        emails += [
+            {"id": uuid.uuid4(), "contact_id": contact_id, "address": a, "kind": "work",
+             "position": i}
+            for i, a in enumerate(row.emails)
+        ]  # fmt: skip
+        seen_tags = {tag_ids[t] for t in row.tags}
+        tags += [{"contact_id": contact_id, "tag_id": tag_id} for tag_id in seen_tags]
+        if row.company:
+            links.append({"contact_id": contact_id, "company_id": companies[row.company.lower()]})
+        audit.append(
+            {"id": uuid.uuid4(), "record_type": "contact", "record_id": contact_id,
+             "action": "created", "field": "", "actor_id": user, "at": now}
+        )  # fmt: skip
+        outcome.records.append((contact_id, "contact"))
+    for model, values in (
+        (Contact, cards),
+        (ContactPhone, phones),
+        (ContactEmail, emails),
+        (ContactTag, tags),
+        (ContactCompany, links),
+        (AuditEntry, audit),
+    ):
+        await import_repo.insert_rows(session, model, values)
+    outcome.created += len(rows)
+
+
+async def _company_ids(
+    session: AsyncSession, principal: Principal, names: set[str], outcome: ChunkOutcome
+) -> dict[str, uuid.UUID]:
+    """Companies by lower-cased name; those not there yet are created (and belong to the
+    batch: its undo deletes them too)."""
+    found = await import_repo.company_ids_by_name(session, names)
+    missing = {name.lower(): name for name in names if name.lower() not in found}
+    now, rows = utcnow(), []
+    for lowered, name in missing.items():
+        found[lowered] = company_id = uuid.uuid4()
+        rows.append(
+            {"id": company_id, "name": name, "search_name": search_key(name, "", ""),
+             "owner_id": principal.user_id, "created_by": principal.user_id,
+             "created_at": now, "updated_at": now}
+        )  # fmt: skip
+        outcome.records.append((company_id, "company"))
+    await import_repo.insert_rows(session, Company, rows)
+    return found
+
+
+async def _update(
+    session: AsyncSession,
+    principal: Principal,
+    contact_id: uuid.UUID,
+    row: ContactRow,
+    outcome: ChunkOutcome,
+) -> None:
+    """The row's values over the card's; phones, e-mails, tags and the company added."""
+    try:
+        card = await contacts.contact_card(session, principal, contact_id, lock=True)
+    except DomainError:
+        raise Conflict(
+            "A contact with this phone or e-mail exists, but it is not yours to change.",
+            field="phones",
+        ) from None
+    given = {k for k, v in row.values.items() if v not in ("", None) and k != "custom"}
+    if row.values.get("gender") == "unknown":
+        given.discard("gender")
+    data = contacts.ContactInput(**{k: row.values[k] for k in given}, given=given)
+    if row.values.get("custom"):
+        data.custom, data.given = row.values["custom"], given | {"custom"}
+    data.phones = [(p.number, p.kind) for p in card.phones]
+    data.phones += [(n, "mobile") for n in row.phones if n not in {p.number for p in card.phones}]
+    data.emails = [(e.address, e.kind) for e in card.emails]
+    data.emails += [(a, "work") for a in row.emails if a not in {e.address for e in card.emails}]
+    data.tags = card.tags + [t for t in row.tags if t.lower() not in {c.lower() for c in card.tags}]
+    data.companies = list(card.companies)
+    if row.company:
+        [company_id] = (await _company_ids(session, principal, {row.company}, outcome)).values()
+        if company_id not in {c for c, _ in card.companies}:
+            data.companies.append((company_id, ""))
+    await contacts.update_contact(session, principal, contact_id, data, force=True)

@@ -1,0 +1,128 @@
+"""The SQL of imports and exports: batches, duplicates found per chunk with one query, bulk
+inserts, the undo of a batch, and the rows of a list for an export."""
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, insert, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.crm.deal_models import Deal
+from atrium.platform.crm.import_models import ImportBatch, ImportRecord, ImportRejection
+from atrium.platform.crm.models import Company, Contact, ContactEmail, ContactPhone
+from atrium.platform.crm.product_models import Product
+
+RECORD_MODELS = {"contact": Contact, "company": Company, "deal": Deal, "product": Product}
+# Deleted in this order: what points at a record goes before it.
+UNDO_ORDER = ("deal", "contact", "company", "product")
+
+
+async def batch_for_update(
+    session: AsyncSession, batch_id: uuid.UUID, *, skip_locked: bool = False
+) -> ImportBatch | None:
+    """The batch, locked; with ``skip_locked``, None while another run holds it."""
+    query = select(ImportBatch).where(ImportBatch.id == batch_id)
+    query = query.with_for_update(skip_locked=skip_locked)
+    return await session.scalar(query.execution_options(populate_existing=True))
+
+
+async def batch_content(session: AsyncSession, batch_id: uuid.UUID) -> bytes | None:
+    return await session.scalar(select(ImportBatch.content).where(ImportBatch.id == batch_id))
+
+
+async def list_batches(
+    session: AsyncSession, created_by: uuid.UUID | None, limit: int
+) -> list[ImportBatch]:
+    query = select(ImportBatch).order_by(ImportBatch.created_at.desc()).limit(limit)
+    if created_by is not None:
+        query = query.where(ImportBatch.created_by == created_by)
+    return list(await session.scalars(query))
+
+
+async def rejections(
+    session: AsyncSession, batch_id: uuid.UUID, limit: int | None = None
+) -> list[ImportRejection]:
+    query = (
+        select(ImportRejection)
+        .where(ImportRejection.batch_id == batch_id)
+        .order_by(ImportRejection.row_number)
+        .limit(limit)
+    )
+    return list(await session.scalars(query))
+
+
+async def insert_rows(session: AsyncSession, model, rows: list[dict]) -> None:
+    """Many rows in few statements (SQLAlchemy's insertmanyvalues); nothing per row."""
+    if rows:
+        await session.execute(insert(model), rows)
+
+
+async def contact_ids_by_key(
+    session: AsyncSession, phones: Iterable[str], emails: Iterable[str]
+) -> dict[str, uuid.UUID]:
+    """The oldest contact holding each of these phones (E.164) or e-mails, in one query."""
+    phones, emails = list(set(phones)), list(set(emails))
+    if not phones and not emails:
+        return {}
+    keys = union_all(
+        select(ContactPhone.number.label("key"), ContactPhone.contact_id.label("contact_id")).where(
+            ContactPhone.number.in_(phones)
+        ),
+        select(ContactEmail.address, ContactEmail.contact_id).where(
+            ContactEmail.address.in_(emails)
+        ),
+    ).subquery()
+    rows = await session.execute(
+        select(keys.c.key, keys.c.contact_id)
+        .join(Contact, Contact.id == keys.c.contact_id)
+        .order_by(Contact.created_at.desc())
+    )
+    return {key: contact_id for key, contact_id in rows}  # the oldest wins: it comes last
+
+
+async def company_ids_by_name(session: AsyncSession, names: Iterable[str]) -> dict[str, uuid.UUID]:
+    """Companies by lower-cased name (the oldest of namesakes)."""
+    lowered = list({name.lower() for name in names})
+    if not lowered:
+        return {}
+    rows = await session.execute(
+        select(func.lower(Company.name), Company.id)
+        .where(func.lower(Company.name).in_(lowered))
+        .order_by(Company.created_at.desc())
+    )
+    return dict(rows.all())
+
+
+async def company_ids_by_tax_id(
+    session: AsyncSession, tax_ids: Iterable[str]
+) -> dict[str, uuid.UUID]:
+    wanted = list({tax_id for tax_id in tax_ids if tax_id})
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Company.tax_id, Company.id)
+        .where(Company.tax_id.in_(wanted))
+        .order_by(Company.created_at.desc())
+    )
+    return dict(rows.all())
+
+
+async def product_ids_by_sku(session: AsyncSession, skus: Iterable[str]) -> dict[str, uuid.UUID]:
+    wanted = list(set(skus))
+    if not wanted:
+        return {}
+    rows = await session.execute(select(Product.sku, Product.id).where(Product.sku.in_(wanted)))
+    return dict(rows.all())
+
+
+async def delete_batch_records(session: AsyncSession, batch_id: uuid.UUID) -> int:
+    """Delete the records the batch created that still exist; how many were deleted."""
+    deleted = 0
+    for kind in UNDO_ORDER:
+        model = RECORD_MODELS[kind]
+        created = select(ImportRecord.record_id).where(
+            ImportRecord.batch_id == batch_id, ImportRecord.kind == kind
+        )
+        result = await session.execute(delete(model).where(model.id.in_(created)))
+        deleted += result.rowcount or 0
+    return deleted

@@ -1,0 +1,207 @@
+"""/api/v1/imports: upload a CSV or .xlsx file (multipart), start it with a mapping, follow its
+progress, read its rejected rows, undo it."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.params import Body, FromPath, FromQuery, JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.auth.principal import Principal
+from atrium.platform.crm import imports
+from atrium.platform.crm.api import DEPENDENCIES
+from atrium.platform.crm.import_files import MAX_FILE_BYTES
+from atrium.platform.crm.import_models import ImportBatch
+from atrium.platform.errors import Invalid
+from atrium.platform.http.auth import requires
+from atrium.platform.http.problems import problem
+
+# The file, plus the few other fields of the form.
+MAX_UPLOAD_BODY = MAX_FILE_BYTES + 64 * 1024
+
+
+def too_large(_: Request, __: RequestEntityTooLarge) -> Response:
+    return problem(
+        413,
+        f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; "
+        "split it into smaller files.",
+    )
+
+
+@dataclass
+class UploadIn:
+    file: UploadFile
+    kind: str = "contacts"
+    on_duplicate: str = "skip"
+    start: bool = False  # start at once with the guessed mapping
+
+
+class StartIn(msgspec.Struct, forbid_unknown_fields=True):
+    mapping: list[str] | None = None  # a field key per column ("" leaves a column out)
+    on_duplicate: str = "skip"
+
+
+class ImportOut(msgspec.Struct):
+    id: uuid.UUID
+    kind: str
+    status: str
+    file_name: str
+    headers: list[str]
+    preview: list[list[str]]
+    mapping: list[str]
+    on_duplicate: str
+    total_rows: int
+    rows_done: int
+    created: int
+    updated: int
+    skipped: int
+    rejected: int
+    undone: int
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class ImportList(msgspec.Struct):
+    items: list[ImportOut]
+    next_cursor: str | None = None
+
+
+class RejectedRowOut(msgspec.Struct):
+    row: int
+    column: str
+    detail: str
+
+
+class RejectedRowList(msgspec.Struct):
+    items: list[RejectedRowOut]
+    next_cursor: str | None = None
+
+
+def _out(batch: ImportBatch) -> ImportOut:
+    return ImportOut(
+        id=batch.id,
+        kind=batch.kind,
+        status=batch.status,
+        file_name=batch.file_name,
+        headers=batch.headers,
+        preview=batch.preview,
+        mapping=batch.mapping,
+        on_duplicate=batch.on_duplicate,
+        total_rows=batch.total_rows,
+        rows_done=batch.cursor,
+        created=batch.created_count,
+        updated=batch.updated_count,
+        skipped=batch.skipped_count,
+        rejected=batch.rejected_count,
+        undone=batch.undone_count,
+        created_at=batch.created_at,
+        finished_at=batch.finished_at,
+    )
+
+
+class ImportController(Controller):
+    path = "/imports"
+    tags = ["Imports"]
+    dependencies = DEPENDENCIES
+
+    @get("/", guards=[requires("crm.read")], summary="The caller's imports, newest first")
+    async def list_imports(
+        self, session: NamedDependency[AsyncSession], principal: NamedDependency[Principal]
+    ) -> ImportList:
+        return ImportList(items=[_out(b) for b in await imports.list_batches(session, principal)])
+
+    @post(
+        "/",
+        guards=[requires("crm.write")],
+        summary="Upload a CSV or .xlsx file (multipart: file, kind)",
+        request_max_body_size=MAX_UPLOAD_BODY,
+        exception_handlers={RequestEntityTooLarge: too_large},
+    )
+    async def upload(
+        self,
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        data: Annotated[UploadIn, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> ImportOut:
+        if not isinstance(data.file, UploadFile):
+            raise Invalid("Send the file as the multipart field 'file'.", field="file")
+        content = await data.file.read()
+        batch = await imports.upload_batch(
+            session, principal, kind=data.kind, file_name=data.file.filename, content=content
+        )
+        if data.start:
+            batch = await imports.start_batch(
+                session, principal, batch.id, on_duplicate=data.on_duplicate
+            )
+        return _out(batch)
+
+    @get("/{batch_id:uuid}", guards=[requires("crm.read")])
+    async def show_import(
+        self,
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        batch_id: FromPath[uuid.UUID],
+    ) -> ImportOut:
+        return _out(await imports.get_batch(session, principal, batch_id))
+
+    @post("/{batch_id:uuid}/start", guards=[requires("crm.write")], status_code=202)
+    async def start_import(
+        self,
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        batch_id: FromPath[uuid.UUID],
+        data: JSONBody[StartIn],
+    ) -> ImportOut:
+        batch = await imports.start_batch(
+            session, principal, batch_id, mapping=data.mapping, on_duplicate=data.on_duplicate
+        )
+        return _out(batch)
+
+    @get("/{batch_id:uuid}/rejected-rows", guards=[requires("crm.read")])
+    async def rejected_rows(
+        self,
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        batch_id: FromPath[uuid.UUID],
+        limit: FromQuery[int] = 1000,
+    ) -> RejectedRowList:
+        rows = await imports.rejected_rows(session, principal, batch_id, min(max(limit, 1), 10000))
+        return RejectedRowList(
+            items=[
+                RejectedRowOut(
+                    row.row_number,
+                    row.column,
+                    row.message % row.params if row.params else row.message,
+                )
+                for row in rows
+            ]
+        )
+
+    @post("/{batch_id:uuid}/resume", guards=[requires("crm.write")], status_code=202)
+    async def resume_import(
+        self,
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        batch_id: FromPath[uuid.UUID],
+    ) -> ImportOut:
+        return _out(await imports.resume_batch(session, principal, batch_id))
+
+    @post("/{batch_id:uuid}/undo", guards=[requires("crm.write")], status_code=200)
+    async def undo_import(
+        self,
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        batch_id: FromPath[uuid.UUID],
+    ) -> ImportOut:
+        return _out(await imports.undo_batch(session, principal, batch_id))
+
+
+routes = [ImportController]
