@@ -13,4 +13,6 @@ def may_market(contact: Contact, channel: str) -> bool:
 
 
 def marketing_allowed(channel: str) -> ColumnElement[bool]:
-    return and_(Contact.marketing_consent.is_(True), not_(Contact.marketing_opt_outs.any(channel)))
+    return and_(
+        Contact.marketing_consent.is_(True), not_(Contact.marketing_opt_outs.contains([channel]))
+    )

@@ -1,0 +1,284 @@
+"""Segment and campaign pages: build an audience from conditions and see how many are in it,
+write a campaign, see whom it reaches and (SMS) what it costs, try it on yourself, send it now
+or later, and read its results."""
+
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from atrium.platform.crm import segments
+from atrium.platform.crm.custom_fields import list_fields
+from atrium.platform.errors import DomainError, Forbidden, Invalid
+from atrium.platform.http.auth import database
+from atrium.platform.notify import campaigns
+from atrium.web.pages.contacts import record_id
+from atrium.web.pages.kit import WorkspacePage, workspace_page
+
+CONDITION_ROWS = 6
+
+
+def _transaction(page: WorkspacePage):
+    return database(page.request).tenant_transaction(page.principal.workspace.schema)
+
+
+def _field_labels(page: WorkspacePage, custom_fields) -> list[tuple[str, str]]:
+    _ = page._
+    return [
+        ("tag", _("Tag")), ("source", _("Where they came from")), ("first_name", _("First name")),
+        ("last_name", _("Last name")), ("gender", _("Gender")), ("spend", _("Spent in all")),
+        ("last_visit", _("Last visit, days ago")), ("birthday_month", _("Birthday month")),
+        ("consent", _("Agrees to marketing by")), ("created", _("Added, days ago")),
+        *((f"custom.{f.key}", f.label) for f in custom_fields),
+    ]  # fmt: skip
+
+
+def _op_labels(page: WorkspacePage) -> list[tuple[str, str]]:
+    _ = page._
+    return [
+        ("is", _("is")), ("contains", _("contains")), ("has", _("has")),
+        ("has_not", _("has not")), ("at_least", _("at least")), ("less_than", _("less than")),
+        ("within_days", _("within (days)")), ("not_within_days", _("not within (days)")),
+        ("allows", _("channel")), ("after", _("after")), ("before", _("before")),
+        ("empty", _("is empty")), ("not_empty", _("is filled in")),
+    ]  # fmt: skip
+
+
+def _conditions_of(form) -> list[dict]:
+    fields, ops, values = (form.getall(name, []) for name in ("field", "op", "value"))
+    return [
+        {"field": field, "op": op, "value": value}
+        for field, op, value in zip(fields, ops, values, strict=False)
+        if field
+    ]
+
+
+async def _segment_form(page: WorkspacePage, status_code=200, **context) -> Template:
+    async with _transaction(page) as session:
+        custom = await list_fields(session, "contact")
+    rows = list(context.pop("conditions", []))
+    rows += [{"field": "", "op": "", "value": ""}] * (CONDITION_ROWS - len(rows))
+    return page.render(
+        "marketing/segment_form.html",
+        status_code,
+        section="segments",
+        fields=_field_labels(page, custom),
+        ops=_op_labels(page),
+        rows=rows,
+        **context,
+    )
+
+
+@get("/w/{slug:str}/segments")
+async def segments_page(request: Request) -> Template:
+    page = await workspace_page(request)
+    async with _transaction(page) as session:
+        found = await segments.list_segments(session, page.principal)
+    return page.render(
+        "marketing/segments.html",
+        section="segments",
+        segments=found,
+        notice=request.query_params.get("notice"),
+    )
+
+
+@get("/w/{slug:str}/segments/new")
+async def segment_new(request: Request) -> Template:
+    return await _segment_form(await workspace_page(request), segment=None, values={}, errors={})
+
+
+@get("/w/{slug:str}/segments/{segment_id:str}")
+async def segment_page(request: Request, segment_id: FromPath[str]) -> Template:
+    page = await workspace_page(request)
+    ident = record_id(segment_id)
+    async with _transaction(page) as session:
+        try:
+            segment = await segments.get_segment(session, ident)
+        except DomainError:
+            raise NotFoundException() from None
+        conditions = await segments.segment_conditions(session, ident)
+        people = await segments.first_members(session, conditions, page.principal, 50)
+        count = await segments.count_members(session, conditions, page.principal)
+    return await _segment_form(
+        page,
+        segment=segment,
+        values={"name": segment.name},
+        conditions=segment.conditions,
+        errors={},
+        people=people,
+        count=count,
+    )
+
+
+@post("/w/{slug:str}/segments")
+async def segment_save(request: Request) -> Template | Redirect:
+    """Save (new, or the one named in the form); with ``preview``, only count."""
+    page = await workspace_page(request)
+    form = await request.form()
+    conditions = _conditions_of(form)
+    segment_id = record_id(form["segment_id"]) if form.get("segment_id") else None
+    try:
+        async with _transaction(page) as session:
+            if form.get("preview"):
+                checked = await segments.checked_conditions(session, conditions)
+                count = await segments.count_members(session, checked, page.principal)
+                people = await segments.first_members(session, checked, page.principal, 50)
+                return await _segment_form(
+                    page, segment={"id": segment_id} if segment_id else None,
+                    values={"name": form.get("name", "")}, conditions=conditions, errors={},
+                    count=count, people=people,
+                )  # fmt: skip
+            segment = await segments.save_segment(
+                session,
+                page.principal,
+                name=form.get("name", ""),
+                conditions=conditions,
+                segment_id=segment_id,
+            )
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        return await _segment_form(
+            page, error.status, segment={"id": segment_id} if segment_id else None,
+            values={"name": form.get("name", "")}, conditions=conditions,
+            errors={error.field or "_form": page.error_text(error)},
+        )  # fmt: skip
+    return page.redirect(f"{page.base}/segments/{segment.id}", notice=page._("Saved."))
+
+
+@get("/w/{slug:str}/campaigns")
+async def campaigns_page(request: Request) -> Template:
+    page = await workspace_page(request)
+    async with _transaction(page) as session:
+        found = [(c, await campaigns.results(session, c)) for c in await campaigns.list_campaigns(
+            session)]  # fmt: skip
+    return page.render("marketing/campaigns.html", section="segments", campaigns=found)
+
+
+async def _campaign_form(page: WorkspacePage, status_code=200, **context) -> Template:
+    async with _transaction(page) as session:
+        found = await segments.list_segments(session, page.principal)
+    return page.render(
+        "marketing/campaign_form.html", status_code, section="segments", segments=found, **context
+    )
+
+
+@get("/w/{slug:str}/campaigns/new")
+async def campaign_new(request: Request) -> Template:
+    page = await workspace_page(request)
+    values = {"channel": "email", "segment_id": request.query_params.get("segment", "")}
+    return await _campaign_form(page, campaign=None, values=values, errors={})
+
+
+@post("/w/{slug:str}/campaigns")
+async def campaign_save(request: Request) -> Template | Redirect:
+    page = await workspace_page(request)
+    form = await request.form()
+    values = {
+        key: form.get(key, "") for key in ("name", "channel", "segment_id", "subject", "body")
+    }
+    campaign_id = record_id(form["campaign_id"]) if form.get("campaign_id") else None
+    try:
+        async with _transaction(page) as session:
+            data = {**values, "segment_id": _optional_uuid(values["segment_id"])}
+            campaign = await campaigns.save_campaign(session, page.principal, data, campaign_id)
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        errors = {error.field or "_form": page.error_text(error)}
+        existing = {"id": campaign_id} if campaign_id else None
+        return await _campaign_form(
+            page, error.status, campaign=existing, values=values, errors=errors
+        )
+    return Redirect(f"{page.base}/campaigns/{campaign.id}")
+
+
+def _optional_uuid(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw) if raw else None
+    except ValueError:
+        raise Invalid("Choose from the list.", field="segment_id") from None
+
+
+@get("/w/{slug:str}/campaigns/{campaign_id:str}")
+async def campaign_page(request: Request, campaign_id: FromPath[str]) -> Template:
+    page = await workspace_page(request)
+    ident = record_id(campaign_id)
+    async with _transaction(page) as session:
+        try:
+            campaign = await campaigns.get_campaign(session, ident)
+        except DomainError:
+            raise NotFoundException() from None
+        estimate = await campaigns.estimate(session, campaign)
+        results = await campaigns.results(session, campaign)
+        found = await segments.list_segments(session, page.principal)
+    return page.render(
+        "marketing/campaign.html",
+        section="segments",
+        campaign=campaign,
+        estimate=estimate,
+        results=results,
+        segment_names={segment.id: segment.name for segment, _ in found},
+        notice=request.query_params.get("notice"),
+        values={
+            "name": campaign.name,
+            "channel": campaign.channel,
+            "segment_id": str(campaign.segment_id or ""),
+            "subject": campaign.subject,
+            "body": campaign.body,
+        },  # fmt: skip
+        segments=found,
+        errors={},
+    )
+
+
+@post("/w/{slug:str}/campaigns/{campaign_id:str}/{action:str}")
+async def campaign_action(
+    request: Request, campaign_id: FromPath[str], action: FromPath[str]
+) -> Redirect:
+    """test (to oneself), schedule (now or at a local time), cancel."""
+    page = await workspace_page(request)
+    ident = record_id(campaign_id)
+    form = await request.form()
+    back = f"{page.base}/campaigns/{ident}"
+    try:
+        async with _transaction(page) as session:
+            campaign = await campaigns.get_campaign(session, ident)
+            if action == "test":
+                await campaigns.test_send(session, page.principal, campaign, form.get("to", ""))
+                notice = page._("The test is on its way to %(to)s.", to=form.get("to", ""))
+            elif action == "schedule":
+                at = _local_time(form.get("at", ""), page.timezone)
+                await campaigns.schedule(session, page.principal, ident, at)
+                notice = page._("The campaign is scheduled.")
+            elif action == "cancel":
+                await campaigns.cancel(session, page.principal, ident)
+                notice = page._("The campaign is back to a draft.")
+            else:
+                raise NotFoundException()
+    except Forbidden as error:
+        return page.redirect(back, notice=page.error_text(error))
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        return page.redirect(back, notice=page.error_text(error))
+    return page.redirect(back, notice=notice)
+
+
+def _local_time(raw: str, zone: str) -> datetime | None:
+    if not raw.strip():
+        return None
+    try:
+        return datetime.fromisoformat(raw.strip()).replace(tzinfo=ZoneInfo(zone))
+    except ValueError:
+        raise Invalid("Enter a date and time.", field="at") from None
+
+
+routes = [
+    segments_page, segment_new, segment_page, segment_save, campaigns_page, campaign_new,
+    campaign_save, campaign_page, campaign_action,
+]  # fmt: skip
