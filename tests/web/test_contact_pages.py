@@ -161,3 +161,17 @@ async def test_the_home_page_counts_the_clients(owner):
     home = await browser.get(f"{base(workspace)}/")
     figure = re.search(r'<span class="value">(\d+)</span>clients</a>', home.text)
     assert figure and figure.group(1) == "3", home.text
+
+
+async def test_marketing_channels_are_chosen_on_the_form(owner, client):
+    workspace, browser, csrf = owner
+    created = await browser.post(
+        f"{base(workspace)}/contacts",
+        data={"csrf_token": csrf, "first_name": "Lena", "marketing_consent": "on",
+              "marketing_channel": ["sms"]},
+    )  # fmt: skip
+    card = await browser.get(created.headers["location"])
+    assert "unsubscribed from: email, telegram" in card.text
+    contact_id = created.headers["location"].rsplit("/", 1)[1]
+    api = await client.get(f"/api/v1/contacts/{contact_id}", headers=workspace["headers"])
+    assert api.json()["marketing_opt_outs"] == ["email", "telegram"]
