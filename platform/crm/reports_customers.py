@@ -96,7 +96,7 @@ async def _abc(session: AsyncSession, revenue, named, limit: int | None) -> AbcA
             row.cumulative,
             row.abc,
         )  # fmt: skip
-        for row in await session.execute(query.limit(limit) if limit else query)
+        for row in await session.execute(query if limit is None else query.limit(limit))
     ]
     whole = func.sum(func.sum(classed.c.revenue)).over()
     groups = {
@@ -266,7 +266,7 @@ async def customer_values(
             row.lifetime,
             row.between,
         )  # fmt: skip
-        for row in await session.execute(query.limit(limit) if limit else query)
+        for row in await session.execute(query if limit is None else query.limit(limit))
     ]
     customers, purchases = func.count(), func.sum(per.c.purchases)
     total = (

@@ -1,0 +1,179 @@
+"""The dashboard for each role: owners and admins see revenue, the funnel, sources and ABC;
+managers their team's KPIs; everyone else their own. Each chart carries its data as JSON for
+static/reports.js (Chart.js), and the same figures as a table for those who cannot see it."""
+
+from dataclasses import dataclass, field
+
+from babel.dates import format_date
+
+from atrium.platform.crm import reports
+from atrium.platform.crm import reports_customers as customers
+from atrium.platform.crm.report_period import Period
+from atrium.web.pages.formats import money, number
+from atrium.web.pages.kit import WorkspacePage
+from atrium.web.pages.report_views import (
+    Column,
+    Table,
+    hours_text,
+    lead_source_labels,
+    member_names,
+    percent_text,
+)
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    spec: dict  # read by static/reports.js
+    table: Table
+
+
+@dataclass
+class Dashboard:
+    scope: str  # all, team or own
+    figures: list[tuple[str, str]] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+
+def _chart(key, title, kind, labels, series, table, *, money=False, horizontal=False) -> Chart:
+    spec = {
+        "type": kind,
+        "labels": labels,
+        "series": [
+            {"label": label, "data": [float(v or 0) for v in data]} for label, data in series
+        ],
+        "money": money,
+        "horizontal": horizontal,
+    }
+    return Chart(key, title, spec, table)
+
+
+async def _revenue_chart(page: WorkspacePage, session, period: Period) -> Chart:
+    _ = page._
+    unit, points = await reports.revenue_trend(session, page.principal, *period)
+    pattern = "d MMM" if unit == "day" else "LLL y"
+    labels = [format_date(point.starts, pattern, locale=page.locale) for point in points]
+    table = Table(
+        [Column(_("Day") if unit == "day" else _("Month")), Column(_("Deals won"), "int"),
+         Column(_("Revenue"), "money")],
+        [[label, p.deals, p.revenue] for label, p in zip(labels, points, strict=True)],
+    )  # fmt: skip
+    series = [(_("Revenue"), [p.revenue for p in points])]
+    return _chart("revenue", _("Revenue"), "bar", labels, series, table, money=True)
+
+
+async def _funnel_chart(page: WorkspacePage, session, period: Period) -> Chart | None:
+    _ = page._
+    funnels = await reports.sales_funnel(session, page.principal, *period)
+    busy = [f for f in funnels if f.steps and f.steps[0].deals] or funnels[:1]
+    if not busy or not busy[0].steps:
+        return None
+    funnel = busy[0]
+    table = Table(
+        [Column(_("Stage")), Column(_("Deals"), "int"),
+         Column(_("Conversion from the previous stage"), "percent")],
+        [[s.stage, s.deals, s.conversion] for s in funnel.steps],
+    )  # fmt: skip
+    labels = [s.stage for s in funnel.steps]
+    series = [(_("Deals"), [s.deals for s in funnel.steps])]
+    title = _("Sales funnel: %(pipeline)s", pipeline=funnel.pipeline)
+    return _chart("funnel", title, "bar", labels, series, table, horizontal=True)
+
+
+async def _sources_chart(page: WorkspacePage, session, period: Period) -> Chart:
+    _ = page._
+    sources = await customers.customer_sources(session, page.principal, *period)
+    labels_of = lead_source_labels(page)
+    labels = [labels_of.get(s.source, s.source) for s in sources]
+    table = Table(
+        [Column(_("Source")), Column(_("New contacts"), "int"), Column(_("Revenue"), "money")],
+        [[label, s.new_contacts, s.revenue] for label, s in zip(labels, sources, strict=True)],
+    )
+    if any(s.revenue for s in sources):
+        series = [(_("Revenue"), [s.revenue for s in sources])]
+        return _chart("sources", _("Revenue by source"), "doughnut", labels, series, table,
+                      money=True)  # fmt: skip
+    series = [(_("New contacts"), [s.new_contacts for s in sources])]
+    return _chart("sources", _("New contacts by source"), "doughnut", labels, series, table)
+
+
+async def _abc_chart(page: WorkspacePage, session, period: Period) -> Chart:
+    _ = page._
+    abc = await customers.abc_customers(session, page.principal, *period, limit=0)
+    table = Table(
+        [Column(_("Class")), Column(_("Customers"), "int"), Column(_("Revenue"), "money"),
+         Column(_("Share of revenue"), "percent")],
+        [[g.name, g.items, g.revenue, g.share] for g in abc.classes],
+    )  # fmt: skip
+    labels = [_("Class %(name)s: %(num)d", name=g.name, num=g.items) for g in abc.classes]
+    series = [(_("Revenue"), [g.revenue for g in abc.classes])]
+    return _chart("abc", _("ABC analysis of customers"), "doughnut", labels, series, table,
+                  money=True)  # fmt: skip
+
+
+async def _team_chart(page: WorkspacePage, session, period: Period, kpis) -> Chart:
+    _ = page._
+    names = await member_names(page)
+    labels = [names.get(k.user_id) or _("Former member") for k in kpis]
+    table = Table(
+        [Column(_("Member")), Column(_("Calls"), "int"), Column(_("Meetings"), "int"),
+         Column(_("Deals won"), "int"), Column(_("Revenue"), "money"),
+         Column(_("Average response, hours"), "hours")],
+        [[label, k.calls, k.meetings, k.deals_won, k.revenue, k.average_response]
+         for label, k in zip(labels, kpis, strict=True)],
+    )  # fmt: skip
+    series = [
+        (_("Calls"), [k.calls for k in kpis]),
+        (_("Meetings"), [k.meetings for k in kpis]),
+        (_("Deals won"), [k.deals_won for k in kpis]),
+    ]
+    return _chart("team", _("Team KPIs"), "bar", labels, series, table)
+
+
+async def build_dashboard(page: WorkspacePage, session, period: Period) -> Dashboard:
+    _ = page._
+    scope = "all" if page.principal.can("crm.all_records") else (
+        "team" if page.principal.can("crm.team_records") else "own"
+    )  # fmt: skip
+    board = Dashboard(scope)
+    cash = lambda amount: money(amount, page.currency, page.locale)  # noqa: E731
+    if scope == "all":
+        outcomes = await reports.deal_outcomes(session, page.principal, *period)
+        board.figures = [
+            (_("Revenue"), cash(outcomes.won_amount)),
+            (_("Deals won"), number(outcomes.won, page.locale)),
+            (_("Deals lost"), number(outcomes.lost, page.locale)),
+            (_("Win rate"), percent_text(outcomes.win_rate, page.locale)),
+        ]
+        board.charts = [
+            await _revenue_chart(page, session, period),
+            await _funnel_chart(page, session, period),
+            await _sources_chart(page, session, period),
+            await _abc_chart(page, session, period),
+        ]
+    else:
+        kpis = await reports.member_kpis(session, page.principal, *period)
+        mine = next((k for k in kpis if k.user_id == page.principal.user_id), None)
+        if scope == "team":
+            board.figures = [
+                (_("Team revenue"), cash(sum((k.revenue for k in kpis), 0))),
+                (_("Deals won"), number(sum(k.deals_won for k in kpis), page.locale)),
+                (_("Calls"), number(sum(k.calls for k in kpis), page.locale)),
+                (_("Meetings"), number(sum(k.meetings for k in kpis), page.locale)),
+            ]
+            board.charts = [await _team_chart(page, session, period, kpis)]
+        else:
+            board.figures = [
+                (_("My revenue"), cash(mine.revenue if mine else 0)),
+                (_("Deals won"), number(mine.deals_won if mine else 0, page.locale)),
+                (_("Calls"), number(mine.calls if mine else 0, page.locale)),
+                (_("Meetings"), number(mine.meetings if mine else 0, page.locale)),
+                (_("Average response"), hours_text(mine.average_response if mine else None, page)),
+            ]
+        board.charts += [
+            await _revenue_chart(page, session, period),
+            await _funnel_chart(page, session, period),
+        ]
+    board.charts = [chart for chart in board.charts if chart is not None]
+    return board
