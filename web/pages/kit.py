@@ -169,6 +169,7 @@ class WorkspacePage:
             Section("leads", self._("Leads"), f"{base}/leads"),
             Section("tasks", self._("Tasks"), f"{base}/tasks"),
             Section("appeals", self._("Appeals"), f"{base}/appeals"),
+            Section("reports", self._("Reports"), f"{base}/reports"),
             Section("segments", self._("Marketing"), f"{base}/segments"),
             Section("settings", self._("Settings"), f"{base}/settings"),
         ]
