@@ -102,6 +102,7 @@ def checked_contact(
                 "%(name)s must be at most %(max)d characters.", field=name, name=name, max=limit
             )
     checked["gender"] = parse_gender(values["gender"][0]) if "gender" in values else "unknown"
+    checked["birthday"] = None  # every row has every key: bulk inserts batch by key set
     if "birthday" in values:
         birthday = parse_date(values["birthday"][0], "birthday")
         if not date(1900, 1, 1) <= birthday <= date.today():

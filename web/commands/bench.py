@@ -1,4 +1,5 @@
-"""atrium bench provisioning | migrate | search | api | jobs | pages | all (in tests/bench/)."""
+"""atrium bench provisioning | migrate | search | api | jobs | pages | import | all
+(in tests/bench/)."""
 
 import runpy
 import sys
@@ -16,6 +17,7 @@ BENCHES = {
     "api": "bench_api.py",
     "jobs": "bench_jobs.py",
     "pages": "bench_pages.py",
+    "import": "bench_import.py",
 }
 
 
