@@ -57,7 +57,8 @@ async def _revenue_chart(page: WorkspacePage, session, period: Period) -> Chart:
     table = Table(
         [Column(_("Day") if unit == "day" else _("Month")), Column(_("Deals won"), "int"),
          Column(_("Revenue"), "money")],
-        [[label, p.deals, p.revenue] for label, p in zip(labels, points, strict=True)],
+        # The days (months) with sales: the chart shows the empty ones.
+        [[label, p.deals, p.revenue] for label, p in zip(labels, points, strict=True) if p.deals],
     )  # fmt: skip
     series = [(_("Revenue"), [p.revenue for p in points])]
     return _chart("revenue", _("Revenue"), "bar", labels, series, table, money=True)
