@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from atrium.platform.errors import DomainError, Invalid
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BODY = MAX_FILE_BYTES + 64 * 1024  # the file and the few other fields of a form
 MAX_COLUMNS = 200
 PREVIEW_ROWS = 5
 DELIMITERS = ";,\t|"

@@ -6,14 +6,24 @@ from collections.abc import Iterable
 
 from psycopg import sql
 from psycopg.types.json import Jsonb
-from sqlalchemy import delete, func, select, union_all
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Select, delete, func, literal, or_, select, union_all
+from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.crm.deal_models import Deal
+from atrium.platform.auth.principal import Principal
+from atrium.platform.crm import repository as repo
+from atrium.platform.crm.deal_models import Deal, Pipeline, Stage
 from atrium.platform.crm.import_models import ImportBatch, ImportRecord, ImportRejection
-from atrium.platform.crm.models import Company, Contact, ContactEmail, ContactPhone
-from atrium.platform.crm.product_models import Product
+from atrium.platform.crm.models import (
+    Company,
+    CompanyTag,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ContactTag,
+    Tag,
+)
+from atrium.platform.crm.product_models import Product, ProductCategory
 from atrium.platform.db import TENANT_SCHEMA
 
 RECORD_MODELS = {"contact": Contact, "company": Company, "deal": Deal, "product": Product}
@@ -156,3 +166,82 @@ async def delete_batch_records(session: AsyncSession, batch_id: uuid.UUID) -> in
         result = await session.execute(delete(model).where(model.id.in_(created)))
         deleted += result.rowcount or 0
     return deleted
+
+
+# Exports: every row of a list with its filters, as one statement streamed in partitions.
+
+
+def contact_export(
+    principal: Principal,
+    *,
+    q: str | None,
+    phone: str | None,
+    tag: str | None,
+    owner_id: uuid.UUID | None,
+    sort,
+    descending: bool,
+) -> Select:
+    """The contacts list's query (contacts.list_contacts) without its pages."""
+    query = repo.visible(repo.contact_cards(), Contact, principal)
+    if q:
+        query = repo.contact_search(query, q[:200], phone)
+    if tag:
+        query = repo.with_tag(query, Contact, ContactTag, ContactTag.contact_id, tag)
+    if owner_id:
+        query = query.where(Contact.owner_id == owner_id)
+    order = [sort, Contact.id]
+    return query.order_by(*(column.desc() for column in order) if descending else order)
+
+
+def company_export(principal: Principal, *, q: str | None, tag: str | None) -> Select:
+    """The companies list's query (companies.list_companies), with each company's tags."""
+    tags = (
+        select(func.string_agg(Tag.name, aggregate_order_by(literal(", "), Tag.name)))
+        .join(CompanyTag, CompanyTag.tag_id == Tag.id)
+        .where(CompanyTag.company_id == Company.id)
+        .scalar_subquery()
+    )
+    query = repo.visible(select(Company, tags.label("tags")), Company, principal)
+    if q:
+        query = repo.company_search(query, q[:200])
+    if tag:
+        query = repo.with_tag(query, Company, CompanyTag, CompanyTag.company_id, tag)
+    return query.order_by(Company.name, Company.id)
+
+
+def deal_export(
+    principal: Principal, *, pipeline_id: uuid.UUID | None, status: str | None
+) -> Select:
+    """The deals table's query (deals.list_deals), with the names it shows."""
+    query = (
+        select(
+            Deal,
+            Pipeline.name.label("pipeline"),
+            Stage.name.label("stage"),
+            Contact.display_name.label("contact"),
+            Company.name.label("company"),
+        )
+        .join(Pipeline, Pipeline.id == Deal.pipeline_id)
+        .join(Stage, Stage.id == Deal.stage_id)
+        .outerjoin(Contact, Contact.id == Deal.contact_id)
+        .outerjoin(Company, Company.id == Deal.company_id)
+    )
+    query = repo.visible(query, Deal, principal)
+    if pipeline_id:
+        query = query.where(Deal.pipeline_id == pipeline_id)
+    if status:
+        query = query.where(Stage.kind == status)
+    return query.order_by(Deal.created_at.desc(), Deal.id.desc())
+
+
+def product_export(*, q: str | None) -> Select:
+    """The products list's query (products.list_products), with the category's name."""
+    query = select(Product, ProductCategory.name.label("category")).outerjoin(
+        ProductCategory, ProductCategory.id == Product.category_id
+    )
+    if q:
+        pattern = f"%{q.strip().lower()[:200]}%"
+        query = query.where(
+            or_(func.lower(Product.name).like(pattern), func.lower(Product.sku).like(pattern))
+        )
+    return query.order_by(Product.name, Product.id)

@@ -18,14 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import imports
 from atrium.platform.crm.api import DEPENDENCIES
-from atrium.platform.crm.import_files import MAX_FILE_BYTES
+from atrium.platform.crm.import_files import MAX_FILE_BYTES, MAX_UPLOAD_BODY
 from atrium.platform.crm.import_models import ImportBatch
 from atrium.platform.errors import Invalid
 from atrium.platform.http.auth import requires
 from atrium.platform.http.problems import problem
-
-# The file, plus the few other fields of the form.
-MAX_UPLOAD_BODY = MAX_FILE_BYTES + 64 * 1024
 
 
 def too_large(_: Request, __: RequestEntityTooLarge) -> Response:

@@ -1,0 +1,235 @@
+"""Import and export pages over real HTTP with a session cookie: upload, preview with the guessed
+columns, start, progress while the job runs, the report of rejected rows in the page's language
+(also as CSV), undo, exports with the list's filters, and other workspaces out of reach."""
+
+import asyncio
+import io
+import re
+import uuid
+from urllib.parse import unquote_plus
+
+import pytest
+from openpyxl import load_workbook
+
+from atrium.platform.crm import import_jobs
+from atrium.platform.crm.import_jobs import import_batch
+from tests.crm.import_support import csv_bytes, schema_of, upload
+from tests.platform.conftest import new_browser, sign_in  # noqa: F401
+
+HEADERS = ["Фамилия", "Имя", "Телефон", "Эл. почта"]
+
+
+@pytest.fixture
+async def owner(make_workspace, sign_in):  # noqa: F811
+    workspace = await make_workspace(company="Import Pages Salon", locale="ru")
+    browser = await sign_in(workspace["user"]["email"], slug=None)
+    csrf = browser.headers.pop("X-CSRF-Token")  # forms carry it as a field, as a browser does
+    browser.cookies.set("atrium_lang", "ru")
+    return workspace, browser, csrf
+
+
+def base(workspace) -> str:
+    return f"/w/{workspace['tenant']['slug']}"
+
+
+async def _upload(browser, workspace, csrf, content: bytes, kind="contacts", name="clients.csv"):
+    return await browser.post(
+        f"{base(workspace)}/imports",
+        data={"csrf_token": csrf, "kind": kind},
+        files={"file": (name, content, "text/csv")},
+    )
+
+
+async def _start(browser, workspace, csrf, batch_url: str, mapping: list[str], rule="skip"):
+    form = {"csrf_token": csrf, "on_duplicate": rule}
+    form |= {f"column_{i}": key for i, key in enumerate(mapping)}
+    return await browser.post(f"{batch_url}/start", data=form)
+
+
+async def test_a_file_is_previewed_with_its_columns_guessed_then_imported(owner, db):
+    workspace, browser, csrf = owner
+    contacts = await browser.get(f"{base(workspace)}/contacts")
+    assert f'href="{base(workspace)}/imports/new?kind=contacts"' in contacts.text
+    rows = [HEADERS, ["Иванова", "Мария", "8 916 123-45-67", "maria@example.com"],
+            ["Петров", "Пётр", "+7 926 000 11 22", ""]]  # fmt: skip
+    uploaded = await _upload(browser, workspace, csrf, csv_bytes(rows, encoding="cp1251",
+                                                                 delimiter=";"))  # fmt: skip
+    assert uploaded.status_code == 302, uploaded.text
+    batch_url = uploaded.headers["location"]
+    preview = await browser.get(batch_url)
+    assert "Куда идёт каждый столбец" in preview.text
+    assert "Иванова" in preview.text and "8 916 123-45-67" in preview.text
+    assert re.search(r'name="column_2">.*?value="phone" selected', preview.text, re.S)
+    assert 'value="email" selected' in preview.text
+
+    started = await _start(browser, workspace, csrf, batch_url,
+                           ["last_name", "first_name", "phone", "email"])  # fmt: skip
+    assert started.status_code == 302
+    queued = await browser.get(batch_url)
+    assert "В очереди" in queued.text and 'hx-trigger="every 1s"' in queued.text
+    await import_batch(db, await schema_of(db, workspace), uuid.UUID(batch_url.rsplit("/")[-1]))
+    done = await browser.get(batch_url)
+    assert "Готово" in done.text and "every 1s" not in done.text
+    assert "2 записи создано" in done.text
+    listed = await browser.get(f"{base(workspace)}/contacts?q=Иванова")
+    assert "Иванова Мария" in listed.text and "+7 916 123-45-67" in listed.text
+
+
+async def test_progress_shows_while_the_job_runs(owner, db, monkeypatch):
+    workspace, browser, csrf = owner
+    rows = [HEADERS, *([f"Клиент{n}", "Анна", f"+7 916 000-00-{n:02d}", ""] for n in range(5))]
+    uploaded = await _upload(browser, workspace, csrf, csv_bytes(rows))
+    batch_url = uploaded.headers["location"]
+    await _start(browser, workspace, csrf, batch_url, ["last_name", "first_name", "phone", ""])
+    monkeypatch.setattr(import_jobs, "CHUNK_ROWS", 2)
+    first_chunk_done, go_on = asyncio.Event(), asyncio.Event()
+    importer = import_jobs.IMPORTERS["contacts"]
+
+    async def slow(session, principal, batch, chunk):
+        if batch.cursor:  # the second chunk waits, its transaction open, the first committed
+            first_chunk_done.set()
+            await go_on.wait()
+        return await importer(session, principal, batch, chunk)
+
+    monkeypatch.setitem(import_jobs.IMPORTERS, "contacts", slow)
+    job = asyncio.create_task(
+        import_batch(db, await schema_of(db, workspace), uuid.UUID(batch_url.rsplit("/")[-1]))
+    )
+    await asyncio.wait_for(first_chunk_done.wait(), 10)
+    running = await browser.get(batch_url)
+    assert "Идёт загрузка" in running.text
+    assert 'hx-trigger="every 1s"' in running.text
+    assert '<progress id="import-progress" value="2" max="5">' in running.text
+    assert "<strong>2 / 5</strong>" in running.text
+    go_on.set()
+    await asyncio.wait_for(job, 10)
+    done = await browser.get(batch_url)
+    assert "<strong>5 / 5</strong>" in done.text and "every 1s" not in done.text
+
+
+async def test_bad_rows_are_reported_in_russian_with_their_numbers_and_as_csv(owner, db):
+    workspace, browser, csrf = owner
+    rows = [
+        HEADERS,
+        ["Иванова", "Мария", "8 916 123-45-67", ""],
+        ["Плохой", "Телефон", "12", ""],
+        ["", "", "", "not-an-email"],
+        ["", "", "", ""],  # an empty line: passed over, but row numbers keep counting
+        ["", "", "", ""],
+        ["Сидоров", "Олег", "", ""],
+    ]
+    uploaded = await _upload(browser, workspace, csrf, csv_bytes(rows))
+    batch_url = uploaded.headers["location"]
+    await _start(browser, workspace, csrf, batch_url, ["last_name", "first_name", "phone", "email"])
+    await import_batch(db, await schema_of(db, workspace), uuid.UUID(batch_url.rsplit("/")[-1]))
+    report = await browser.get(batch_url)
+    assert "2 строки не принято" in report.text and "2 записи создано" in report.text
+    assert re.search(r"<td>3</td><td>Телефон</td><td>12 — [^<]+</td>", report.text), report.text
+    assert re.search(r"<td>4</td><td>Эл. почта</td><td>not-an-email[^<]+</td>", report.text)
+    download = await browser.get(f"{batch_url}/rejected.csv")
+    assert download.status_code == 200
+    assert download.headers["content-type"].startswith("text/csv")
+    assert download.content.startswith(b"\xef\xbb\xbf")
+    lines = download.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Строка;Столбец;Причина"
+    assert lines[1].startswith("3;Телефон;12 — ") and lines[2].startswith("4;Эл. почта;")
+
+
+async def test_undo_deletes_exactly_what_the_import_created(owner, db, client):
+    workspace, browser, csrf = owner
+    kept = await client.post(
+        "/api/v1/contacts",
+        json={"first_name": "Вера", "phones": [{"number": "+7 916 111-11-11"}]},
+        headers=workspace["headers"],
+    )
+    rows = [HEADERS, ["Новая", "Анна", "+7 916 222-22-22", ""],
+            ["Верина", "Вера", "+7 916 111-11-11", "vera@example.com"]]  # fmt: skip
+    uploaded = await _upload(browser, workspace, csrf, csv_bytes(rows))
+    batch_url = uploaded.headers["location"]
+    await _start(browser, workspace, csrf, batch_url,
+                 ["last_name", "first_name", "phone", "email"], rule="update")  # fmt: skip
+    await import_batch(db, await schema_of(db, workspace), uuid.UUID(batch_url.rsplit("/")[-1]))
+    done = await browser.get(batch_url)
+    assert "Записи, которые она обновила, останутся как есть" in done.text
+    by_hand = await client.post(
+        "/api/v1/contacts", json={"first_name": "Добавлен вручную"}, headers=workspace["headers"]
+    )
+    undone = await browser.post(f"{batch_url}/undo", data={"csrf_token": csrf})
+    assert undone.status_code == 302
+    assert "Удалена 1 запись." in unquote_plus(undone.headers["location"])
+    listed = await client.get("/api/v1/contacts", headers=workspace["headers"])
+    names = {card["display_name"] for card in listed.json()["items"]}
+    assert names == {"Верина Вера", "Добавлен вручную"}  # the updated card stays updated
+    vera = await client.get(f"/api/v1/contacts/{kept.json()['id']}", headers=workspace["headers"])
+    assert vera.json()["emails"] == [{"address": "vera@example.com", "kind": "work"}]
+    assert by_hand.status_code == 201
+    again = await browser.post(f"{batch_url}/undo", data={"csrf_token": csrf})
+    assert "уже отменена" in unquote_plus(again.headers["location"])
+
+
+async def test_a_file_over_the_limit_gets_a_clear_message(owner):
+    workspace, browser, csrf = owner
+    too_big = b"a;b\r\n" + b"x;y\r\n" * (21 * 1024 * 1024 // 5)
+    answer = await _upload(browser, workspace, csrf, too_big)
+    assert answer.status_code == 413
+    assert "Файл больше 20 МБ" in answer.text
+    empty = await _upload(browser, workspace, csrf, b"")
+    assert empty.status_code == 422 and "Файл пустой" in empty.text
+    old_excel = await _upload(browser, workspace, csrf, b"\xd0\xcf\x11\xe0rest", name="a.xls")
+    assert old_excel.status_code == 422 and "старый формат Excel" in old_excel.text
+
+
+async def test_exports_follow_the_list_filters(owner, client):
+    workspace, browser, csrf = owner
+    for name, tags in (("Анна", ["vip"]), ("Борис", []), ("Вера", ["vip"])):
+        await client.post(
+            "/api/v1/contacts",
+            json={"first_name": name, "tags": tags},
+            headers=workspace["headers"],
+        )
+    listed = await browser.get(f"{base(workspace)}/contacts?tag=vip")
+    assert f"{base(workspace)}/exports/contacts.csv?q=&amp;tag=vip" in listed.text
+    exported = await browser.get(
+        f"{base(workspace)}/exports/contacts.csv?tag=vip&sort=display_name"
+    )
+    assert exported.status_code == 200
+    assert exported.content.startswith(b"\xef\xbb\xbf")
+    assert "attachment" in exported.headers["content-disposition"]
+    lines = exported.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Фамилия;Имя;Отчество;Телефон;Эл. почта")
+    assert [line.split(";")[1] for line in lines[1:]] == ["Анна", "Вера"]
+    workbook = await browser.get(f"{base(workspace)}/exports/contacts.xlsx?tag=vip")
+    sheet = load_workbook(io.BytesIO(workbook.content), read_only=True).active
+    values = [row for row in sheet.iter_rows(values_only=True)]
+    assert values[0][:2] == ("Фамилия", "Имя")
+    assert sorted(row[1] for row in values[1:]) == ["Анна", "Вера"]
+    bad = await browser.get(f"{base(workspace)}/exports/contacts.csv?sort=nonsense")
+    assert bad.status_code == 422
+    assert (await browser.get(f"{base(workspace)}/exports/people.csv")).status_code == 404
+
+
+async def test_another_workspaces_imports_and_exports_are_not_found(owner, make_workspace, client):
+    workspace, browser, csrf = owner
+    other = await make_workspace(company="Other Import Salon")
+    rows = [HEADERS, ["Чужая", "Анна", "+7 916 333-33-33", ""]]
+    uploaded = await _upload(browser, workspace, csrf, csv_bytes(rows))
+    batch_id = uploaded.headers["location"].rsplit("/")[-1]
+    other_base = base(other)
+    for path in (f"{other_base}/imports/{batch_id}", f"{other_base}/exports/contacts.csv",
+                 f"{other_base}/imports"):  # fmt: skip
+        assert (await browser.get(path)).status_code == 404
+    for method, path in (("GET", ""), ("GET", "/rejected-rows"), ("POST", "/undo"),
+                         ("POST", "/resume")):  # fmt: skip
+        answer = await client.request(
+            method, f"/api/v1/imports/{batch_id}{path}", headers=other["headers"]
+        )
+        assert answer.status_code == 404, (path, answer.text)
+    start = await client.post(
+        f"/api/v1/imports/{batch_id}/start", json={}, headers=other["headers"]
+    )
+    assert start.status_code == 404
+    theirs = await upload(client, other, csv_bytes(rows))
+    their_batch = theirs.json()["id"]
+    assert (await browser.get(f"{base(workspace)}/imports/{their_batch}")).status_code == 404
+    mine = await client.get("/api/v1/imports", headers=workspace["headers"])
+    assert their_batch not in {batch["id"] for batch in mine.json()["items"]}

@@ -1,0 +1,294 @@
+"""Import pages: the list of imports, a new import (upload), a batch's preview with its column
+mapping, its progress while the job runs (the page polls itself), the report of rejected rows
+(also as CSV), resume and undo; and the export of a list with its filters to CSV or .xlsx."""
+
+import uuid
+from collections.abc import AsyncIterator
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions import NotFoundException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.params import FromPath
+from litestar.response import Redirect, Stream, Template
+
+from atrium.platform.crm import exports, imports
+from atrium.platform.crm.import_files import MAX_FILE_BYTES, MAX_UPLOAD_BODY
+from atrium.platform.crm.import_models import IMPORT_KINDS, ON_DUPLICATE
+from atrium.platform.errors import DomainError, NotFound
+from atrium.platform.http.auth import database
+from atrium.web.pages.contacts import record_id
+from atrium.web.pages.i18n import plain_text
+from atrium.web.pages.kit import WorkspacePage, message, page_locale, workspace_page
+
+KIND_TITLES = {
+    "contacts": "Contacts",
+    "companies": "Companies",
+    "deals": "Deals",
+    "products": "Products and services",
+}
+SECTIONS = {"contacts": "contacts", "companies": "companies", "deals": "deals"}
+
+
+def _transaction(page: WorkspacePage):
+    return database(page.request).tenant_transaction(page.principal.workspace.schema)
+
+
+def _batch_id(raw: str) -> uuid.UUID:
+    return record_id(raw)
+
+
+@get("/w/{slug:str}/imports")
+async def imports_list(request: Request) -> Template:
+    page = await workspace_page(request)
+    async with _transaction(page) as session:
+        batches = await imports.list_batches(session, page.principal)
+    return page.render(
+        "imports/list.html",
+        section="contacts",
+        batches=batches,
+        kind_titles=KIND_TITLES,
+        notice=request.query_params.get("notice"),
+    )
+
+
+def _new_form(page: WorkspacePage, status_code: int = 200, **context) -> Template:
+    kind = context.pop("kind", None)
+    return page.render(
+        "imports/new.html",
+        status_code,
+        section=SECTIONS.get(kind or "", "contacts"),
+        kinds=IMPORT_KINDS,
+        kind=kind if kind in IMPORT_KINDS else "contacts",
+        kind_titles=KIND_TITLES,
+        max_mb=MAX_FILE_BYTES // (1024 * 1024),
+        **context,
+    )
+
+
+@get("/w/{slug:str}/imports/new")
+async def import_new(request: Request) -> Template:
+    page = await workspace_page(request)
+    return _new_form(page, kind=request.query_params.get("kind"))
+
+
+def _too_large(request: Request, _: RequestEntityTooLarge) -> Response:
+    locale = page_locale(request)
+    limit = MAX_FILE_BYTES // (1024 * 1024)
+    return message(
+        request,
+        plain_text(locale, "The file is too large"),
+        plain_text(
+            locale, "The file is larger than %(max)d MB; split it into smaller files.", max=limit
+        ),
+        413,
+        link=f"/w/{request.path_params.get('slug', '')}/imports/new",
+        link_text=plain_text(locale, "Choose another file"),
+    )
+
+
+@post(
+    "/w/{slug:str}/imports",
+    request_max_body_size=MAX_UPLOAD_BODY,
+    exception_handlers={RequestEntityTooLarge: _too_large},
+)
+async def import_upload(request: Request) -> Template | Redirect:
+    page = await workspace_page(request)
+    form = await request.form()
+    kind = form.get("kind", "contacts")
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        errors = {"file": page._("Choose a file to import.")}
+        return _new_form(page, 422, kind=kind, errors=errors)
+    content = await upload.read()
+    try:
+        async with _transaction(page) as session:
+            batch = await imports.upload_batch(
+                session, page.principal, kind=kind, file_name=upload.filename, content=content
+            )
+    except DomainError as error:
+        errors = {error.field if error.field == "file" else "_form": page.error_text(error)}
+        return _new_form(page, error.status, kind=kind, errors=errors)
+    return Redirect(f"{page.base}/imports/{batch.id}")
+
+
+async def _batch_page(
+    page: WorkspacePage, batch_id: uuid.UUID, status_code: int = 200, **context
+) -> Template:
+    async with _transaction(page) as session:
+        try:
+            batch = await imports.get_batch(session, page.principal, batch_id)
+        except NotFound:
+            raise NotFoundException() from None
+        fields = await imports.import_fields(session, batch.kind)
+        rejected = await imports.rejected_rows(session, page.principal, batch_id, limit=100)
+    return page.render(
+        "imports/batch.html",
+        status_code,
+        section=SECTIONS.get(batch.kind, "contacts"),
+        batch=batch,
+        kind_title=KIND_TITLES[batch.kind],
+        fields=fields,
+        mapping=context.pop("mapping", batch.mapping),
+        duplicate_rules=ON_DUPLICATE,
+        rejected=[(row.row_number, row.column, _reason(page, row)) for row in rejected],
+        can_undo=page.principal.can(imports.UNDO_PERMISSION[batch.kind]),
+        notice=page.request.query_params.get("notice"),
+        **context,
+    )
+
+
+def _reason(page: WorkspacePage, row: imports.RejectedRow) -> str:
+    return page._(row.message, **row.params)
+
+
+@get("/w/{slug:str}/imports/{batch_id:str}")
+async def import_page(request: Request, batch_id: FromPath[str]) -> Template:
+    page = await workspace_page(request)
+    return await _batch_page(page, _batch_id(batch_id))
+
+
+@post("/w/{slug:str}/imports/{batch_id:str}/start")
+async def import_start(request: Request, batch_id: FromPath[str]) -> Template | Redirect:
+    page = await workspace_page(request)
+    ident = _batch_id(batch_id)
+    form = await request.form()
+    mapping, index = [], 0
+    while f"column_{index}" in form:
+        mapping.append(form.get(f"column_{index}", ""))
+        index += 1
+    on_duplicate = form.get("on_duplicate", "skip")
+    try:
+        async with _transaction(page) as session:
+            await imports.start_batch(
+                session, page.principal, ident, mapping=mapping, on_duplicate=on_duplicate
+            )
+    except NotFound:
+        raise NotFoundException() from None
+    except DomainError as error:
+        return await _batch_page(
+            page,
+            ident,
+            error.status,
+            mapping=mapping,
+            on_duplicate=on_duplicate,
+            errors={"_form": page.error_text(error)},
+        )
+    return Redirect(f"{page.base}/imports/{ident}")
+
+
+async def _act(request: Request, batch_id: str, action, done: str) -> Redirect:
+    page = await workspace_page(request)
+    ident = _batch_id(batch_id)
+    try:
+        async with _transaction(page) as session:
+            batch = await action(session, page.principal, ident)
+    except NotFound:
+        raise NotFoundException() from None
+    except DomainError as error:
+        return page.redirect(f"{page.base}/imports/{ident}", notice=page.error_text(error))
+    notice = (
+        page.ngettext("%(num)d record deleted.", "%(num)d records deleted.", batch.undone_count)
+        if done == "undo"
+        else page._("The import goes on.")
+    )
+    return page.redirect(f"{page.base}/imports/{ident}", notice=notice)
+
+
+@post("/w/{slug:str}/imports/{batch_id:str}/undo")
+async def import_undo(request: Request, batch_id: FromPath[str]) -> Redirect:
+    return await _act(request, batch_id, imports.undo_batch, "undo")
+
+
+@post("/w/{slug:str}/imports/{batch_id:str}/resume")
+async def import_resume(request: Request, batch_id: FromPath[str]) -> Redirect:
+    return await _act(request, batch_id, imports.resume_batch, "resume")
+
+
+async def _rows_of(items: list) -> AsyncIterator[list]:
+    for item in items:
+        yield item
+
+
+@get("/w/{slug:str}/imports/{batch_id:str}/rejected.csv")
+async def import_report(request: Request, batch_id: FromPath[str]) -> Stream:
+    """The rejected rows, in the page's language, for Excel."""
+    page = await workspace_page(request)
+    ident = _batch_id(batch_id)
+    async with _transaction(page) as session:
+        try:
+            rows = await imports.rejected_rows(session, page.principal, ident)
+        except NotFound:
+            raise NotFoundException() from None
+    titles = [page._("Row"), page._("Column"), page._("Reason")]
+    cells = [[row.row_number, row.column, _reason(page, row)] for row in rows]
+    body = exports.csv_bytes(titles, _rows_of(cells), delimiter=_delimiter(page))
+    return _download(body, f"import-{ident}-rejected.csv")
+
+
+def _delimiter(page: WorkspacePage) -> str:
+    return ";" if page.locale == "ru" else ","  # what Excel in each language splits on
+
+
+def _download(body, file_name: str) -> Stream:
+    media = (
+        "text/csv; charset=utf-8"
+        if file_name.endswith(".csv")
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return Stream(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
+    )
+
+
+def _uuid_or_none(raw: str | None) -> uuid.UUID | None:
+    if not raw:
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise NotFoundException() from None
+
+
+@get("/w/{slug:str}/exports/{file_name:str}")
+async def export_list(request: Request, file_name: FromPath[str]) -> Stream | Template:
+    """contacts.csv, deals.xlsx ...: the list as its page filters it (the same query string)."""
+    page = await workspace_page(request)
+    kind, _, extension = file_name.partition(".")
+    if kind not in exports.EXPORT_KINDS or extension not in exports.EXPORT_FORMATS:
+        raise NotFoundException()
+    query = request.query_params
+    filters = exports.ExportFilters(
+        q=query.get("q", "").strip() or None,
+        tag=query.get("tag", "").strip() or None,
+        owner_id=_uuid_or_none(query.get("owner")),
+        sort=query.get("sort") or "-created_at",
+        pipeline_id=_uuid_or_none(query.get("pipeline")),
+        status=query.get("status") or None,
+    )
+    try:
+        export = await exports.prepare_export(database(request), page.principal, kind, filters)
+    except DomainError as error:
+        return message(request, page._("Nothing to export"), page.error_text(error), error.status)
+    titles = [page._(title) for title in export.titles]
+    rows = exports.export_rows(database(request), page.principal, export)
+    if extension == "csv":
+        body = exports.csv_bytes(titles, rows, delimiter=_delimiter(page))
+    else:
+        body = exports.xlsx_bytes(titles, rows)
+    return _download(body, f"{kind}.{extension}")
+
+
+routes = [
+    imports_list,
+    import_new,
+    import_upload,
+    import_page,
+    import_start,
+    import_undo,
+    import_resume,
+    import_report,
+    export_list,
+]
