@@ -189,7 +189,7 @@ async def _write_new(
     if not rows:
         return
     now, user = utcnow(), principal.user_id
-    names = {row.company for row in rows if row.company}
+    names = [row.company for row in rows if row.company]
     companies = await _company_ids(session, principal, names, outcome)
     tags_used = sorted({tag for row in rows for tag in row.tags}, key=str.lower)
     tag_ids = dict(zip(tags_used, await repo.tag_ids(session, tags_used), strict=True))
@@ -245,12 +245,15 @@ async def _write_new(
 
 
 async def _company_ids(
-    session: AsyncSession, principal: Principal, names: set[str], outcome: ChunkOutcome
+    session: AsyncSession, principal: Principal, names: list[str], outcome: ChunkOutcome
 ) -> dict[str, uuid.UUID]:
     """Companies by lower-cased name; those not there yet are created (and belong to the
     batch: its undo deletes them too)."""
     found = await import_repo.company_ids_by_name(session, names)
-    missing = {name.lower(): name for name in names if name.lower() not in found}
+    missing: dict[str, str] = {}  # the first spelling in the file names the company
+    for name in names:
+        if name.lower() not in found:
+            missing.setdefault(name.lower(), name)
     now, rows = utcnow(), []
     for lowered, name in missing.items():
         found[lowered] = company_id = uuid.uuid4()
@@ -292,7 +295,7 @@ async def _update(
     data.tags = card.tags + [t for t in row.tags if t.lower() not in {c.lower() for c in card.tags}]
     data.companies = list(card.companies)
     if row.company:
-        [company_id] = (await _company_ids(session, principal, {row.company}, outcome)).values()
+        [company_id] = (await _company_ids(session, principal, [row.company], outcome)).values()
         if company_id not in {c for c, _ in card.companies}:
             data.companies.append((company_id, ""))
     await contacts.update_contact(session, principal, contact_id, data, force=True)

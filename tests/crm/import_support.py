@@ -36,7 +36,10 @@ async def schema_of(db, workspace: dict):
 
 async def upload(client, workspace, content: bytes, name="clients.csv", **fields):
     """POST /api/v1/imports; the answer."""
-    form = {"kind": "contacts", **{k: str(v).lower() if isinstance(v, bool) else v for k, v in fields.items()}}
+    form = {
+        "kind": "contacts",
+        **{k: str(v).lower() if isinstance(v, bool) else v for k, v in fields.items()},
+    }
     return await client.post(
         "/api/v1/imports",
         files={"file": (name, content, "application/octet-stream")},
