@@ -100,49 +100,55 @@ async def sales_funnel(
     session: AsyncSession, principal: Principal, period_from: date, period_to: date
 ) -> list[PipelineFunnel]:
     """Each pipeline's open stages then its won stage; a deal counts on every step up to the
-    furthest one it was moved to in the period (skipping a stage still passes it)."""
+    furthest one it was moved to in the period (skipping a stage still passes it). One pass
+    over the period's moves also counts the deals moved to a lost stage."""
     start, end, _ = await period_bounds(session, period_from, period_to)
-    steps = (
-        select(
-            Stage.id,
-            Stage.pipeline_id,
-            Stage.name,
-            Stage.kind,
-            func.row_number()
-            .over(
-                partition_by=Stage.pipeline_id,
-                order_by=(Stage.kind == "won", Stage.position, Stage.id),
-            )
-            .label("step"),
-        )
-        .where(Stage.kind != "lost")
-        .cte("steps")
+    lost_stage = Stage.kind == "lost"
+    step = func.row_number().over(
+        partition_by=(Stage.pipeline_id, lost_stage),
+        order_by=(Stage.kind == "won", Stage.position, Stage.id),
     )
-    furthest = (
-        select(Deal.pipeline_id, Deal.amount, func.max(steps.c.step).label("step"))
-        .select_from(DealMove)
-        .join(Deal, Deal.id == DealMove.deal_id)
-        .join(steps, steps.c.id == DealMove.to_stage_id)
-        .where(DealMove.at >= start, DealMove.at < end, *visible_to(principal, Deal))
-        .group_by(Deal.id)
-        .subquery("furthest")
+    # Open stages, then the won one, numbered 1, 2, ... in each pipeline; lost ones have none.
+    numbered = select(Stage.id, Stage.kind, case((~lost_stage, step)).label("step")).subquery()
+    moved = (
+        select(
+            DealMove.deal_id,
+            func.max(numbered.c.step).label("step"),
+            func.bool_or(numbered.c.kind == "lost").label("lost"),
+        )
+        .join(numbered, numbered.c.id == DealMove.to_stage_id)
+        .where(DealMove.at >= start, DealMove.at < end)
+        .group_by(DealMove.deal_id)
+        .subquery("moved")
     )
     ended = (
         select(
-            furthest.c.pipeline_id,
-            furthest.c.step,
+            Deal.pipeline_id,
+            moved.c.step,
             func.count().label("deals"),
-            func.sum(furthest.c.amount).label("amount"),
+            func.sum(Deal.amount).label("amount"),
+            func.count().filter(moved.c.lost).label("lost"),
         )
-        .group_by(furthest.c.pipeline_id, furthest.c.step)
-        .subquery("ended")
+        .join(moved, moved.c.deal_id == Deal.id)
+        .where(*visible_to(principal, Deal))
+        .group_by(Deal.pipeline_id, moved.c.step)
+        .cte("ended")
     )
+    steps = select(
+        Stage.id, Stage.pipeline_id, Stage.name, Stage.kind, step.label("step")
+    ).subquery("steps")
     onwards = {"partition_by": steps.c.pipeline_id, "order_by": steps.c.step.desc()}
+    lost = (
+        select(func.coalesce(func.sum(ended.c.lost), 0))
+        .where(ended.c.pipeline_id == steps.c.pipeline_id)
+        .correlate(steps)
+    )
     reached = (
         select(
             steps,
             func.sum(func.coalesce(ended.c.deals, 0)).over(**onwards).label("deals"),
             func.sum(func.coalesce(ended.c.amount, 0)).over(**onwards).label("amount"),
+            lost.scalar_subquery().label("lost"),
         )
         .select_from(
             steps.outerjoin(
@@ -150,6 +156,7 @@ async def sales_funnel(
                 and_(ended.c.pipeline_id == steps.c.pipeline_id, ended.c.step == steps.c.step),
             )
         )
+        .where(steps.c.kind != "lost")
         .subquery("reached")
     )
     previous = func.lag(reached.c.deals).over(
@@ -165,27 +172,15 @@ async def sales_funnel(
             reached.c.deals,
             reached.c.amount,
             percent(reached.c.deals, previous).label("conversion"),
+            reached.c.lost,
         )
         .join(Pipeline, Pipeline.id == reached.c.pipeline_id)
         .order_by(Pipeline.position, Pipeline.name, reached.c.step)
     )
-    lost = dict(
-        (
-            await session.execute(
-                select(Deal.pipeline_id, func.count(DealMove.deal_id.distinct()))
-                .join(Deal, Deal.id == DealMove.deal_id)
-                .join(Stage, Stage.id == DealMove.to_stage_id)
-                .where(Stage.kind == "lost", DealMove.at >= start, DealMove.at < end)
-                .where(*visible_to(principal, Deal))
-                .group_by(Deal.pipeline_id)
-            )
-        ).all()
-    )
     funnels: dict[uuid.UUID, PipelineFunnel] = {}
     for row in rows:
         funnel = funnels.setdefault(
-            row.pipeline_id,
-            PipelineFunnel(row.pipeline_id, row.pipeline, [], lost.get(row.pipeline_id, 0)),
+            row.pipeline_id, PipelineFunnel(row.pipeline_id, row.pipeline, [], int(row.lost))
         )
         funnel.steps.append(
             FunnelStep(row.id, row.name, row.kind, int(row.deals), row.amount, row.conversion)

@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, Numeric, String, case, cast, func, literal, null, select, union_all
+from sqlalchemy import (
+    Date,
+    Numeric,
+    String,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
@@ -59,63 +71,63 @@ class AbcAnalysis:
 
 
 async def _abc(session: AsyncSession, revenue, named, limit: int | None) -> AbcAnalysis:
-    """Class each row of ``revenue`` (key, deals, quantity, revenue) by its running share;
-    ``named(classed)`` gives the rows' names and the join that brings them."""
+    """Class each row of ``revenue`` (key, deals, quantity, revenue) by its running share, in
+    one pass: the best ``limit`` rows (all when None) come back with their names, and each
+    class's first row carries the class's count and revenue; ``named(picked)`` gives the
+    names and the join that brings them (only for the rows picked)."""
     order = (revenue.c.revenue.desc(), revenue.c.key)
     running = func.sum(revenue.c.revenue).over(order_by=order, rows=(None, 0))
     total = func.sum(revenue.c.revenue).over()
     before = running - revenue.c.revenue
-    classed = select(
+    abc = case((before < A_SHARE * total, "A"), (before < B_SHARE * total, "B"), else_="C")
+    ranked = select(
         revenue,
         running.label("running"),
         total.label("total"),
-        case((before < A_SHARE * total, "A"), (before < B_SHARE * total, "B"), else_="C").label(
-            "abc"
-        ),
+        abc.label("abc"),
         func.row_number().over(order_by=order).label("rank"),
+    ).subquery("ranked")
+    in_class = {"partition_by": ranked.c.abc}
+    classed = select(
+        ranked,
+        func.count().over(**in_class).label("class_items"),
+        func.sum(ranked.c.revenue).over(**in_class).label("class_revenue"),
+        func.row_number().over(**in_class, order_by=ranked.c.rank).label("place"),
     ).subquery("classed")
-    name, joined = named(classed)
-    query = (
+    picked = select(classed)
+    if limit is not None:
+        picked = picked.where(or_(classed.c.rank <= limit, classed.c.place == 1))
+    picked = picked.subquery("picked")
+    name, joined = named(picked)
+    found = await session.execute(
         select(
-            classed,
+            picked,
             name.label("name"),
-            percent(classed.c.revenue, classed.c.total).label("share"),
-            percent(classed.c.running, classed.c.total).label("cumulative"),
+            percent(picked.c.revenue, picked.c.total).label("share"),
+            percent(picked.c.running, picked.c.total).label("cumulative"),
+            percent(picked.c.class_revenue, picked.c.total).label("class_share"),
         )
         .select_from(joined)
-        .order_by(classed.c.rank)
+        .order_by(picked.c.rank)
     )
-    rows = [
-        AbcRow(
-            str(row.key),
-            row.name or "",
-            row.deals,
-            row.quantity,
-            row.revenue,
-            row.share,
-            row.cumulative,
-            row.abc,
-        )  # fmt: skip
-        for row in await session.execute(query if limit is None else query.limit(limit))
-    ]
-    whole = func.sum(func.sum(classed.c.revenue)).over()
-    groups = {
-        row.abc: row
-        for row in await session.execute(
-            select(
-                classed.c.abc,
-                func.count().label("items"),
-                func.sum(classed.c.revenue).label("revenue"),
-                percent(func.sum(classed.c.revenue), whole).label("share"),
-            ).group_by(classed.c.abc)
-        )
-    }
-    classes = [
-        AbcClass(name, group.items, group.revenue, group.share)
-        if (group := groups.get(name))
-        else AbcClass(name, 0, Decimal(0), None)
-        for name in ABC_CLASSES
-    ]
+    rows, groups = [], {}
+    for row in found:
+        if row.place == 1:
+            groups[row.abc] = AbcClass(row.abc, row.class_items, row.class_revenue, row.class_share)
+        if limit is None or row.rank <= limit:
+            rows.append(
+                AbcRow(
+                    str(row.key),
+                    row.name or "",
+                    row.deals,
+                    row.quantity,
+                    row.revenue,
+                    row.share,
+                    row.cumulative,
+                    row.abc,
+                )  # fmt: skip
+            )
+    classes = [groups.get(name, AbcClass(name, 0, Decimal(0), None)) for name in ABC_CLASSES]
     return AbcAnalysis(classes, rows)
 
 
@@ -144,9 +156,9 @@ async def abc_customers(
     return await _abc(
         session,
         revenue,
-        lambda classed: (
+        lambda picked: (
             Contact.display_name,
-            classed.outerjoin(Contact, Contact.id == classed.c.key),
+            picked.outerjoin(Contact, Contact.id == picked.c.key),
         ),
         limit,
     )
@@ -182,9 +194,9 @@ async def abc_products(
     return await _abc(
         session,
         revenue,
-        lambda classed: (
-            func.coalesce(Product.name, classed.c.line_name),
-            classed.outerjoin(Product, Product.id == classed.c.product_id),
+        lambda picked: (
+            func.coalesce(Product.name, picked.c.line_name),
+            picked.outerjoin(Product, Product.id == picked.c.product_id),
         ),
         limit,
     )
@@ -240,20 +252,38 @@ async def customer_values(
         .subquery("per")
     )
     lifetime = per.c["last"] - per.c["first"]
-    between = case(
-        (per.c.purchases > 1, func.round(cast(lifetime, Numeric) / (per.c.purchases - 1), 1))
-    )
-    query = (
+    everyone = {}  # the window of all customers, taken before the limit
+    top = (
         select(
             per,
-            Contact.display_name,
-            func.round(per.c.revenue / per.c.purchases, 2).label("average_check"),
             lifetime.label("lifetime"),
-            between.label("between"),
+            func.count().over(**everyone).label("customers"),
+            func.sum(per.c.purchases).over(**everyone).label("all_purchases"),
+            func.sum(per.c.revenue).over(**everyone).label("all_revenue"),
+            func.avg(lifetime).over(**everyone).label("all_lifetime"),
         )
-        .outerjoin(Contact, Contact.id == per.c.contact_id)
         .order_by(per.c.revenue.desc(), per.c.contact_id)
+        .limit(None if limit is None else max(limit, 1))  # one row at least, for the totals
+        .subquery("top")
     )
+    between = case(
+        (top.c.purchases > 1, func.round(cast(top.c.lifetime, Numeric) / (top.c.purchases - 1), 1))
+    )
+    found = (
+        await session.execute(
+            select(
+                top,
+                Contact.display_name,
+                func.round(top.c.revenue / top.c.purchases, 2).label("average_check"),
+                between.label("between"),
+                func.round(top.c.all_revenue / top.c.all_purchases, 2).label("check"),
+                func.round(cast(top.c.all_purchases, Numeric) / top.c.customers, 2).label("often"),
+                func.round(top.c.all_revenue / top.c.customers, 2).label("value"),
+            )
+            .outerjoin(Contact, Contact.id == top.c.contact_id)
+            .order_by(top.c.revenue.desc(), top.c.contact_id)
+        )
+    ).all()
     rows = [
         CustomerValue(
             row.contact_id,
@@ -266,23 +296,21 @@ async def customer_values(
             row.lifetime,
             row.between,
         )  # fmt: skip
-        for row in await session.execute(query if limit is None else query.limit(limit))
+        for row in found[:limit]
     ]
-    customers, purchases = func.count(), func.sum(per.c.purchases)
-    total = (
-        await session.execute(
-            select(
-                customers,
-                func.coalesce(purchases, 0),
-                func.coalesce(func.sum(per.c.revenue), 0),
-                func.round(func.sum(per.c.revenue) / func.nullif(purchases, 0), 2),
-                func.round(cast(purchases, Numeric) / func.nullif(customers, 0), 2),
-                func.round(func.avg(lifetime), 1),
-                func.round(func.sum(per.c.revenue) / func.nullif(customers, 0), 2),
-            )
-        )
-    ).one()
-    return CustomerValues(*total, rows=rows)
+    if not found:
+        return CustomerValues(0, 0, Decimal(0), None, None, None, None, rows)
+    first = found[0]
+    return CustomerValues(
+        first.customers,
+        int(first.all_purchases),
+        first.all_revenue,
+        first.check,
+        first.often,
+        round(first.all_lifetime, 1),
+        first.value,
+        rows,
+    )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""atrium bench provisioning | migrate | search | api | jobs | pages | import | all
+"""atrium bench provisioning | migrate | search | api | jobs | pages | import | reports | all
 (in tests/bench/)."""
 
 import runpy
@@ -18,6 +18,7 @@ BENCHES = {
     "jobs": "bench_jobs.py",
     "pages": "bench_pages.py",
     "import": "bench_import.py",
+    "reports": "bench_reports.py",
 }
 
 
