@@ -84,8 +84,8 @@ async def test_a_worker_killed_mid_import_duplicates_nothing(settings):
         async with AsyncTestClient(create_app(settings, runtime)) as client:
             signup = await client.post(
                 "/api/v1/signup",
-                json={"company": "Crash Import", "password": STRONG_PASSWORD, "vertical": "salon", "locale": "ru",
-                      "email": f"crash-import-{secrets.token_hex(3)}@example.com"},
+                json={"company": "Crash Import", "password": STRONG_PASSWORD, "vertical": "salon",
+                      "locale": "ru", "email": f"crash-import-{secrets.token_hex(3)}@example.com"},
             )  # fmt: skip
             headers = {"Authorization": f"Bearer {signup.json()['api_key']}"}
             answer = await client.post(
