@@ -22,6 +22,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UPLOAD_BODY = MAX_FILE_BYTES + 64 * 1024  # the file and the few other fields of a form
 MAX_COLUMNS = 200
 PREVIEW_ROWS = 5
+COUNTED_ROWS = 10_000
 DELIMITERS = ";,\t|"
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary Excel format
@@ -73,10 +74,16 @@ def read_shape(content: bytes, file_name: str) -> TableShape:
         raise Invalid("The file has more than %(max)d columns.", field="file", max=MAX_COLUMNS)
     headers = [header.strip() for header in headers]
     preview, total = [], 0
+    # Past the first rows a big spreadsheet's own count is taken (reading every row takes
+    # seconds per 100,000); it may include empty rows at the end: the job corrects it.
+    known = _xlsx_row_count(content) if file_format == "xlsx" else None
     for _, cells in rows:
         if len(preview) < PREVIEW_ROWS:
             preview.append(cells[: len(headers)] + [""] * (len(headers) - len(cells)))
         total += 1
+        if known is not None and total == COUNTED_ROWS:
+            total = max(total, known - 1)
+            break
     return TableShape(file_format, encoding, delimiter, headers, preview, total)
 
 
@@ -177,6 +184,16 @@ def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
             yield [cell_text(value) for value in values]
+    finally:
+        workbook.close()
+
+
+def _xlsx_row_count(content: bytes) -> int | None:
+    """The first sheet's row count as its dimension records it (None when it does not)."""
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        return sheet.max_row if sheet.max_row and sheet.max_row > 1 else None
     finally:
         workbook.close()
 

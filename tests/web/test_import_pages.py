@@ -233,3 +233,41 @@ async def test_another_workspaces_imports_and_exports_are_not_found(owner, make_
     assert (await browser.get(f"{base(workspace)}/imports/{their_batch}")).status_code == 404
     mine = await client.get("/api/v1/imports", headers=workspace["headers"])
     assert their_batch not in {batch["id"] for batch in mine.json()["items"]}
+
+
+async def test_companies_deals_and_products_export_with_their_filters(owner, client):
+    workspace, browser, csrf = owner
+    headers = workspace["headers"]
+    for name in ("Ромашка", "Лютик"):
+        await client.post("/api/v1/companies", json={"name": name}, headers=headers)
+    companies = await browser.get(f"{base(workspace)}/exports/companies.csv?q=ромаш")
+    lines = companies.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Название;") and [line.split(";")[0] for line in lines[1:]] == [
+        "Ромашка"
+    ]
+    pipeline = (await client.get("/api/v1/pipelines", headers=headers)).json()["items"][0]
+    for title in ("Открытая", "Выигранная"):
+        deal = await client.post(
+            "/api/v1/deals",
+            json={"title": title, "pipeline_id": pipeline["id"], "amount": "1500.50"},
+            headers=headers,
+        )
+        assert deal.status_code == 201, deal.text
+    won = next(stage for stage in pipeline["stages"] if stage["kind"] == "won")
+    await client.post(
+        f"/api/v1/deals/{deal.json()['id']}/move", json={"stage_id": won["id"]}, headers=headers
+    )
+    board = await browser.get(f"{base(workspace)}/deals?view=table&status=open")
+    assert f"exports/deals.xlsx?pipeline={pipeline['id']}&amp;status=open" in board.text
+    opened = await browser.get(
+        f"{base(workspace)}/exports/deals.xlsx?pipeline={pipeline['id']}&status=open"
+    )
+    sheet = load_workbook(io.BytesIO(opened.content), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Название", "Сумма", "Валюта")
+    assert [(row[0], float(row[1])) for row in rows[1:]] == [("Открытая", 1500.5)]
+    await client.post(
+        "/api/v1/products", json={"sku": "=A1", "name": "Шампунь", "price": "450"}, headers=headers
+    )
+    products = await browser.get(f"{base(workspace)}/exports/products.csv")
+    assert products.content.decode("utf-8-sig").splitlines()[1].startswith("'=A1;Шампунь;")
