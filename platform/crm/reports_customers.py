@@ -27,8 +27,7 @@ from atrium.platform.crm.deal_models import Deal
 from atrium.platform.crm.lead_models import Lead
 from atrium.platform.crm.models import Contact
 from atrium.platform.crm.product_models import DealLine, Product
-from atrium.platform.crm.report_period import period_bounds
-from atrium.platform.crm.reports import closed_in, percent, visible_to
+from atrium.platform.crm.reports import closed_in, percent, report_bounds, visible_to
 
 ABC_CLASSES = ("A", "B", "C")
 # A: the best that make up the first 80% of revenue, B: the next 15%, C: the rest. The one that
@@ -140,7 +139,7 @@ async def abc_customers(
 ) -> AbcAnalysis:
     """Customers by the revenue of their deals won in the period (deals without a contact
     are left out)."""
-    start, end, _ = await period_bounds(session, period_from, period_to)
+    start, end, _ = await report_bounds(session, period_from, period_to)
     revenue = (
         select(
             Deal.contact_id.label("key"),
@@ -173,7 +172,7 @@ async def abc_products(
 ) -> AbcAnalysis:
     """Products and services by the revenue of their lines in deals won in the period
     (quantity x price - discount); lines without a product count under their name."""
-    start, end, _ = await period_bounds(session, period_from, period_to)
+    start, end, _ = await report_bounds(session, period_from, period_to)
     free_name = case((DealLine.product_id.is_(None), func.lower(func.btrim(DealLine.name))))
     revenue = (
         select(
@@ -236,7 +235,7 @@ async def customer_values(
 ) -> CustomerValues:
     """Per customer with a deal won in the period: purchases, revenue, average check, first and
     last purchase (days in the workspace's zone), lifetime and days between purchases."""
-    start, end, zone = await period_bounds(session, period_from, period_to)
+    start, end, zone = await report_bounds(session, period_from, period_to)
     day = cast(func.timezone(zone, Deal.closed_at), Date)
     per = (
         select(
@@ -335,7 +334,7 @@ async def customer_sources(
 ) -> list[SourceRow]:
     """Where customers come from (the contact's source, the lead's source) and what each
     source earns (deals won in the period by contacts from it); the best earning first."""
-    start, end, _ = await period_bounds(session, period_from, period_to)
+    start, end, _ = await report_bounds(session, period_from, period_to)
     zero, no_money = literal(0), cast(0, Numeric(14, 2))
     source = func.btrim(Contact.source)
     contacts = (

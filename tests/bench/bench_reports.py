@@ -182,8 +182,8 @@ def _load(url: str, schema: str, owner: uuid.UUID, contacts: int, deals: int) ->
         connection.execute("SET maintenance_work_mem = '1GB'")
         for _, definition in indexes:
             connection.execute(definition)
-        for table in TABLES:
-            connection.execute(f"ANALYZE {schema}.{table}")
+        for table in TABLES:  # as autovacuum leaves them after a bulk load
+            connection.execute(f"VACUUM (ANALYZE) {schema}.{table}")
         print(
             f"loaded {contacts:,} contacts, {deals:,} deals, {len(moves):,} moves, "
             f"{len(lines):,} lines in {loaded:.0f} s; indexes built in "
@@ -258,14 +258,18 @@ async def _run(contacts: int, deals: int, rounds: int, keep: bool) -> None:
             for page in ("dashboard", *(f"reports/{p}" for p in PAGES)):
                 path = f"/w/{workspace.slug}/{page}?preset=this_year"
                 await client.get(path)  # warm up
-                started = time.perf_counter()
-                answer = await client.get(path)
-                took = time.perf_counter() - started
-                if answer.status_code != 200:
-                    raise SystemExit(f"{page} answered {answer.status_code}")
+                timings = []
+                for _ in range(rounds):
+                    started = time.perf_counter()
+                    answer = await client.get(path)
+                    timings.append(time.perf_counter() - started)
+                    if answer.status_code != 200:
+                        raise SystemExit(f"{page} answered {answer.status_code}")
+                took = statistics.median(timings)
                 met &= took <= TARGET_S
                 print(
-                    f"page      {page:<28} {took * 1000:7.0f} ms{'' if took <= TARGET_S else '  !'}"
+                    f"page      {page:<24} median {took * 1000:7.0f} ms  "
+                    f"max {max(timings) * 1000:7.0f} ms{'' if took <= TARGET_S else '  !'}"
                 )
         print(f"every report <= {TARGET_S:.0f} s: {'yes' if met else 'NO'}")
     finally:
