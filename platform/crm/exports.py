@@ -30,6 +30,18 @@ EXPORT_KINDS = ("contacts", "companies", "deals", "products")
 EXPORT_FORMATS = ("csv", "xlsx")
 PARTITION = 1000
 BOM = "\ufeff"
+# Column titles (pages translate them); contacts add the workspace's custom fields.
+EXPORT_TITLES = {
+    "contacts": [
+        "Last name", "First name", "Middle name", "Phone", "E-mail", "Birthday", "Gender",
+        "Address", "Source", "Tags", "Notes", "Added",
+    ],
+    "companies": [
+        "Name", "Legal name", "Tax ID", "Phone", "E-mail", "Website", "Address", "Tags", "Added",
+    ],
+    "deals": ["Title", "Amount", "Currency", "Pipeline", "Stage", "Contact", "Company", "Added"],
+    "products": ["SKU", "Name", "Product or service", "Unit", "Price", "Category", "Active"],
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -67,77 +79,74 @@ async def prepare_export(
         raise Invalid(
             "kind must be one of: %(choices)s.", field="kind", choices=", ".join(EXPORT_KINDS)
         )
-    schema = principal.workspace.schema
     if kind == "contacts":
-        key = filters.sort.removeprefix("-")
-        if key not in contacts.SORTS:
-            raise Invalid(
-                "sort must be one of: %(choices)s (prefix - for descending).",
-                field="sort",
-                choices=", ".join(contacts.SORTS),
-            )
-        phone = None
-        if filters.q:
-            phone = e164_or_none(filters.q[:40], await workspace_country(db, schema))
-        async with db.tenant_transaction(schema) as session:
-            custom = await list_fields(session, "contact")
-        query = import_repo.contact_export(
-            principal,
-            q=filters.q,
-            phone=phone,
-            tag=filters.tag,
-            owner_id=filters.owner_id,
-            sort=contacts.SORTS[key][0],
-            descending=filters.sort.startswith("-"),
-        )
-        titles = [
-            "Last name", "First name", "Middle name", "Phone", "E-mail", "Birthday", "Gender",
-            "Address", "Source", "Tags", "Notes", "Added", *(field.label for field in custom),
-        ]  # fmt: skip
-
-        def contact_cells(row) -> list:
-            return [
-                row.last_name, row.first_name, row.middle_name, _joined(row.phones),
-                _joined(row.emails), row.birthday, row.gender, row.address, row.source,
-                _joined(row.tags), row.notes, row.created_at,
-                *((row.custom or {}).get(field.key) for field in custom),
-            ]  # fmt: skip
-
-        return Export(kind, titles, query, contact_cells)
+        return await _contact_export(db, principal, filters)
     if kind == "companies":
         query = import_repo.company_export(principal, q=filters.q, tag=filters.tag)
-        titles = ["Name", "Legal name", "Tax ID", "Phone", "E-mail", "Website", "Address", "Tags",
-                  "Added"]  # fmt: skip
-
-        def company_cells(row) -> list:
-            c = row.Company
-            return [c.name, c.legal_name, c.tax_id, c.phone, c.email, c.website, c.address,
-                    row.tags or "", c.created_at]  # fmt: skip
-
-        return Export(kind, titles, query, company_cells)
+        return Export(kind, EXPORT_TITLES[kind], query, _company_cells)
     if kind == "deals":
         if filters.status not in (None, "open", "won", "lost"):
             raise Invalid("status is open, won or lost.", field="status")
         query = import_repo.deal_export(
             principal, pipeline_id=filters.pipeline_id, status=filters.status
         )
-        titles = ["Title", "Amount", "Currency", "Pipeline", "Stage", "Contact", "Company",
-                  "Added"]  # fmt: skip
+        return Export(kind, EXPORT_TITLES[kind], query, _deal_cells)
+    query = import_repo.product_export(q=filters.q)
+    return Export(kind, EXPORT_TITLES[kind], query, _product_cells)
 
-        def deal_cells(row) -> list:
-            d = row.Deal
-            return [d.title, d.amount, d.currency, row.pipeline, row.stage, row.contact or "",
-                    row.company or "", d.created_at]  # fmt: skip
 
-        return Export(kind, titles, query, deal_cells)
-    titles = ["SKU", "Name", "Product or service", "Unit", "Price", "Category", "Active"]
+async def _contact_export(db: Database, principal: Principal, filters: ExportFilters) -> Export:
+    key = filters.sort.removeprefix("-")
+    if key not in contacts.SORTS:
+        raise Invalid(
+            "sort must be one of: %(choices)s (prefix - for descending).",
+            field="sort",
+            choices=", ".join(contacts.SORTS),
+        )
+    schema = principal.workspace.schema
+    phone = None
+    if filters.q:
+        phone = e164_or_none(filters.q[:40], await workspace_country(db, schema))
+    async with db.tenant_transaction(schema) as session:
+        custom = await list_fields(session, "contact")
+    query = import_repo.contact_export(
+        principal,
+        q=filters.q,
+        phone=phone,
+        tag=filters.tag,
+        owner_id=filters.owner_id,
+        sort=contacts.SORTS[key][0],
+        descending=filters.sort.startswith("-"),
+    )
 
-    def product_cells(row) -> list:
-        p = row.Product
-        return [p.sku, p.name, p.kind, p.unit, p.price, row.category or "",
-                "yes" if p.active else "no"]  # fmt: skip
+    def cells(row) -> list:
+        return [
+            row.last_name, row.first_name, row.middle_name, _joined(row.phones),
+            _joined(row.emails), row.birthday, row.gender, row.address, row.source,
+            _joined(row.tags), row.notes, row.created_at,
+            *((row.custom or {}).get(field.key) for field in custom),
+        ]  # fmt: skip
 
-    return Export(kind, titles, import_repo.product_export(q=filters.q), product_cells)
+    titles = [*EXPORT_TITLES["contacts"], *(field.label for field in custom)]
+    return Export("contacts", titles, query, cells)
+
+
+def _company_cells(row) -> list:
+    c = row.Company
+    return [c.name, c.legal_name, c.tax_id, c.phone, c.email, c.website, c.address,
+            row.tags or "", c.created_at]  # fmt: skip
+
+
+def _deal_cells(row) -> list:
+    d = row.Deal
+    return [d.title, d.amount, d.currency, row.pipeline, row.stage, row.contact or "",
+            row.company or "", d.created_at]  # fmt: skip
+
+
+def _product_cells(row) -> list:
+    p = row.Product
+    return [p.sku, p.name, p.kind, p.unit, p.price, row.category or "",
+            "yes" if p.active else "no"]  # fmt: skip
 
 
 async def export_rows(db: Database, principal: Principal, export: Export) -> AsyncIterator[list]:

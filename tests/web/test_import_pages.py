@@ -271,3 +271,16 @@ async def test_companies_deals_and_products_export_with_their_filters(owner, cli
     )
     products = await browser.get(f"{base(workspace)}/exports/products.csv")
     assert products.content.decode("utf-8-sig").splitlines()[1].startswith("'=A1;Шампунь;")
+
+
+def test_every_import_field_and_export_column_has_russian():
+    from atrium.platform.crm.exports import EXPORT_TITLES
+    from atrium.platform.crm.import_fields import FIELDS
+    from atrium.web.pages.i18n import plain_text
+    from atrium.web.pages.imports import KIND_TITLES
+
+    titles = {title for kind_titles in EXPORT_TITLES.values() for title in kind_titles}
+    labels = {field.label for fields in FIELDS.values() for field in fields}
+    missing = {text for text in titles | labels | set(KIND_TITLES.values())
+               if plain_text("ru", text) == text}  # fmt: skip
+    assert not missing
