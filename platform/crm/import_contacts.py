@@ -186,62 +186,52 @@ async def import_contact_rows(
 async def _write_new(
     session: AsyncSession, principal: Principal, rows: list[ContactRow], outcome: ChunkOutcome
 ) -> None:
+    """New cards with their phones, e-mails, tags, company and "created" audit entry: a few
+    bulk inserts for the whole chunk."""
     if not rows:
         return
-    now, user = utcnow(), principal.user_id
+    now = utcnow()
     names = [row.company for row in rows if row.company]
     companies = await _company_ids(session, principal, names, outcome)
     tags_used = sorted({tag for row in rows for tag in row.tags}, key=str.lower)
     tag_ids = dict(zip(tags_used, await repo.tag_ids(session, tags_used), strict=True))
-    cards, phones, emails, tags, links, audit = [], [], [], [], [], []
+    tables: dict = {model: [] for model in TABLES}
     for row in rows:
         contact_id = uuid.uuid4()
-        display = contacts.display_name_of(
-            SimpleNamespace(**row.values),
-            row.emails[0] if row.emails else None,
-            row.phones[0] if row.phones else None,
-        )
-        cards.append(
-            {
-                **row.values,
-                "id": contact_id,
-                "display_name": display,
-                "search_name": search_key(display),
-                "owner_id": user,
-                "created_by": user,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        phones += [
-            {"id": uuid.uuid4(), "contact_id": contact_id, "number": n, "kind": "mobile",
-             "position": i}
-            for i, n in enumerate(row.phones)
-        ]  # fmt: skip
-        emails += [
-            {"id": uuid.uuid4(), "contact_id": contact_id, "address": a, "kind": "work",
-             "position": i}
-            for i, a in enumerate(row.emails)
-        ]  # fmt: skip
-        seen_tags = {tag_ids[t] for t in row.tags}
-        tags += [{"contact_id": contact_id, "tag_id": tag_id} for tag_id in seen_tags]
-        if row.company:
-            links.append({"contact_id": contact_id, "company_id": companies[row.company.lower()]})
-        audit.append(
-            {"id": uuid.uuid4(), "record_type": "contact", "record_id": contact_id,
-             "action": "created", "field": "", "actor_id": user, "at": now}
-        )  # fmt: skip
+        company_id = companies[row.company.lower()] if row.company else None
+        for model, values in _card_rows(row, contact_id, principal.user_id, now, tag_ids,
+                                        company_id):  # fmt: skip
+            tables[model] += values
         outcome.records.append((contact_id, "contact"))
-    for model, values in (
-        (Contact, cards),
-        (ContactPhone, phones),
-        (ContactEmail, emails),
-        (ContactTag, tags),
-        (ContactCompany, links),
-        (AuditEntry, audit),
-    ):
+    for model, values in tables.items():
         await import_repo.insert_rows(session, model, values)
     outcome.created += len(rows)
+
+
+TABLES = (Contact, ContactPhone, ContactEmail, ContactTag, ContactCompany, AuditEntry)
+
+
+def _card_rows(row: ContactRow, contact_id, user, now, tag_ids: dict, company_id) -> list:
+    """(model, rows) of one new card, as contacts.create_contact would write them."""
+    display = contacts.display_name_of(
+        SimpleNamespace(**row.values),
+        row.emails[0] if row.emails else None,
+        row.phones[0] if row.phones else None,
+    )
+    card = {**row.values, "id": contact_id, "display_name": display,
+            "search_name": search_key(display), "owner_id": user, "created_by": user,
+            "created_at": now, "updated_at": now}  # fmt: skip
+    phones = [{"id": uuid.uuid4(), "contact_id": contact_id, "number": number,
+               "kind": "mobile", "position": i} for i, number in enumerate(row.phones)]  # fmt: skip
+    emails = [{"id": uuid.uuid4(), "contact_id": contact_id, "address": address,
+               "kind": "work", "position": i} for i, address in enumerate(row.emails)]  # fmt: skip
+    tags = [{"contact_id": contact_id, "tag_id": tag_id} for tag_id in
+            {tag_ids[tag] for tag in row.tags}]  # fmt: skip
+    company = [{"contact_id": contact_id, "company_id": company_id}] if company_id else []
+    audit = {"id": uuid.uuid4(), "record_type": "contact", "record_id": contact_id,
+             "action": "created", "field": "", "actor_id": user, "at": now}  # fmt: skip
+    return [(Contact, [card]), (ContactPhone, phones), (ContactEmail, emails),
+            (ContactTag, tags), (ContactCompany, company), (AuditEntry, [audit])]  # fmt: skip
 
 
 async def _company_ids(

@@ -187,34 +187,7 @@ async def import_deal_rows(
     region = (await workspace_settings(session)).country
 
     def parse(cells: list[str]) -> dict:
-        values = mapped_values(batch.mapping, cells)
-        pipeline, stages = next(iter(pipelines.values()))
-        if name := _first(values, "pipeline"):
-            if name.lower() not in pipelines:
-                raise Invalid("There is no pipeline named %(name)s.", field="pipeline", name=name)
-            pipeline, stages = pipelines[name.lower()]
-        data: dict = {"pipeline_id": pipeline.id, "title": _first(values, "title") or ""}
-        if name := _first(values, "stage"):
-            stage = next((s for s in stages if s.name.lower() == name.lower()), None)
-            if stage is None:
-                raise Invalid(
-                    "The pipeline %(pipeline)s has no stage named %(name)s.",
-                    field="stage",
-                    pipeline=pipeline.name,
-                    name=name,
-                )
-            data["stage_id"] = stage.id
-        if amount := _first(values, "amount"):
-            data["amount"] = parse_money(amount, "amount")
-        if notes := _first(values, "notes"):
-            data["notes"] = notes
-        if contact := _first(values, "contact"):
-            data["contact"] = (
-                checked_email(contact) if "@" in contact else e164(contact, region, field="contact")
-            )
-        if company := _first(values, "company"):
-            data["company"] = " ".join(company.split())
-        return data
+        return _deal_data(mapped_values(batch.mapping, cells), pipelines, region)
 
     parsed = _parse_each(rows, outcome, parse)
     contacts = await import_repo.contact_ids_by_key(
@@ -243,6 +216,38 @@ async def import_deal_rows(
 
     await _each_row(parsed, outcome, session, take)
     return outcome
+
+
+def _deal_data(values: dict[str, list[str]], pipelines: dict, region: str) -> dict:
+    """A row as deals.create_deal takes it, with the client's phone or e-mail and the
+    company's name still to be found."""
+    pipeline, stages = next(iter(pipelines.values()))
+    if name := _first(values, "pipeline"):
+        if name.lower() not in pipelines:
+            raise Invalid("There is no pipeline named %(name)s.", field="pipeline", name=name)
+        pipeline, stages = pipelines[name.lower()]
+    data: dict = {"pipeline_id": pipeline.id, "title": _first(values, "title") or ""}
+    if name := _first(values, "stage"):
+        stage = next((s for s in stages if s.name.lower() == name.lower()), None)
+        if stage is None:
+            raise Invalid(
+                "The pipeline %(pipeline)s has no stage named %(name)s.",
+                field="stage",
+                pipeline=pipeline.name,
+                name=name,
+            )
+        data["stage_id"] = stage.id
+    if amount := _first(values, "amount"):
+        data["amount"] = parse_money(amount, "amount")
+    if notes := _first(values, "notes"):
+        data["notes"] = notes
+    if contact := _first(values, "contact"):
+        data["contact"] = (
+            checked_email(contact) if "@" in contact else e164(contact, region, field="contact")
+        )
+    if company := _first(values, "company"):
+        data["company"] = " ".join(company.split())
+    return data
 
 
 IMPORTERS = {
