@@ -8,7 +8,6 @@ empty rows are passed over but keep their numbers.
 import codecs
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -163,7 +162,8 @@ def data_rows(
 def _csv_rows(content: bytes, encoding: str, delimiter: str) -> Iterator[list[str]]:
     reader = csv.reader(io.StringIO(_text(content, encoding), newline=""), delimiter=delimiter)
     try:
-        yield from reader
+        for row in reader:
+            yield [cell.replace("\x00", "") for cell in row]  # PostgreSQL text takes no NUL
     except csv.Error as error:
         raise Invalid(
             "Line %(line)d of the file cannot be read: %(reason)s.",
@@ -173,27 +173,41 @@ def _csv_rows(content: bytes, encoding: str, delimiter: str) -> Iterator[list[st
         ) from None
 
 
-def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
+def _unreadable_spreadsheet() -> Invalid:
+    return Invalid(
+        "The file is not a spreadsheet we can read; save it as .xlsx or CSV.", field="file"
+    )
+
+
+def _workbook(content: bytes):
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise Invalid(
-            "The file is not a spreadsheet we can read; save it as .xlsx or CSV.", field="file"
-        ) from None
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # a damaged or foreign zip fails in many ways, all meaning the same
+        raise _unreadable_spreadsheet() from None
+
+
+def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
+    workbook = _workbook(content)
     try:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
             yield [cell_text(value) for value in values]
+    except Invalid:
+        raise
+    except Exception:
+        raise _unreadable_spreadsheet() from None
     finally:
         workbook.close()
 
 
 def _xlsx_row_count(content: bytes) -> int | None:
     """The first sheet's row count as its dimension records it (None when it does not)."""
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    workbook = _workbook(content)
     try:
         sheet = workbook.worksheets[0]
         return sheet.max_row if sheet.max_row and sheet.max_row > 1 else None
+    except Exception:
+        raise _unreadable_spreadsheet() from None
     finally:
         workbook.close()
 
@@ -211,4 +225,4 @@ def cell_text(value) -> str:
         return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return str(value).replace("\x00", "")

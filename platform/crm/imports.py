@@ -88,7 +88,7 @@ async def upload_batch(
     batch = ImportBatch(
         kind=kind,
         status="draft",
-        file_name=(file_name or "import")[:300],
+        file_name=_printable(file_name)[:300] or "import",
         file_format=shape.file_format,
         encoding=shape.encoding,
         delimiter=shape.delimiter,
@@ -102,6 +102,10 @@ async def upload_batch(
     session.add(batch)
     await session.flush()
     return batch
+
+
+def _printable(text: str | None) -> str:
+    return "".join(ch for ch in text or "" if ch.isprintable())
 
 
 async def start_batch(
