@@ -10,7 +10,9 @@ import re
 import uuid
 
 import pytest
+from sqlalchemy import select
 
+from atrium.platform.crm.models import Team, TeamMember
 from tests.crm.report_data import build_march
 from tests.crm.test_reports import workspace_for
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
@@ -159,6 +161,25 @@ async def test_an_employee_sees_only_their_own_figures(db, make_workspace, join,
     as_owner = await sign_in(answer["user"]["email"])
     everyone = text_of((await as_owner.get(f"{base}/reports/managers?{MARCH}")).text)
     assert "Employee 3 1 2 $80,000.00" in everyone and "Former member" in everyone
+
+
+async def test_a_manager_sees_their_teams_figures(db, make_workspace, join, sign_in):  # noqa: F811
+    answer = await make_workspace(company="Windows Team", vertical="fieldservice")
+    employee, manager = await join(answer, "employee"), await join(answer, "manager")
+    workspace = await workspace_for(db, answer)
+    await build_march(
+        db, workspace, uuid.UUID(answer["user"]["id"]), anna=uuid.UUID(employee["user_id"])
+    )
+    async with db.tenant_transaction(workspace.schema) as session:  # Max joins team North
+        north = await session.scalar(select(Team.id).where(Team.name == "North"))
+        session.add(TeamMember(team_id=north, user_id=uuid.UUID(manager["user_id"])))
+    as_manager = await sign_in(manager["email"])
+    base = f"/w/{answer['tenant']['slug']}"
+    kpis = text_of((await as_manager.get(f"{base}/reports/managers?{MARCH}&lang=en")).text)
+    assert "Employee 3 1 2 $80,000.00" in kpis and "Former member" not in kpis  # not Boris
+    board = (await as_manager.get(f"{base}/dashboard?{MARCH}")).text
+    assert "You and your teams" in board and "$80,000.00" in text_of(board)
+    assert 'id="chart-team"' in board
 
 
 async def test_another_workspaces_reports_are_not_found(owner, make_workspace):

@@ -130,8 +130,7 @@ async def dashboard(request: Request) -> Template:
     choice = _period(page)
     board = None
     if choice.period is not None:
-        async with _transaction(page) as session:
-            board = await build_dashboard(page, session, choice.period)
+        board = await build_dashboard(page, lambda: _transaction(page), choice.period)
     return page.render(
         "reports/dashboard.html",
         422 if choice.errors else 200,
