@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
@@ -163,19 +163,25 @@ async def get_batch(
     """The batch with its progress; one that lost its job is queued again (see STALE_AFTER)."""
     batch = await _visible_batch(session, principal, batch_id)
     if batch.status in ACTIVE and (batch.heartbeat_at or batch.created_at) < utcnow() - STALE_AFTER:
-        rearmed = await session.scalar(
-            update(ImportBatch)
-            .where(
-                ImportBatch.id == batch.id,
-                ImportBatch.status.in_(ACTIVE),
-                ImportBatch.heartbeat_at < utcnow() - STALE_AFTER,
-            )
-            .values(heartbeat_at=utcnow())
-            .returning(ImportBatch.id)
-        )
-        if rearmed:
-            await record_event(session, "import.queued", {"batch_id": str(batch.id)})
+        await rearm_stalled(session, batch.id)
     return batch
+
+
+async def rearm_stalled(session: AsyncSession, batch_id: uuid.UUID | None = None) -> int:
+    """Batches whose job went quiet for STALE_AFTER (a worker died) are queued again, once
+    whoever notices first: a page, the API, or the scheduler's scan."""
+    query = update(ImportBatch).where(
+        ImportBatch.status.in_(ACTIVE),
+        func.coalesce(ImportBatch.heartbeat_at, ImportBatch.created_at) < utcnow() - STALE_AFTER,
+    )
+    if batch_id is not None:
+        query = query.where(ImportBatch.id == batch_id)
+    rearmed = (
+        await session.scalars(query.values(heartbeat_at=utcnow()).returning(ImportBatch.id))
+    ).all()
+    for rearmed_id in rearmed:
+        await record_event(session, "import.queued", {"batch_id": str(rearmed_id)})
+    return len(rearmed)
 
 
 async def list_batches(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.activity_models import Activity
 from atrium.platform.crm.appeal_models import Appeal
+from atrium.platform.crm.imports import rearm_stalled as rearm_stalled_imports
 from atrium.platform.db import Database
 from atrium.platform.events.service import record_event
 from atrium.platform.notify.birthdays import claim_birthdays
@@ -41,6 +42,7 @@ async def scan_due_work(db: Database) -> int:
                 raised += await claim_birthdays(session, settings, now)
                 raised += await claim_due_campaigns(session)
             raised += await _overdue_complaints(session)
+            raised += await rearm_stalled_imports(session)
     if raised:
         log.info("due_work_raised", events=raised)
     return raised

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -138,3 +139,39 @@ async def test_a_worker_killed_mid_import_duplicates_nothing(settings):
             redis.delete(*keys)
         redis.close()
         drop_database(server, name)
+
+
+async def test_the_scheduler_queues_again_an_import_whose_job_went_quiet(
+    client, make_workspace, worker, db
+):
+    from atrium.platform.notify.scheduler import scan_due_work
+
+    workspace = await make_workspace(company="Quiet Import Salon", locale="ru")
+    content = "Имя;Телефон\r\nВера;8 916 400-00-02\r\n".encode("cp1251")
+    answer = await client.post(
+        "/api/v1/imports",
+        files={"file": ("clients.csv", content, "text/csv")},
+        data={"kind": "contacts"},
+        headers=workspace["headers"],
+    )
+    batch_id = answer.json()["id"]
+    async with db.shared_transaction() as session:
+        schema = (
+            await session.scalar(
+                sa.select(Tenant).where(Tenant.slug == workspace["tenant"]["slug"])
+            )
+        ).schema
+    async with db.tenant_transaction(schema) as session:  # queued, and its message lost
+        await session.execute(
+            sa.update(ImportBatch).values(
+                status="queued", heartbeat_at=utcnow() - timedelta(minutes=5)
+            )
+        )
+    assert await scan_due_work(db) >= 1
+
+    async def finished():  # read in the database: the API would queue it again itself
+        async with db.tenant_transaction(schema) as session:
+            batch = await session.get(ImportBatch, uuid.UUID(batch_id))
+            return batch if batch.status == "done" else None
+
+    assert (await eventually(finished, timeout_s=15)).created_count == 1
