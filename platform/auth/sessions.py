@@ -31,6 +31,10 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _FOUND = "atrium_web_session"  # connection.state key: the (User, WebSession) looked up once
 
 
+class FormExpired(Forbidden):
+    """A cookie request that changes state without the session's CSRF token (a stale form)."""
+
+
 async def start_session(
     session: AsyncSession, user: User, user_agent: str = ""
 ) -> tuple[str, WebSession]:
@@ -92,6 +96,12 @@ async def user_from_session(connection: ASGIConnection) -> tuple[User, WebSessio
     return found
 
 
+def user_seen(connection: ASGIConnection) -> User | None:
+    """The signed-in user if this request has looked them up already (no query of its own)."""
+    found = connection.state.get(_FOUND) if _FOUND in connection.state else None
+    return found[0] if found else None
+
+
 async def _sent_csrf_token(connection: ASGIConnection) -> str:
     if header := connection.headers.get(CSRF_HEADER):
         return header
@@ -108,7 +118,7 @@ async def check_csrf(connection: ASGIConnection, web_session: WebSession) -> Non
         return
     sent = await _sent_csrf_token(connection)
     if not hmac.compare_digest(sent.encode(), web_session.csrf_token.encode()):
-        raise Forbidden("CSRF token missing or wrong.")
+        raise FormExpired("CSRF token missing or wrong.")
 
 
 def requested_slug(connection: ASGIConnection) -> str | None:

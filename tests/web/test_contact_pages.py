@@ -175,3 +175,26 @@ async def test_marketing_channels_are_chosen_on_the_form(owner, client):
     contact_id = created.headers["location"].rsplit("/", 1)[1]
     api = await client.get(f"/api/v1/contacts/{contact_id}", headers=workspace["headers"])
     assert api.json()["marketing_opt_outs"] == ["email", "telegram"]
+
+
+async def test_bulk_delete_asks_once_then_deletes_the_chosen_contacts(owner):
+    workspace, browser, csrf = owner
+    ids = []
+    for name in ("Gone", "Also gone", "Stays"):
+        answer = await browser.post(
+            f"{base(workspace)}/contacts", data={"csrf_token": csrf, "first_name": name}
+        )
+        ids.append(answer.headers["location"].rsplit("/", 1)[1])
+    chosen = {"csrf_token": csrf, "action": "delete", "ids": ids[:2]}
+    asked = await browser.post(f"{base(workspace)}/contacts/bulk?lang=ru", data=chosen)
+    assert asked.status_code == 200
+    assert "Удалить 2 клиентов и их историю?" in asked.text
+    assert asked.text.count('name="ids"') == 2 and 'name="confirmed" value="1"' in asked.text
+    assert (
+        len(re.findall(r'name="ids"', (await browser.get(f"{base(workspace)}/contacts")).text)) == 3
+    )
+
+    done = await browser.post(f"{base(workspace)}/contacts/bulk", data={**chosen, "confirmed": "1"})
+    assert done.status_code == 302 and "2+" in done.headers["location"]
+    listed = await browser.get(f"{base(workspace)}/contacts")
+    assert "Stays" in listed.text and "Gone" not in listed.text

@@ -79,7 +79,7 @@ async def contacts_list(request: Request) -> Template:
 
 
 @post("/w/{slug:str}/contacts/bulk")
-async def contacts_bulk(request: Request) -> Redirect:
+async def contacts_bulk(request: Request) -> Template | Redirect:
     page = await workspace_page(request)
     form = await request.form()
     ids = [record_id(raw) for raw in form.getall("ids", [])]
@@ -87,22 +87,57 @@ async def contacts_bulk(request: Request) -> Redirect:
     back = f"{page.base}/contacts"
     if not ids or action not in BULK_ACTIONS:
         return page.redirect(back, notice=page._("Choose contacts and an action."))
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
-        for contact_id in ids:
-            if action == "delete":
-                await service.delete_contact(session, page.principal, contact_id)
-            elif action == "tag":
-                card = await service.contact_card(session, page.principal, contact_id)
-                tags = [*card.tags, form.get("tag", "")]
-                data = service.ContactInput(tags=tags, given={"tags"})
-                await service.update_contact(session, page.principal, contact_id, data)
-            else:
-                data = service.ContactInput(owner_id=record_id(form.get("owner_id", "")))
+    if action == "delete" and form.get("confirmed") != "1":
+        question = page.ngettext(
+            "Delete %(num)d contact and its history?",
+            "Delete %(num)d contacts and their history?",
+            len(ids),
+        )
+        return confirm_bulk_delete(page, "contacts", ids, question, back)
+    try:
+        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+            if action == "owner":
+                data = service.ContactInput(owner_id=chosen_owner(form))
                 data.given = {"owner_id"}
-                await service.update_contact(session, page.principal, contact_id, data)
+            for contact_id in ids:
+                if action == "delete":
+                    await service.delete_contact(s, page.principal, contact_id)
+                elif action == "tag":
+                    card = await service.contact_card(s, page.principal, contact_id)
+                    tags = [*card.tags, form.get("tag", "")]
+                    data = service.ContactInput(tags=tags, given={"tags"})
+                    await service.update_contact(s, page.principal, contact_id, data)
+                else:
+                    await service.update_contact(s, page.principal, contact_id, data)
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        return page.redirect(back, notice=page.error_text(error))
     return page.redirect(
         back,
         notice=page.ngettext("%(num)d contact changed.", "%(num)d contacts changed.", len(ids)),
+    )
+
+
+def chosen_owner(form: FormMultiDict) -> uuid.UUID:
+    """The new owner picked for a bulk change; anything else is a message, not a 404."""
+    try:
+        return uuid.UUID(form.get("owner_id", ""))
+    except ValueError:
+        raise Invalid("Choose an owner from the list.", field="owner_id") from None
+
+
+def confirm_bulk_delete(
+    page: WorkspacePage, kind: str, ids: list[uuid.UUID], question: str, back: str
+) -> Template:
+    """Asked once, by the server, so it works without scripts; the answer posts the same ids."""
+    return page.render(
+        "bulk_confirm.html",
+        section=kind,
+        question=question,
+        action=f"{page.base}/{kind}/bulk",
+        ids=ids,
+        back=back,
     )
 
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 
 from atrium.platform.auth import accounts, sessions
 from atrium.platform.auth.principal import Principal
-from atrium.platform.errors import DomainError
+from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.http.auth import database, optional_principal, provide_shared_session
 from atrium.platform.notify.inbox import unread_count
 from atrium.platform.packs import registered_packs
@@ -95,6 +95,61 @@ def form_errors(locale: str, error: DomainError) -> dict[str, str]:
 
 def message(request: Request, heading: str, text: str, status_code: int = 200, **links) -> Template:
     return render(request, "message.html", status_code, heading=heading, text=text, **links)
+
+
+def page_not_found(request: Request, _: Exception | None = None) -> Template:
+    t = template_functions(page_locale(request, _user_locale(request)))
+    return message(
+        request,
+        t["_"]("Page not found"),
+        t["_"]("There is nothing here, or you have no access to it."),
+        404,
+    )
+
+
+def _user_locale(request: Request) -> str | None:
+    user = sessions.user_seen(request)
+    return user.locale if user is not None else None
+
+
+def _way_back(request: Request, t: dict) -> tuple[str, str]:
+    """The page the refused form was on (this site only), else the workspace's overview."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.path and referer.netloc == request.headers.get("host", ""):
+        back = referer.path + (f"?{referer.query}" if referer.query else "")
+        if safe_next(back) and back != request.url.path:
+            return back, t["_"]("Go back")
+    if slug := request.path_params.get("slug"):
+        return f"/w/{slug}/", t["_"]("Back to the overview")
+    return "/", t["_"]("Back to Atrium")
+
+
+def page_refused(request: Request, error: DomainError) -> Response:
+    """A service's refusal on a page: a page in the user's language with a way back, where the
+    API answers problem+json. Forms that can show the message next to a field catch it first."""
+    if error.status == 404:
+        return page_not_found(request)
+    locale = page_locale(request, _user_locale(request))
+    t = template_functions(locale)
+    if isinstance(error, sessions.FormExpired):
+        heading = t["_"]("The form expired. Please try again.")
+    elif error.status == 403:
+        heading = t["_"]("Not allowed")
+    else:
+        heading = t["_"]("This could not be done")
+    link, link_text = _way_back(request, t)
+    response = message(
+        request,
+        heading,
+        error_text(locale, error),
+        error.status,
+        link=link,
+        link_text=link_text,
+        locale=locale,
+    )
+    if isinstance(error, TooManyRequests):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def safe_next(target: str | None) -> str | None:

@@ -1,7 +1,7 @@
 """HTML pages: sign in and out, sign up, password reset, invitations, the workspace home."""
 
 from litestar import Request, Response, Router, get, post
-from litestar.exceptions import HTTPException, NotFoundException
+from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 
@@ -46,6 +46,8 @@ from atrium.web.pages.kit import (
     form_errors,
     message,
     page_locale,
+    page_not_found,
+    page_refused,
     render,
     safe_next,
     sign_in_first,
@@ -338,16 +340,6 @@ async def demo_clear(request: Request) -> Response:
     return page.redirect(f"{page.base}/", notice=notice)
 
 
-def page_not_found(request: Request, error: HTTPException) -> Response:
-    t = template_functions(page_locale(request))
-    return message(
-        request,
-        t["_"]("Page not found"),
-        t["_"]("There is nothing here, or you have no access to it."),
-        404,
-    )
-
-
 # The pages of daily work, each module with its ``routes``.
 WORK_PAGES = (
     contacts,
@@ -392,7 +384,11 @@ def page_routes() -> list:
             demo_clear,
             *(route for module in WORK_PAGES for route in module.routes),
         ],
-        exception_handlers={NotFoundException: page_not_found, SignInRequired: sign_in_first},
+        exception_handlers={
+            NotFoundException: page_not_found,
+            SignInRequired: sign_in_first,
+            DomainError: page_refused,
+        },
         include_in_schema=False,
     )
     return [pages, static]
