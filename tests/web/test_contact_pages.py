@@ -198,3 +198,81 @@ async def test_bulk_delete_asks_once_then_deletes_the_chosen_contacts(owner):
     assert done.status_code == 302 and "2+" in done.headers["location"]
     listed = await browser.get(f"{base(workspace)}/contacts")
     assert "Stays" in listed.text and "Gone" not in listed.text
+
+
+async def test_a_duplicate_is_found_from_the_card_and_merged_after_one_question(owner):
+    workspace, browser, csrf = owner
+    kept = await browser.post(
+        f"{base(workspace)}/contacts",
+        data={"csrf_token": csrf, "first_name": "Irina", "last_name": "Volkova",
+              "phone": "+7 916 700-00-01"},
+    )  # fmt: skip
+    kept_id = kept.headers["location"].rsplit("/", 1)[1]
+    twin = await browser.post(
+        f"{base(workspace)}/contacts",
+        data={"csrf_token": csrf, "first_name": "Irina", "last_name": "Volkova",
+              "email": "irina@example.com", "tags": "from-import"},
+    )  # fmt: skip
+    twin_id = twin.headers["location"].rsplit("/", 1)[1]
+
+    card = await browser.get(f"{base(workspace)}/contacts/{kept_id}")
+    assert "Merge a duplicate into this card" in card.text and 'name="merge_q"' in card.text
+    found = await browser.get(f"{base(workspace)}/contacts/{kept_id}?merge_q=volkova")
+    link = f"{base(workspace)}/contacts/{kept_id}/merge?duplicate_id={twin_id}"
+    assert f'href="{link}"' in found.text
+    assert f"duplicate_id={kept_id}" not in found.text  # not merged into itself
+
+    asked = await browser.get(f"{link}&lang=ru")
+    assert asked.status_code == 200 and "Объединить «Volkova Irina»" in asked.text
+    assert f'name="duplicate_id" value="{twin_id}"' in asked.text
+    assert (await browser.get(f"{base(workspace)}/contacts/{twin_id}")).status_code == 200
+
+    merged = await browser.post(
+        f"{base(workspace)}/contacts/{kept_id}/merge",
+        data={"csrf_token": csrf, "duplicate_id": twin_id},
+    )
+    assert merged.status_code == 302
+    card = await browser.get(merged.headers["location"])
+    assert "irina@example.com" in card.text and "from-import" in card.text
+    assert (await browser.get(f"{base(workspace)}/contacts/{twin_id}")).status_code == 404
+
+
+async def test_an_edit_that_repeats_another_cards_phone_offers_the_merge(owner):
+    workspace, browser, csrf = owner
+    first = await browser.post(
+        f"{base(workspace)}/contacts",
+        data={"csrf_token": csrf, "first_name": "Pavel", "phone": "+7 916 700-00-02"},
+    )
+    first_id = first.headers["location"].rsplit("/", 1)[1]
+    second = await browser.post(
+        f"{base(workspace)}/contacts", data={"csrf_token": csrf, "first_name": "Pasha"}
+    )
+    second_id = second.headers["location"].rsplit("/", 1)[1]
+    edited = await browser.post(
+        f"{base(workspace)}/contacts/{second_id}",
+        data={"csrf_token": csrf, "first_name": "Pasha", "phone": "+7 916 700 0002"},
+    )
+    assert edited.status_code == 409
+    assert f"/contacts/{second_id}/merge?duplicate_id={first_id}" in edited.text
+
+
+async def test_another_workspaces_contact_cannot_be_merged_in(owner, make_workspace, client):
+    workspace, browser, csrf = owner
+    mine = await browser.post(
+        f"{base(workspace)}/contacts", data={"csrf_token": csrf, "first_name": "Mine"}
+    )
+    mine_id = mine.headers["location"].rsplit("/", 1)[1]
+    other = await make_workspace(company="Other Merge Shop")
+    theirs = await client.post(
+        "/api/v1/contacts", json={"first_name": "Secret"}, headers=other["headers"]
+    )
+    their_id = theirs.json()["id"]
+    asked = await browser.get(f"{base(workspace)}/contacts/{mine_id}/merge?duplicate_id={their_id}")
+    assert asked.status_code == 404 and "Secret" not in asked.text
+    merged = await browser.post(
+        f"{base(workspace)}/contacts/{mine_id}/merge",
+        data={"csrf_token": csrf, "duplicate_id": their_id},
+    )
+    assert merged.status_code == 404
+    still = await client.get(f"/api/v1/contacts/{their_id}", headers=other["headers"])
+    assert still.status_code == 200

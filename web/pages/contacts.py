@@ -298,8 +298,11 @@ async def contact_page(request: Request, contact_id: FromPath[str]) -> Template:
         )
         fields = await list_fields(s, "contact")
     members = {member.user_id: member for member in await _members(page)}
+    merge_q = request.query_params.get("merge_q", "").strip()
     return page.render(
         "contacts/card.html",
+        merge_q=merge_q,
+        merge_candidates=await _merge_candidates(page, ident, merge_q) if merge_q else None,
         section="contacts",
         card=card,
         contact=card.contact,
@@ -332,7 +335,7 @@ async def contact_update(request: Request, contact_id: FromPath[str]) -> Templat
     form = await request.form()
     try:
         async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
-            card = await service.contact_card(s, page.principal, ident)
+            await service.contact_card(s, page.principal, ident)  # a 404 before the form is read
             fields = await list_fields(s, "contact")
             data = _contact_input(form, fields)
             data.given |= {
@@ -340,6 +343,11 @@ async def contact_update(request: Request, contact_id: FromPath[str]) -> Templat
                 "marketing_consent", "notes",
             }  # fmt: skip
             await service.update_contact(s, page.principal, ident, data)
+    except Conflict as error:
+        duplicate = {"id": error.params.get("id"), "name": error.params.get("name")}
+        return await _form_page(
+            page, 409, values=_form_values(form), contact={"id": ident}, duplicate=duplicate
+        )
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
@@ -347,7 +355,7 @@ async def contact_update(request: Request, contact_id: FromPath[str]) -> Templat
             page,
             error.status,
             values=_form_values(form),
-            contact=card.contact if "card" in locals() else None,
+            contact={"id": ident},  # the rolled-back card is expired; the form needs its id
             errors={_field_of(error): page.error_text(error)},
         )
     return Redirect(f"{page.base}/contacts/{ident}")
@@ -381,6 +389,32 @@ async def contact_note(request: Request, contact_id: FromPath[str]) -> Template 
     return Redirect(f"{page.base}/contacts/{ident}#timeline")
 
 
+async def _merge_candidates(page: WorkspacePage, ident: uuid.UUID, q: str) -> list:
+    """Cards matching the search on a card's merge panel, the card itself left out."""
+    try:
+        found = await service.list_contacts(
+            database(page.request), page.principal, q=q[:200], limit=10
+        )
+    except DomainError:
+        return []
+    return [card for card in found.items if card.contact.id != ident]
+
+
+@get("/w/{slug:str}/contacts/{contact_id:str}/merge")
+async def contact_merge_confirm(request: Request, contact_id: FromPath[str]) -> Template:
+    """Asked once before a merge (no script needed): what stays, what goes, and a button."""
+    page = await workspace_page(request)
+    survivor = record_id(contact_id)
+    duplicate = record_id(request.query_params.get("duplicate_id", ""))
+    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        try:
+            keep = await service.contact_card(s, page.principal, survivor)
+            gone = await service.contact_card(s, page.principal, duplicate)
+        except DomainError:
+            raise NotFoundException() from None
+    return page.render("contacts/merge.html", section="contacts", keep=keep, gone=gone)
+
+
 @post("/w/{slug:str}/contacts/{contact_id:str}/merge")
 async def contact_merge(request: Request, contact_id: FromPath[str]) -> Redirect:
     """Merge the duplicate named in the form into this contact (this one stays)."""
@@ -388,13 +422,13 @@ async def contact_merge(request: Request, contact_id: FromPath[str]) -> Redirect
     survivor = record_id(contact_id)
     form = await request.form()
     duplicate = record_id(form.get("duplicate_id", ""))
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
-        try:
+    try:
+        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
             await merge_contacts(s, page.principal, survivor, duplicate)
-        except DomainError as error:
-            if error.status == 404:
-                raise NotFoundException() from None
-            raise
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        return page.redirect(f"{page.base}/contacts/{survivor}", notice=page.error_text(error))
     return page.redirect(
         f"{page.base}/contacts/{survivor}", notice=page._("The contacts are merged.")
     )
@@ -410,5 +444,6 @@ routes = [
     contact_update,
     contact_delete,
     contact_note,
+    contact_merge_confirm,
     contact_merge,
 ]
