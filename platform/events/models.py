@@ -27,3 +27,7 @@ class OutboxEvent(TenantBase):
     created_at: Mapped[CreatedAt]
     published_at: Mapped[OptionalTimestamp] = mapped_column(index=True)
     dispatched_at: Mapped[OptionalTimestamp]  # its handlers ran (the dispatch job committed)
+    # How often the relay sent it; it stops republishing after OUTBOX_MAX_PUBLISHES.
+    publish_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Its dispatch failed past its retries (a failed job): not republished until retried.
+    failed_at: Mapped[OptionalTimestamp]

@@ -6,6 +6,10 @@ each reconnection and every ``sweep_interval_s`` it also sweeps every ready work
 mail queue, so nothing recorded while no relay ran is lost. Several relays may run at once:
 rows are claimed with FOR UPDATE SKIP LOCKED, and a message sent twice (a relay dying between
 sending and committing) carries the same idempotency key, so it runs once.
+
+A published event not dispatched after ``republish_after_s`` is published again (Redis lost the
+message), at most ``MAX_PUBLISHES`` times in all, and never once its dispatch failed past its
+retries (``failed_at``: it waits in ``atrium jobs failed`` for ``atrium jobs retry``).
 """
 
 import asyncio
@@ -28,6 +32,8 @@ from atrium.platform.tenancy.models import Tenant, TenantStatus
 log = structlog.get_logger("atrium.relay")
 
 BATCH = 100
+# An event whose dispatch keeps getting lost (never failing, never done) is sent this often at most.
+MAX_PUBLISHES = 10
 _BURST_S = 0.05  # after a notification, gather the rest of its burst for this long
 
 
@@ -134,6 +140,9 @@ class OutboxRelay:
                                 OutboxEvent.published_at.is_(None),
                                 and_(
                                     OutboxEvent.dispatched_at.is_(None),
+                                    # Failed past its retries: a failed job waits for an admin.
+                                    OutboxEvent.failed_at.is_(None),
+                                    OutboxEvent.publish_attempts < MAX_PUBLISHES,
                                     OutboxEvent.published_at
                                     < utcnow() - timedelta(seconds=self.republish_after_s),
                                 ),
@@ -149,7 +158,10 @@ class OutboxRelay:
                     await session.execute(
                         update(OutboxEvent)
                         .where(OutboxEvent.id.in_(ids))
-                        .values(published_at=utcnow())
+                        .values(
+                            published_at=utcnow(),
+                            publish_attempts=OutboxEvent.publish_attempts + 1,
+                        )
                     )
             total += len(ids)
             self.published += len(ids)

@@ -13,7 +13,8 @@ _ERROR_LIMIT = 4000
 
 
 class DeadLetters(Middleware):
-    """A message that will not be retried again becomes a row in ``atrium.failed_jobs``."""
+    """A message that will not be retried again becomes a row in ``atrium.failed_jobs``; an
+    error with a ``give_up(db)`` coroutine method has it run first (see ``retrying``)."""
 
     def after_process_message(self, broker: Broker, message, *, result=None, exception=None):
         if exception is None:
@@ -28,6 +29,12 @@ class DeadLetters(Middleware):
         trace = message.options.get("traceback")
         if trace:
             error = f"{error}\n\n{trace}"
+        give_up = getattr(exception, "give_up", None)
+        if give_up is not None:
+            try:
+                get_event_loop_thread().run_coroutine(give_up(job_context().db))
+            except Exception:
+                log.exception("job_give_up_failed", job=message.actor_name)
         try:
             failed_job_id = get_event_loop_thread().run_coroutine(
                 record_failure(

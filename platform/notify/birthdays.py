@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.consent import may_market
 from atrium.platform.crm.models import Contact, ContactEmail, ContactPhone
+from atrium.platform.db import WorkspaceSchema
 from atrium.platform.errors import LimitReached
 from atrium.platform.events.handlers import dispatching_workspace, on_event
 from atrium.platform.events.models import OutboxEvent
@@ -30,7 +31,13 @@ from atrium.platform.notify.models import SmsSettings, TelegramSettings
 from atrium.platform.notify.sms import queue_sms
 from atrium.platform.notify.telegram import queue_telegram
 from atrium.platform.notify.unsubscribe import unsubscribe_url
-from atrium.platform.notify.workspace_mail import claim_mail, deliver_mail
+from atrium.platform.notify.workspace_mail import (
+    claim_mail,
+    deliver_mail,
+    resends,
+    reserve_mail,
+    skip_mail,
+)
 from atrium.platform.tenancy.models import Tenant, WorkspaceSettings
 from atrium.platform.tenancy.service import workspace_settings
 
@@ -101,10 +108,9 @@ async def _greet(session: AsyncSession, event: OutboxEvent) -> None:
         elif channel == "email" and await _first(
             session, ContactEmail, ContactEmail.address, contact.id
         ):
-            greet_by_mail.send_with_options(
-                args=(schema, str(contact.id), year),
-                idempotency_key=f"birthday-mail:{schema.name}:{contact.id}:{year}",
-            )
+            # Kept with the event's dispatch: if Redis loses the job, the sweep finds it queued.
+            await reserve_mail(session, f"birthday:{contact.id}:{year}", "birthday")
+            _queue_greeting(schema, str(contact.id), year)
             return
         elif channel == "sms":
             phone = await _first(session, ContactPhone, ContactPhone.number, contact.id)
@@ -124,16 +130,30 @@ async def _greet(session: AsyncSession, event: OutboxEvent) -> None:
     log.info("birthday_not_reachable", tenant=schema.name, contact_id=str(contact.id))
 
 
+def _queue_greeting(schema: WorkspaceSchema, contact_id: str, year: int, key: str = "") -> None:
+    greet_by_mail.send_with_options(
+        args=(schema, contact_id, year),
+        idempotency_key=key or f"birthday-mail:{schema.name}:{contact_id}:{year}",
+    )
+
+
+@resends("birthday")
+def _resend_greeting(schema: WorkspaceSchema, effect: str) -> None:
+    _, contact_id, year = effect.split(":")
+    _queue_greeting(schema, contact_id, int(year), key=f"swept:{effect}")
+
+
 @tenant_actor(name="notify.birthday_mail", max_retries=5, guarded=False)  # its mail claim guards it
 async def greet_by_mail(job: TenantJob, contact_id: str, year: int) -> None:
     async with job.transaction() as session:
         contact = await session.get(Contact, uuid.UUID(contact_id))
-        if contact is None or not may_market(contact, "email"):
+        address = None
+        if contact is not None and may_market(contact, "email"):
+            address = await _first(session, ContactEmail, ContactEmail.address, contact.id)
+        if address is None:
+            await skip_mail(session, f"birthday:{contact_id}:{year}", "No consent or address.")
             return
-        address = await _first(session, ContactEmail, ContactEmail.address, contact.id)
         settings = await workspace_settings(session)
-    if address is None:
-        return
     async with job.db.shared_transaction() as shared:
         slug = await shared.scalar(select(Tenant.slug).where(Tenant.schema_name == job.schema.name))
     secret_key = job_context().secret_key

@@ -36,6 +36,7 @@ from atrium.platform.crm.segment_models import (
     CampaignMessage,
 )
 from atrium.platform.crm.segments import get_segment, members_query, segment_conditions
+from atrium.platform.db import WorkspaceSchema
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, LimitReached, NotFound
 from atrium.platform.events.handlers import dispatching_workspace, on_event
@@ -47,7 +48,7 @@ from atrium.platform.notify.models import SmsLog, SmsSettings
 from atrium.platform.notify.sms import count_segments, queue_sms
 from atrium.platform.notify.templates import render_text
 from atrium.platform.notify.unsubscribe import unsubscribe_url
-from atrium.platform.notify.workspace_mail import claim_mail, deliver_mail
+from atrium.platform.notify.workspace_mail import claim_mail, deliver_mail, resends
 from atrium.platform.tenancy.models import Tenant
 from atrium.platform.tenancy.service import workspace_settings
 
@@ -293,6 +294,14 @@ async def _queue_sms(session: AsyncSession, campaign: Campaign, ids: list[uuid.U
             message.status, message.error = "failed", refused.detail[:500]
             continue
         message.sms_id, message.status, message.sent_at = sms.id, "sent", utcnow()
+
+
+@resends("campaign")
+def _resend_campaign_mail(schema: WorkspaceSchema, effect: str) -> None:
+    message_id = effect.removeprefix("campaign:")
+    send_campaign_email.send_with_options(
+        args=(schema, message_id), idempotency_key=f"swept:{effect}"
+    )
 
 
 @tenant_actor(name="campaigns.send_email", max_retries=5, guarded=False)  # its mail claim

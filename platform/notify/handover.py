@@ -1,19 +1,93 @@
 """Handing a logged message to an outside service (an SMS gateway, the Telegram Bot API):
-what the answer means for the message, and its log row updated to say so."""
+what the answer means for the message, and its log row updated to say so.
+
+Errors here never carry a URL or a response we did not read: the Bot API's URL holds the bot's
+token, and httpx puts the URL in its messages. What they say goes to the log row, the worker's
+log and ``atrium.failed_jobs``.
+"""
 
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 
 import httpx
+import structlog
 from sqlalchemy import update
 
+from atrium.platform.db import Database, WorkspaceSchema
 from atrium.platform.db.types import utcnow
 from atrium.platform.jobs import TenantJob
+from atrium.platform.jobs.retrying import NotDone
+
+log = structlog.get_logger("atrium.notify")
 
 
 class Refused(Exception):
     """The service answered, and said no (a bad number, a blocked bot): retrying won't help."""
+
+
+class Unreachable(Exception):
+    """Not reached, a server error, or "too many requests": worth another try (after
+    ``retry_after_s`` when the service said how long to wait)."""
+
+    def __init__(self, reason: str, retry_after_s: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after_s = retry_after_s
+
+
+async def post_json(
+    url: str,
+    body: dict,
+    *,
+    what: str,
+    refused: type[Refused],
+    secrets: tuple[str, ...] = (),
+    headers: dict[str, str] | None = None,
+    timeout_s: float = 10.0,
+) -> dict:
+    """POST ``body``; the JSON answer, or Refused (4xx) / Unreachable (network, 5xx, 429),
+    whose messages name ``what`` and the status but never the URL or a secret."""
+    try:
+        async with httpx.AsyncClient(timeout=timeout_s) as client:
+            answer = await client.post(url, json=body, headers=headers)
+        if answer.status_code == 429:
+            raise Unreachable(f"{what}: too many requests (429)", _retry_after(answer))
+        if 400 <= answer.status_code < 500:
+            said = _without(answer.text[:200], secrets)
+            raise refused(f"{what} refused ({answer.status_code}): {said}")
+        if answer.status_code >= 300:
+            raise Unreachable(f"{what}: the service answered {answer.status_code}")
+        found = answer.json()
+    except httpx.HTTPError as error:
+        raise Unreachable(f"{what}: {type(error).__name__}") from None
+    except ValueError:
+        raise Unreachable(f"{what}: the answer was not JSON") from None
+    return found if isinstance(found, dict) else {}
+
+
+def _retry_after(answer: httpx.Response) -> float | None:
+    """Seconds from Retry-After (seconds or a date) or Telegram's parameters.retry_after."""
+    header = answer.headers.get("retry-after", "").strip()
+    if header.isdigit():
+        return float(header)
+    if header:
+        try:
+            return max((parsedate_to_datetime(header) - utcnow()).total_seconds(), 0.0)
+        except (TypeError, ValueError):
+            pass
+    try:
+        seconds = answer.json().get("parameters", {}).get("retry_after")
+    except (ValueError, AttributeError):
+        return None
+    return float(seconds) if isinstance(seconds, int | float) else None
+
+
+def _without(text: str, secrets: tuple[str, ...]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 @dataclass(frozen=True)
@@ -21,6 +95,7 @@ class Outcome:
     status: str  # sent; failed (refused, final); queued (not reached: retried)
     error: str = ""
     provider_id: str = ""
+    retry_after_s: float | None = None
 
 
 async def attempt(call: Callable[[], Awaitable[str]]) -> Outcome:
@@ -28,8 +103,32 @@ async def attempt(call: Callable[[], Awaitable[str]]) -> Outcome:
         return Outcome("sent", provider_id=str(await call() or ""))
     except Refused as refused:
         return Outcome("failed", str(refused)[:500])
-    except httpx.HTTPError as failure:
-        return Outcome("queued", f"{type(failure).__name__}: {failure}"[:500])
+    except Unreachable as failure:
+        return Outcome("queued", str(failure)[:500], retry_after_s=failure.retry_after_s)
+    except httpx.HTTPError as failure:  # its message may hold the URL: only its kind is kept
+        return Outcome("queued", type(failure).__name__)
+
+
+class NotHandedOver(NotDone):
+    """A message the service did not take: retried; after the last retry its row is failed."""
+
+    def __init__(self, schema: WorkspaceSchema, model, record_id, outcome: Outcome) -> None:
+        super().__init__(
+            f"{model.__tablename__} {record_id} not handed over: {outcome.error}",
+            retry_after_s=outcome.retry_after_s,
+        )
+        self.schema, self.model, self.record_id, self.error = (
+            schema, model, record_id, outcome.error,
+        )  # fmt: skip
+
+    async def give_up(self, db: Database) -> None:
+        async with db.tenant_transaction(self.schema) as session:
+            await session.execute(
+                update(self.model)
+                .where(self.model.id == self.record_id, self.model.status == "queued")
+                .values(status="failed", error=f"Gave up after retries: {self.error}"[:500])
+            )
+        log.warning("message_given_up", table=self.model.__tablename__, id=str(self.record_id))
 
 
 async def record(job: TenantJob, model, record_id: uuid.UUID, outcome: Outcome, **values) -> None:
@@ -42,9 +141,12 @@ async def record(job: TenantJob, model, record_id: uuid.UUID, outcome: Outcome, 
             .values(
                 status=outcome.status,
                 error=outcome.error,
+                attempted_at=utcnow(),
                 sent_at=utcnow() if outcome.status == "sent" else None,
                 **values,
             )
         )
     if outcome.status == "queued":
-        raise RuntimeError(f"{model.__tablename__} {record_id} not handed over: {outcome.error}")
+        log.info("message_not_handed_over", table=model.__tablename__, id=str(record_id),
+                 error=outcome.error)  # fmt: skip
+        raise NotHandedOver(job.schema, model, record_id, outcome)

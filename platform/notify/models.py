@@ -33,7 +33,8 @@ class Notification(TenantBase):
 
 
 class MailLog(TenantBase):
-    """Every e-mail the workspace sends, with its delivery status (queued, sent, logged, failed)."""
+    """Every e-mail the workspace sends, with its delivery status (queued, sending, sent, logged,
+    skipped, failed, unknown)."""
 
     __tablename__ = "mail_log"
 
@@ -48,6 +49,9 @@ class MailLog(TenantBase):
     effect_key: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[CreatedAt]
     sent_at: Mapped[OptionalTimestamp]
+    # When a send was last claimed, handed back or re-queued: the scheduler's sweep re-queues
+    # rows left queued, and calls "unknown" rows left sending, a while after it.
+    attempted_at: Mapped[OptionalTimestamp]
 
 
 class SmsSettings(TenantBase):
@@ -68,7 +72,8 @@ class SmsSettings(TenantBase):
 
 
 class SmsLog(TenantBase):
-    """Every SMS: text, segments billed, and where it got to (queued, sending, sent, failed)."""
+    """Every SMS: text, segments billed, and where it got to (queued, sending, sent,
+    delivered, failed, unknown)."""
 
     __tablename__ = "sms_log"
     __table_args__ = (Index("ix_sms_log_created", "created_at"),)
@@ -85,6 +90,9 @@ class SmsLog(TenantBase):
     effect_key: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[CreatedAt]
     sent_at: Mapped[OptionalTimestamp]
+    # When a send was last claimed, handed back or re-queued: the scheduler's sweep re-queues
+    # rows left queued, and calls "unknown" rows left sending, a while after it.
+    attempted_at: Mapped[OptionalTimestamp]
 
 
 class NotificationPreferences(TenantBase):
@@ -124,6 +132,9 @@ class TelegramLog(TenantBase):
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[CreatedAt]
     sent_at: Mapped[OptionalTimestamp]
+    # When a send was last claimed, handed back or re-queued: the scheduler's sweep re-queues
+    # rows left queued, and calls "unknown" rows left sending, a while after it.
+    attempted_at: Mapped[OptionalTimestamp]
 
 
 class MessageTemplate(TenantBase):

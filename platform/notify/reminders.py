@@ -10,17 +10,24 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.auth.models import User
+from atrium.platform.auth.models import Membership, User
 from atrium.platform.crm.activity_models import Activity
 from atrium.platform.crm.appeal_models import Appeal
 from atrium.platform.crm.models import Contact
+from atrium.platform.db import WorkspaceSchema
 from atrium.platform.events.handlers import dispatching_workspace, on_event
 from atrium.platform.events.models import OutboxEvent
 from atrium.platform.jobs import TenantJob, tenant_actor
 from atrium.platform.notify import templates
 from atrium.platform.notify.models import Notification
 from atrium.platform.notify.quiet import quiet_until, send_when_quiet_ends, wants
-from atrium.platform.notify.workspace_mail import claim_mail, deliver_mail
+from atrium.platform.notify.workspace_mail import (
+    claim_mail,
+    deliver_mail,
+    resends,
+    reserve_mail,
+    skip_mail,
+)
 from atrium.platform.tenancy.models import Tenant
 from atrium.platform.tenancy.service import workspace_settings
 
@@ -39,18 +46,37 @@ async def notify(session: AsyncSession, user_id: uuid.UUID, effect_key: str, **f
     )
 
 
+def reminder_effect(activity_id: str, remind_at: str) -> str:
+    return f"task-reminder:{activity_id}:{remind_at}"
+
+
 @on_event("activity.reminder_due")
 async def _task_reminder_due(session: AsyncSession, event: OutboxEvent) -> None:
     schema = dispatching_workspace.get()
     activity_id, remind_at = event.payload["activity_id"], event.payload["remind_at"]
+    # Kept with the event's dispatch: if Redis loses the job, the sweep finds this row queued.
+    await reserve_mail(session, reminder_effect(activity_id, remind_at), "task_reminder")
+    _queue_reminder(schema, activity_id, remind_at)
+
+
+def _queue_reminder(
+    schema: WorkspaceSchema, activity_id: str, remind_at: str, key: str = ""
+) -> None:
     send_task_reminder.send_with_options(
         args=(schema, activity_id, remind_at),
-        idempotency_key=f"task-reminder:{schema.name}:{activity_id}:{remind_at}",
+        idempotency_key=key or f"task-reminder:{schema.name}:{activity_id}:{remind_at}",
     )
+
+
+@resends("task_reminder")
+def _resend_reminder(schema: WorkspaceSchema, effect: str) -> None:
+    _, activity_id, remind_at = effect.split(":", 2)
+    _queue_reminder(schema, activity_id, remind_at, key=f"swept:{effect}")
 
 
 @tenant_actor(name="notify.task_reminder", max_retries=5, guarded=False)  # its claims guard it
 async def send_task_reminder(job: TenantJob, activity_id: str, remind_at: str) -> None:
+    effect = reminder_effect(activity_id, remind_at)
     async with job.transaction() as session:
         activity = await session.get(Activity, uuid.UUID(activity_id))
         if (
@@ -60,23 +86,24 @@ async def send_task_reminder(job: TenantJob, activity_id: str, remind_at: str) -
             or activity.remind_at.isoformat() != remind_at  # moved since: a newer claim covers it
             or activity.assignee_id is None
         ):
+            await skip_mail(session, effect, "The task was done, moved or unassigned.")
             return
         settings = await workspace_settings(session)
         if (ends := quiet_until(settings)) is not None:
             send_when_quiet_ends(send_task_reminder, job, ends, activity_id, remind_at)
             return
-        by_mail = await wants(session, activity.assignee_id, "task.due", "email")
+        assignee_id = activity.assignee_id
+        by_mail = await wants(session, assignee_id, "task.due", "email")
         contact = await session.get(Contact, activity.contact_id) if activity.contact_id else None
         task = {
             "title": activity.title,
             "due_at": activity.due_at,
             "contact": contact.display_name if contact else "",
-            "assignee_id": activity.assignee_id,
         }
-    async with job.db.shared_transaction() as shared:
-        user = await shared.get(User, task["assignee_id"])
-        slug = await shared.scalar(select(Tenant.slug).where(Tenant.schema_name == job.schema.name))
-    if user is None or not user.is_active:
+    user, slug = await _member(job, assignee_id)
+    if user is None:  # left the workspace, or deactivated: told nothing
+        async with job.transaction() as session:
+            await skip_mail(session, effect, "The assignee is no longer a member.")
         return
     language = user.locale if user.locale in templates.LANGUAGES else settings.locale
     due = (
@@ -94,7 +121,6 @@ async def send_task_reminder(job: TenantJob, activity_id: str, remind_at: str) -
         "contact": task["contact"],
         "link": f"{job.settings.base_url}/w/{slug}/",
     }
-    effect = f"task-reminder:{activity_id}:{remind_at}"
     async with job.transaction() as session:
         rendered = await templates.message(session, "task_reminder", language, values)
         subject = rendered.subject
@@ -102,6 +128,7 @@ async def send_task_reminder(job: TenantJob, activity_id: str, remind_at: str) -
             session, user.id, effect, kind="task.due", title=subject, body=due, link=values["link"]
         )
         if not by_mail:
+            await skip_mail(session, effect, "The assignee does not want these by e-mail.")
             return
         claimed = await claim_mail(session, effect, "task_reminder", user.email, subject, language)
     if claimed is None:
@@ -109,6 +136,18 @@ async def send_task_reminder(job: TenantJob, activity_id: str, remind_at: str) -
     await deliver_mail(
         job, claimed, settings.name, user.email, subject, rendered.text, rendered.html
     )
+
+
+async def _member(job: TenantJob, user_id: uuid.UUID) -> tuple[User | None, str]:
+    """The user, if still an active member of the job's workspace, and the workspace's slug."""
+    async with job.db.shared_transaction() as shared:
+        tenant = await shared.scalar(select(Tenant).where(Tenant.schema_name == job.schema.name))
+        user = await shared.scalar(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(User.id == user_id, User.is_active, Membership.tenant_id == tenant.id)
+        )
+    return user, tenant.slug
 
 
 @on_event("appeal.overdue")

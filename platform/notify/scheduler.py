@@ -20,6 +20,7 @@ from atrium.platform.events.service import record_event
 from atrium.platform.notify.birthdays import claim_birthdays
 from atrium.platform.notify.campaigns import claim_due_campaigns
 from atrium.platform.notify.quiet import quiet_until
+from atrium.platform.notify.sweep import sweep_messages
 from atrium.platform.tenancy.models import Tenant, TenantStatus
 from atrium.platform.tenancy.service import workspace_settings
 
@@ -41,6 +42,8 @@ async def scan_due_work(db: Database) -> int:
                 raised += await _due_task_reminders(session)
                 raised += await claim_birthdays(session, settings, now)
                 raised += await claim_due_campaigns(session)
+                # Held messages wait for the quiet hours to end; then lost ones are queued again.
+                await sweep_messages(session, tenant.schema)
             raised += await _overdue_complaints(session)
             raised += await rearm_stalled_imports(session)
     if raised:

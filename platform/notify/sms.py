@@ -8,21 +8,21 @@ UTF-16 units in one message or 67 per part ("Привет" is UCS-2).
 
 import math
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import gsm0338  # noqa: F401 - registers the "gsm03.38" codec
-import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, LimitReached
 from atrium.platform.events.handlers import dispatching_workspace, on_event
 from atrium.platform.events.models import OutboxEvent
 from atrium.platform.events.service import record_event
 from atrium.platform.jobs import TenantJob, tenant_actor
 from atrium.platform.jobs.context import job_context
-from atrium.platform.notify.handover import Outcome, Refused, attempt, record
+from atrium.platform.notify.handover import Outcome, Refused, attempt, post_json, record
 from atrium.platform.notify.models import SmsLog, SmsSettings
 from atrium.platform.notify.quiet import quiet_until, send_when_quiet_ends
 from atrium.platform.sealing import unseal
@@ -30,7 +30,9 @@ from atrium.platform.tenancy.service import workspace_settings
 
 GSM_SINGLE, GSM_PART, UCS2_SINGLE, UCS2_PART = 160, 153, 70, 67
 MAX_SEGMENTS = 10
-BILLED = ("queued", "sending", "sent", "delivered")
+# A failed message gives its segments back; "unknown" (the worker died while handing it over)
+# may have gone out, so it stays billed.
+BILLED = ("queued", "sending", "sent", "delivered", "unknown")
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def count_segments(text: str) -> Segments:
 
 class SmsProvider(Protocol):
     async def send(self, to: str, text: str, sender: str) -> str:
-        """Hand the message over; the provider's id for it. Raises SmsRefused or httpx errors."""
+        """Hand the message over; the provider's id for it. Raises SmsRefused or Unreachable."""
 
 
 class SmsRefused(Refused):
@@ -62,23 +64,24 @@ class SmsRefused(Refused):
 @dataclass(frozen=True)
 class HttpGateway:
     """A generic HTTP gateway: POST {url} with a bearer token and {"to", "text", "from"};
-    a 2xx answer with {"id": ...} accepts the message, a 4xx refuses it."""
+    a 2xx answer with {"id": ...} accepts the message, a 4xx refuses it; 429 and 5xx are
+    retried (after Retry-After, within the backoff limits)."""
 
     url: str
-    token: str
+    token: str = field(repr=False)
     timeout_s: float = 10.0
 
     async def send(self, to: str, text: str, sender: str) -> str:
-        async with httpx.AsyncClient(timeout=self.timeout_s) as client:
-            answer = await client.post(
-                self.url,
-                json={"to": to, "text": text, "from": sender},
-                headers={"Authorization": f"Bearer {self.token}"},
-            )
-        if 400 <= answer.status_code < 500:
-            raise SmsRefused(f"gateway refused ({answer.status_code}): {answer.text[:200]}")
-        answer.raise_for_status()
-        return str(answer.json().get("id", ""))
+        answer = await post_json(
+            self.url,
+            {"to": to, "text": text, "from": sender},
+            what="SMS gateway",
+            refused=SmsRefused,
+            secrets=(self.token,),
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout_s=self.timeout_s,
+        )
+        return str(answer.get("id", ""))
 
 
 async def segments_this_month(session: AsyncSession) -> int:
@@ -146,7 +149,7 @@ async def send_sms(job: TenantJob, sms_id: str) -> None:
                 send_when_quiet_ends(send_sms, job, ends, sms_id)
                 return
         settings = await session.get(SmsSettings, 1)
-        sms.status = "sending"
+        sms.status, sms.attempted_at = "sending", utcnow()
         to, text = sms.to_number, sms.text
     token = unseal(settings.token_sealed, job_context().secret_key) if settings else None
     if settings is None or token is None:

@@ -8,9 +8,8 @@ sends back in X-Telegram-Bot-Api-Secret-Token, kept only as its hash.
 import hashlib
 import hmac
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +23,14 @@ from atrium.platform.events.models import OutboxEvent
 from atrium.platform.events.service import record_event
 from atrium.platform.jobs import TenantJob, tenant_actor
 from atrium.platform.jobs.context import job_context
-from atrium.platform.notify.handover import Outcome, Refused, attempt, record
+from atrium.platform.notify.handover import (
+    Outcome,
+    Refused,
+    Unreachable,
+    attempt,
+    post_json,
+    record,
+)
 from atrium.platform.notify.models import TelegramLog, TelegramSettings
 from atrium.platform.sealing import seal, unseal
 
@@ -38,16 +44,19 @@ class TelegramRefused(Refused):
 @dataclass(frozen=True)
 class Bot:
     api_base: str
-    token: str
+    token: str = field(repr=False)  # part of every Bot API URL: never in a message or a log
     timeout_s: float = 10.0
 
     async def call(self, method: str, **fields) -> dict:
-        async with httpx.AsyncClient(timeout=self.timeout_s) as client:
-            answer = await client.post(f"{self.api_base}/bot{self.token}/{method}", json=fields)
-        if 400 <= answer.status_code < 500:
-            raise TelegramRefused(f"{method} refused ({answer.status_code}): {answer.text[:200]}")
-        answer.raise_for_status()
-        return answer.json().get("result") or {}
+        answer = await post_json(
+            f"{self.api_base}/bot{self.token}/{method}",
+            fields,
+            what=f"Telegram {method}",
+            refused=TelegramRefused,
+            secrets=(self.token,),
+            timeout_s=self.timeout_s,
+        )
+        return answer.get("result") or {}
 
 
 def link_code(secret_key: str, schema: WorkspaceSchema, contact_id: uuid.UUID) -> str:
@@ -85,7 +94,7 @@ async def configure_bot(
         await Bot(api_base, token).call(
             "setWebhook", url=webhook_url, secret_token=webhook_secret, allowed_updates=["message"]
         )
-    except (TelegramRefused, httpx.HTTPError) as error:
+    except (TelegramRefused, Unreachable) as error:  # their messages never hold the token
         raise Invalid(
             "Telegram did not accept the bot: %(why)s", field="token", why=str(error)[:200]
         ) from None
@@ -155,7 +164,7 @@ async def send_telegram(job: TenantJob, message_id: str) -> None:
         if entry is None or entry.status != "queued":
             return
         settings = await session.get(TelegramSettings, 1)
-        entry.status = "sending"
+        entry.status, entry.attempted_at = "sending", utcnow()
         chat_id, text = entry.chat_id, entry.text
     token = unseal(settings.token_sealed, job_context().secret_key) if settings else None
     if token is None:

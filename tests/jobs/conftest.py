@@ -103,3 +103,30 @@ async def workspace(make_workspace, db, worker):
     async with db.shared_transaction() as session:
         tenant = await session.scalar(select(Tenant).where(Tenant.slug == body["tenant"]["slug"]))
     return tenant.schema
+
+
+@contextmanager
+def fast_retries(actor: str, max_retries: int = 1, backoff_ms: int = 50):
+    """Let one actor give up after ``max_retries`` quick retries, for one test (the declared
+    policy backs off from seconds to minutes)."""
+    from atrium.platform.jobs.broker import current_broker
+
+    options = current_broker().get_actor(actor).options
+    before = dict(options)
+    options.update(max_retries=max_retries, min_backoff=backoff_ms, max_backoff=backoff_ms)
+    try:
+        yield
+    finally:
+        options.clear()
+        options.update(before)
+
+
+async def failed_jobs_keyed(db, key: str) -> list:
+    from atrium.platform.jobs.models import FailedJob
+
+    async with db.shared_transaction() as session:
+        return list(
+            await session.scalars(
+                select(FailedJob).where(FailedJob.idempotency_key == key).order_by(FailedJob.id)
+            )
+        )
