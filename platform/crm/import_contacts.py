@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.accounts import checked_email
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm import contacts
+from atrium.platform.crm import contacts, import_undo
 from atrium.platform.crm import import_repository as import_repo
 from atrium.platform.crm import repository as repo
 from atrium.platform.crm.import_fields import (
@@ -43,13 +43,19 @@ TEXT_FIELDS = (*NAME_FIELDS, "address", "source", "notes")
 
 @dataclass
 class ChunkOutcome:
-    """What a chunk did: counts, the rows refused (number, error) and the records created."""
+    """What a chunk did: counts, the rows refused (number, error), the records created and the
+    changes made to records updated (import_undo.change)."""
 
     created: int = 0
     updated: int = 0
     skipped: int = 0
     rejected: list[tuple[int, DomainError]] = field(default_factory=list)
     records: list[tuple[uuid.UUID, str]] = field(default_factory=list)  # (id, kind)
+    changes: list[dict] = field(default_factory=list)
+
+    def note_change(self, row_number: int, record_id, kind: str, before: dict, after: dict):
+        if (values := import_undo.change(row_number, record_id, kind, before, after)) is not None:
+            self.changes.append(values)
 
 
 @dataclass
@@ -272,6 +278,7 @@ async def _update(
             "A contact with this phone or e-mail exists, but it is not yours to change.",
             field="phones",
         ) from None
+    before = import_undo.contact_image(card)
     given = {k for k, v in row.values.items() if v not in ("", None) and k != "custom"}
     if row.values.get("gender") == "unknown":
         given.discard("gender")
@@ -288,4 +295,5 @@ async def _update(
         [company_id] = (await _company_ids(session, principal, [row.company], outcome)).values()
         if company_id not in {c for c, _ in card.companies}:
             data.companies.append((company_id, ""))
-    await contacts.update_contact(session, principal, contact_id, data, force=True)
+    card = await contacts.update_contact(session, principal, contact_id, data, force=True)
+    outcome.note_change(row.number, contact_id, "contact", before, import_undo.contact_image(card))

@@ -17,7 +17,12 @@ from atrium.platform.auth.service import member_principal
 from atrium.platform.crm import import_repository as import_repo
 from atrium.platform.crm.import_contacts import ChunkOutcome
 from atrium.platform.crm.import_files import data_rows
-from atrium.platform.crm.import_models import ImportBatch, ImportRecord, ImportRejection
+from atrium.platform.crm.import_models import (
+    ImportBatch,
+    ImportChange,
+    ImportRecord,
+    ImportRejection,
+)
 from atrium.platform.crm.import_rows import IMPORTERS
 from atrium.platform.db import Database, WorkspaceSchema
 from atrium.platform.db.types import utcnow
@@ -123,6 +128,9 @@ async def _record(
         session,
         ImportRecord,
         [{"batch_id": batch.id, "record_id": rid, "kind": kind} for rid, kind in outcome.records],
+    )
+    await import_repo.insert_rows(
+        session, ImportChange, [{"batch_id": batch.id, **values} for values in outcome.changes]
     )
     batch.cursor += rows
     batch.created_count += outcome.created

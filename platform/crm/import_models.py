@@ -14,7 +14,8 @@ from atrium.platform.db.types import CreatedAt, OptionalTimestamp, UUIDPk
 IMPORT_KINDS = ("contacts", "companies", "deals", "products")
 ON_DUPLICATE = ("skip", "update", "create")
 # draft: uploaded, waiting for its mapping; queued/running: the job's; done; failed (an
-# error stopped it; it can be resumed); undone: the records it created are deleted.
+# error stopped it; it can be resumed); undone: the records it created are deleted (those later
+# work hangs on are kept) and the records it updated have their previous values back.
 BATCH_STATES = ("draft", "queued", "running", "done", "failed", "undone")
 
 
@@ -47,6 +48,10 @@ class ImportBatch(TenantBase):
     skipped_count: Mapped[int] = mapped_column(default=0)
     rejected_count: Mapped[int] = mapped_column(default=0)
     undone_count: Mapped[int] = mapped_column(default=0)
+    kept_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Why undo kept records: the kind of later work that hangs on them -> how many records.
+    kept_because: Mapped[dict[str, int]] = mapped_column(JSONB, default=dict, server_default="{}")
+    restored_count: Mapped[int] = mapped_column(default=0, server_default="0")
     error: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[uuid.UUID | None]
     created_at: Mapped[CreatedAt]
@@ -80,3 +85,19 @@ class ImportRecord(TenantBase):
     )
     record_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # contact, company, deal, product
+
+
+class ImportChange(TenantBase):
+    """A record a row of the batch updated: the values it changed, before and after (only
+    those), so undo can put back what the import changed and nothing someone changed since."""
+
+    __tablename__ = "import_changes"
+
+    batch_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    row_number: Mapped[int] = mapped_column(primary_key=True)  # undo goes from the last back
+    record_id: Mapped[uuid.UUID]
+    kind: Mapped[str] = mapped_column(String(20))  # contact, company, product
+    before: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    after: Mapped[dict[str, Any]] = mapped_column(JSONB)

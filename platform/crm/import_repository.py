@@ -6,24 +6,35 @@ from collections.abc import Iterable
 
 from psycopg import sql
 from psycopg.types.json import Jsonb
-from sqlalchemy import Select, delete, func, literal, or_, select, union_all
+from sqlalchemy import Select, delete, exists, func, literal, or_, select, union_all
 from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import repository as repo
-from atrium.platform.crm.deal_models import Deal, Pipeline, Stage
-from atrium.platform.crm.import_models import ImportBatch, ImportRecord, ImportRejection
+from atrium.platform.crm.activity_models import Activity
+from atrium.platform.crm.appeal_models import Appeal
+from atrium.platform.crm.deal_models import Deal, DealMove, Pipeline, Stage
+from atrium.platform.crm.import_models import (
+    ImportBatch,
+    ImportChange,
+    ImportRecord,
+    ImportRejection,
+)
+from atrium.platform.crm.lead_models import Lead
 from atrium.platform.crm.models import (
     Company,
     CompanyTag,
     Contact,
+    ContactCompany,
     ContactEmail,
     ContactPhone,
     ContactTag,
+    Note,
     Tag,
 )
-from atrium.platform.crm.product_models import Product, ProductCategory
+from atrium.platform.crm.product_models import DealLine, PriceListItem, Product, ProductCategory
+from atrium.platform.crm.segment_models import CampaignMessage
 from atrium.platform.db import TENANT_SCHEMA
 
 RECORD_MODELS = {"contact": Contact, "company": Company, "deal": Deal, "product": Product}
@@ -155,17 +166,75 @@ async def product_ids_by_sku(session: AsyncSession, skus: Iterable[str]) -> dict
     return dict(rows.all())
 
 
-async def delete_batch_records(session: AsyncSession, batch_id: uuid.UUID) -> int:
-    """Delete the records the batch created that still exist; how many were deleted."""
-    deleted = 0
+# The later work that keeps a created record: (reason, the column pointing at the record, a
+# condition), rows the import itself did not write.
+UNDO_HOLDS = {
+    "deal": [
+        ("activities", Activity.deal_id, None),
+        ("deal_lines", DealLine.deal_id, None),
+        ("leads", Lead.deal_id, None),
+        ("stage_moves", DealMove.deal_id, DealMove.from_stage_id.is_not(None)),
+    ],
+    "contact": [
+        ("notes", Note.contact_id, None),
+        ("activities", Activity.contact_id, None),
+        ("deals", Deal.contact_id, None),
+        ("leads", Lead.contact_id, None),
+        ("appeals", Appeal.contact_id, None),
+        ("mailings", CampaignMessage.contact_id, None),
+    ],
+    # Contacts the undo deletes are gone by then: the people left came later.
+    "company": [
+        ("activities", Activity.company_id, None),
+        ("deals", Deal.company_id, None),
+        ("people", ContactCompany.company_id, None),
+    ],
+    "product": [
+        ("deal_lines", DealLine.product_id, None),
+        ("price_lists", PriceListItem.product_id, None),
+    ],
+}
+
+
+async def delete_batch_records(
+    session: AsyncSession, batch_id: uuid.UUID
+) -> tuple[int, int, dict[str, int]]:
+    """Delete the records the batch created that still exist and that no later work hangs
+    on: (deleted, kept, {reason: records it keeps})."""
+    deleted, kept, because = 0, 0, {}
     for kind in UNDO_ORDER:
         model = RECORD_MODELS[kind]
         created = select(ImportRecord.record_id).where(
             ImportRecord.batch_id == batch_id, ImportRecord.kind == kind
         )
-        result = await session.execute(delete(model).where(model.id.in_(created)))
+        held = []
+        for reason, column, condition in UNDO_HOLDS[kind]:
+            conditions = [column.in_(created)] + ([condition] if condition is not None else [])
+            count = await session.scalar(
+                select(func.count(func.distinct(column))).where(*conditions)
+            )
+            if count:
+                because[reason] = because.get(reason, 0) + count
+            held.append(exists().where(column == model.id, *conditions[1:]))
+        existing = await session.scalar(
+            select(func.count()).select_from(model).where(model.id.in_(created))
+        )
+        result = await session.execute(
+            delete(model).where(model.id.in_(created), *(~hold for hold in held))
+        )
         deleted += result.rowcount or 0
-    return deleted
+        kept += (existing or 0) - (result.rowcount or 0)
+    return deleted, kept, because
+
+
+async def batch_changes(session: AsyncSession, batch_id: uuid.UUID) -> list[ImportChange]:
+    """The records a batch updated, the last row first (the order undo puts them back in)."""
+    query = (
+        select(ImportChange)
+        .where(ImportChange.batch_id == batch_id)
+        .order_by(ImportChange.row_number.desc())
+    )
+    return list(await session.scalars(query))
 
 
 # Exports: every row of a list with its filters, as one statement streamed in partitions.

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.accounts import checked_email
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm import companies, deals, products
+from atrium.platform.crm import companies, deals, import_undo, products
 from atrium.platform.crm import import_repository as import_repo
 from atrium.platform.crm import repository as repo
 from atrium.platform.crm.import_contacts import ChunkOutcome, import_contact_rows
@@ -37,12 +37,12 @@ async def _each_row(
     parsed: list[tuple[int, dict]],
     outcome: ChunkOutcome,
     session: AsyncSession,
-    action: Callable[[dict], Awaitable[None]],
+    action: Callable[[int, dict], Awaitable[None]],
 ) -> None:
     for number, data in parsed:
         try:
             async with session.begin_nested():
-                await action(data)
+                await action(number, data)
         except DomainError as error:
             outcome.rejected.append((number, error))
 
@@ -88,19 +88,23 @@ async def import_company_rows(
         session, (data.get("name", "") for _, data in parsed) if matching else ()
     )
 
-    async def take(data: dict) -> None:
+    async def take(number: int, data: dict) -> None:
         name = " ".join(data.get("name", "").split()).lower()
         existing = by_tax_id.get(data.get("tax_id", "")) or by_name.get(name)
         if matching and existing and batch.on_duplicate == "skip":
             outcome.skipped += 1
         elif matching and existing:
             try:
-                await companies.update_company(session, principal, existing, data)
+                card = await companies.company_card(session, principal, existing)
+                before = import_undo.company_image(card)
+                card = await companies.update_company(session, principal, existing, data)
             except NotFound:
                 raise Conflict(
                     "A company with this name or tax ID exists, but it is not yours to change.",
                     field="name",
                 ) from None
+            after = import_undo.company_image(card)
+            outcome.note_change(number, existing, "company", before, after)
             outcome.updated += 1
         else:
             card = await companies.create_company(session, principal, data)
@@ -142,12 +146,15 @@ async def import_product_rows(
         session, (" ".join(data.get("sku", "").split()) for _, data in parsed) if matching else ()
     )
 
-    async def take(data: dict) -> None:
+    async def take(number: int, data: dict) -> None:
         existing = by_sku.get(" ".join(data.get("sku", "").split()))
         if matching and existing and batch.on_duplicate == "skip":
             outcome.skipped += 1
         elif matching and existing:
-            await products.update_product(session, existing, data)
+            before = import_undo.product_image(await products.get_product(session, existing))
+            product = await products.update_product(session, existing, data)
+            after = import_undo.product_image(product)
+            outcome.note_change(number, existing, "product", before, after)
             outcome.updated += 1
         else:
             product = await products.create_product(session, data)
@@ -199,7 +206,7 @@ async def import_deal_rows(
         session, (d["company"] for _, d in parsed if "company" in d)
     )
 
-    async def take(data: dict) -> None:
+    async def take(number: int, data: dict) -> None:
         if contact := data.pop("contact", None):
             if contact not in contacts:
                 raise Invalid(

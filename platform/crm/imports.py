@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import import_repository as import_repo
+from atrium.platform.crm import import_undo
 from atrium.platform.crm.custom_fields import list_fields
 from atrium.platform.crm.import_fields import (
     CUSTOM_OBJECT,
@@ -226,8 +227,9 @@ async def resume_batch(
 async def undo_batch(
     session: AsyncSession, principal: Principal, batch_id: uuid.UUID
 ) -> ImportBatch:
-    """Delete the records the batch created, and nothing else: records it updated stay as
-    they are now."""
+    """Put back what the batch changed on the records it updated, then delete the records it
+    created, except those later work hangs on (notes, deals, ...): those are kept and counted
+    with the reason."""
     batch = await _visible_batch(session, principal, batch_id, lock=True)
     principal.require(UNDO_PERMISSION[batch.kind])
     if batch.status == "undone":
@@ -236,9 +238,19 @@ async def undo_batch(
         raise Conflict("Wait until the import finishes, then undo it.")
     if batch.status == "draft":
         raise Conflict("This import has not started; there is nothing to undo.")
-    batch.undone_count = await import_repo.delete_batch_records(session, batch.id)
+    # Updates first: a contact the batch linked to a company it created lets go of it.
+    batch.restored_count = await import_undo.restore_batch(session, principal, batch.id)
+    deleted, kept, because = await import_repo.delete_batch_records(session, batch.id)
+    batch.undone_count, batch.kept_count, batch.kept_because = deleted, kept, because
     batch.status, batch.undone_at, batch.content = "undone", utcnow(), None
     await record_event(
-        session, "import.undone", {"batch_id": str(batch.id), "deleted": batch.undone_count}
+        session,
+        "import.undone",
+        {
+            "batch_id": str(batch.id),
+            "deleted": deleted,
+            "kept": kept,
+            "restored": batch.restored_count,
+        },
     )
     return batch

@@ -62,6 +62,9 @@ class ImportOut(msgspec.Struct):
     skipped: int
     rejected: int
     undone: int
+    kept: int  # records the batch created that undo kept: later work hangs on them
+    kept_because: dict[str, int]  # notes, deals, activities, ... -> records kept for that
+    restored: int  # records the batch updated that undo put back
     created_at: datetime
     finished_at: datetime | None
 
@@ -99,6 +102,9 @@ def _out(batch: ImportBatch) -> ImportOut:
         skipped=batch.skipped_count,
         rejected=batch.rejected_count,
         undone=batch.undone_count,
+        kept=batch.kept_count,
+        kept_because=batch.kept_because,
+        restored=batch.restored_count,
         created_at=batch.created_at,
         finished_at=batch.finished_at,
     )

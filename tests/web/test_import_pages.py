@@ -135,7 +135,9 @@ async def test_bad_rows_are_reported_in_russian_with_their_numbers_and_as_csv(ow
     assert lines[1].startswith("3;Телефон;12 — ") and lines[2].startswith("4;Эл. почта;")
 
 
-async def test_undo_deletes_exactly_what_the_import_created(owner, db, client):
+async def test_undo_deletes_what_the_import_created_and_puts_back_what_it_updated(
+    owner, db, client
+):
     workspace, browser, csrf = owner
     kept = await client.post(
         "/api/v1/contacts",
@@ -150,18 +152,22 @@ async def test_undo_deletes_exactly_what_the_import_created(owner, db, client):
                  ["last_name", "first_name", "phone", "email"], rule="update")  # fmt: skip
     await import_batch(db, await schema_of(db, workspace), uuid.UUID(batch_url.rsplit("/")[-1]))
     done = await browser.get(batch_url)
-    assert "Записи, которые она обновила, останутся как есть" in done.text
+    assert "возвращает прежние значения в записях, которые она обновила" in done.text
     by_hand = await client.post(
         "/api/v1/contacts", json={"first_name": "Добавлен вручную"}, headers=workspace["headers"]
     )
     undone = await browser.post(f"{batch_url}/undo", data={"csrf_token": csrf})
     assert undone.status_code == 302
-    assert "Удалена 1 запись." in unquote_plus(undone.headers["location"])
+    assert "Удалена 1 запись. В 1 записи вернулись прежние значения." in unquote_plus(
+        undone.headers["location"]
+    )
     listed = await client.get("/api/v1/contacts", headers=workspace["headers"])
     names = {card["display_name"] for card in listed.json()["items"]}
-    assert names == {"Верина Вера", "Добавлен вручную"}  # the updated card stays updated
+    assert names == {"Вера", "Добавлен вручную"}  # the updated card as it was before
     vera = await client.get(f"/api/v1/contacts/{kept.json()['id']}", headers=workspace["headers"])
-    assert vera.json()["emails"] == [{"address": "vera@example.com", "kind": "work"}]
+    assert vera.json()["emails"] == []
+    shown = await browser.get(batch_url)
+    assert "В 1 записи, обновлённой этой загрузкой, вернулись прежние значения." in shown.text
     assert by_hand.status_code == 201
     again = await browser.post(f"{batch_url}/undo", data={"csrf_token": csrf})
     assert "уже отменена" in unquote_plus(again.headers["location"])

@@ -187,12 +187,31 @@ async def _act(request: Request, batch_id: str, action, done: str) -> Redirect:
         raise NotFoundException() from None
     except DomainError as error:
         return page.redirect(f"{page.base}/imports/{ident}", notice=page.error_text(error))
-    notice = (
-        page.ngettext("%(num)d record deleted.", "%(num)d records deleted.", batch.undone_count)
-        if done == "undo"
-        else page._("The import goes on.")
-    )
+    notice = page._("The import goes on.") if done != "undo" else _undo_notice(page, batch)
     return page.redirect(f"{page.base}/imports/{ident}", notice=notice)
+
+
+def _undo_notice(page: WorkspacePage, batch) -> str:
+    said = [
+        page.ngettext("%(num)d record deleted.", "%(num)d records deleted.", batch.undone_count)
+    ]
+    if batch.kept_count:
+        said.append(
+            page.ngettext(
+                "%(num)d record kept: later work refers to it.",
+                "%(num)d records kept: later work refers to them.",
+                batch.kept_count,
+            )
+        )
+    if batch.restored_count:
+        said.append(
+            page.ngettext(
+                "%(num)d record has its previous values back.",
+                "%(num)d records have their previous values back.",
+                batch.restored_count,
+            )
+        )
+    return " ".join(said)
 
 
 @post("/w/{slug:str}/imports/{batch_id:str}/undo")
