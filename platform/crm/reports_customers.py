@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm.deal_models import Deal
+from atrium.platform.crm.deal_models import Deal, Stage
 from atrium.platform.crm.lead_models import Lead
 from atrium.platform.crm.models import Contact
 from atrium.platform.crm.product_models import DealLine, Product
@@ -206,9 +206,11 @@ class CustomerValue:
     contact_id: uuid.UUID
     name: str
     purchases: int  # deals won in the period
-    revenue: Decimal  # what the customer brought in the period: their value
-    average_check: Decimal
-    first_purchase: date
+    revenue: Decimal  # what the customer brought in the period
+    average_check: Decimal  # in the period
+    lifetime_value: Decimal  # what the customer brought over their whole history
+    lifetime_purchases: int  # deals won ever
+    first_purchase: date  # ever, not only in the period
     last_purchase: date
     lifetime_days: int  # from the first purchase to the last
     days_between_purchases: Decimal | None  # how often they buy; None after one purchase
@@ -221,8 +223,8 @@ class CustomerValues:
     revenue: Decimal
     average_check: Decimal | None
     purchases_per_customer: Decimal | None  # purchase frequency
-    average_lifetime_days: Decimal | None
-    value_per_customer: Decimal | None  # lifetime value: average check x frequency
+    average_lifetime_days: Decimal | None  # over the customers' whole history
+    value_per_customer: Decimal | None  # average lifetime value (whole history)
     rows: list[CustomerValue]  # most valuable first; the first ``limit`` when limited
 
 
@@ -233,8 +235,10 @@ async def customer_values(
     period_to: date,
     limit: int | None = None,
 ) -> CustomerValues:
-    """Per customer with a deal won in the period: purchases, revenue, average check, first and
-    last purchase (days in the workspace's zone), lifetime and days between purchases."""
+    """Per customer with a deal won in the period: purchases, revenue and average check in the
+    period; and over their whole history (every deal won, before or after the period): lifetime
+    value, first and last purchase (days in the workspace's zone), lifetime and days between
+    purchases."""
     start, end, zone = await report_bounds(session, period_from, period_to)
     day = cast(func.timezone(zone, Deal.closed_at), Date)
     per = (
@@ -242,31 +246,52 @@ async def customer_values(
             Deal.contact_id,
             func.count().label("purchases"),
             func.sum(Deal.amount).label("revenue"),
-            func.min(day).label("first"),
-            func.max(day).label("last"),
         )
         .where(*closed_in(start, end, "won"), Deal.contact_id.is_not(None))
         .where(*visible_to(principal, Deal))
         .group_by(Deal.contact_id)
         .subquery("per")
     )
-    lifetime = per.c["last"] - per.c["first"]
+    history = (
+        select(
+            Deal.contact_id,
+            func.count().label("bought"),
+            func.sum(Deal.amount).label("value"),
+            func.min(day).label("first"),
+            func.max(day).label("last"),
+        )
+        .where(
+            Deal.stage_id.in_(select(Stage.id).where(Stage.kind == "won")),
+            Deal.closed_at.is_not(None),
+            Deal.contact_id.in_(select(per.c.contact_id)),
+        )
+        .where(*visible_to(principal, Deal))
+        .group_by(Deal.contact_id)
+        .subquery("history")
+    )
+    lifetime = history.c["last"] - history.c["first"]
     everyone = {}  # the window of all customers, taken before the limit
     top = (
         select(
             per,
+            history.c.bought,
+            history.c.value,
+            history.c["first"],
+            history.c["last"],
             lifetime.label("lifetime"),
             func.count().over(**everyone).label("customers"),
             func.sum(per.c.purchases).over(**everyone).label("all_purchases"),
             func.sum(per.c.revenue).over(**everyone).label("all_revenue"),
             func.avg(lifetime).over(**everyone).label("all_lifetime"),
+            func.avg(history.c.value).over(**everyone).label("all_value"),
         )
+        .join(history, history.c.contact_id == per.c.contact_id)
         .order_by(per.c.revenue.desc(), per.c.contact_id)
         .limit(None if limit is None else max(limit, 1))  # one row at least, for the totals
         .subquery("top")
     )
     between = case(
-        (top.c.purchases > 1, func.round(cast(top.c.lifetime, Numeric) / (top.c.purchases - 1), 1))
+        (top.c.bought > 1, func.round(cast(top.c.lifetime, Numeric) / (top.c.bought - 1), 1))
     )
     found = (
         await session.execute(
@@ -277,7 +302,7 @@ async def customer_values(
                 between.label("between"),
                 func.round(top.c.all_revenue / top.c.all_purchases, 2).label("check"),
                 func.round(cast(top.c.all_purchases, Numeric) / top.c.customers, 2).label("often"),
-                func.round(top.c.all_revenue / top.c.customers, 2).label("value"),
+                func.round(top.c.all_value, 2).label("lifetime_value"),
             )
             .outerjoin(Contact, Contact.id == top.c.contact_id)
             .order_by(top.c.revenue.desc(), top.c.contact_id)
@@ -290,6 +315,8 @@ async def customer_values(
             row.purchases,
             row.revenue,
             row.average_check,
+            row.value,
+            row.bought,
             row.first,
             row.last,
             row.lifetime,
@@ -307,7 +334,7 @@ async def customer_values(
         first.check,
         first.often,
         round(first.all_lifetime, 1),
-        first.value,
+        first.lifetime_value,
         rows,
     )
 

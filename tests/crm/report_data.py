@@ -17,6 +17,10 @@ Deals (amount, owner, customer, moves; * = closed):
   D9   6 000 Boris Вера     Замер 20.03, Расчёт 22.03 (open)
   D10  2 500 owner (nobody) Замер 16.03 10:00, *Успешно 16.03 15:00
   D11  1 000 owner Елена    Замер 30.03, *Успешно 2.04 (April)
+
+Around March (written by ``add_purchases_around_march``, for customer lifetime only):
+  D12  5 000 Anna  Алла     Замер 15.01, *Успешно 20.01 (January)
+  D13  3 000 Boris Вера     Замер 5.04, *Успешно 10.04 (April)
 """
 
 import uuid
@@ -25,7 +29,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from atrium.platform.auth.models import Role
 from atrium.platform.auth.principal import Principal, Workspace
@@ -240,3 +244,31 @@ async def build_march(db, workspace: Workspace, owner: uuid.UUID, anna=None) -> 
                 )  # fmt: skip
             )
     return data
+
+
+async def add_purchases_around_march(db, data: March) -> None:
+    """Алла's purchase in January and Вера's in April: outside March, inside their lifetime."""
+    async with db.tenant_transaction(data.workspace.schema) as session:
+        pipeline = await session.scalar(select(Pipeline).where(Pipeline.name == "Окна и монтаж"))
+        stages = dict(
+            (await session.execute(
+                select(Stage.name, Stage.id).where(Stage.pipeline_id == pipeline.id)
+            )).all()
+        )  # fmt: skip
+        for key, amount, person, customer, opened, won in [
+            ("D12", 5000, data.anna, "Алла", msk(1, 15), msk(1, 20)),
+            ("D13", 3000, data.boris, "Вера", msk(4, 5), msk(4, 10)),
+        ]:
+            deal = Deal(
+                title=key, pipeline_id=pipeline.id, stage_id=stages["Успешно"],
+                contact_id=data.contacts[customer], owner_id=person, amount=Decimal(amount),
+                currency="RUB", stage_changed_at=won, closed_at=won, created_at=opened,
+                updated_at=won,
+            )  # fmt: skip
+            session.add(deal)
+            await session.flush()
+            session.add_all([
+                DealMove(deal_id=deal.id, to_stage_id=stages["Замер"], actor_id=person, at=opened),
+                DealMove(deal_id=deal.id, from_stage_id=stages["Замер"],
+                         to_stage_id=stages["Успешно"], actor_id=person, at=won),
+            ])  # fmt: skip

@@ -22,7 +22,7 @@ from atrium.platform.crm.reports_customers import (
 )
 from atrium.platform.errors import Invalid
 from atrium.platform.tenancy.models import Tenant
-from tests.crm.report_data import build_march
+from tests.crm.report_data import add_purchases_around_march, build_march
 
 MARCH = (date(2025, 3, 1), date(2025, 3, 31))
 FEBRUARY = (date(2025, 2, 1), date(2025, 2, 28))
@@ -229,6 +229,37 @@ async def test_customer_value_check_frequency_and_lifetime(db, march):
     assert values.purchases_per_customer == D("1.33")  # 4 / 3
     assert values.average_lifetime_days == D("3.3")  # (10 + 0 + 0) / 3
     assert values.value_per_customer == D("33000.00")  # 99 000 / 3
+
+
+@pytest.fixture(scope="module")
+async def march_and_around(db, make_workspace):
+    """The same March, with Алла buying in January too and Вера in April."""
+    answer = await make_workspace(company="Окна Весь год", vertical="fieldservice", locale="ru")
+    workspace = await workspace_for(db, answer)
+    data = await build_march(db, workspace, uuid.UUID(answer["user"]["id"]))
+    await add_purchases_around_march(db, data)
+    return data
+
+
+async def test_lifetime_value_and_lifetime_span_the_customers_whole_history(db, march_and_around):
+    values = await run(db, march_and_around, customer_values)
+    rows = [
+        (v.name, v.purchases, v.revenue, v.lifetime_value, v.lifetime_purchases, v.first_purchase,
+         v.last_purchase, v.lifetime_days, v.days_between_purchases)
+        for v in values.rows
+    ]  # fmt: skip
+    assert rows == [
+        # March's two purchases; over her history also 20 January's 5 000: 20.01 to 20.03.
+        ("Алла", 2, D(80000), D(85000), 3, date(2025, 1, 20), date(2025, 3, 20), 59, D("29.5")),
+        ("Борис", 1, D(15000), D(15000), 1, date(2025, 3, 31), date(2025, 3, 31), 0, None),
+        # 1 March, and 10 April's 3 000 after the period.
+        ("Вера", 1, D(4000), D(7000), 2, date(2025, 3, 1), date(2025, 4, 10), 40, D("40.0")),
+    ]
+    # The period's own figures do not move.
+    assert (values.customers, values.purchases, values.revenue) == (3, 4, D(99000))
+    assert values.average_check == D("24750.00")
+    assert values.average_lifetime_days == D("33.0")  # (59 + 0 + 40) / 3
+    assert values.value_per_customer == D("35666.67")  # (85 000 + 15 000 + 7 000) / 3
 
 
 async def test_where_customers_come_from_and_what_each_source_earns(db, march):

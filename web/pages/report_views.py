@@ -276,6 +276,7 @@ async def value_view(page: WorkspacePage, session, period: Period, full: bool) -
         Column(_("Purchases"), "int"),
         Column(_("Revenue"), "money"),
         Column(_("Average check"), "money"),
+        Column(_("Lifetime value"), "money"),
         Column(_("First purchase"), "date"),
         Column(_("Last purchase"), "date"),
         Column(_("Lifetime, days"), "int"),
@@ -283,7 +284,7 @@ async def value_view(page: WorkspacePage, session, period: Period, full: bool) -
     ]
     rows = [
         [(v.name, f"{page.base}/contacts/{v.contact_id}"), v.purchases, v.revenue,
-         v.average_check, v.first_purchase, v.last_purchase, v.lifetime_days,
+         v.average_check, v.lifetime_value, v.first_purchase, v.last_purchase, v.lifetime_days,
          v.days_between_purchases]
         for v in values.rows
     ]  # fmt: skip
