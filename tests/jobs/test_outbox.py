@@ -6,11 +6,13 @@ import secrets
 import pytest
 from sqlalchemy import func, select, text, update
 
+from atrium.platform.db.types import utcnow
 from atrium.platform.events.handlers import ANY_EVENT, on_event
 from atrium.platform.events.models import OutboxEvent
-from atrium.platform.events.relay import OutboxRelay
+from atrium.platform.events.relay import MAX_PUBLISHES, OutboxRelay, event_key
 from atrium.platform.events.service import record_event
-from tests.jobs.conftest import eventually
+from atrium.platform.jobs import retry_failed_job
+from tests.jobs.conftest import eventually, failed_jobs_keyed, fast_retries
 
 # (event name, payload) of every dispatch that reached the handlers.
 dispatched: list[tuple[str, dict]] = []
@@ -135,3 +137,72 @@ async def test_the_relay_reconnects_and_sweeps_what_it_missed(db, workspace, dra
     await eventually(lambda: published_at(db, workspace, event_id), timeout_s=10)
     await drained()
     assert times_dispatched(ref) == 1
+
+
+breaking: set[str] = set()  # refs whose handler fails
+
+
+@on_event("test.handler_breaks")
+async def break_while_asked(session, event: OutboxEvent) -> None:
+    if event.payload["ref"] in breaking:
+        raise RuntimeError("this handler always fails")
+
+
+async def outbox_row(db, schema, event_id: int) -> OutboxEvent:
+    async with db.tenant_transaction(schema) as session:
+        return await session.get(OutboxEvent, event_id)
+
+
+async def test_an_event_whose_handler_always_fails_is_not_republished_until_retried(
+    db, workspace, drained
+):
+    ref = secrets.token_hex(6)
+    breaking.add(ref)
+    with fast_retries("outbox.dispatch", max_retries=1):
+        async with db.tenant_transaction(workspace) as session:
+            event_id = (await record_event(session, "test.handler_breaks", {"ref": ref})).id
+        key = event_key(workspace, event_id)
+        [failed] = await eventually(lambda: failed_jobs_keyed(db, key))
+        await eventually(lambda: _failed_at(db, workspace, event_id))
+        await drained()
+
+    # A relay republishing everything not dispatched (even at once) leaves it alone now.
+    assert await OutboxRelay(db, republish_after_s=0).publish_workspace(workspace) == 0
+    await drained()
+    assert len(await failed_jobs_keyed(db, key)) == 1
+    row = await outbox_row(db, workspace, event_id)
+    assert row.publish_attempts == 1 and row.dispatched_at is None
+    assert "this handler always fails" in failed.error
+
+    breaking.discard(ref)  # fixed: the operator retries the failed job
+    await retry_failed_job(db, failed.id)
+
+    async def dispatched_now():
+        return (await outbox_row(db, workspace, event_id)).dispatched_at
+
+    await eventually(dispatched_now)
+    await drained()
+    assert (await outbox_row(db, workspace, event_id)).failed_at is None
+    assert len(await failed_jobs_keyed(db, key)) == 1
+
+
+async def test_an_event_lost_on_the_way_is_republished_a_limited_number_of_times(db, workspace):
+    async with db.tenant_transaction(workspace) as session:
+        lost = OutboxEvent(name="test.lost", payload={}, published_at=utcnow())
+        session.add(lost)
+        await session.flush()
+        lost.publish_attempts = MAX_PUBLISHES - 1
+    relay = OutboxRelay(db, republish_after_s=0)
+    # The worker may dispatch it meanwhile; either way it is sent at most once more.
+    await relay.publish_workspace(workspace)
+    assert (await outbox_row(db, workspace, lost.id)).publish_attempts == MAX_PUBLISHES
+    async with db.tenant_transaction(workspace) as session:
+        await session.execute(
+            update(OutboxEvent).where(OutboxEvent.id == lost.id).values(dispatched_at=None)
+        )
+    await relay.publish_workspace(workspace)
+    assert (await outbox_row(db, workspace, lost.id)).publish_attempts == MAX_PUBLISHES
+
+
+async def _failed_at(db, schema, event_id):
+    return (await outbox_row(db, schema, event_id)).failed_at
