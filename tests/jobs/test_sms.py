@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from atrium.platform.notify.sms import count_segments
 from atrium.platform.tenancy.models import Tenant
-from tests.jobs.conftest import eventually
+from tests.jobs.conftest import eventually, failed_jobs_keyed, fast_retries
 
 CYRILLIC_71 = "Напоминаем: завтра в 15:00 ваша запись к мастеру Ольге. Ждём вас! Салон"[:71]
 
@@ -38,13 +38,19 @@ def test_segments_are_counted_as_operators_bill_them(text, encoding, segments):
 class Gateway(BaseHTTPRequestHandler):
     received: list = []
     refuse = False
+    script: list = []  # answers to give first: (status, headers, body)
 
     def do_POST(self):  # noqa: N802 - http.server's name
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         Gateway.received.append((self.headers["Authorization"], body))
         status, answer = (400, {"error": "bad number"}) if Gateway.refuse else (200, {"id": "m-1"})
+        headers = {}
+        if Gateway.script:
+            status, headers, answer = Gateway.script.pop(0)
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(json.dumps(answer).encode())
 
@@ -54,7 +60,7 @@ class Gateway(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def gateway():
-    Gateway.received, Gateway.refuse = [], False
+    Gateway.received, Gateway.refuse, Gateway.script = [], False, []
     server = ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -163,3 +169,56 @@ async def test_a_gateway_refusal_is_final_and_the_preview_counts_segments(
     assert preview.json() == {"encoding": "ucs2", "characters": 71, "segments": 2}
     bad = await client.post("/api/v1/sms", json={"to": "12", "text": "x"}, headers=headers)
     assert bad.status_code == 422 and bad.json()["field"] == "to"
+
+
+async def sms_salon(client, make_workspace, gateway, company: str) -> dict:
+    salon = await make_workspace(company=company, locale="ru")
+    configured = await client.put(
+        "/api/v1/settings/sms",
+        json={"gateway_url": gateway, "token": "gw-token", "monthly_quota": 5},
+        headers=salon["headers"],
+    )
+    assert configured.status_code == 200, configured.text
+    return salon
+
+
+async def test_an_sms_the_gateway_never_takes_is_failed_and_its_segments_given_back(
+    client, make_workspace, db, worker, drained, gateway
+):
+    salon = await sms_salon(client, make_workspace, gateway, "Down Gateway Salon")
+    Gateway.script = [(503, {}, {"error": "maintenance"})] * 2
+    with fast_retries("notify.send_sms", max_retries=1):
+        queued = await client.post(
+            "/api/v1/sms",
+            json={"to": "+79161234567", "text": CYRILLIC_71},
+            headers=salon["headers"],
+        )
+        assert queued.status_code == 202, queued.text
+        await eventually(lambda: failed_jobs_keyed(db, f"sms:{queued.json()['id']}"))
+        await drained()
+
+    [row] = await log_of(client, salon)
+    assert row["status"] == "failed"
+    assert "503" in row["error"] and "gw-token" not in row["error"]
+    assert len(Gateway.received) == 2
+    usage = (await client.get("/api/v1/settings/sms", headers=salon["headers"])).json()
+    assert usage["used_this_month"] == 0  # a failed message costs nothing
+
+
+async def test_a_gateway_asking_to_wait_429_is_retried_not_refused(
+    client, make_workspace, worker, drained, gateway
+):
+    salon = await sms_salon(client, make_workspace, gateway, "Busy Gateway Salon")
+    Gateway.script = [(429, {"Retry-After": "1"}, {"error": "slow down"})]
+    queued = await client.post(
+        "/api/v1/sms", json={"to": "+79161234567", "text": "Привет"}, headers=salon["headers"]
+    )
+    assert queued.status_code == 202
+
+    async def sent():
+        items = await log_of(client, salon)
+        return items if items and items[0]["status"] == "sent" else None
+
+    await eventually(sent, timeout_s=15)
+    await drained()
+    assert len(Gateway.received) == 2
