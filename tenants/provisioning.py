@@ -58,11 +58,18 @@ def new_schema() -> WorkspaceSchema:
 
 
 async def provision_workspace(
-    db: Database, request: SignupRequest, *, after_step: StepHook | None = None
+    db: Database,
+    request: SignupRequest,
+    *,
+    after_step: StepHook | None = None,
+    owner_id: uuid.UUID | None = None,
 ) -> ProvisionedWorkspace:
-    """Create a workspace with its owner; all or nothing."""
-    password_hash = await hash_password(request.password)
-    tenant_id, schema, claimed_spare = await _claim_or_create_schema(db, request, password_hash)
+    """Create a workspace with its owner; all or nothing. ``owner_id``: an existing user (a
+    signed-in one adding a workspace) owns it; else the request's e-mail becomes a new user."""
+    password_hash = await hash_password(request.password) if owner_id is None else None
+    tenant_id, schema, claimed_spare = await _claim_or_create_schema(
+        db, request, password_hash, owner_id
+    )
     try:
         await _hook(after_step, "schema")
         async with db.tenant_transaction(schema) as session:
@@ -73,7 +80,7 @@ async def provision_workspace(
             await _seed(session, request)
         await _hook(after_step, "tables")
         async with db.shared_transaction() as session:
-            provisioned = await _finish(session, tenant_id, schema)
+            provisioned = await _finish(session, tenant_id, schema, owner_id)
         await _hook(after_step, "ready")
         return provisioned
     except BaseException:
@@ -87,7 +94,7 @@ async def _hook(after_step: StepHook | None, step: str) -> None:
 
 
 async def _claim_or_create_schema(
-    db: Database, request: SignupRequest, password_hash: str
+    db: Database, request: SignupRequest, password_hash: str | None, owner_id: uuid.UUID | None
 ) -> tuple[uuid.UUID, WorkspaceSchema, bool]:
     """Step 1: the registry rows in ``provisioning``, and a schema with its role."""
     async with db.shared_transaction() as session:
@@ -115,16 +122,19 @@ async def _claim_or_create_schema(
             session.add(Tenant(id=tenant_id, schema_name=schema.name, **values))
             await session.flush()
             await create_role_and_schema(session, schema)
-        user = User(
-            email=request.email,
-            name=request.name,
-            password_hash=password_hash,
-            locale=request.locale,
-            provisioning_tenant_id=tenant_id,
-        )
-        session.add(user)
-        await session.flush()
-        session.add(Membership(user_id=user.id, tenant_id=tenant_id, role=Role.OWNER))
+        if owner_id is None:
+            user = User(
+                email=request.email,
+                name=request.name,
+                password_hash=password_hash,
+                locale=request.locale,
+                provisioning_tenant_id=tenant_id,
+            )
+            session.add(user)
+            await session.flush()
+            owner_id = user.id
+        # An existing owner's membership goes with the tenant row if provisioning fails.
+        session.add(Membership(user_id=owner_id, tenant_id=tenant_id, role=Role.OWNER))
     return tenant_id, schema, spare is not None
 
 
@@ -192,13 +202,22 @@ async def _seed(session: AsyncSession, request: SignupRequest) -> None:
 
 
 async def _finish(
-    session: AsyncSession, tenant_id: uuid.UUID, schema: WorkspaceSchema
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    schema: WorkspaceSchema,
+    owner_id: uuid.UUID | None = None,
 ) -> ProvisionedWorkspace:
-    """Step 3: the owner's first API key, and the workspace opened."""
-    user = await session.scalar(select(User).where(User.provisioning_tenant_id == tenant_id))
+    """Step 3: a new owner's first API key (an existing one makes keys when they want), and
+    the workspace opened."""
     tenant = await session.get(Tenant, tenant_id)
-    api_key = await issue_api_key(session, tenant_id=tenant_id, user_id=user.id, name="Signup")
-    user.provisioning_tenant_id = None
+    if owner_id is not None:
+        user = await session.get(User, owner_id)
+        plaintext = ""
+    else:
+        user = await session.scalar(select(User).where(User.provisioning_tenant_id == tenant_id))
+        api_key = await issue_api_key(session, tenant_id=tenant_id, user_id=user.id, name="Signup")
+        plaintext = api_key.plaintext
+        user.provisioning_tenant_id = None
     tenant.status = TenantStatus.READY
     tenant.status_changed_at = utcnow()
     return ProvisionedWorkspace(
@@ -207,7 +226,7 @@ async def _finish(
         schema=schema,
         user_id=user.id,
         email=user.email,
-        api_key=api_key.plaintext,
+        api_key=plaintext,
     )
 
 

@@ -9,7 +9,12 @@ from atrium.platform.crm.demo import fill_demo_data
 from atrium.platform.db import Database
 from atrium.platform.errors import Conflict, DomainError
 from atrium.tenants.provisioning import ProvisionedWorkspace, provision_workspace
-from atrium.tenants.signup import SignupRequest, ensure_email_free
+from atrium.tenants.signup import (
+    SignupRequest,
+    check_vertical_and_locale,
+    checked_company,
+    ensure_email_free,
+)
 
 SLUG_RETRIES = 3
 log = structlog.get_logger("atrium.signup")
@@ -40,6 +45,37 @@ async def sign_up(
                 ) from error
             if "uq_tenants_slug" not in str(error.orig) or attempt == SLUG_RETRIES - 1:
                 raise
+    raise AssertionError("unreachable")
+
+
+async def add_workspace(
+    db: Database, owner: User, *, company: str, vertical: str, locale: str, demo: bool = False
+) -> ProvisionedWorkspace:
+    """Another workspace for a signed-in user, who owns it: the same provisioning as a signup,
+    without a new account."""
+    company = checked_company(company)
+    check_vertical_and_locale(vertical, locale)
+    request = SignupRequest(
+        company=company,
+        email=owner.email,
+        password="",
+        vertical=vertical,
+        locale=locale,
+        name=owner.name or "",
+    )
+    for attempt in range(SLUG_RETRIES):
+        try:
+            workspace = await provision_workspace(db, request, owner_id=owner.id)
+        except IntegrityError as error:
+            if "uq_tenants_slug" not in str(error.orig) or attempt == SLUG_RETRIES - 1:
+                raise
+            continue
+        if demo:
+            try:
+                await add_demo_data(db, workspace, vertical, locale)
+            except DomainError:
+                log.exception("demo_data_failed", tenant=workspace.schema.name)
+        return workspace
     raise AssertionError("unreachable")
 
 

@@ -45,23 +45,9 @@ def checked_signup(
     country: str | None = None,
 ) -> SignupRequest:
     """A SignupRequest with every field checked; raises Invalid naming the first bad field."""
-    company = " ".join(company.split())
-    if not company:
-        raise Invalid("Company name is required.", field="company")
-    if len(company) > 200:
-        raise Invalid("Company name must be at most 200 characters.", field="company")
+    company = checked_company(company)
     email = checked_email(email)
-    if vertical not in vertical_choices():
-        raise Invalid(
-            "Unknown vertical '%(vertical)s'; choose one of: %(choices)s.",
-            field="vertical",
-            vertical=vertical,
-            choices=", ".join(vertical_choices()),
-        )
-    if locale not in LOCALES:
-        raise Invalid(
-            "Unknown locale '%(locale)s'; choose one of: en, ru.", field="locale", locale=locale
-        )
+    check_vertical_and_locale(vertical, locale)
     check_password(password, email=email, name=name)
     if timezone is not None and timezone not in zoneinfo.available_timezones():
         raise Invalid("Unknown time zone '%(zone)s'.", field="timezone", zone=timezone)
@@ -80,6 +66,29 @@ def checked_signup(
         currency=currency,
         country=country,
     )
+
+
+def checked_company(company: str) -> str:
+    company = " ".join(company.split())
+    if not company:
+        raise Invalid("Company name is required.", field="company")
+    if len(company) > 200:
+        raise Invalid("Company name must be at most 200 characters.", field="company")
+    return company
+
+
+def check_vertical_and_locale(vertical: str, locale: str) -> None:
+    if vertical not in vertical_choices():
+        raise Invalid(
+            "Unknown vertical '%(vertical)s'; choose one of: %(choices)s.",
+            field="vertical",
+            vertical=vertical,
+            choices=", ".join(vertical_choices()),
+        )
+    if locale not in LOCALES:
+        raise Invalid(
+            "Unknown locale '%(locale)s'; choose one of: en, ru.", field="locale", locale=locale
+        )
 
 
 async def ensure_email_free(session: AsyncSession, email: str) -> None:

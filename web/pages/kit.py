@@ -20,7 +20,7 @@ from atrium.platform.auth.principal import Principal
 from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.http.auth import database, optional_principal, provide_shared_session
 from atrium.platform.notify.inbox import unread_count
-from atrium.platform.packs import registered_packs
+from atrium.platform.packs import GENERAL, registered_packs
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.web.pages.formats import formatters
 from atrium.web.pages.i18n import pick_locale, plain_plural, plain_text, template_functions
@@ -82,6 +82,15 @@ def anonymous_form(request: Request, template: str, status_code: int = 200, **co
 def anonymous_form_is_genuine(request: Request, form: dict[str, str]) -> bool:
     cookie = request.cookies.get(FORM_COOKIE, "")
     return bool(cookie) and secrets.compare_digest(cookie, form.get("csrf_token", ""))
+
+
+def vertical_choices(locale: str) -> list[tuple[str, str]]:
+    """The business types to choose from when a workspace is made, in the page's language."""
+    general = str(template_functions(locale)["_"]("Other business (general CRM)"))
+    return [
+        *((key, pack.name(locale)) for key, pack in registered_packs().items()),
+        (GENERAL, general),
+    ]
 
 
 def error_text(locale: str, error: DomainError) -> str:

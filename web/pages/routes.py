@@ -11,7 +11,7 @@ from atrium.platform.crm.demo import clear_demo_data
 from atrium.platform.crm.overview import workspace_overview
 from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.http.auth import database
-from atrium.platform.packs import GENERAL, registered_packs
+from atrium.platform.packs import GENERAL
 from atrium.platform.tenancy.service import member_count
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
@@ -32,6 +32,7 @@ from atrium.web.pages import (
     settings_team,
     settings_templates,
     tasks,
+    workspaces,
 )
 from atrium.web.pages.i18n import pick_locale, template_functions
 from atrium.web.pages.kit import (
@@ -51,8 +52,10 @@ from atrium.web.pages.kit import (
     render,
     safe_next,
     sign_in_first,
+    vertical_choices,
     workspace_page,
 )
+from atrium.web.pages.workspaces import NEW_WORKSPACE
 
 
 def signed_in_redirect(target: str, token: str) -> Redirect:
@@ -67,8 +70,8 @@ async def home(request: Request, session: Session) -> Response:
     found = await sessions.user_from_session(request)
     if found is None:
         return render(request, "landing.html", verticals=vertical_choices(page_locale(request)))
-    workspaces = await accounts.workspaces_of(session, found[0].id)
-    return Redirect(f"/w/{workspaces[0].slug}/" if workspaces else "/signup")
+    mine = await accounts.workspaces_of(session, found[0].id)
+    return Redirect(f"/w/{mine[0].slug}/" if mine else NEW_WORKSPACE)
 
 
 @get("/login")
@@ -110,7 +113,7 @@ async def login(request: Request, data: FormData, session: Session) -> Response:
     except DomainError:
         errors = {"_form": t["_"]("Wrong e-mail or password.")}
         return anonymous_form(request, "login.html", 401, errors=errors, **context)
-    first = f"/w/{signed_in.workspaces[0].slug}/" if signed_in.workspaces else "/signup"
+    first = f"/w/{signed_in.workspaces[0].slug}/" if signed_in.workspaces else NEW_WORKSPACE
     return signed_in_redirect(context["next"] or first, signed_in.token)
 
 
@@ -121,14 +124,6 @@ async def logout(request: Request, session: Session) -> Redirect:
         await sessions.check_csrf(request, found[1])
         await sessions.end_session(session, found[1])
     return sessions.clear_session_cookie(Redirect("/login"))
-
-
-def vertical_choices(locale: str) -> list[tuple[str, str]]:
-    general = str(template_functions(locale)["_"]("Other business (general CRM)"))
-    return [
-        *((key, pack.name(locale)) for key, pack in registered_packs().items()),
-        (GENERAL, general),
-    ]
 
 
 @get("/signup")
@@ -358,6 +353,7 @@ WORK_PAGES = (
     settings_crm,
     settings_products,
     settings_templates,
+    workspaces,
 )
 
 
