@@ -172,6 +172,21 @@ class Settings:
         "TELEGRAM_API_BASE", _text, "https://api.telegram.org", "Telegram Bot API server"
     )
     mail_from: str = setting("ATRIUM_MAIL_FROM", _text, "Atrium <no-reply@atrium.local>", "sender")
+    stripe_api_key: str | None = setting(
+        "STRIPE_API_KEY", _optional_text, None, "Stripe secret key; paid plans need it"
+    )
+    stripe_webhook_secret: str | None = setting(
+        "STRIPE_WEBHOOK_SECRET", _optional_text, None, "signs Stripe's webhooks (whsec_...)"
+    )
+    stripe_api_base: str | None = setting(
+        "STRIPE_API_BASE", _optional_text, None, "another Stripe server, e.g. localstripe"
+    )
+    billing_grace_days: int = setting(
+        "ATRIUM_BILLING_GRACE_DAYS",
+        _positive_int,
+        14,
+        "days an unpaid workspace keeps working before it turns read-only",
+    )
     embedded_worker: bool = setting(
         "ATRIUM_EMBEDDED_WORKER", _bool, True, "run a job worker inside `atrium serve`"
     )

@@ -46,6 +46,11 @@ class LimitReached(DomainError):
     status = 402
     title = "Limit reached"
 
+    def __init__(self, message: str, *, upgrade: str | None = None, **params) -> None:
+        """``upgrade``: the plan that lifts the limit, also given apart in the problem body."""
+        super().__init__(message, upgrade=upgrade, **params)
+        self.upgrade = upgrade
+
 
 class TooManyRequests(DomainError):
     status = 429

@@ -20,6 +20,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Column, MetaData, String, Table, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.billing.subscriptions.service import start_trial
 from atrium.platform.auth.models import Membership, Role, User
 from atrium.platform.auth.passwords import hash_password
 from atrium.platform.auth.service import issue_api_key
@@ -80,7 +81,8 @@ async def provision_workspace(
             await _seed(session, request)
         await _hook(after_step, "tables")
         async with db.shared_transaction() as session:
-            provisioned = await _finish(session, tenant_id, schema, owner_id)
+            currency = request.currency or _LOCALE_DEFAULTS[request.locale]["currency"]
+            provisioned = await _finish(session, tenant_id, schema, currency, owner_id)
         await _hook(after_step, "ready")
         return provisioned
     except BaseException:
@@ -205,10 +207,11 @@ async def _finish(
     session: AsyncSession,
     tenant_id: uuid.UUID,
     schema: WorkspaceSchema,
+    currency: str,
     owner_id: uuid.UUID | None = None,
 ) -> ProvisionedWorkspace:
-    """Step 3: a new owner's first API key (an existing one makes keys when they want), and
-    the workspace opened."""
+    """Step 3: a new owner's first API key (an existing one makes keys when they want), the
+    trial started, and the workspace opened."""
     tenant = await session.get(Tenant, tenant_id)
     if owner_id is not None:
         user = await session.get(User, owner_id)
@@ -220,6 +223,7 @@ async def _finish(
         user.provisioning_tenant_id = None
     tenant.status = TenantStatus.READY
     tenant.status_changed_at = utcnow()
+    await start_trial(session, tenant, currency)
     return ProvisionedWorkspace(
         tenant_id=tenant_id,
         slug=tenant.slug,

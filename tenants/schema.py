@@ -7,6 +7,7 @@ from atrium.platform.db import SharedBase, TenantBase
 
 def _load_models() -> None:
     # Importing the model modules registers their tables on the two metadata.
+    import atrium.billing.subscriptions.models  # noqa: F401
     import atrium.platform.auth.models  # noqa: F401
     import atrium.platform.crm.activity_models  # noqa: F401
     import atrium.platform.crm.appeal_models  # noqa: F401

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import STRONG_PASSWORD
+from tests.helpers import STRONG_PASSWORD, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,6 +21,10 @@ def _prepare_environment() -> None:
     os.environ.setdefault("ATRIUM_EMBEDDED_WORKER", "false")
     # One secret for the app and the test worker: what one seals, the other unseals.
     os.environ.setdefault("ATRIUM_SECRET_KEY", secrets.token_urlsafe(48))
+    # Stripe is localstripe on this port, started by tests/billing's fixture when needed.
+    os.environ.setdefault("STRIPE_API_KEY", "sk_test_atrium")
+    os.environ.setdefault("STRIPE_WEBHOOK_SECRET", f"whsec_{secrets.token_hex(16)}")
+    os.environ.setdefault("STRIPE_API_BASE", f"http://127.0.0.1:{free_port()}")
     from atrium.platform.config import load_settings
     from atrium.platform.runtime import start_runtime
 
@@ -46,7 +50,10 @@ def _drop_roles_of_gone_databases(connection) -> None:
         "  SELECT 1 FROM pg_database WHERE 'atrium:' || datname = d.description)"
     ).fetchall()
     for (role,) in rows:
-        connection.exec_driver_sql(f'DROP ROLE IF EXISTS "{role}"')
+        try:
+            connection.exec_driver_sql(f'DROP ROLE IF EXISTS "{role}"')
+        except sa.exc.DBAPIError:
+            pass  # another test run on this server dropped it at the same moment
 
 
 _prepare_environment()

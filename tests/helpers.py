@@ -16,3 +16,12 @@ def run_python(code: str, timeout: float = 60) -> subprocess.CompletedProcess:
         timeout=timeout,
         env=os.environ.copy(),
     )
+
+
+def free_port() -> int:
+    """A TCP port on loopback nobody listens on right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -10,6 +10,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 from redis.asyncio import Redis
 
+from atrium.billing.subscriptions import api as billing_api
+from atrium.billing.subscriptions.tasks import billing_loop
 from atrium.platform.auth import api as auth_api
 from atrium.platform.auth import api_sessions as sessions_api
 from atrium.platform.auth import members_api
@@ -67,6 +69,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if settings.environment != "test":
             background.append(asyncio.create_task(housekeeping_loop(db)))
             background.append(asyncio.create_task(scheduler_loop(db)))
+            background.append(asyncio.create_task(billing_loop(db, settings)))
         if worker is not None:
             await asyncio.to_thread(worker.start)
         # What is loaded by now (modules, metadata, routes) lives as long as the process:
@@ -106,6 +109,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             *telegram_api.api_routes,
             *templates_api.routes,
             *campaigns_api.routes,
+            *billing_api.api_routes,
         ],
     )
     app = Litestar(
@@ -113,6 +117,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             api,
             *telegram_api.routes,
             *sms_api.webhook_routes,
+            *billing_api.routes,
             *unsubscribe.routes,
             *tracking.routes,
             *health_api.routes,

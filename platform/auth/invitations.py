@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +29,7 @@ from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from atrium.platform.http.pagination import Page, paginate
 from atrium.platform.mail.service import queue_system_mail
+from atrium.platform.tenancy.entitlements import SEATS, Entitlements, require_room
 from atrium.platform.tenancy.models import Tenant, TenantStatus
 
 INVITATION_TTL = timedelta(days=7)
@@ -72,6 +73,7 @@ async def invite(
         .where(*_pending_invitation_rules(workspace.id), OneTimeToken.email == email)
         .values(revoked_at=utcnow())
     )
+    await _require_seat(session, workspace.id, counting_invitations=True)
     plaintext, row = await issue_token(
         session,
         INVITATION_TTL,
@@ -162,6 +164,7 @@ async def accept_invitation(
     )
     if already is not None:
         raise Conflict("You are already a member of this workspace.")
+    await _require_seat(session, tenant.id, counting_invitations=False)
     await _insert(
         session,
         Membership(user_id=user.id, tenant_id=tenant.id, role=row.role),
@@ -169,6 +172,28 @@ async def accept_invitation(
     )
     row.used_at = utcnow()
     return Joined(tenant=tenant, user=user, role=row.role)
+
+
+async def _require_seat(
+    session: AsyncSession, tenant_id: uuid.UUID, *, counting_invitations: bool
+) -> None:
+    """402 when the plan's seats are taken by members (and, for a new invitation, by pending
+    ones: each may become a member). The workspace row is locked so two at once cannot both
+    take the last seat."""
+    tenant = await session.get(Tenant, tenant_id, with_for_update=True, populate_existing=True)
+    entitlements = Entitlements.from_json(tenant.entitlements if tenant else None)
+    if entitlements is None or entitlements.seats is None:
+        return
+    used = await session.scalar(
+        select(func.count()).select_from(Membership).where(Membership.tenant_id == tenant_id)
+    )
+    if counting_invitations:
+        used += await session.scalar(
+            select(func.count())
+            .select_from(OneTimeToken)
+            .where(*_pending_invitation_rules(tenant_id))
+        )
+    require_room(entitlements, SEATS, used=used)
 
 
 async def _insert(session: AsyncSession, row, conflict: Conflict) -> None:

@@ -8,6 +8,7 @@ from atrium.platform.auth.models import Role
 from atrium.platform.auth.permissions import permissions_of
 from atrium.platform.db import WorkspaceSchema
 from atrium.platform.errors import Forbidden
+from atrium.platform.tenancy.entitlements import Entitlements
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class Workspace:
     schema: WorkspaceSchema
     locale: str
     vertical: str | None
+    entitlements: Entitlements | None = None
+    read_only: bool = False
 
 
 @dataclass(frozen=True)

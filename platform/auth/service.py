@@ -14,6 +14,7 @@ from atrium.platform.auth.tokens import new_token, same_hash, token_hash
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, NotFound
 from atrium.platform.http.pagination import Page, paginate
+from atrium.platform.tenancy.entitlements import Entitlements
 from atrium.platform.tenancy.models import Tenant, TenantStatus
 
 API_KEY_PREFIX = "atr"
@@ -153,6 +154,8 @@ def workspace_of(tenant: Tenant) -> Workspace:
         schema=tenant.schema,
         locale=tenant.locale,
         vertical=tenant.vertical,
+        entitlements=Entitlements.from_json(tenant.entitlements),
+        read_only=tenant.read_only_since is not None,
     )
 
 

@@ -27,6 +27,7 @@ from atrium.platform.http.pagination import (
     page_of,
     page_query,
 )
+from atrium.platform.tenancy.entitlements import CONTACTS, Entitlements, require_room, room_left
 from atrium.platform.tenancy.service import workspace_country, workspace_settings
 
 # Plain fields a request may set, and their limits.
@@ -182,6 +183,24 @@ async def _refuse_duplicates(
         )
 
 
+async def contact_room(session: AsyncSession, entitlements: Entitlements | None) -> int | None:
+    """How many more contacts the plan lets the workspace add (None: no limit)."""
+    if entitlements is None or entitlements.contacts is None:
+        return None
+    used = await repo.count_contacts_up_to(session, entitlements.contacts)
+    return room_left(entitlements, CONTACTS, used=used)
+
+
+async def require_contact_room(
+    session: AsyncSession, entitlements: Entitlements | None, adding: int = 1
+) -> None:
+    """402 when ``adding`` more contacts would pass the plan's limit (data already there stays)."""
+    if entitlements is None or entitlements.contacts is None:
+        return
+    used = await repo.count_contacts_up_to(session, entitlements.contacts)
+    require_room(entitlements, CONTACTS, used=used, adding=adding)
+
+
 async def create_contact(
     session: AsyncSession, principal: Principal, data: ContactInput, *, force: bool = False
 ) -> ContactCard:
@@ -190,6 +209,7 @@ async def create_contact(
         raise Invalid("A contact needs a name, a phone or an e-mail.", field="first_name")
     if not force:
         await _refuse_duplicates(session, values)
+    await require_contact_room(session, principal.workspace.entitlements)
     links = {key: values.pop(key, None) for key in ("phones", "emails", "tags", "companies")}
     if values.get("marketing_consent"):
         values["consent_at"] = utcnow()

@@ -34,7 +34,7 @@ from atrium.platform.crm.models import (
 )
 from atrium.platform.crm.normalize import custom_values, e164, search_key, tag_names
 from atrium.platform.db.types import utcnow
-from atrium.platform.errors import Conflict, DomainError, Invalid
+from atrium.platform.errors import Conflict, DomainError, Invalid, LimitReached
 from atrium.platform.tenancy.service import workspace_settings
 
 NAME_FIELDS = ("first_name", "middle_name", "last_name")
@@ -178,6 +178,7 @@ async def import_contact_rows(
             continue
         new.append(row)
         earlier.update((key, row) for key in row.keys)
+    new = await _within_contact_limit(session, principal, new, outcome)
     await _write_new(session, principal, new, outcome)
     for contact_id, row in updates:
         try:
@@ -187,6 +188,20 @@ async def import_contact_rows(
         except DomainError as error:
             outcome.rejected.append((row.number, error))
     return outcome
+
+
+async def _within_contact_limit(
+    session: AsyncSession, principal: Principal, new: list[ContactRow], outcome: ChunkOutcome
+) -> list[ContactRow]:
+    """The rows that fit under the plan's contact limit; the rest are refused with its reason."""
+    room = await contacts.contact_room(session, principal.workspace.entitlements)
+    if room is None or len(new) <= room:
+        return new
+    try:
+        await contacts.require_contact_room(session, principal.workspace.entitlements, len(new))
+    except LimitReached as error:
+        outcome.rejected.extend((row.number, error) for row in new[room:])
+    return new[:room]
 
 
 async def _write_new(

@@ -327,3 +327,10 @@ def with_tag(query: Select, model, link, key, name: str) -> Select:
         select(key).join(Tag, Tag.id == link.tag_id).where(func.lower(Tag.name) == name.lower())
     )
     return query.where(model.id.in_(tagged))
+
+
+async def count_contacts_up_to(session: AsyncSession, cap: int) -> int:
+    """How many contacts the workspace has, counting no further than ``cap`` (a limit check
+    needs no more, and stops early on a big workspace)."""
+    capped = select(Contact.id).limit(cap).subquery()
+    return await session.scalar(select(func.count()).select_from(capped))

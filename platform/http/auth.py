@@ -13,7 +13,12 @@ from atrium.platform.auth.service import (
     remembered_principal,
 )
 from atrium.platform.db import Database
-from atrium.platform.errors import Unauthorized
+from atrium.platform.errors import LimitReached, Unauthorized
+from atrium.platform.http.api_rate import count_api_call
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Routes that stay open in a read-only workspace (paying the overdue invoice) set this opt.
+OPEN_WHILE_READ_ONLY = "open_while_read_only"
 
 # Other ways to authenticate (the web session cookie) register here; each returns a
 # Principal or None. Bearer API keys are always tried first.
@@ -43,6 +48,7 @@ async def optional_principal(connection: ASGIConnection) -> Principal | None:
             if principal is None:
                 raise Unauthorized("The API key is unknown, revoked or expired.")
             remember_principal(key, principal)
+        await count_api_call(connection, principal)
     elif authorization:
         raise Unauthorized("Use 'Authorization: Bearer <API key>'.")
     else:
@@ -50,7 +56,21 @@ async def optional_principal(connection: ASGIConnection) -> Principal | None:
             if (principal := await resolver(connection)) is not None:
                 break
     connection.state.principal = principal
+    if principal is not None and principal.workspace.read_only:
+        _refuse_changes_while_read_only(connection)
     return principal
+
+
+def _refuse_changes_while_read_only(connection: ASGIConnection) -> None:
+    if connection.scope.get("method", "GET") in SAFE_METHODS:
+        return
+    handler = connection.scope.get("route_handler")
+    if handler is not None and handler.opt.get(OPEN_WHILE_READ_ONLY):
+        return
+    raise LimitReached(
+        "This workspace is read-only because an invoice is overdue; pay it on the billing "
+        "page and everything opens again at once. Nothing has been deleted."
+    )
 
 
 async def current_principal(connection: ASGIConnection) -> Principal:

@@ -37,7 +37,12 @@ def domain_error_handler(request: Request, error: DomainError) -> Response:
         {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequests) else None
     )
     return problem(
-        error.status, error.detail, title=error.title, headers=headers, field=error.field
+        error.status,
+        error.detail,
+        title=error.title,
+        headers=headers,
+        field=error.field,
+        upgrade=getattr(error, "upgrade", None),
     )
 
 

@@ -9,6 +9,7 @@ import signal
 import threading
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from importlib.metadata import entry_points
 
 import structlog
 from dramatiq import Broker, Worker
@@ -28,7 +29,10 @@ _running: "EmbeddedWorker | None" = None
 
 
 def load_actor_modules() -> None:
-    """Import every module that declares actors, so the worker knows them."""
+    """Import every module that declares actors, so the worker knows them: the platform's, and
+    those the other components name in the ``atrium.jobs`` entry point group."""
+    for entry in entry_points(group="atrium.jobs"):
+        entry.load()
     import atrium.platform.crm.import_jobs  # noqa: F401
     import atrium.platform.events.tasks  # noqa: F401
     import atrium.platform.mail.delivery  # noqa: F401

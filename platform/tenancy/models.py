@@ -3,9 +3,10 @@
 import enum
 import uuid
 from datetime import time
+from typing import Any
 
 from sqlalchemy import Enum, ForeignKey, SmallInteger, String, Time
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from atrium.platform.db import SharedBase, TenantBase, WorkspaceSchema
@@ -36,6 +37,10 @@ class Tenant(SharedBase):
     created_at: Mapped[CreatedAt]
     status_changed_at: Mapped[CreatedAt]
     suspended_at: Mapped[OptionalTimestamp]
+    # Written by billing (tenancy.entitlements): what the plan allows; None: not limited.
+    entitlements: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # Set by billing when an unpaid invoice outlives its grace period: reads only, until paid.
+    read_only_since: Mapped[OptionalTimestamp]
 
     @property
     def schema(self) -> WorkspaceSchema:

@@ -1,0 +1,105 @@
+"""What a workspace's plan allows, and the checks that stop a request past it.
+
+Billing decides the plan and writes its allowances on the workspace's registry row
+(``Tenant.entitlements``) together with the plan that lifts each limit; the platform only reads
+them, so every limit is enforced where the thing is created without the platform knowing plans.
+A workspace without that row (never billed) is not limited.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from atrium.platform.errors import LimitReached
+
+# The keys of limits, as billing names them in ``lifted_by``.
+SEATS, CONTACTS, SMS, API_CALLS, INTEGRATIONS = (
+    "seats",
+    "contacts",
+    "sms_per_month",
+    "api_per_minute",
+    "integrations",
+)
+
+
+def pack_limit(pack: str) -> str:
+    return f"pack:{pack}"
+
+
+@dataclass(frozen=True)
+class Entitlements:
+    plan: str  # the plan's display name, e.g. "Start"
+    seats: int | None  # None: no limit
+    contacts: int | None
+    packs: frozenset[str]
+    sms_per_month: int
+    api_per_minute: int
+    integrations: int | None
+    lifted_by: dict[str, str] = field(default_factory=dict)  # limit key -> next plan's name
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan,
+            "seats": self.seats,
+            "contacts": self.contacts,
+            "packs": sorted(self.packs),
+            "sms_per_month": self.sms_per_month,
+            "api_per_minute": self.api_per_minute,
+            "integrations": self.integrations,
+            "lifted_by": dict(self.lifted_by),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> "Entitlements | None":
+        if not data:
+            return None
+        return cls(
+            plan=data["plan"],
+            seats=data["seats"],
+            contacts=data["contacts"],
+            packs=frozenset(data["packs"]),
+            sms_per_month=data["sms_per_month"],
+            api_per_minute=data["api_per_minute"],
+            integrations=data["integrations"],
+            lifted_by=dict(data.get("lifted_by") or {}),
+        )
+
+
+def _refuse(entitlements: Entitlements, key: str, message: str, **params) -> LimitReached:
+    upgrade = entitlements.lifted_by.get(key)
+    if upgrade:
+        message += " The %(upgrade)s plan lifts this limit."
+    return LimitReached(message, field=key, plan=entitlements.plan, upgrade=upgrade, **params)
+
+
+def require_room(
+    entitlements: Entitlements | None, key: str, *, used: int, adding: int = 1
+) -> None:
+    """Refuse (402) when ``adding`` more would pass the plan's limit ``key`` (seats, contacts)."""
+    if entitlements is None:
+        return
+    limit = getattr(entitlements, key)
+    if limit is None or used + adding <= limit:
+        return
+    messages = {
+        SEATS: "Your plan (%(plan)s) allows %(limit)s users; the workspace has %(used)s.",
+        CONTACTS: "Your plan (%(plan)s) allows %(limit)s customers; the workspace has %(used)s.",
+        INTEGRATIONS: "Your plan (%(plan)s) allows %(limit)s integrations; %(used)s are in use.",
+    }
+    raise _refuse(entitlements, key, messages[key], limit=limit, used=used)
+
+
+def room_left(entitlements: Entitlements | None, key: str, *, used: int) -> int | None:
+    """How many more fit under limit ``key`` (None: no limit)."""
+    limit = None if entitlements is None else getattr(entitlements, key)
+    return None if limit is None else max(0, limit - used)
+
+
+def require_pack(entitlements: Entitlements | None, pack: str) -> None:
+    if entitlements is None or pack in entitlements.packs:
+        return
+    raise _refuse(
+        entitlements,
+        pack_limit(pack),
+        "Your plan (%(plan)s) does not include the %(pack)s pack.",
+        pack=pack,
+    )

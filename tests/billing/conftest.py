@@ -1,0 +1,150 @@
+"""Billing against localstripe (a stateful fake Stripe server from PyPI) on loopback, the app
+served over real HTTP so localstripe's signed webhooks reach it, and the real job worker."""
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import stripe
+from sqlalchemy import select, update
+
+from atrium.billing.subscriptions.models import Subscription
+from atrium.platform.tenancy.models import Tenant
+from tests.jobs.conftest import (  # noqa: F401
+    drained,
+    eventually,
+    jobs_namespace,
+    redis_client,
+    worker,
+)
+from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
+from tests.web.conftest import live_server  # noqa: F401
+
+GOOD_CARD = "4242424242424242"
+FAILING_CARD = "4000000000000341"  # attaches, then every charge fails
+
+
+def _answers(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    """localstripe on the port STRIPE_API_BASE names (tests/conftest.py chose it)."""
+    base = os.environ["STRIPE_API_BASE"]
+    port = int(base.rsplit(":", 1)[1])
+    script = Path(sys.executable).with_name("localstripe")
+    process = subprocess.Popen(
+        [str(script), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 20
+    while not _answers(port):
+        assert process.poll() is None, "localstripe did not start"
+        assert time.monotonic() < deadline, "localstripe did not answer"
+        time.sleep(0.05)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def stripe_side(localstripe):
+    """Stripe as the customer's browser and Stripe's own clock see it: cards entered on the
+    hosted page, renewals that charge the card."""
+    return StripeSide(
+        stripe.StripeClient(os.environ["STRIPE_API_KEY"], base_addresses={"api": localstripe})
+    )
+
+
+class StripeSide:
+    def __init__(self, client: stripe.StripeClient) -> None:
+        self.client = client
+
+    def use_card(self, customer: str, number: str) -> None:
+        """What Stripe's hosted card form does: attach the card, make it the default."""
+        method = self.client.v1.payment_methods.create(
+            params={
+                "type": "card",
+                "card": {"number": number, "exp_month": 12, "exp_year": 2035, "cvc": "123"},
+            }
+        )
+        self.client.v1.payment_methods.attach(method.id, params={"customer": customer})
+        self.client.v1.customers.update(
+            customer, params={"invoice_settings": {"default_payment_method": method.id}}
+        )
+
+    def renew(self, customer: str, subscription: str) -> dict:
+        """The next period's invoice, charged to the default card."""
+        item = self.client.v1.subscriptions.retrieve(subscription)["items"].data[0]
+        self.client.v1.invoice_items.create(
+            params={
+                "customer": customer,
+                "subscription": subscription,
+                "amount": item.plan.amount * item.quantity,
+                "currency": item.plan.currency,
+            }
+        )
+        invoice = self.client.v1.invoices.create(
+            params={"customer": customer, "subscription": subscription}
+        )
+        try:
+            self.client.v1.invoices.pay(invoice.id)
+        except stripe.StripeError:
+            pass  # a failed charge: the invoice stays open
+        return self.client.v1.invoices.retrieve(invoice.id).to_dict()
+
+    def subscription(self, subscription: str) -> dict:
+        return self.client.v1.subscriptions.retrieve(subscription).to_dict()
+
+    def events(self) -> list[dict]:
+        return [event.to_dict() for event in self.client.v1.events.list(params={"limit": 100})]
+
+
+@pytest.fixture(scope="session")
+async def webhooks_to_app(localstripe, live_server, worker):  # noqa: F811
+    """localstripe signs and sends its events to the served app; the worker applies them."""
+    async with httpx.AsyncClient() as http:
+        answer = await http.post(
+            f"{localstripe}/_config/webhooks/atrium",
+            data={
+                "url": f"{live_server}/webhooks/stripe",
+                "secret": os.environ["STRIPE_WEBHOOK_SECRET"],
+            },
+        )
+        assert answer.status_code == 200, answer.text
+    return live_server
+
+
+async def subscription_row(db, slug: str) -> Subscription:
+    async with db.shared_transaction() as session:
+        return await session.scalar(
+            select(Subscription)
+            .join(Tenant, Tenant.id == Subscription.tenant_id)
+            .where(Tenant.slug == slug)
+        )
+
+
+async def set_row(db, slug: str, **values) -> None:
+    """Move a subscription's clock or state by hand (a trial's end, a grace period's end)."""
+    async with db.shared_transaction() as session:
+        tenant_id = await session.scalar(select(Tenant.id).where(Tenant.slug == slug))
+        await session.execute(
+            update(Subscription).where(Subscription.tenant_id == tenant_id).values(**values)
+        )
+
+
+async def wait_for(check, timeout_s: float = 15.0):
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = await check()
+        if result:
+            return result
+        assert time.monotonic() < deadline, "timed out waiting"
+        await asyncio.sleep(0.1)
