@@ -100,6 +100,7 @@ async def test_a_russian_csv_opens_in_a_russian_spreadsheet(owner):
         "2",
         "80000,00",
         "40000,00",
+        "80000,00",  # lifetime value: March is all of Алла's history here
         "2025-03-10",
         "2025-03-20",
         "10",
