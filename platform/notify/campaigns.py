@@ -296,6 +296,16 @@ async def _queue_sms(session: AsyncSession, campaign: Campaign, ids: list[uuid.U
         message.sms_id, message.status, message.sent_at = sms.id, "sent", utcnow()
 
 
+WITHDRAWN = "The contact withdrew consent before the message went out."
+
+
+async def consent_stands(session: AsyncSession, contact_id: uuid.UUID, channel: str) -> bool:
+    """Whether the contact still lets marketing reach them on ``channel`` (now, not when the
+    campaign was queued)."""
+    allowed = select(Contact.id).where(Contact.id == contact_id, marketing_allowed(channel))
+    return await session.scalar(allowed) is not None
+
+
 @resends("campaign")
 def _resend_campaign_mail(schema: WorkspaceSchema, effect: str) -> None:
     message_id = effect.removeprefix("campaign:")
@@ -313,6 +323,12 @@ async def send_campaign_email(job: TenantJob, message_id: str) -> None:
         campaign = await session.get(Campaign, message.campaign_id)
         contact = await session.get(Contact, message.contact_id)
         settings = await workspace_settings(session)
+        # Consent again at send time: it may have been withdrawn since the campaign was queued.
+        if not await consent_stands(session, message.contact_id, "email"):
+            message.status, message.error = "withdrawn", WITHDRAWN
+    if message.status == "withdrawn":
+        await _finish_if_done(job, str(message.campaign_id))
+        return
     async with job.db.shared_transaction() as shared:
         slug = await shared.scalar(select(Tenant.slug).where(Tenant.schema_name == job.schema.name))
     base = job.settings.base_url

@@ -15,6 +15,9 @@ import gsm0338  # noqa: F401 - registers the "gsm03.38" codec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.crm.consent import marketing_allowed
+from atrium.platform.crm.models import Contact
+from atrium.platform.crm.segment_models import CampaignMessage
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, LimitReached
 from atrium.platform.events.handlers import dispatching_workspace, on_event
@@ -143,6 +146,9 @@ async def send_sms(job: TenantJob, sms_id: str) -> None:
         sms = await session.get(SmsLog, uuid.UUID(sms_id), with_for_update=True)
         if sms is None or sms.status != "queued":
             return  # sent, or being sent, by an earlier run
+        if sms.kind == "campaign" and not await _campaign_consent_stands(session, sms):
+            sms.status, sms.error = "failed", "The contact withdrew consent for SMS marketing."
+            return
         if sms.kind != "manual":  # automated messages wait for the quiet hours to end
             ends = quiet_until(await workspace_settings(session))
             if ends is not None:
@@ -158,6 +164,26 @@ async def send_sms(job: TenantJob, sms_id: str) -> None:
         gateway = HttpGateway(settings.gateway_url, token)
         outcome = await attempt(lambda: gateway.send(to, text, settings.sender))
     await record(job, SmsLog, uuid.UUID(sms_id), outcome, provider_id=outcome.provider_id)
+
+
+async def _campaign_consent_stands(session: AsyncSession, sms: SmsLog) -> bool:
+    """A campaign SMS goes only while its contact still agrees to SMS marketing; else its
+    campaign message is marked withdrawn."""
+    message = await session.scalar(
+        select(CampaignMessage).where(
+            CampaignMessage.id == uuid.UUID(sms.effect_key.removeprefix("campaign:"))
+        )
+    )
+    if message is None:
+        return True
+    allowed = select(Contact.id).where(Contact.id == message.contact_id, marketing_allowed("sms"))
+    if await session.scalar(allowed) is not None:
+        return True
+    message.status, message.error = (
+        "withdrawn",
+        "The contact withdrew consent before the message went out.",
+    )
+    return False
 
 
 @on_event("sms.queued")

@@ -3,14 +3,18 @@ to oneself first, sent once when due, with opens, clicks, unsubscribes and deals
 SMS shows its segments and cost first; another workspace's campaign is out of reach."""
 
 import re
+import uuid
 from decimal import Decimal
 from email import message_from_bytes, policy
 
 from sqlalchemy import update
 
-from atrium.platform.notify.campaigns import prepare_campaign
-from atrium.platform.notify.models import SmsSettings
+from atrium.platform.crm.models import Contact
+from atrium.platform.crm.segment_models import Campaign, CampaignMessage
+from atrium.platform.notify.campaigns import prepare_campaign, send_campaign_email
+from atrium.platform.notify.models import SmsLog, SmsSettings
 from atrium.platform.notify.scheduler import scan_due_work
+from atrium.platform.notify.sms import queue_sms
 from tests.jobs.conftest import eventually, worker_settings
 from tests.jobs.test_mail import smtp_sink  # noqa: F401 - the SMTP sink fixture
 from tests.jobs.test_reminders import schema_of
@@ -199,3 +203,97 @@ async def test_another_workspaces_campaign_is_not_found(client, make_workspace):
     )
     assert scheduled.status_code == 404
     assert await status_of(client, mine, campaign_id) == "draft"
+
+
+async def _queued_campaign(client, db, workspace, channel: str, contact_id: str, to: str):
+    """A campaign already queued for one contact (its message row written, as prepare does)."""
+    created = await client.post(
+        "/api/v1/campaigns",
+        json={"name": "Queued", "channel": channel, "segment_id": await segment_of_everyone(
+              client, workspace), "subject": "Hi", "body": "Скидка для {{ first_name }}"},
+        headers=workspace["headers"],
+    )  # fmt: skip
+    campaign_id = uuid.UUID(created.json()["id"])
+    schema = await schema_of(db, workspace["tenant"]["slug"])
+    async with db.tenant_transaction(schema) as session:
+        await session.execute(
+            update(Campaign).where(Campaign.id == campaign_id).values(status="sending")
+        )
+        message = CampaignMessage(
+            campaign_id=campaign_id, contact_id=uuid.UUID(contact_id), to_address=to,
+            token=uuid.uuid4().hex,
+        )  # fmt: skip
+        session.add(message)
+        await session.flush()
+        sms = None
+        if channel == "sms":
+            sms = await queue_sms(session, to=to, text="Скидка", kind="campaign",
+                                  effect_key=f"campaign:{message.id}")  # fmt: skip
+        # Consent withdrawn after the campaign was queued, before the job sends.
+        await session.execute(
+            update(Contact).where(Contact.id == uuid.UUID(contact_id))
+            .values(marketing_opt_outs=[channel])
+        )  # fmt: skip
+    return schema, message.id, sms.id if sms else None
+
+
+async def _message(db, schema, message_id):
+    async with db.tenant_transaction(schema) as session:
+        return await session.get(CampaignMessage, message_id)
+
+
+async def test_an_email_is_not_sent_to_a_contact_who_withdrew_consent_after_queueing(
+    client,
+    make_workspace,
+    db,
+    worker,
+    drained,
+    smtp_sink,  # noqa: F811
+):
+    sink, port = smtp_sink
+    shop = await make_workspace(company="Withdrawn Mail Shop")
+    anna = await add(client, shop, first_name="Anna", marketing_consent=True,
+                     emails=[{"address": "anna@withdrawn.example"}])  # fmt: skip
+    schema, message_id, _ = await _queued_campaign(
+        client, db, shop, "email", anna, "anna@withdrawn.example"
+    )
+    with worker_settings(smtp_url=f"smtp://127.0.0.1:{port}", mail_from="Atrium <no@a.test>"):
+        send_campaign_email.send_with_options(
+            args=(schema, str(message_id)), idempotency_key=f"test:{message_id}"
+        )
+        await drained()
+    assert not await _mails_to(sink, "anna@withdrawn.example")
+    message = await _message(db, schema, message_id)
+    assert (message.status, message.sent_at) == ("withdrawn", None)
+
+
+async def test_an_sms_is_not_sent_to_a_contact_who_withdrew_consent_after_queueing(
+    client,
+    make_workspace,
+    db,
+    worker,
+    drained,
+    gateway,  # noqa: F811
+):
+    salon = await make_workspace(company="Withdrawn SMS Salon", locale="ru")
+    configured = await client.put(
+        "/api/v1/settings/sms",
+        json={"gateway_url": gateway, "token": "gw", "sender": "Salon", "monthly_quota": 100},
+        headers=salon["headers"],
+    )
+    assert configured.status_code == 200, configured.text
+    olga = await add(client, salon, first_name="Ольга", marketing_consent=True,
+                     phones=[{"number": "+79160000011"}])  # fmt: skip
+    before = len(Gateway.received)
+    schema, message_id, sms_id = await _queued_campaign(
+        client, db, salon, "sms", olga, "+79160000011"
+    )
+    await eventually(lambda: _sms_settled(db, schema, sms_id))
+    await drained()
+    assert len(Gateway.received) == before
+    assert (await _message(db, schema, message_id)).status == "withdrawn"
+
+
+async def _sms_settled(db, schema, sms_id):
+    async with db.tenant_transaction(schema) as session:
+        return (await session.get(SmsLog, sms_id)).status == "failed"
