@@ -18,6 +18,7 @@ from atrium.platform.db import WorkspaceSchema
 from atrium.platform.events.handlers import dispatching_workspace, on_event
 from atrium.platform.events.models import OutboxEvent
 from atrium.platform.jobs import TenantJob, tenant_actor
+from atrium.platform.jobs.context import job_context
 from atrium.platform.notify import templates
 from atrium.platform.notify.models import Notification
 from atrium.platform.notify.quiet import quiet_until, send_when_quiet_ends, wants
@@ -161,7 +162,9 @@ async def _complaint_overdue(session: AsyncSession, event: OutboxEvent) -> None:
             user_id,
             f"appeal-overdue:{appeal.id}:{user_id}",
             kind="appeal.overdue",
-            title=f"Complaint past its limit: {appeal.subject or appeal.summary[:80]}"[:300],
+            title=await _title(
+                session, user_id, "appeal.overdue", subject=appeal.subject or appeal.summary[:80]
+            ),
             body=appeal.summary[:1000],
         )
 
@@ -176,6 +179,30 @@ async def _lead_assigned(session: AsyncSession, event: OutboxEvent) -> None:
         uuid.UUID(payload["assignee_id"]),
         f"lead-assigned:{payload['id']}:{payload['assignee_id']}",
         kind="lead.assigned",
-        title=f"New lead for you: {payload.get('name') or payload.get('source', '')}"[:300],
+        title=await _title(
+            session,
+            uuid.UUID(payload["assignee_id"]),
+            "lead.assigned",
+            name=payload.get("name") or payload.get("source", ""),
+        ),
         body=payload.get("message", "")[:1000],
     )
+
+
+# In-app titles, written in the recipient's language when the notification is made.
+_TITLES = {
+    "appeal.overdue": {
+        "en": "Complaint past its limit: {subject}",
+        "ru": "Жалоба не отвечена в срок: {subject}",
+    },
+    "lead.assigned": {"en": "New lead for you: {name}", "ru": "Новый лид для вас: {name}"},
+}
+
+
+async def _title(session: AsyncSession, user_id: uuid.UUID, kind: str, **values: str) -> str:
+    async with job_context().db.shared_transaction() as shared:
+        locale = await shared.scalar(select(User.locale).where(User.id == user_id))
+    if locale not in templates.LANGUAGES:
+        locale = (await workspace_settings(session)).locale
+    wording = _TITLES[kind].get(locale, _TITLES[kind]["en"])
+    return wording.format(**values)[:300]

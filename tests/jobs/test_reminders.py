@@ -126,7 +126,7 @@ async def test_a_task_done_or_moved_before_its_reminder_sends_nothing(
 async def test_an_overdue_complaint_notifies_its_employee_once(
     client, make_workspace, db, worker, drained
 ):
-    shop = await make_workspace(company="Complaint Shop")
+    shop = await make_workspace(company="Complaint Shop", locale="ru")
     appeal = await client.post(
         "/api/v1/appeals",
         json={
@@ -150,7 +150,7 @@ async def test_an_overdue_complaint_notifies_its_employee_once(
         return notes or None
 
     notes = await eventually(overdue_notes)
-    assert len(notes) == 1 and "Окна" in notes[0]["title"]
+    assert len(notes) == 1 and notes[0]["title"] == "Жалоба не отвечена в срок: Окна"
     other = await make_workspace(company="Other Complaint Shop")
     theirs = await client.get("/api/v1/notifications", headers=other["headers"])
     assert theirs.json()["items"] == []
@@ -249,7 +249,7 @@ async def test_a_reminder_in_quiet_hours_waits_and_muted_kinds_are_not_shown(
         return [n for n in inbox.json()["items"] if n["kind"] == "lead.assigned"] or None
 
     [told] = await eventually(owner_told)
-    assert "Олег" in told["title"]
+    assert told["title"] == "New lead for you: Олег"  # in the owner's language
     await drained()
     assert (await as_employee.get("/api/v1/notifications")).json()["items"] == []  # muted
 
