@@ -206,3 +206,31 @@ async def test_an_event_lost_on_the_way_is_republished_a_limited_number_of_times
 
 async def _failed_at(db, schema, event_id):
     return (await outbox_row(db, schema, event_id)).failed_at
+
+
+async def test_atrium_jobs_lists_a_real_failed_job_and_retry_runs_it_again(
+    db, workspace, drained, jobs_namespace
+):
+    from tests.web.test_cli import atrium
+
+    ref = secrets.token_hex(6)
+    breaking.add(ref)
+    with fast_retries("outbox.dispatch", max_retries=0):
+        async with db.tenant_transaction(workspace) as session:
+            event_id = (await record_event(session, "test.handler_breaks", {"ref": ref})).id
+        [failed] = await eventually(lambda: failed_jobs_keyed(db, event_key(workspace, event_id)))
+        await drained()
+
+    listed = await asyncio.to_thread(atrium, "jobs", "failed")
+    assert listed.returncode == 0 and str(failed.id) in listed.stdout, listed.stdout
+    breaking.discard(ref)
+    env = {"ATRIUM_JOBS_NAMESPACE": jobs_namespace}
+    retried = await asyncio.to_thread(atrium, "jobs", "retry", str(failed.id), env=env)
+    assert retried.returncode == 0, retried.stderr
+
+    async def dispatched_now():
+        return (await outbox_row(db, workspace, event_id)).dispatched_at
+
+    await eventually(dispatched_now, timeout_s=15)
+    again = await asyncio.to_thread(atrium, "jobs", "retry", str(failed.id), env=env)
+    assert again.returncode == 1 and "already retried" in again.stderr
