@@ -145,6 +145,7 @@ async def list_companies(
     *,
     q: str | None = None,
     tag: str | None = None,
+    owner_id: uuid.UUID | None = None,
     sort: str = "name",
     cursor: str | None = None,
     limit: int = 25,
@@ -162,6 +163,8 @@ async def list_companies(
         query = repo.company_search(query, q[:200])
     if tag:
         query = repo.with_tag(query, Company, CompanyTag, CompanyTag.company_id, tag)
+    if owner_id:
+        query = query.where(Company.owner_id == owner_id)
     page = await paginate(
         session,
         query,

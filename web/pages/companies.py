@@ -1,4 +1,7 @@
-"""Company pages: the list with search, the company card with its people, create and edit."""
+"""Company pages: the list with search, filters and bulk actions, the company card with its
+people, create and edit."""
+
+import uuid
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
@@ -6,9 +9,15 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from atrium.platform.crm import companies as service
-from atrium.platform.errors import DomainError
+from atrium.platform.errors import DomainError, Invalid
 from atrium.platform.http.auth import database
-from atrium.web.pages.contacts import record_id
+from atrium.web.pages.contacts import (
+    BULK_ACTIONS,
+    _members,
+    chosen_owner,
+    confirm_bulk_delete,
+    record_id,
+)
 from atrium.web.pages.kit import WorkspacePage, workspace_page
 
 FIELDS = ("name", "legal_name", "tax_id", "phone", "email", "website", "address", "notes")
@@ -21,22 +30,81 @@ def _transaction(page: WorkspacePage):
 @get("/w/{slug:str}/companies")
 async def companies_list(request: Request) -> Template:
     page = await workspace_page(request)
-    q = request.query_params.get("q", "").strip()
-    async with _transaction(page) as session:
-        result = await service.list_companies(
-            session,
-            page.principal,
-            q=q or None,
-            cursor=request.query_params.get("cursor") or None,
-            limit=25,
-        )
+    query = request.query_params
+    q, tag, owner = query.get("q", "").strip(), query.get("tag", "").strip(), query.get("owner")
+    errors: dict[str, str] = {}
+    owner_id = None
+    if owner:
+        try:
+            owner_id = uuid.UUID(owner)
+        except ValueError:
+            errors["owner"] = page._("Choose an owner from the list.")
+    result = None
+    try:
+        async with _transaction(page) as session:
+            result = await service.list_companies(
+                session,
+                page.principal,
+                q=q or None,
+                tag=tag or None,
+                owner_id=owner_id,
+                cursor=query.get("cursor") or None,
+                limit=25,
+            )
+    except DomainError as error:
+        errors[error.field or "q"] = page.error_text(error)
     return page.render(
         "companies/list.html",
         section="companies",
-        companies=result.items,
-        next_cursor=result.next_cursor,
+        companies=result.items if result else [],
+        next_cursor=result.next_cursor if result else None,
         q=q,
-        notice=request.query_params.get("notice"),
+        filters={"q": q, "tag": tag, "owner": owner or ""},
+        filtered=bool(q or tag or owner),
+        members=await _members(page),
+        errors=errors,
+        notice=query.get("notice"),
+    )
+
+
+@post("/w/{slug:str}/companies/bulk")
+async def companies_bulk(request: Request) -> Template | Redirect:
+    page = await workspace_page(request)
+    form = await request.form()
+    ids = [record_id(raw) for raw in form.getall("ids", [])]
+    action = form.get("action", "")
+    back = f"{page.base}/companies"
+    if not ids or action not in BULK_ACTIONS:
+        return page.redirect(back, notice=page._("Choose companies and an action."))
+    if action == "delete" and form.get("confirmed") != "1":
+        question = page.ngettext("Delete %(num)d company?", "Delete %(num)d companies?", len(ids))
+        return confirm_bulk_delete(page, "companies", ids, question, back)
+    try:
+        if action == "owner":
+            owner_id = chosen_owner(form)
+            if owner_id not in {member.user_id for member in await _members(page)}:
+                raise Invalid("Choose an owner from the list.", field="owner_id")
+        async with _transaction(page) as session:
+            for company_id in ids:
+                if action == "delete":
+                    await service.delete_company(session, page.principal, company_id)
+                elif action == "tag":
+                    card = await service.company_card(session, page.principal, company_id)
+                    tags = [*card.tags, form.get("tag", "")]
+                    await service.update_company(
+                        session, page.principal, company_id, {"tags": tags}
+                    )
+                else:
+                    await service.update_company(
+                        session, page.principal, company_id, {"owner_id": owner_id}
+                    )
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        return page.redirect(back, notice=page.error_text(error))
+    return page.redirect(
+        back,
+        notice=page.ngettext("%(num)d company changed.", "%(num)d companies changed.", len(ids)),
     )
 
 
@@ -112,4 +180,12 @@ async def company_update(request: Request, company_id: FromPath[str]) -> Templat
     return Redirect(f"{page.base}/companies/{card.company.id}")
 
 
-routes = [companies_list, company_new, company_create, company_page, company_edit, company_update]
+routes = [
+    companies_list,
+    companies_bulk,
+    company_new,
+    company_create,
+    company_page,
+    company_edit,
+    company_update,
+]
