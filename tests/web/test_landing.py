@@ -23,3 +23,19 @@ async def test_form_and_language_cookies_are_secure_over_https(settings, migrate
     cookies = answer.headers.get_list("set-cookie")
     assert any(c.startswith("atrium_form=") and "Secure" in c for c in cookies), cookies
     assert any(c.startswith("atrium_lang=ru") and "Secure" in c for c in cookies), cookies
+
+
+async def test_strict_transport_security_only_when_served_over_https(client, settings, migrated):
+    from dataclasses import replace
+
+    from litestar.testing import AsyncTestClient
+
+    from atrium.web.app import create_app
+
+    plain = await client.get("/login")
+    assert "strict-transport-security" not in plain.headers
+    app = create_app(replace(settings, base_url="https://crm.example"))
+    async with AsyncTestClient(app, base_url="https://crm.example") as secure:
+        for path in ("/login", "/api/v1/openapi.json"):
+            answer = await secure.get(path)
+            assert answer.headers["strict-transport-security"].startswith("max-age=31536000")

@@ -61,6 +61,18 @@ async def vendor_file(name: FromPath[str]) -> File:
     )
 
 
+# Browsers that saw the site over HTTPS keep to HTTPS for a year (only sent when BASE_URL is
+# https: over plain HTTP, as in the embedded default, it would lock people out of the site).
+HSTS_HEADER = "strict-transport-security"
+HSTS_VALUE = "max-age=31536000; includeSubDomains"
+
+
+def _served_over_https(scope: Scope) -> bool:
+    app = scope.get("app")
+    settings = getattr(getattr(app, "state", None), "settings", None)
+    return bool(settings is not None and settings.cookie_secure)
+
+
 def security_headers(app: ASGIApp) -> ASGIApp:
     """ASGI middleware: the headers above on every HTTP answer that does not set its own."""
 
@@ -75,6 +87,8 @@ def security_headers(app: ASGIApp) -> ASGIApp:
                 for name, value in SECURITY_HEADERS.items():
                     if name not in headers:
                         headers[name] = value
+                if _served_over_https(scope) and HSTS_HEADER not in headers:
+                    headers[HSTS_HEADER] = HSTS_VALUE
             await send(message)
 
         await app(scope, receive, send_with_headers)
