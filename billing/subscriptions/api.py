@@ -21,7 +21,7 @@ from atrium.billing.subscriptions.tasks import process_stripe_event
 from atrium.billing.subscriptions.usage import Usage, workspace_usage
 from atrium.platform.auth.principal import Principal
 from atrium.platform.config import Settings
-from atrium.platform.errors import Invalid
+from atrium.platform.errors import DomainError
 from atrium.platform.http.auth import (
     OPEN_WHILE_READ_ONLY,
     database,
@@ -174,7 +174,13 @@ async def put_subscription(
     data: JSONBody[PlanChangeIn],
 ) -> SubscriptionOut:
     change = service.checked_change(data.plan, data.interval)
-    provider = None if PLANS[change.plan].is_free else payment_provider(_settings(request))
+    # Without Stripe set up, only moves that need no payment (to Free, off a trial) work.
+    provider = payment_provider(_settings(request)) if _settings(request).stripe_api_key else None
+    if not PLANS[change.plan].is_free:
+        provider = payment_provider(_settings(request))
+        async with database(request).shared_transaction() as own:
+            subscription = await service.subscription_of(own, principal.workspace.id, lock=True)
+            await service.ensure_customer(own, provider, subscription, principal)
     await service.change_plan(session, provider, principal, change, grace=_grace(request))
     return await subscription_out(session, principal.workspace.id)
 
@@ -287,9 +293,9 @@ async def stripe_webhook(request: Request) -> dict[str, Any]:
             payload, request.headers.get("stripe-signature", "")
         )
     except BadSignature:
-        raise Invalid("The Stripe signature is missing, wrong or too old.") from None
+        raise DomainError("The Stripe signature is missing, wrong or too old.") from None
     if not isinstance(event.get("id"), str) or not isinstance(event.get("data"), dict):
-        raise Invalid("Not a Stripe event.")
+        raise DomainError("Not a Stripe event.")
     async with database(request).shared_transaction() as session:
         stored = await session.scalar(
             insert(StripeEvent)

@@ -211,8 +211,8 @@ async def change_plan(
             subscription.trial_ends_at = None
             await refresh_workspace(session, subscription.tenant_id)
         return subscription
-    customer = await ensure_customer(session, provider, subscription, principal)
-    if not await provider.has_payment_method(customer):
+    customer = subscription.stripe_customer_id
+    if customer is None or not await provider.has_payment_method(customer):
         raise LimitReached(
             "Add a payment card first (the billing page opens Stripe's secure form)."
         )
