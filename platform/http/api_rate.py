@@ -44,9 +44,12 @@ async def count_api_call(connection: ASGIConnection, principal: Principal) -> No
         return
     stats = await limiter.get_window_stats(item, workspace)
     upgrade = entitlements.lifted_by.get(API_CALLS)
-    message = "Your plan (%(plan)s) allows %(limit)s API calls a minute."
-    if upgrade:
-        message += " The %(upgrade)s plan lifts this limit."
+    message = (
+        "Your plan (%(plan)s) allows %(limit)s API calls a minute. "
+        "The %(upgrade)s plan lifts this limit."
+        if upgrade
+        else "Your plan (%(plan)s) allows %(limit)s API calls a minute."
+    )
     error = TooManyRequests(
         message,
         retry_after=max(1, math.ceil(stats.reset_time - time.time())),

@@ -64,10 +64,34 @@ class Entitlements:
         )
 
 
-def _refuse(entitlements: Entitlements, key: str, message: str, **params) -> LimitReached:
+# Each refusal reads whole in either form (pages translate the literal message).
+_MESSAGES = {
+    SEATS: (
+        "Your plan (%(plan)s) allows %(limit)s users; the workspace has %(used)s.",
+        "Your plan (%(plan)s) allows %(limit)s users; the workspace has %(used)s. "
+        "The %(upgrade)s plan lifts this limit.",
+    ),
+    CONTACTS: (
+        "Your plan (%(plan)s) allows %(limit)s customers; the workspace has %(used)s.",
+        "Your plan (%(plan)s) allows %(limit)s customers; the workspace has %(used)s. "
+        "The %(upgrade)s plan lifts this limit.",
+    ),
+    INTEGRATIONS: (
+        "Your plan (%(plan)s) allows %(limit)s integrations; %(used)s are in use.",
+        "Your plan (%(plan)s) allows %(limit)s integrations; %(used)s are in use. "
+        "The %(upgrade)s plan lifts this limit.",
+    ),
+    "pack": (
+        "Your plan (%(plan)s) does not include the %(pack)s pack.",
+        "Your plan (%(plan)s) does not include the %(pack)s pack. "
+        "The %(upgrade)s plan includes it.",
+    ),
+}
+
+
+def _refuse(entitlements: Entitlements, key: str, kind: str, **params) -> LimitReached:
     upgrade = entitlements.lifted_by.get(key)
-    if upgrade:
-        message += " The %(upgrade)s plan lifts this limit."
+    message = _MESSAGES[kind][1 if upgrade else 0]
     return LimitReached(message, field=key, plan=entitlements.plan, upgrade=upgrade, **params)
 
 
@@ -80,12 +104,7 @@ def require_room(
     limit = getattr(entitlements, key)
     if limit is None or used + adding <= limit:
         return
-    messages = {
-        SEATS: "Your plan (%(plan)s) allows %(limit)s users; the workspace has %(used)s.",
-        CONTACTS: "Your plan (%(plan)s) allows %(limit)s customers; the workspace has %(used)s.",
-        INTEGRATIONS: "Your plan (%(plan)s) allows %(limit)s integrations; %(used)s are in use.",
-    }
-    raise _refuse(entitlements, key, messages[key], limit=limit, used=used)
+    raise _refuse(entitlements, key, key, limit=limit, used=used)
 
 
 def room_left(entitlements: Entitlements | None, key: str, *, used: int) -> int | None:
@@ -97,9 +116,4 @@ def room_left(entitlements: Entitlements | None, key: str, *, used: int) -> int 
 def require_pack(entitlements: Entitlements | None, pack: str) -> None:
     if entitlements is None or pack in entitlements.packs:
         return
-    raise _refuse(
-        entitlements,
-        pack_limit(pack),
-        "Your plan (%(plan)s) does not include the %(pack)s pack.",
-        pack=pack,
-    )
+    raise _refuse(entitlements, pack_limit(pack), "pack", pack=pack)
