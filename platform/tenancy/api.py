@@ -4,20 +4,27 @@ from datetime import time
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get, patch
+from litestar import Controller, Request, get, patch
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.http.auth import provide_principal, provide_tenant_session, requires
+from atrium.platform.auth.service import forget_principals
+from atrium.platform.http.auth import (
+    database,
+    provide_principal,
+    provide_tenant_session,
+    requires,
+)
 from atrium.platform.notify.birthdays import CHANNELS as BIRTHDAY_CHANNELS
-from atrium.platform.tenancy.models import WorkspaceSettings
+from atrium.platform.tenancy.models import Tenant, WorkspaceSettings
 from atrium.platform.tenancy.service import (
     BIRTHDAY_HOURS,
     UNCHANGED,
     Unchanged,
     change_workspace_settings,
+    switch_vertical,
 )
 
 HourMinute = Annotated[str, msgspec.Meta(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
@@ -51,6 +58,7 @@ class WorkspaceSettingsOut(msgspec.Struct):
 
 
 class WorkspaceSettingsPatch(msgspec.Struct, forbid_unknown_fields=True):
+    vertical: str | None = None  # the trade's pack to use; the plan must include it
     locale: str | None = None
     timezone: str | None = None
     currency: str | None = None
@@ -101,10 +109,16 @@ class WorkspaceController(Controller):
     @patch("/", guards=[requires("workspace.update")])
     async def change(
         self,
+        request: Request,
         principal: NamedDependency[Principal],
         session: NamedDependency[AsyncSession],
         data: JSONBody[WorkspaceSettingsPatch],
     ) -> WorkspaceSettingsOut:
+        if data.vertical is not None and await switch_vertical(session, principal, data.vertical):
+            async with database(request).shared_transaction() as shared:
+                tenant = await shared.get_one(Tenant, principal.workspace.id)
+                tenant.vertical = data.vertical
+            forget_principals()
         greetings = data.birthday_greetings
         settings = await change_workspace_settings(
             session,

@@ -14,6 +14,8 @@ from atrium.platform.auth.models import Membership
 from atrium.platform.auth.principal import Principal
 from atrium.platform.db import Database, WorkspaceSchema
 from atrium.platform.errors import Invalid
+from atrium.platform.packs import GENERAL, vertical_choices
+from atrium.platform.tenancy.entitlements import require_pack
 from atrium.platform.tenancy.models import Tenant, TenantStatus, WorkspaceSettings
 
 WORKSPACE_LOCALES = ("en", "ru")
@@ -56,6 +58,30 @@ def _check_birthday_channels(channels: list[str]) -> None:
             "Channels are some of telegram, email and sms, each once.",
             field="birthday_greetings.channels",
         )
+
+
+async def switch_vertical(session: AsyncSession, principal: Principal, vertical: str) -> bool:
+    """Turn on another trade's pack (its default pipelines added); 402 when the plan lacks it.
+    True when the workspace changed trade (the registry row must follow)."""
+    # Imported here: the pipelines module reads the settings through this module.
+    from atrium.platform.crm.pipelines import seed_default_pipelines
+
+    principal.require("workspace.update")
+    if vertical not in vertical_choices():
+        raise Invalid(
+            "Unknown vertical '%(vertical)s'; choose one of: %(choices)s.",
+            field="vertical",
+            vertical=vertical,
+            choices=", ".join(vertical_choices()),
+        )
+    settings = await session.get_one(WorkspaceSettings, 1, with_for_update=True)
+    if settings.vertical == vertical:
+        return False
+    if vertical != GENERAL:
+        require_pack(principal.workspace.entitlements, vertical)
+    settings.vertical = vertical
+    await seed_default_pipelines(session, vertical, settings.locale)
+    return True
 
 
 async def change_workspace_settings(

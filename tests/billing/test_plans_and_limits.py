@@ -169,3 +169,76 @@ async def test_bad_plan_changes_are_clear_422s(client, make_workspace):
                                   headers=owner["headers"])  # fmt: skip
         assert answer.status_code == 422, answer.text
         assert answer.json()["field"] == field
+
+
+async def test_turning_on_a_pack_the_plan_lacks_is_refused(client, make_workspace):
+    owner = await make_workspace(company="Plain Shop", vertical="general")
+    headers = owner["headers"]
+    on_trial = await client.patch("/api/v1/workspace", json={"vertical": "retail"},
+                                  headers=headers)  # fmt: skip
+    assert on_trial.status_code == 200, on_trial.text
+    assert on_trial.json()["vertical"] == "retail"
+    pipelines = (await client.get("/api/v1/pipelines", headers=headers)).json()
+    assert len(pipelines["items"] if isinstance(pipelines, dict) else pipelines) >= 2
+
+    await client.put("/api/v1/billing/subscription", json={"plan": "free"}, headers=headers)
+    refused = await client.patch("/api/v1/workspace", json={"vertical": "salon"}, headers=headers)
+    assert refused.status_code == 402, refused.text
+    assert refused.json()["upgrade"] == "Start"
+    assert (await client.get("/api/v1/workspace", headers=headers)).json()["vertical"] == "retail"
+    unknown = await client.patch("/api/v1/workspace", json={"vertical": "bakery"},
+                                 headers=headers)  # fmt: skip
+    assert unknown.status_code == 422
+
+
+async def make_branch(db, head_office: dict, branch: dict) -> None:
+    """The franchise tree (its own issue builds the pages): the branch under the HQ."""
+    async with db.shared_transaction() as session:
+        hq = await session.scalar(
+            select(Tenant).where(Tenant.slug == head_office["tenant"]["slug"])
+        )
+        row = await session.scalar(select(Tenant).where(Tenant.slug == branch["tenant"]["slug"]))
+        row.parent_id = hq.id
+
+
+async def test_a_network_head_office_pays_for_a_branch_which_follows_its_standing(
+    client, make_workspace, db, settings, localstripe
+):
+    hq = await make_workspace(company="Network HQ", vertical="franchise")
+    branch = await make_workspace(company="Network Branch Kazan", vertical="salon")
+    await make_branch(db, hq, branch)
+    hq_plan = (await client.get("/api/v1/billing/subscription", headers=hq["headers"])).json()
+    assert hq_plan["plan"] == "network"  # a franchise network tries Network
+
+    paid = await client.put(f"/api/v1/billing/branches/{branch['tenant']['slug']}",
+                            json={"paid_by_network": True}, headers=hq["headers"])  # fmt: skip
+    assert paid.status_code == 200, paid.text
+    mine = (await client.get("/api/v1/billing/subscription", headers=branch["headers"])).json()
+    assert (mine["plan"], mine["paid_by_network"]) == ("network", True)
+    changed = await client.put("/api/v1/billing/subscription", json={"plan": "start"},
+                               headers=branch["headers"])  # fmt: skip
+    assert changed.status_code == 409  # the HQ decides
+
+    # The HQ's payment fails past its grace: the branch is read-only with it.
+    await set_row(db, hq["tenant"]["slug"], status="past_due",
+                  grace_ends_at=utcnow() - timedelta(minutes=1))  # fmt: skip
+    await scan_billing(db, settings)
+    refused = await client.post("/api/v1/contacts", json={"first_name": "Branch client"},
+                                headers=branch["headers"])  # fmt: skip
+    assert refused.status_code == 402
+
+    # Back to paying for itself: its own standing again.
+    await client.put(f"/api/v1/billing/branches/{branch['tenant']['slug']}",
+                     json={"paid_by_network": False}, headers=hq["headers"])  # fmt: skip
+    mine = (await client.get("/api/v1/billing/subscription", headers=branch["headers"])).json()
+    assert (mine["plan"], mine["paid_by_network"], mine["read_only"]) == ("business", False, False)
+
+
+async def test_only_a_network_plan_pays_for_branches(client, make_workspace, db):
+    hq = await make_workspace(company="Small HQ", vertical="salon")  # Business trial
+    branch = await make_workspace(company="Small Branch", vertical="salon")
+    await make_branch(db, hq, branch)
+    refused = await client.put(f"/api/v1/billing/branches/{branch['tenant']['slug']}",
+                               json={"paid_by_network": True}, headers=hq["headers"])  # fmt: skip
+    assert refused.status_code == 402
+    assert refused.json()["upgrade"] == "Network"
