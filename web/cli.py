@@ -1,4 +1,4 @@
-"""The `atrium` command: serve, worker, migrate, demo, tenants, users, bench."""
+"""The `atrium` command: serve, worker, migrate, demo, tenants, users, jobs, billing, bench."""
 
 import asyncio
 import sys
@@ -66,9 +66,9 @@ def main() -> None:
 
 
 def _register_commands() -> None:
-    from atrium.web.commands import bench, jobs, serve, tenants, users
+    from atrium.web.commands import bench, billing, jobs, serve, tenants, users
 
-    for module in (serve, tenants, users, jobs, bench):
+    for module in (serve, tenants, users, jobs, billing, bench):
         for command in module.commands:
             main.add_command(command)
 

@@ -24,7 +24,18 @@ def atrium(*args: str, env: dict | None = None, input: str | None = None):
 def test_help_explains_every_command():
     result = atrium("--help")
     assert result.returncode == 0
-    for command in ("serve", "worker", "migrate", "demo", "tenants", "users", "jobs", "bench"):
+    commands = (
+        "serve",
+        "worker",
+        "migrate",
+        "demo",
+        "tenants",
+        "users",
+        "jobs",
+        "billing",
+        "bench",
+    )
+    for command in commands:
         assert command in result.stdout
 
 
