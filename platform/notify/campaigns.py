@@ -47,7 +47,7 @@ from atrium.platform.jobs.context import job_context
 from atrium.platform.notify.models import SmsLog, SmsSettings
 from atrium.platform.notify.sms import count_segments, queue_sms
 from atrium.platform.notify.templates import render_text
-from atrium.platform.notify.unsubscribe import unsubscribe_url
+from atrium.platform.notify.unsubscribe import unsubscribe_url, with_sms_opt_out
 from atrium.platform.notify.workspace_mail import claim_mail, deliver_mail, resends
 from atrium.platform.tenancy.models import Tenant
 from atrium.platform.tenancy.service import workspace_settings
@@ -173,15 +173,21 @@ async def _audience(session: AsyncSession, campaign: Campaign):
     ).where(first.is_not(None))  # fmt: skip
 
 
-async def estimate(session: AsyncSession, campaign: Campaign) -> Estimate:
+async def estimate(session: AsyncSession, campaign: Campaign, opt_out_url: str) -> Estimate:
+    """Recipients, and for SMS the segments and cost, opt-out line included (``opt_out_url``:
+    unsubscribe.sample_sms_opt_out_url, as long as each contact's own link)."""
     audience = (await _audience(session, campaign)).subquery()
     recipients = int(await session.scalar(select(func.count()).select_from(audience)) or 0)
     if campaign.channel != "sms" or not recipients:
         return Estimate(recipients, 0, 0, Decimal("0"))
-    workspace = (await workspace_settings(session)).name
+    workspace = await workspace_settings(session)
     rows = await session.execute(select(audience).limit(ESTIMATE_SAMPLE))
-    counts = [count_segments(_render(campaign.body, _values(row, workspace), "body")).count
-              for row in rows]  # fmt: skip
+
+    def sent_text(row) -> str:
+        text = _render(campaign.body, _values(row, workspace.name), "body")
+        return with_sms_opt_out(text, workspace.locale, opt_out_url)
+
+    counts = [count_segments(sent_text(row)).count for row in rows]
     total = round(sum(counts) * recipients / len(counts))
     settings = await session.get(SmsSettings, 1)
     price = settings.segment_price if settings else Decimal("0")
@@ -241,6 +247,8 @@ async def _start(session: AsyncSession, event: OutboxEvent) -> None:
 @tenant_actor(name="campaigns.prepare", max_retries=5)
 async def prepare_campaign(job: TenantJob, campaign_id: str) -> None:
     """One message row per recipient, then each handed over (e-mail: its own job)."""
+    async with job.db.shared_transaction() as shared:
+        slug = await shared.scalar(select(Tenant.slug).where(Tenant.schema_name == job.schema.name))
     async with job.transaction() as session:
         campaign = await get_campaign(session, uuid.UUID(campaign_id))
         audience = (await _audience(session, campaign)).subquery()
@@ -263,7 +271,7 @@ async def prepare_campaign(job: TenantJob, campaign_id: str) -> None:
             )
         )
         if campaign.channel == "sms":
-            await _queue_sms(session, campaign, ids)
+            await _queue_sms(session, campaign, ids, _sms_opt_out_link(job, slug))
             campaign.finished_at = utcnow()
             campaign.status = "sent"
             return
@@ -274,8 +282,16 @@ async def prepare_campaign(job: TenantJob, campaign_id: str) -> None:
         await _finish_if_done(job, campaign_id)
 
 
-async def _queue_sms(session: AsyncSession, campaign: Campaign, ids: list[uuid.UUID]) -> None:
-    workspace = (await workspace_settings(session)).name
+def _sms_opt_out_link(job: TenantJob, slug: str):
+    """A contact's SMS opt-out link (contact id -> url)."""
+    base, secret_key = job.settings.base_url, job_context().secret_key
+    return lambda contact_id: unsubscribe_url(base, slug, secret_key, job.schema, contact_id, "sms")
+
+
+async def _queue_sms(
+    session: AsyncSession, campaign: Campaign, ids: list[uuid.UUID], opt_out_link
+) -> None:
+    workspace = await workspace_settings(session)
     rows = await session.execute(
         select(CampaignMessage, Contact)
         .join(Contact, Contact.id == CampaignMessage.contact_id)
@@ -286,7 +302,11 @@ async def _queue_sms(session: AsyncSession, campaign: Campaign, ids: list[uuid.U
             sms = await queue_sms(
                 session,
                 to=message.to_address,
-                text=render_text(campaign.body, _values(contact, workspace)),
+                text=with_sms_opt_out(
+                    render_text(campaign.body, _values(contact, workspace.name)),
+                    workspace.locale,
+                    opt_out_link(contact.id),
+                ),
                 kind="campaign",
                 effect_key=f"campaign:{message.id}",
             )
@@ -482,16 +502,17 @@ async def results(session: AsyncSession, campaign: Campaign) -> Results:
 
 
 async def test_send(
-    session: AsyncSession, principal: Principal, campaign: Campaign, to: str
+    session: AsyncSession, principal: Principal, campaign: Campaign, to: str, opt_out_url: str
 ) -> None:
-    """The message as a customer would get it, to the sender themself (e-mail or phone)."""
+    """The message as a customer would get it, to the sender themself (e-mail or phone; an SMS
+    ends with ``opt_out_url``, a sample link as long as a customer's)."""
     principal.require("campaigns.send")
     if campaign.channel == "sms":
-        country = (await workspace_settings(session)).country
-        number = e164(to, country, field="to")
+        workspace = await workspace_settings(session)
+        number = e164(to, workspace.country, field="to")
         person = _Person(principal.name or "", "", principal.name or principal.email)
-        text = _render(campaign.body, _values(person, (await workspace_settings(session)).name),
-                       "body")  # fmt: skip
+        text = _render(campaign.body, _values(person, workspace.name), "body")
+        text = with_sms_opt_out(text, workspace.locale, opt_out_url)
         await queue_sms(session, to=number, text=text, kind="campaign_test")
         return
     address = checked_email(to)

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import msgspec
-from litestar import get, patch, post
+from litestar import Request, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,7 @@ from atrium.platform.crm.api import DEPENDENCIES
 from atrium.platform.crm.segment_models import Campaign
 from atrium.platform.http.auth import requires
 from atrium.platform.notify import campaigns
+from atrium.platform.notify.unsubscribe import sample_sms_opt_out_url
 
 TAGS = ["Campaigns"]
 
@@ -116,23 +117,36 @@ async def change_campaign(
     return _out(await campaigns.save_campaign(session, principal, values, campaign_id))
 
 
+def _opt_out_url(request: Request, principal: Principal) -> str:
+    workspace = principal.workspace
+    base_url = request.app.state.settings.base_url
+    return sample_sms_opt_out_url(base_url, workspace.slug, workspace.schema)
+
+
 @get("/campaigns/{campaign_id:uuid}/estimate", **READ, summary="Who it would reach, and cost")
 async def estimate(
-    session: NamedDependency[AsyncSession], campaign_id: FromPath[uuid.UUID]
+    request: Request,
+    principal: NamedDependency[Principal],
+    session: NamedDependency[AsyncSession],
+    campaign_id: FromPath[uuid.UUID],
 ) -> EstimateOut:
-    found = await campaigns.estimate(session, await campaigns.get_campaign(session, campaign_id))
+    campaign = await campaigns.get_campaign(session, campaign_id)
+    found = await campaigns.estimate(session, campaign, _opt_out_url(request, principal))
     return EstimateOut(found.recipients, found.segments_each, found.segments_total, found.cost)
 
 
 @post("/campaigns/{campaign_id:uuid}/test", **SEND, status_code=202)
 async def test_send(
+    request: Request,
     principal: NamedDependency[Principal],
     session: NamedDependency[AsyncSession],
     campaign_id: FromPath[uuid.UUID],
     data: JSONBody[TestIn],
 ) -> dict[str, str]:
     campaign = await campaigns.get_campaign(session, campaign_id)
-    await campaigns.test_send(session, principal, campaign, data.to)
+    await campaigns.test_send(
+        session, principal, campaign, data.to, _opt_out_url(request, principal)
+    )
     return {"status": "queued"}
 
 

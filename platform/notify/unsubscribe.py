@@ -24,6 +24,8 @@ from atrium.platform.http.auth import database
 from atrium.platform.tenancy.service import ready_workspace
 
 CHANNELS = ("email", "sms")
+# The line a marketing SMS ends with, in the workspace's language.
+SMS_OPT_OUT = {"en": "Opt out: {url}", "ru": "Отписаться: {url}"}
 
 
 def _mac(secret_key: str, schema: WorkspaceSchema, contact_id: uuid.UUID, channel: str) -> str:
@@ -37,6 +39,18 @@ def unsubscribe_url(
     """The link a marketing message carries (email: also its List-Unsubscribe header)."""
     token = f"{contact_id.hex}-{channel}-{_mac(secret_key, schema, contact_id, channel)}"
     return f"{base_url}/u/{slug}/{token}"
+
+
+def with_sms_opt_out(text: str, locale: str, url: str) -> str:
+    """A marketing SMS as sent: its text, then a line with the contact's opt-out link."""
+    line = SMS_OPT_OUT.get(locale, SMS_OPT_OUT["en"]).format(url=url)
+    return f"{text.strip()}\n{line}"
+
+
+def sample_sms_opt_out_url(base_url: str, slug: str, schema: WorkspaceSchema) -> str:
+    """As long as every contact's SMS opt-out link (they differ in hex digits only), for
+    estimates and test sends; it unsubscribes no one."""
+    return unsubscribe_url(base_url, slug, "sample", schema, uuid.UUID(int=0), "sms")
 
 
 async def _target(request: Request, slug: str, token: str):

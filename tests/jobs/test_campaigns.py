@@ -14,7 +14,7 @@ from atrium.platform.crm.segment_models import Campaign, CampaignMessage
 from atrium.platform.notify.campaigns import prepare_campaign, send_campaign_email
 from atrium.platform.notify.models import SmsLog, SmsSettings
 from atrium.platform.notify.scheduler import scan_due_work
-from atrium.platform.notify.sms import queue_sms
+from atrium.platform.notify.sms import count_segments, queue_sms
 from tests.jobs.conftest import eventually, worker_settings
 from tests.jobs.test_mail import smtp_sink  # noqa: F401 - the SMTP sink fixture
 from tests.jobs.test_reminders import schema_of
@@ -153,8 +153,8 @@ async def test_an_sms_campaign_shows_segments_and_cost_and_reaches_only_consent(
     schema = await schema_of(db, salon["tenant"]["slug"])
     async with db.tenant_transaction(schema) as session:
         await session.execute(update(SmsSettings).values(segment_price=Decimal("3.50")))
-    await add(client, salon, first_name="Ольга", marketing_consent=True,
-              phones=[{"number": "+79160000001"}])  # fmt: skip
+    olga = await add(client, salon, first_name="Ольга", marketing_consent=True,
+                     phones=[{"number": "+79160000001"}])  # fmt: skip
     await add(client, salon, first_name="Нина", marketing_consent=True,
               marketing_opt_outs=["sms"], phones=[{"number": "+79160000002"}])  # fmt: skip
     await add(client, salon, first_name="Ира", phones=[{"number": "+79160000003"}])
@@ -169,7 +169,6 @@ async def test_an_sms_campaign_shows_segments_and_cost_and_reaches_only_consent(
     estimate = (
         await client.get(f"/api/v1/campaigns/{campaign_id}/estimate", headers=headers)
     ).json()
-    assert estimate == {"recipients": 1, "segments_each": 2, "segments_total": 2, "cost": "7.00"}
     await client.post(f"/api/v1/campaigns/{campaign_id}/schedule", json={}, headers=headers)
     assert await scan_due_work(db) >= 1
     await eventually(lambda: _sent(client, salon, campaign_id))
@@ -177,6 +176,70 @@ async def test_an_sms_campaign_shows_segments_and_cost_and_reaches_only_consent(
     await drained()
     [(_, sent)] = Gateway.received
     assert sent["to"] == "+79160000001" and sent["text"].startswith("Ольга, весной")
+
+    # The opt-out line, in the workspace's language, is counted in the estimate.
+    text, opt_out = sent["text"].rsplit("\n", 1)
+    assert text == body.replace("{{ first_name }}", "Ольга")
+    assert opt_out.startswith("Отписаться: http")
+    segments = count_segments(sent["text"]).count
+    assert count_segments(text).count == 2 < segments
+    cost = str(Decimal("3.50") * segments)
+    assert estimate == {"recipients": 1, "segments_each": segments, "segments_total": segments,
+                        "cost": cost}  # fmt: skip
+
+    # The link works: it asks first, then stops SMS marketing for Olga (e-mail still allowed).
+    link = opt_out.removeprefix("Отписаться: ")
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    assert "Отписаться?" in (await client.get(path)).text
+    assert (await client.post(path)).status_code == 200
+    card = (await client.get(f"/api/v1/contacts/{olga}", headers=headers)).json()
+    assert card["marketing_opt_outs"] == ["sms"]
+
+
+async def test_an_english_workspaces_sms_ends_with_opt_out_and_the_test_send_too(
+    client,
+    make_workspace,
+    db,
+    worker,
+    drained,
+    gateway,  # noqa: F811
+):
+    shop = await make_workspace(company="SMS Opt Out Shop", locale="en")
+    headers = shop["headers"]
+    configured = await client.put(
+        "/api/v1/settings/sms",
+        json={"gateway_url": gateway, "token": "gw", "sender": "Shop", "monthly_quota": 100},
+        headers=headers,
+    )
+    assert configured.status_code == 200, configured.text
+    await add(client, shop, first_name="Ann", marketing_consent=True,
+              phones=[{"number": "+79160000021"}])  # fmt: skip
+    body = "Hi {{ first_name }}, spring sale: 20% off everything this week."
+    created = await client.post(
+        "/api/v1/campaigns",
+        json={"name": "Spring", "channel": "sms", "segment_id": await segment_of_everyone(
+              client, shop), "body": body},
+        headers=headers,
+    )  # fmt: skip
+    campaign_id = created.json()["id"]
+    estimate = (
+        await client.get(f"/api/v1/campaigns/{campaign_id}/estimate", headers=headers)
+    ).json()
+    tested = await client.post(
+        f"/api/v1/campaigns/{campaign_id}/test", json={"to": "+79160000029"}, headers=headers
+    )
+    assert tested.status_code == 202, tested.text
+    await client.post(f"/api/v1/campaigns/{campaign_id}/schedule", json={}, headers=headers)
+    assert await scan_due_work(db) >= 1
+    await eventually(lambda: _gateway_got(2))
+    await drained()
+    texts = {message["to"]: message["text"] for _, message in Gateway.received}
+    sent, test = texts["+79160000021"], texts["+79160000029"]
+    assert sent.startswith("Hi Ann, spring sale") and "\nOpt out: http" in sent
+    assert "\nOpt out: http" in test
+    # Latin text plus a Latin link: GSM-7, 160 a message; the link pushes it into two.
+    assert count_segments(sent.rsplit("\n", 1)[0]).count == 1
+    assert estimate["segments_each"] == count_segments(sent).count == 2
 
 
 async def _gateway_got(count):

@@ -16,6 +16,7 @@ from atrium.platform.crm.custom_fields import list_fields
 from atrium.platform.errors import DomainError, Forbidden, Invalid
 from atrium.platform.http.auth import database
 from atrium.platform.notify import campaigns
+from atrium.platform.notify.unsubscribe import sample_sms_opt_out_url
 from atrium.web.pages.contacts import record_id
 from atrium.web.pages.kit import WorkspacePage, workspace_page
 
@@ -24,6 +25,13 @@ CONDITION_ROWS = 6
 
 def _transaction(page: WorkspacePage):
     return database(page.request).tenant_transaction(page.principal.workspace.schema)
+
+
+def _opt_out_url(page: WorkspacePage) -> str:
+    """A sample SMS opt-out link: the estimate counts its characters in every message."""
+    workspace = page.principal.workspace
+    base_url = page.request.app.state.settings.base_url
+    return sample_sms_opt_out_url(base_url, workspace.slug, workspace.schema)
 
 
 def _field_labels(page: WorkspacePage, custom_fields) -> list[tuple[str, str]]:
@@ -213,7 +221,7 @@ async def campaign_page(request: Request, campaign_id: FromPath[str]) -> Templat
             campaign = await campaigns.get_campaign(session, ident)
         except DomainError:
             raise NotFoundException() from None
-        estimate = await campaigns.estimate(session, campaign)
+        estimate = await campaigns.estimate(session, campaign, _opt_out_url(page))
         results = await campaigns.results(session, campaign)
         found = await segments.list_segments(session, page.principal)
     return page.render(
@@ -249,7 +257,9 @@ async def campaign_action(
         async with _transaction(page) as session:
             campaign = await campaigns.get_campaign(session, ident)
             if action == "test":
-                await campaigns.test_send(session, page.principal, campaign, form.get("to", ""))
+                await campaigns.test_send(
+                    session, page.principal, campaign, form.get("to", ""), _opt_out_url(page)
+                )
                 notice = page._("The test is on its way to %(to)s.", to=form.get("to", ""))
             elif action == "schedule":
                 at = _local_time(form.get("at", ""), page.timezone)
