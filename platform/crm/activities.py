@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, tuple_, update
+from sqlalchemy import Select, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
@@ -219,8 +219,25 @@ async def agenda(
 ) -> list[tuple[Activity, str]]:
     """Activities due in [due_from, due_to), soonest first, each with its contact's name (for
     "today", "overdue" and a month's calendar); at most AGENDA_LIMIT."""
+    query = agenda_query(
+        principal, due_from=due_from, due_to=due_to, open_only=open_only, mine=mine
+    )
+    rows = await session.execute(query.limit(AGENDA_LIMIT))
+    return [(activity, name or "") for activity, name in rows]
+
+
+def agenda_query(
+    principal: Principal,
+    *,
+    due_from: datetime | None = None,
+    due_to: datetime | None = None,
+    open_only: bool = False,
+    mine: bool = False,
+) -> Select:
+    """(activity, contact's name) due in [due_from, due_to), soonest first, that the principal
+    may see (the task pages and their export)."""
     query = _visible(
-        select(Activity, Contact.display_name).outerjoin(
+        select(Activity, Contact.display_name.label("contact")).outerjoin(
             Contact, Contact.id == Activity.contact_id
         ),
         principal,
@@ -233,8 +250,7 @@ async def agenda(
         query = query.where(Activity.done_at.is_(None))
     if mine:
         query = query.where(Activity.assignee_id == principal.user_id)
-    rows = await session.execute(query.order_by(Activity.due_at, Activity.id).limit(AGENDA_LIMIT))
-    return [(activity, name or "") for activity, name in rows]
+    return query.order_by(Activity.due_at, Activity.id)
 
 
 @moves_references

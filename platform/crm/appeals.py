@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import Select, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
@@ -145,6 +145,32 @@ async def list_appeals(
     cursor: str | None = None,
     limit: int = 25,
 ) -> Page[Appeal]:
+    query = appeals_query(
+        principal, contact_id=contact_id, kind=kind, channel=channel, overdue=overdue,
+        answered=answered,
+    )  # fmt: skip
+    return await paginate(
+        session,
+        query,
+        sort=[Appeal.received_at, Appeal.id],
+        key=lambda appeal: [appeal.received_at.isoformat(), appeal.id],
+        parse=[datetime.fromisoformat, uuid.UUID],
+        cursor=cursor,
+        limit=limit,
+        descending=True,
+    )
+
+
+def appeals_query(
+    principal: Principal,
+    *,
+    contact_id: uuid.UUID | None = None,
+    kind: str | None = None,
+    channel: str | None = None,
+    overdue: bool | None = None,
+    answered: bool | None = None,
+) -> Select:
+    """The register's appeals the principal may see, filtered (the list and its export)."""
     query = repo.visible(select(Appeal), Appeal, principal)
     if contact_id:
         query = query.where(Appeal.contact_id == contact_id)
@@ -159,16 +185,7 @@ async def list_appeals(
         query = query.where(
             Appeal.answered_at.is_not(None) if answered else Appeal.answered_at.is_(None)
         )
-    return await paginate(
-        session,
-        query,
-        sort=[Appeal.received_at, Appeal.id],
-        key=lambda appeal: [appeal.received_at.isoformat(), appeal.id],
-        parse=[datetime.fromisoformat, uuid.UUID],
-        cursor=cursor,
-        limit=limit,
-        descending=True,
-    )
+    return query
 
 
 @moves_references

@@ -1,6 +1,8 @@
-"""Exports of a list with its filters (contacts, companies, deals, products) to CSV (UTF-8 with a
-BOM, so Excel reads Cyrillic) or .xlsx, streamed: rows come from the database in partitions and
-leave as bytes, never all held as objects. Column titles are English; pages translate them."""
+"""Exports of a list with its filters (contacts, companies, deals, products, appeals, leads, tasks,
+a segment's members) to CSV (UTF-8 with a BOM, so Excel reads Cyrillic) or .xlsx, streamed: rows
+come from the database in partitions and leave as bytes, never all held as objects. Column titles,
+and the words that stand for stored codes (a channel, a status), are English; pages translate
+them. Times are written in the workspace's zone."""
 
 import asyncio
 import csv
@@ -12,21 +14,34 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Select
 
+from atrium.platform.auth.members import list_members
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm import contacts
+from atrium.platform.crm import activities, appeals, contacts, leads, segments
 from atrium.platform.crm import import_repository as import_repo
+from atrium.platform.crm.appeal_models import APPEAL_CHANNELS, APPEAL_KINDS
 from atrium.platform.crm.custom_fields import list_fields
+from atrium.platform.crm.lead_models import LEAD_SOURCES, LEAD_STATUSES
 from atrium.platform.crm.normalize import e164_or_none
 from atrium.platform.db import Database
 from atrium.platform.errors import Invalid
 from atrium.platform.tenancy.service import workspace_country
 
-EXPORT_KINDS = ("contacts", "companies", "deals", "products")
+EXPORT_KINDS = (
+    "contacts",
+    "companies",
+    "deals",
+    "products",
+    "appeals",
+    "leads",
+    "tasks",
+    "segment",
+)
 EXPORT_FORMATS = ("csv", "xlsx")
 PARTITION = 1000
 BOM = "\ufeff"
@@ -41,6 +56,35 @@ EXPORT_TITLES = {
     ],
     "deals": ["Title", "Amount", "Currency", "Pipeline", "Stage", "Contact", "Company", "Added"],
     "products": ["SKU", "Name", "Product or service", "Unit", "Price", "Category", "Active"],
+    "appeals": [
+        "Received", "Channel", "Kind", "Contact", "Subject", "Summary", "Answer by", "Answered",
+        "Result", "Manager's decision", "Employee",
+    ],
+    "leads": [
+        "Received", "Customer's name", "Phone", "E-mail", "Company", "Source", "Status",
+        "Message", "Assignee",
+    ],
+    "tasks": ["When", "Title", "Kind", "Contact", "Assignee", "Completed", "Notes"],
+}  # fmt: skip
+# The words written for stored codes, translated by the pages as the titles are.
+EXPORT_WORDS = {
+    "appeal_channel": {
+        "phone": "Phone call", "email": "E-mail", "social": "Social network",
+        "messenger": "Messenger", "website": "Website", "visit": "Visit",
+    },
+    "appeal_kind": {
+        "inquiry": "Question", "complaint": "Complaint", "proposal": "Suggestion",
+        "order": "Order", "other": "Other kind",
+    },
+    "lead_source": {
+        "form": "Website form", "call": "Call", "chat": "Chat", "email": "E-mail",
+        "manual": "Added by hand", "other": "Other source",
+    },
+    "lead_status": {
+        "unsorted": "Unsorted", "assigned": "Assigned", "converted": "Converted",
+        "rejected": "Rejected",
+    },
+    "task_kind": {"call": "Call", "meeting": "Meeting", "email": "E-mail", "task": "Task"},
 }  # fmt: skip
 
 
@@ -52,6 +96,7 @@ class Export:
     titles: list[str]
     query: Select
     cells: Callable[[object], list]
+    worded: tuple[int, ...] = ()  # columns holding EXPORT_WORDS, for the page to translate
 
 
 @dataclass(frozen=True)
@@ -61,7 +106,16 @@ class ExportFilters:
     owner_id: uuid.UUID | None = None
     sort: str = "-created_at"
     pipeline_id: uuid.UUID | None = None
-    status: str | None = None
+    status: str | None = None  # deals: open, won, lost; leads: LEAD_STATUSES
+    appeal_kind: str | None = None
+    channel: str | None = None
+    answered: bool | None = None  # appeals: False for those still waiting for an answer
+    source: str | None = None  # leads
+    due_from: datetime | None = None  # tasks: due in [due_from, due_to)
+    due_to: datetime | None = None
+    open_only: bool = False  # tasks not done
+    mine: bool = False  # tasks assigned to the one exporting
+    segment_id: uuid.UUID | None = None
 
 
 def _joined(items) -> str:
@@ -91,8 +145,104 @@ async def prepare_export(
             principal, pipeline_id=filters.pipeline_id, status=filters.status
         )
         return Export(kind, EXPORT_TITLES[kind], query, _deal_cells)
-    query = import_repo.product_export(q=filters.q)
-    return Export(kind, EXPORT_TITLES[kind], query, _product_cells)
+    if kind == "products":
+        query = import_repo.product_export(q=filters.q)
+        return Export(kind, EXPORT_TITLES[kind], query, _product_cells)
+    if kind == "segment":
+        return await _segment_export(db, principal, filters.segment_id)
+    names = await _member_names(db, principal)
+    if kind == "appeals":
+        return _appeal_export(principal, filters, names)
+    if kind == "leads":
+        return _lead_export(principal, filters, names)
+    return _task_export(principal, filters, names)
+
+
+def _one_of(value: str | None, choices, field: str) -> str | None:
+    if value is not None and value not in choices:
+        raise Invalid(
+            "%(name)s must be one of: %(choices)s.", field=field, name=field,
+            choices=", ".join(choices),
+        )  # fmt: skip
+    return value
+
+
+async def _member_names(db: Database, principal: Principal) -> dict[uuid.UUID, str]:
+    """The workspace's members by id (their name, else e-mail), for who handles what."""
+    names, cursor = {}, None
+    async with db.shared_reads() as shared:
+        while True:
+            page = await list_members(shared, principal, cursor=cursor, limit=200)
+            names |= {member.user_id: member.name or member.email for member in page.items}
+            if not (cursor := page.next_cursor):
+                return names
+
+
+def _appeal_export(principal: Principal, filters: ExportFilters, names: dict) -> Export:
+    channel = _one_of(filters.channel, APPEAL_CHANNELS, "channel")
+    kind = _one_of(filters.appeal_kind, APPEAL_KINDS, "kind")
+    query = import_repo.appeal_export(
+        appeals.appeals_query(principal, kind=kind, channel=channel, answered=filters.answered)
+    )
+    words = EXPORT_WORDS
+
+    def cells(row) -> list:
+        a = row.Appeal
+        return [
+            a.received_at, words["appeal_channel"][a.channel], words["appeal_kind"][a.kind],
+            row.contact or "", a.subject, a.summary, a.respond_by, a.answered_at, a.result,
+            a.manager_decision, names.get(a.employee_id, ""),
+        ]  # fmt: skip
+
+    return Export("appeals", EXPORT_TITLES["appeals"], query, cells, worded=(1, 2))
+
+
+def _lead_export(principal: Principal, filters: ExportFilters, names: dict) -> Export:
+    status = _one_of(filters.status, LEAD_STATUSES, "status")
+    source = _one_of(filters.source, LEAD_SOURCES, "source")
+    query = import_repo.lead_export(leads.leads_query(principal, status=status, source=source))
+    words = EXPORT_WORDS
+
+    def cells(row) -> list:
+        lead = row.Lead
+        return [
+            lead.created_at, lead.name, lead.phone, lead.email, lead.company_name,
+            words["lead_source"][lead.source], words["lead_status"][lead.status], lead.message,
+            names.get(lead.assignee_id, ""),
+        ]  # fmt: skip
+
+    return Export("leads", EXPORT_TITLES["leads"], query, cells, worded=(5, 6))
+
+
+def _task_export(principal: Principal, filters: ExportFilters, names: dict) -> Export:
+    query = activities.agenda_query(
+        principal, due_from=filters.due_from, due_to=filters.due_to,
+        open_only=filters.open_only, mine=filters.mine,
+    )  # fmt: skip
+    kinds = EXPORT_WORDS["task_kind"]
+
+    def cells(row) -> list:
+        task = row.Activity
+        return [
+            task.due_at, task.title, kinds.get(task.kind, task.kind), row.contact or "",
+            names.get(task.assignee_id, ""), task.done_at, task.notes,
+        ]  # fmt: skip
+
+    return Export("tasks", EXPORT_TITLES["tasks"], query, cells, worded=(2,))
+
+
+async def _segment_export(
+    db: Database, principal: Principal, segment_id: uuid.UUID | None
+) -> Export:
+    """The segment's members as they are now, with the contacts export's columns."""
+    if segment_id is None:
+        raise Invalid("Choose a segment to export.", field="segment")
+    async with db.tenant_transaction(principal.workspace.schema) as session:
+        conditions = await segments.segment_conditions(session, segment_id)
+        custom = await list_fields(session, "contact")
+    query = import_repo.segment_export(segments.members_query(conditions, principal))
+    titles = [*EXPORT_TITLES["contacts"], *(field.label for field in custom)]
+    return Export("segment", titles, query, _contact_cells(custom))
 
 
 async def _contact_export(db: Database, principal: Principal, filters: ExportFilters) -> Export:
@@ -118,6 +268,12 @@ async def _contact_export(db: Database, principal: Principal, filters: ExportFil
         sort=contacts.SORTS[key][0],
         descending=filters.sort.startswith("-"),
     )
+    titles = [*EXPORT_TITLES["contacts"], *(field.label for field in custom)]
+    return Export("contacts", titles, query, _contact_cells(custom))
+
+
+def _contact_cells(custom) -> Callable[[object], list]:
+    """A contact card row's cells, the workspace's custom fields last."""
 
     def cells(row) -> list:
         return [
@@ -127,8 +283,7 @@ async def _contact_export(db: Database, principal: Principal, filters: ExportFil
             *((row.custom or {}).get(field.key) for field in custom),
         ]  # fmt: skip
 
-    titles = [*EXPORT_TITLES["contacts"], *(field.label for field in custom)]
-    return Export("contacts", titles, query, cells)
+    return cells
 
 
 def _company_cells(row) -> list:
@@ -149,13 +304,22 @@ def _product_cells(row) -> list:
             "yes" if p.active else "no"]  # fmt: skip
 
 
-async def export_rows(db: Database, principal: Principal, export: Export) -> AsyncIterator[list]:
-    """The rows' cells, read with a server-side cursor, a partition at a time."""
+async def export_rows(
+    db: Database, principal: Principal, export: Export, zone: str = "UTC"
+) -> AsyncIterator[list]:
+    """The rows' cells, read with a server-side cursor, a partition at a time; times in
+    ``zone`` (the workspace's)."""
+    local = ZoneInfo(zone)
     async with db.tenant_transaction(principal.workspace.schema) as session:
         result = await session.stream(export.query.execution_options(yield_per=PARTITION))
         async for partition in result.partitions():
             for row in partition:
-                yield export.cells(row)
+                yield [
+                    value.astimezone(local)
+                    if isinstance(value, datetime) and value.tzinfo
+                    else value
+                    for value in export.cells(row)
+                ]
 
 
 def _text(value) -> str:

@@ -303,6 +303,28 @@ def deal_export(
     return query.order_by(Deal.created_at.desc(), Deal.id.desc())
 
 
+def segment_export(members: Select) -> Select:
+    """A segment's members (segments.members_query) as contact cards, by name."""
+    ids = members.with_only_columns(Contact.id)
+    return (
+        repo.contact_cards().where(Contact.id.in_(ids)).order_by(Contact.display_name, Contact.id)
+    )
+
+
+def appeal_export(appeals: Select) -> Select:
+    """The register's appeals (appeals.appeals_query) with the contact's name, newest first."""
+    return (
+        appeals.add_columns(Contact.display_name.label("contact"))
+        .outerjoin(Contact, Contact.id == Appeal.contact_id)
+        .order_by(Appeal.received_at.desc(), Appeal.id.desc())
+    )
+
+
+def lead_export(leads: Select) -> Select:
+    """The inbox's leads (leads.leads_query), newest first."""
+    return leads.order_by(Lead.created_at.desc(), Lead.id.desc())
+
+
 def product_export(*, q: str | None) -> Select:
     """The products list's query (products.list_products), with the category's name."""
     query = select(Product, ProductCategory.name.label("category")).outerjoin(

@@ -5,7 +5,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.accounts import checked_email
@@ -218,14 +218,9 @@ async def list_leads(
     limit: int = 25,
 ) -> Page[Lead]:
     """Newest first; ``status=unsorted`` is the inbox."""
-    query = _visible(select(Lead), principal)
-    if status:
-        query = query.where(Lead.status == status)
-    if source:
-        query = query.where(Lead.source == source)
     return await paginate(
         session,
-        query,
+        leads_query(principal, status=status, source=source),
         sort=[Lead.created_at, Lead.id],
         key=lambda lead: [lead.created_at.isoformat(), lead.id],
         parse=[datetime.fromisoformat, uuid.UUID],
@@ -233,6 +228,16 @@ async def list_leads(
         limit=limit,
         descending=True,
     )
+
+
+def leads_query(principal: Principal, *, status: str | None, source: str | None) -> Select:
+    """The leads the principal may see, filtered (the inbox and its export)."""
+    query = _visible(select(Lead), principal)
+    if status:
+        query = query.where(Lead.status == status)
+    if source:
+        query = query.where(Lead.source == source)
+    return query
 
 
 async def create_rule(

@@ -280,12 +280,13 @@ async def test_companies_deals_and_products_export_with_their_filters(owner, cli
 
 
 def test_every_import_field_and_export_column_has_russian():
-    from atrium.platform.crm.exports import EXPORT_TITLES
+    from atrium.platform.crm.exports import EXPORT_TITLES, EXPORT_WORDS
     from atrium.platform.crm.import_fields import FIELDS
     from atrium.web.pages.i18n import plain_text
     from atrium.web.pages.imports import KIND_TITLES
 
     titles = {title for kind_titles in EXPORT_TITLES.values() for title in kind_titles}
+    titles |= {word for words in EXPORT_WORDS.values() for word in words.values()}
     labels = {field.label for fields in FIELDS.values() for field in fields}
     missing = {text for text in titles | labels | set(KIND_TITLES.values())
                if plain_text("ru", text) == text}  # fmt: skip

@@ -20,6 +20,7 @@ from atrium.platform.http.auth import database
 from atrium.web.pages.contacts import record_id
 from atrium.web.pages.i18n import plain_text
 from atrium.web.pages.kit import WorkspacePage, message, page_locale, workspace_page
+from atrium.web.pages.tasks import agenda_of
 
 KIND_TITLES = {
     "contacts": "Contacts",
@@ -271,6 +272,44 @@ def _uuid_or_none(raw: str | None) -> uuid.UUID | None:
         raise NotFoundException() from None
 
 
+def _export_filters(page: WorkspacePage, kind: str) -> exports.ExportFilters:
+    """The list page's filters, from the same query string."""
+    query = page.request.query_params
+    common = {
+        "q": query.get("q", "").strip() or None,
+        "tag": query.get("tag", "").strip() or None,
+        "owner_id": _uuid_or_none(query.get("owner")),
+        "sort": query.get("sort") or "-created_at",
+        "pipeline_id": _uuid_or_none(query.get("pipeline")),
+        "status": query.get("status") or None,
+        "source": query.get("source") or None,
+        "segment_id": _uuid_or_none(query.get("segment")),
+    }
+    if kind == "appeals":
+        if query.get("open"):  # the register's "open complaints": not answered yet
+            return exports.ExportFilters(**common, appeal_kind="complaint", answered=False)
+        return exports.ExportFilters(
+            **common, appeal_kind=query.get("kind") or None, channel=query.get("channel") or None
+        )
+    if kind == "tasks":
+        agenda = agenda_of(query, page.timezone)
+        return exports.ExportFilters(
+            **common, due_from=agenda.due_from, due_to=agenda.due_to,
+            open_only=agenda.open_only, mine=agenda.mine,
+        )  # fmt: skip
+    return exports.ExportFilters(**common)
+
+
+async def _worded(
+    page: WorkspacePage, columns: tuple[int, ...], rows: AsyncIterator[list]
+) -> AsyncIterator[list]:
+    """Rows with the words standing for codes (a channel, a status) in the page's language."""
+    async for row in rows:
+        for column in columns:
+            row[column] = page._(row[column])
+        yield row
+
+
 @get("/w/{slug:str}/exports/{file_name:str}")
 async def export_list(request: Request, file_name: FromPath[str]) -> Stream | Template:
     """contacts.csv, deals.xlsx ...: the list as its page filters it (the same query string)."""
@@ -278,21 +317,17 @@ async def export_list(request: Request, file_name: FromPath[str]) -> Stream | Te
     kind, _, extension = file_name.partition(".")
     if kind not in exports.EXPORT_KINDS or extension not in exports.EXPORT_FORMATS:
         raise NotFoundException()
-    query = request.query_params
-    filters = exports.ExportFilters(
-        q=query.get("q", "").strip() or None,
-        tag=query.get("tag", "").strip() or None,
-        owner_id=_uuid_or_none(query.get("owner")),
-        sort=query.get("sort") or "-created_at",
-        pipeline_id=_uuid_or_none(query.get("pipeline")),
-        status=query.get("status") or None,
-    )
     try:
+        filters = _export_filters(page, kind)
         export = await exports.prepare_export(database(request), page.principal, kind, filters)
     except DomainError as error:
         return message(request, page._("Nothing to export"), page.error_text(error), error.status)
     titles = [page._(title) for title in export.titles]
-    rows = exports.export_rows(database(request), page.principal, export)
+    rows = _worded(
+        page,
+        export.worded,
+        exports.export_rows(database(request), page.principal, export, page.timezone),
+    )
     if extension == "csv":
         body = exports.csv_bytes(titles, rows, delimiter=_delimiter(page))
     else:

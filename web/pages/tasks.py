@@ -59,13 +59,25 @@ def _weeks(first: date, locale: str, items: list) -> list[list[CalendarDay]]:
     return [ordered[index : index + 7] for index in range(0, len(ordered), 7)]
 
 
-@get("/w/{slug:str}/tasks")
-async def tasks_page(request: Request) -> Template:
-    page = await workspace_page(request)
-    query = request.query_params
+@dataclass(frozen=True)
+class Agenda:
+    """Which tasks a tasks page shows, from its query string (its export uses it too)."""
+
+    view: str
+    mine: bool
+    today: date
+    month: date
+    due_from: datetime | None
+    due_to: datetime | None
+
+    @property
+    def open_only(self) -> bool:
+        return self.view in ("overdue", "upcoming")
+
+
+def agenda_of(query, timezone: str) -> Agenda:
     view = query.get("view") if query.get("view") in VIEWS else "today"
-    mine = query.get("who") != "all"
-    zone = ZoneInfo(page.timezone)
+    zone = ZoneInfo(timezone)
     now = datetime.now(zone)
     today = now.date()
     month = _month_of(query.get("month"), today)
@@ -78,14 +90,23 @@ async def tasks_page(request: Request) -> Template:
             _local_midnight((month + timedelta(days=32)).replace(day=1), zone),
         ),
     }
-    due_from, due_to = ranges[view]
+    return Agenda(view, query.get("who") != "all", today, month, *ranges[view])
+
+
+@get("/w/{slug:str}/tasks")
+async def tasks_page(request: Request) -> Template:
+    page = await workspace_page(request)
+    query = request.query_params
+    agenda = agenda_of(query, page.timezone)
+    view, mine, today, month = agenda.view, agenda.mine, agenda.today, agenda.month
+    zone = ZoneInfo(page.timezone)
     async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
         items = await service.agenda(
             session,
             page.principal,
-            due_from=due_from,
-            due_to=due_to,
-            open_only=view in ("overdue", "upcoming"),
+            due_from=agenda.due_from,
+            due_to=agenda.due_to,
+            open_only=agenda.open_only,
             mine=mine,
         )
     members = await _members(page)
