@@ -1,16 +1,20 @@
 """Test set-up: a fresh database on the real PostgreSQL (or the embedded one), real Redis,
 and the app served over ASGI. Each session gets its own database and drops it at the end."""
 
+import asyncio
 import os
 import secrets
+import time
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from redis import Redis
 
 from tests.helpers import STRONG_PASSWORD, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
+WAIT_S = 8.0  # how long a test waits for the worker to drain its queues
 
 
 def _prepare_environment() -> None:
@@ -130,3 +134,80 @@ def make_workspace(client):
         return body
 
     return make
+
+
+# The real job worker, one per test session (dramatiq keeps one per process): its broker
+# under a namespace of its own in Redis, the outbox relay, and the session's database.
+
+
+@pytest.fixture(scope="session")
+def jobs_namespace() -> str:
+    return f"atrium-test-{secrets.token_hex(4)}"
+
+
+@pytest.fixture(scope="session")
+def worker(migrated, settings, jobs_namespace):
+    """The embedded worker (jobs + relay) as `atrium serve` runs it, with short idle timeouts."""
+    from atrium.platform.jobs import build_broker
+    from atrium.platform.jobs.worker import EmbeddedWorker
+    from atrium.platform.runtime import Runtime
+
+    broker = build_broker(settings.redis_url, namespace=jobs_namespace)
+    runtime = Runtime(
+        database_url=settings.database_url,
+        redis_url=settings.redis_url,
+        secret_key=settings.secret_key,
+        embedded=False,
+    )
+    embedded = EmbeddedWorker(
+        runtime, settings=settings, broker=broker, threads=2, worker_timeout_ms=100
+    )
+    embedded.start()
+    yield embedded
+    embedded.stop(timeout_s=5)
+    broker.client.close()
+    redis = Redis.from_url(settings.redis_url)
+    keys = list(redis.scan_iter(f"{jobs_namespace}:*"))
+    if keys:
+        redis.delete(*keys)
+    redis.close()
+
+
+@pytest.fixture(scope="session")
+def redis_client(settings):
+    client = Redis.from_url(settings.redis_url)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def drained(redis_client, jobs_namespace):
+    """Wait until every message sent so far was processed and acknowledged."""
+
+    async def wait(timeout_s: float = WAIT_S) -> None:
+        pending = [f"{jobs_namespace}:default.msgs", f"{jobs_namespace}:default.DQ.msgs"]
+        deadline = time.monotonic() + timeout_s
+        while any(redis_client.hlen(key) for key in pending):
+            assert time.monotonic() < deadline, "jobs still pending"
+            await asyncio.sleep(0.02)
+
+    return wait
+
+
+@pytest.fixture(scope="session")
+async def live_server(migrated):
+    """The app served over real HTTP; its own instance, so its pools live in this loop."""
+    import uvicorn
+
+    from atrium.web.app import create_app
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 (uvicorn offers no event to wait on)
+        await asyncio.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task

@@ -1,8 +1,7 @@
-"""/api/v1/billing (plans, subscription, invoices, usage, checkout) and /webhooks/stripe."""
+"""/api/v1/billing (plans, subscription, invoices, usage, card form, branches) and
+/webhooks/stripe."""
 
-import uuid
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -13,12 +12,19 @@ from litestar.params import FromPath, JSONBody
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.billing.subscriptions import service
-from atrium.billing.subscriptions.catalog import CURRENCIES, INTERVALS, PLANS
-from atrium.billing.subscriptions.models import StripeEvent, Subscription
+from atrium.billing.subscriptions import actions, service
+from atrium.billing.subscriptions.models import StripeEvent
 from atrium.billing.subscriptions.provider import BadSignature, payment_provider
 from atrium.billing.subscriptions.tasks import process_stripe_event
 from atrium.billing.subscriptions.usage import Usage, workspace_usage
+from atrium.billing.subscriptions.views import (
+    InvoiceOut,
+    PlanOut,
+    SubscriptionOut,
+    invoices_of,
+    plan_views,
+    subscription_view,
+)
 from atrium.platform.auth.principal import Principal
 from atrium.platform.config import Settings
 from atrium.platform.errors import DomainError
@@ -29,65 +35,18 @@ from atrium.platform.http.auth import (
     provide_shared_session,
     requires,
 )
-from atrium.platform.tenancy.models import Tenant
 
 log = structlog.get_logger("atrium.billing")
 
-DEPENDENCIES = {
-    "principal": Provide(provide_principal),
-    "session": Provide(provide_shared_session),
-}
+DEPENDENCIES = {"principal": Provide(provide_principal)}
+WITH_SESSION = {**DEPENDENCIES, "session": Provide(provide_shared_session)}
 # Paying must stay possible in a workspace made read-only for not paying.
 OPEN = {OPEN_WHILE_READ_ONLY: True}
-
-
-class PriceOut(msgspec.Struct):
-    currency: str
-    interval: str
-    seat_price: Decimal
-
-
-class PlanOut(msgspec.Struct):
-    code: str
-    name: str
-    seats: int | None
-    contacts: int | None
-    packs: list[str]
-    sms_per_month: int
-    api_per_minute: int
-    integrations: int | None
-    prices: list[PriceOut]
-
-
-class SubscriptionOut(msgspec.Struct):
-    plan: str
-    plan_name: str
-    interval: str
-    currency: str
-    status: str
-    read_only: bool
-    trial_ends_at: datetime | None
-    current_period_end: datetime | None
-    cancel_at_period_end: bool
-    seats: int
-    grace_ends_at: datetime | None
-    paid_by_network: bool
 
 
 class PlanChangeIn(msgspec.Struct, forbid_unknown_fields=True):
     plan: str
     interval: str = "month"
-
-
-class InvoiceOut(msgspec.Struct):
-    id: str
-    number: str | None
-    status: str
-    total: Decimal
-    currency: str
-    created: datetime
-    pdf_url: str | None
-    hosted_url: str | None
 
 
 class CheckoutOut(msgspec.Struct):
@@ -102,178 +61,83 @@ def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def _grace(request: Request) -> timedelta:
-    return timedelta(days=_settings(request).billing_grace_days)
+async def _current(request: Request, principal: Principal) -> SubscriptionOut:
+    async with database(request).shared_reads() as session:
+        return await subscription_view(session, principal.workspace.id)
 
 
 @get("/billing/plans", guards=[requires("workspace.read")], dependencies=DEPENDENCIES,
      tags=["Billing"], summary="The plans: seat prices and what each allows")  # fmt: skip
 async def list_plans() -> list[PlanOut]:
-    return [
-        PlanOut(
-            code=plan.code,
-            name=plan.name,
-            seats=plan.seats,
-            contacts=plan.contacts,
-            packs=sorted(plan.packs),
-            sms_per_month=plan.sms_per_month,
-            api_per_minute=plan.api_per_minute,
-            integrations=plan.integrations,
-            prices=[
-                PriceOut(currency, interval, plan.seat_price(currency, interval))
-                for currency in CURRENCIES
-                for interval in INTERVALS
-                if not plan.is_free
-            ],
-        )
-        for plan in PLANS.values()
-    ]
-
-
-async def subscription_out(session: AsyncSession, tenant_id: uuid.UUID) -> SubscriptionOut:
-    subscription = await service.subscription_of(session, tenant_id)
-    payer = (
-        await session.get(Subscription, subscription.paid_by_id)
-        if subscription.paid_by_id
-        else None
-    )
-    plan = service.plan_in_effect(subscription, payer)
-    tenant = await session.get(Tenant, tenant_id)
-    standing = payer or subscription
-    return SubscriptionOut(
-        plan=plan.code,
-        plan_name=plan.name,
-        interval=subscription.interval,
-        currency=subscription.currency,
-        status=standing.status.value,
-        read_only=tenant.read_only_since is not None,
-        trial_ends_at=subscription.trial_ends_at,
-        current_period_end=standing.current_period_end,
-        cancel_at_period_end=standing.cancel_at_period_end,
-        seats=subscription.seats,
-        grace_ends_at=standing.grace_ends_at,
-        paid_by_network=payer is not None,
-    )
+    return plan_views()
 
 
 @get("/billing/subscription", guards=[requires("workspace.read")], dependencies=DEPENDENCIES,
      tags=["Billing"], summary="The workspace's plan and where it stands")  # fmt: skip
 async def get_subscription(
-    principal: NamedDependency[Principal], session: NamedDependency[AsyncSession]
+    request: Request, principal: NamedDependency[Principal]
 ) -> SubscriptionOut:
-    return await subscription_out(session, principal.workspace.id)
+    return await _current(request, principal)
 
 
 @put("/billing/subscription", guards=[requires("billing.manage")], dependencies=DEPENDENCIES,
      tags=["Billing"], opt=OPEN,
      summary="Subscribe, upgrade, downgrade, switch interval")  # fmt: skip
 async def put_subscription(
-    request: Request,
-    principal: NamedDependency[Principal],
-    session: NamedDependency[AsyncSession],
-    data: JSONBody[PlanChangeIn],
+    request: Request, principal: NamedDependency[Principal], data: JSONBody[PlanChangeIn]
 ) -> SubscriptionOut:
-    change = service.checked_change(data.plan, data.interval)
-    # Without Stripe set up, only moves that need no payment (to Free, off a trial) work.
-    provider = payment_provider(_settings(request)) if _settings(request).stripe_api_key else None
-    if not PLANS[change.plan].is_free:
-        provider = payment_provider(_settings(request))
-        async with database(request).shared_transaction() as own:
-            subscription = await service.subscription_of(own, principal.workspace.id, lock=True)
-            await service.ensure_customer(own, provider, subscription, principal)
-    await service.change_plan(session, provider, principal, change, grace=_grace(request))
-    return await subscription_out(session, principal.workspace.id)
+    await actions.change_plan(
+        database(request), _settings(request), principal, data.plan, data.interval
+    )
+    return await _current(request, principal)
 
 
 @post("/billing/subscription/cancel", guards=[requires("billing.manage")],
       dependencies=DEPENDENCIES, tags=["Billing"], status_code=200, opt=OPEN,
       summary="Cancel at the end of the paid period")  # fmt: skip
-async def cancel(
-    request: Request, principal: NamedDependency[Principal], session: NamedDependency[AsyncSession]
-) -> SubscriptionOut:
-    provider = payment_provider(_settings(request))
-    await service.set_cancel_at_period_end(
-        session, provider, principal, True, grace=_grace(request)
-    )
-    return await subscription_out(session, principal.workspace.id)
+async def cancel(request: Request, principal: NamedDependency[Principal]) -> SubscriptionOut:
+    await actions.cancel_at_period_end(database(request), _settings(request), principal, True)
+    return await _current(request, principal)
 
 
 @post("/billing/subscription/resume", guards=[requires("billing.manage")],
       dependencies=DEPENDENCIES, tags=["Billing"], status_code=200, opt=OPEN,
       summary="Keep a subscription that was set to cancel")  # fmt: skip
-async def resume(
-    request: Request, principal: NamedDependency[Principal], session: NamedDependency[AsyncSession]
-) -> SubscriptionOut:
-    provider = payment_provider(_settings(request))
-    await service.set_cancel_at_period_end(
-        session, provider, principal, False, grace=_grace(request)
-    )
-    return await subscription_out(session, principal.workspace.id)
+async def resume(request: Request, principal: NamedDependency[Principal]) -> SubscriptionOut:
+    await actions.cancel_at_period_end(database(request), _settings(request), principal, False)
+    return await _current(request, principal)
 
 
 @post("/billing/checkout", guards=[requires("billing.manage")], dependencies=DEPENDENCIES,
       tags=["Billing"], status_code=200, opt=OPEN,
       summary="A link to Stripe's hosted page where the owner enters a card")  # fmt: skip
-async def checkout(
-    request: Request, principal: NamedDependency[Principal], session: NamedDependency[AsyncSession]
-) -> CheckoutOut:
-    provider = payment_provider(_settings(request))
-    subscription = await service.subscription_of(session, principal.workspace.id, lock=True)
-    customer = await service.ensure_customer(session, provider, subscription, principal)
-    base = _settings(request).base_url.rstrip("/")
+async def checkout(request: Request, principal: NamedDependency[Principal]) -> CheckoutOut:
     return CheckoutOut(
-        await provider.checkout_url(
-            customer, return_url=f"{base}/w/{principal.workspace.slug}/billing"
-        )
+        await actions.card_form_url(database(request), _settings(request), principal)
     )
 
 
-def _money(minor: int, currency: str) -> Decimal:
-    from babel.numbers import get_currency_precision
-
-    return Decimal(minor).scaleb(-get_currency_precision(currency.upper()))
-
-
-async def list_invoices(request: Request, session: AsyncSession, tenant_id: uuid.UUID):
-    subscription = await service.subscription_of(session, tenant_id)
-    if subscription.stripe_customer_id is None:
-        return []
-    provider = payment_provider(_settings(request))
-    return [
-        InvoiceOut(
-            id=invoice["id"],
-            number=invoice.get("number"),
-            status=invoice.get("status") or "draft",
-            total=_money(invoice.get("total") or 0, invoice.get("currency") or "usd"),
-            currency=(invoice.get("currency") or "usd").upper(),
-            created=datetime.fromtimestamp(invoice.get("created") or 0, tz=UTC),
-            pdf_url=invoice.get("invoice_pdf"),
-            hosted_url=invoice.get("hosted_invoice_url"),
-        )
-        for invoice in await provider.invoices(subscription.stripe_customer_id)
-    ]
-
-
-@get("/billing/invoices", guards=[requires("billing.manage")], dependencies=DEPENDENCIES,
+@get("/billing/invoices", guards=[requires("billing.manage")], dependencies=WITH_SESSION,
      tags=["Billing"], summary="Invoices with links to their PDFs, newest first")  # fmt: skip
 async def get_invoices(
-    request: Request, principal: NamedDependency[Principal], session: NamedDependency[AsyncSession]
+    request: Request,
+    principal: NamedDependency[Principal],
+    session: NamedDependency[AsyncSession],
 ) -> list[InvoiceOut]:
-    return await list_invoices(request, session, principal.workspace.id)
+    provider = actions.provider_if_set_up(_settings(request))
+    return await invoices_of(session, provider, principal.workspace.id)
 
 
-@get("/billing/usage", guards=[requires("workspace.read")], dependencies={
-     "principal": Provide(provide_principal)}, tags=["Billing"],
-     summary="What the workspace uses against its plan's limits")  # fmt: skip
+@get("/billing/usage", guards=[requires("workspace.read")], dependencies=DEPENDENCIES,
+     tags=["Billing"], summary="What the workspace uses against its plan's limits")  # fmt: skip
 async def get_usage(request: Request, principal: NamedDependency[Principal]) -> Usage:
     return await workspace_usage(database(request), principal)
 
 
 @put("/billing/branches/{slug:str}", guards=[requires("billing.manage")],
-     dependencies=DEPENDENCIES, tags=["Billing"], opt=OPEN,
+     dependencies=WITH_SESSION, tags=["Billing"], opt=OPEN,
      summary="Franchise HQ: pay for a branch's plan, or let it pay for itself")  # fmt: skip
 async def set_branch_payer(
-    request: Request,
     principal: NamedDependency[Principal],
     session: NamedDependency[AsyncSession],
     slug: FromPath[str],
@@ -281,7 +145,7 @@ async def set_branch_payer(
 ) -> SubscriptionOut:
     branch = await service.branch_of(session, principal, slug)
     await service.set_paid_by_network(session, principal, branch, data.paid_by_network)
-    return await subscription_out(session, branch.id)
+    return await subscription_view(session, branch.id)
 
 
 @post("/webhooks/stripe", status_code=200, include_in_schema=False, opt=OPEN)

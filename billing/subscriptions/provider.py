@@ -134,6 +134,8 @@ class StripeProvider:
         params: dict[str, Any] = {}
         if "plan_id" in changes or "quantity" in changes:
             current = await self.subscription(subscription_id)
+            if current is None:
+                raise Invalid("Stripe has no subscription %(id)s.", id=subscription_id)
             item = current["items"]["data"][0]
             params["items"] = [
                 {

@@ -22,6 +22,7 @@ from atrium.billing.subscriptions.service import (
 from atrium.platform.config import Settings
 from atrium.platform.db import Database
 from atrium.platform.db.types import utcnow
+from atrium.platform.errors import DomainError
 from atrium.platform.jobs import SystemJob, system_actor
 from atrium.platform.tenancy.models import Tenant, TenantStatus
 from atrium.platform.tenancy.service import workspace_settings
@@ -163,8 +164,12 @@ async def _retry_payments(db: Database, provider: PaymentProvider, grace: timede
         for subscription in await _due(
             session, Subscription.status == Status.PAST_DUE, Subscription.next_retry_at <= utcnow()
         ):
-            paid = await provider.retry_open_invoices(subscription.stripe_subscription_id)
-            current = await provider.subscription(subscription.stripe_subscription_id)
+            try:
+                paid = await provider.retry_open_invoices(subscription.stripe_subscription_id)
+                current = await provider.subscription(subscription.stripe_subscription_id)
+            except DomainError:  # Stripe out of reach, or the row is not Stripe's: next round
+                log.warning("billing_retry_skipped", tenant_id=str(subscription.tenant_id))
+                continue
             if paid:
                 await apply_stripe_subscription(session, subscription, current, grace=grace)
                 continue
@@ -186,9 +191,13 @@ async def _sync_seats(db: Database, provider: PaymentProvider, grace: timedelta)
             seats = await seats_in_use(session, subscription.tenant_id)
             if seats == subscription.seats:
                 continue
-            current = await provider.update_subscription(
-                subscription.stripe_subscription_id, quantity=seats
-            )
+            try:
+                current = await provider.update_subscription(
+                    subscription.stripe_subscription_id, quantity=seats
+                )
+            except DomainError:
+                log.warning("billing_seats_not_synced", tenant_id=str(subscription.tenant_id))
+                continue
             await apply_stripe_subscription(session, subscription, current, grace=grace)
 
 

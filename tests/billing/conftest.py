@@ -16,15 +16,7 @@ from sqlalchemy import select, update
 
 from atrium.billing.subscriptions.models import Subscription
 from atrium.platform.tenancy.models import Tenant
-from tests.jobs.conftest import (  # noqa: F401
-    drained,
-    eventually,
-    jobs_namespace,
-    redis_client,
-    worker,
-)
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
-from tests.web.conftest import live_server  # noqa: F401
 
 GOOD_CARD = "4242424242424242"
 FAILING_CARD = "4000000000000341"  # attaches, then every charge fails
@@ -117,7 +109,7 @@ class StripeSide:
 
 
 @pytest.fixture(scope="session")
-async def webhooks_to_app(localstripe, live_server, worker):  # noqa: F811
+async def webhooks_to_app(localstripe, live_server, worker):
     """localstripe signs and sends its events to the served app; the worker applies them."""
     async with httpx.AsyncClient() as http:
         answer = await http.post(

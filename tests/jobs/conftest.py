@@ -1,75 +1,17 @@
-"""A real job worker for these tests: dramatiq's Redis broker under a namespace of its own, the
-outbox relay, and the session's PostgreSQL database."""
+"""Helpers for the job tests; the worker itself (and drained) is in tests/conftest.py."""
 
 import asyncio
-import secrets
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
-from redis import Redis
 from sqlalchemy import select
 
 from atrium.platform.tenancy.models import Tenant
+from tests.conftest import WAIT_S
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
-
-WAIT_S = 8.0
-
-
-@pytest.fixture(scope="session")
-def jobs_namespace() -> str:
-    return f"atrium-test-{secrets.token_hex(4)}"
-
-
-@pytest.fixture(scope="session")
-def worker(migrated, settings, jobs_namespace):
-    """The embedded worker (jobs + relay) as `atrium serve` runs it, with short idle timeouts."""
-    from atrium.platform.jobs import build_broker
-    from atrium.platform.jobs.worker import EmbeddedWorker
-    from atrium.platform.runtime import Runtime
-
-    broker = build_broker(settings.redis_url, namespace=jobs_namespace)
-    runtime = Runtime(
-        database_url=settings.database_url,
-        redis_url=settings.redis_url,
-        secret_key=settings.secret_key,
-        embedded=False,
-    )
-    embedded = EmbeddedWorker(
-        runtime, settings=settings, broker=broker, threads=2, worker_timeout_ms=100
-    )
-    embedded.start()
-    yield embedded
-    embedded.stop(timeout_s=5)
-    broker.client.close()
-    redis = Redis.from_url(settings.redis_url)
-    keys = list(redis.scan_iter(f"{jobs_namespace}:*"))
-    if keys:
-        redis.delete(*keys)
-    redis.close()
-
-
-@pytest.fixture(scope="session")
-def redis_client(settings):
-    client = Redis.from_url(settings.redis_url)
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="session")
-def drained(redis_client, jobs_namespace):
-    """Wait until every message sent so far was processed and acknowledged."""
-
-    async def wait(timeout_s: float = WAIT_S) -> None:
-        pending = [f"{jobs_namespace}:default.msgs", f"{jobs_namespace}:default.DQ.msgs"]
-        deadline = time.monotonic() + timeout_s
-        while any(redis_client.hlen(key) for key in pending):
-            assert time.monotonic() < deadline, "jobs still pending"
-            await asyncio.sleep(0.02)
-
-    return wait
 
 
 async def eventually(check: Callable[[], Awaitable], timeout_s: float = WAIT_S):

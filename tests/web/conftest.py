@@ -1,9 +1,7 @@
 """A live server on a free port and headless Chromium (Debian's package) driven by Playwright."""
 
-import asyncio
 import os
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 
@@ -30,31 +28,6 @@ def _ensure_chromium() -> str:
         subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
         subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
     return CHROMIUM
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-async def live_server(migrated):
-    """The app served over real HTTP; its own instance, so its pools live in this loop."""
-    import uvicorn
-
-    from atrium.web.app import create_app
-
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 (uvicorn offers no event to wait on)
-        await asyncio.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
 
 
 @pytest.fixture(scope="session")
