@@ -4,7 +4,8 @@ and the condition language both the API and the pages use.
 A condition is {"field", "op", "value"}; a contact is in the segment when all of them hold.
 Fields: name fields, source, gender, tag, custom.<key>, spend (won deals' total), last_visit
 (latest won deal or done activity), birthday_month, consent (a marketing channel allowed),
-created (when the card was added).
+created (when the card was added), owner (a member's user id), company (the name of a company
+the person is at), phone and email (whether the card has one).
 """
 
 import uuid
@@ -13,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Numeric, Select, and_, extract, func, not_, or_, select
+from sqlalchemy import Numeric, Select, and_, exists, extract, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
@@ -21,7 +22,16 @@ from atrium.platform.crm import repository as repo
 from atrium.platform.crm.activity_models import Activity
 from atrium.platform.crm.consent import MARKETING_CHANNELS, marketing_allowed
 from atrium.platform.crm.deal_models import Deal, Stage
-from atrium.platform.crm.models import Contact, ContactTag, CustomField, Tag
+from atrium.platform.crm.models import (
+    Company,
+    Contact,
+    ContactCompany,
+    ContactEmail,
+    ContactPhone,
+    ContactTag,
+    CustomField,
+    Tag,
+)
 from atrium.platform.crm.segment_models import Segment
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, NotFound
@@ -38,6 +48,10 @@ FIELD_OPS: dict[str, tuple[str, ...]] = {
     "birthday_month": ("is",),
     "consent": ("allows",),
     "created": ("within_days", "before"),
+    "owner": ("is", "is_not", "empty", "not_empty"),
+    "company": TEXT_OPS,
+    "phone": ("not_empty", "empty"),
+    "email": ("not_empty", "empty"),
 }
 CUSTOM_OPS = {
     "text": TEXT_OPS,
@@ -104,6 +118,15 @@ async def checked_conditions(session: AsyncSession, raw: list[dict[str, Any]]) -
 def _checked_value(field: str, op: str, value: Any, definition, index: int) -> Any:
     text = "" if value is None else str(value).strip()
     kind = definition.field_type if definition else None
+    if field == "owner":
+        try:
+            return str(uuid.UUID(text))
+        except ValueError:
+            raise Invalid(
+                "The owner is a member's id, such as %(example)s.",
+                field=f"conditions[{index}]",
+                example="0b9f6c1e-4a0d-4c55-9a53-2f2d7f0d8a11",
+            ) from None
     if field in ("spend",) or kind == "number":
         return str(_number(text, index))
     if op in ("within_days", "not_within_days"):
@@ -162,8 +185,33 @@ def _text_condition(column, op: str, value: str):
     return and_(column.is_not(None), column != "")
 
 
+def _card_condition(condition: Condition):
+    """Conditions on who the card belongs to and what it links to."""
+    field, op, value = condition.field, condition.op, condition.value
+    if field == "owner":
+        if op in NO_VALUE:
+            return Contact.owner_id.is_(None) if op == "empty" else Contact.owner_id.is_not(None)
+        owned = Contact.owner_id == uuid.UUID(value)
+        return owned if op == "is" else or_(Contact.owner_id.is_(None), not_(owned))
+    if field == "company":
+        if op in NO_VALUE:
+            at_any = exists().where(ContactCompany.contact_id == Contact.id)
+            return at_any if op == "not_empty" else not_(at_any)
+        named = (
+            select(ContactCompany.contact_id)
+            .join(Company, Company.id == ContactCompany.company_id)
+            .where(_text_condition(Company.name, op, value))
+        )
+        return Contact.id.in_(named)
+    link = ContactPhone if field == "phone" else ContactEmail
+    has = exists().where(link.contact_id == Contact.id)
+    return has if op == "not_empty" else not_(has)
+
+
 def _condition(condition: Condition):
     field, op, value = condition.field, condition.op, condition.value
+    if field in ("owner", "company", "phone", "email"):
+        return _card_condition(condition)
     if field in TEXT_FIELDS:
         return _text_condition(getattr(Contact, field), op, value)
     if field == "gender":

@@ -1,6 +1,6 @@
 """Segments: saved filters over contacts that stay current — tags, sources, spend, birthday
-month, marketing consent per channel, custom fields — with counts, checked conditions, and
-other workspaces out of reach."""
+month, marketing consent per channel, custom fields, owner, company, having a phone or an
+e-mail — with counts, checked conditions, and other workspaces out of reach."""
 
 import pytest
 
@@ -55,9 +55,14 @@ async def shop(make_workspace, client):
     anna = await contact(client, workspace, first_name="Anna", tags=["vip"], source="instagram",
                          birthday="1990-03-05", marketing_consent=True, custom={"visits": 12},
                          emails=[{"address": "anna@example.com"}])  # fmt: skip
+    company = await client.post(
+        "/api/v1/companies", json={"name": "Romashka LLC"}, headers=workspace["headers"]
+    )
+    assert company.status_code == 201, company.text
     await contact(client, workspace, first_name="Boris", source="website",
                   birthday="1985-03-20", marketing_consent=True, marketing_opt_outs=["email"],
-                  custom={"visits": 2})  # fmt: skip
+                  custom={"visits": 2}, phones=[{"number": "+79160000077"}],
+                  companies=[{"company_id": company.json()["id"], "role": "buyer"}])  # fmt: skip
     vera = await contact(client, workspace, first_name="Vera", tags=["vip", "new"],
                          birthday="1992-07-01")  # fmt: skip
     await won_deal(client, workspace, anna, "12000")
@@ -80,6 +85,24 @@ async def shop(make_workspace, client):
         ([{"field": "custom.visits", "op": "at_least", "value": "10"}], {"Anna"}),
         ([{"field": "last_visit", "op": "within_days", "value": 30}], {"Anna", "Vera"}),
         ([{"field": "last_visit", "op": "not_within_days", "value": 30}], {"Boris"}),
+        ([{"field": "company", "op": "is", "value": "romashka llc"}], {"Boris"}),
+        ([{"field": "company", "op": "contains", "value": "Mash"}], {"Boris"}),
+        ([{"field": "company", "op": "contains", "value": "Lyutik"}], set()),
+        ([{"field": "company", "op": "empty"}], {"Anna", "Vera"}),
+        ([{"field": "company", "op": "not_empty"}], {"Boris"}),
+        ([{"field": "phone", "op": "not_empty"}], {"Boris"}),
+        ([{"field": "phone", "op": "empty"}], {"Anna", "Vera"}),
+        ([{"field": "email", "op": "not_empty"}], {"Anna"}),
+        ([{"field": "email", "op": "empty"}], {"Boris", "Vera"}),
+        ([{"field": "owner", "op": "not_empty"}], {"Anna", "Boris", "Vera"}),  # the creator
+        ([{"field": "owner", "op": "empty"}], set()),
+        (
+            [
+                {"field": "consent", "op": "allows", "value": "sms"},
+                {"field": "phone", "op": "not_empty"},
+            ],
+            {"Boris"},
+        ),  # fmt: skip
         (
             [
                 {"field": "tag", "op": "has", "value": "vip"},
@@ -118,6 +141,11 @@ async def test_a_segment_stays_current_when_a_contact_changes(client, shop):
         {"field": "birthday_month", "op": "is", "value": 13},
         {"field": "consent", "op": "allows", "value": "pigeon"},
         {"field": "custom.nope", "op": "is", "value": "x"},
+        {"field": "owner", "op": "is", "value": "Olga"},
+        {"field": "owner", "op": "contains", "value": "a"},
+        {"field": "phone", "op": "is", "value": "+79160000077"},
+        {"field": "email", "op": "contains", "value": "@"},
+        {"field": "company", "op": "has", "value": "Romashka"},
     ],
 )
 async def test_a_bad_condition_is_refused_and_names_itself(client, shop, condition):
@@ -142,3 +170,36 @@ async def test_another_workspaces_segment_is_not_found(client, shop, make_worksp
         "/api/v1/segments", json={"name": "All", "conditions": []}, headers=other["headers"]
     )
     assert everyone.json()["count"] == 0  # the other workspace has no contacts
+
+
+async def test_owner_picks_the_contacts_a_member_is_responsible_for(client, make_workspace, join):
+    office = await make_workspace(company="Segment Owners Office")
+    manager = await join(office, "manager")
+    for name in ("Alla", "Bella"):
+        await contact(client, office, first_name=name, owner_id=manager["user_id"])
+    await contact(client, office, first_name="Clara")  # the owner's own
+    theirs = [{"field": "owner", "op": "is", "value": manager["user_id"]}]
+    assert await members(client, office, theirs) == {"Alla", "Bella"}
+    others = [{"field": "owner", "op": "is_not", "value": manager["user_id"]}]
+    assert await members(client, office, others) == {"Clara"}
+    mine = [{"field": "owner", "op": "is", "value": office["user"]["id"]}]
+    assert await members(client, office, mine) == {"Clara"}
+
+
+async def test_owner_and_company_conditions_never_reach_another_workspace(
+    client, shop, make_workspace
+):
+    other = await make_workspace(company="Other Owners Shop")
+    company = await client.post(
+        "/api/v1/companies", json={"name": "Their Company"}, headers=other["headers"]
+    )
+    await contact(client, other, first_name="Stranger",
+                  companies=[{"company_id": company.json()["id"]}])  # fmt: skip
+    # Their owner and their company, asked from the shop: nobody there matches.
+    assert await members(client, shop, [{"field": "owner", "op": "is",
+                                          "value": other["user"]["id"]}]) == set()  # fmt: skip
+    assert await members(client, shop, [{"field": "company", "op": "is",
+                                          "value": "Their Company"}]) == set()  # fmt: skip
+    # And the shop's own company is unknown to them.
+    assert await members(client, other, [{"field": "company", "op": "contains",
+                                           "value": "Romashka"}]) == set()  # fmt: skip

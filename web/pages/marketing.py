@@ -11,6 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from atrium.platform.auth.members import list_members
 from atrium.platform.crm import segments
 from atrium.platform.crm.custom_fields import list_fields
 from atrium.platform.errors import DomainError, Forbidden, Invalid
@@ -41,6 +42,8 @@ def _field_labels(page: WorkspacePage, custom_fields) -> list[tuple[str, str]]:
         ("last_name", _("Last name")), ("gender", _("Gender")), ("spend", _("Spent in all")),
         ("last_visit", _("Last visit, days ago")), ("birthday_month", _("Birthday month")),
         ("consent", _("Agrees to marketing by")), ("created", _("Added, days ago")),
+        ("owner", _("Owner")), ("company", _("Company")), ("phone", _("Phone")),
+        ("email", _("E-mail")),
         *((f"custom.{f.key}", f.label) for f in custom_fields),
     ]  # fmt: skip
 
@@ -48,7 +51,7 @@ def _field_labels(page: WorkspacePage, custom_fields) -> list[tuple[str, str]]:
 def _op_labels(page: WorkspacePage) -> list[tuple[str, str]]:
     _ = page._
     return [
-        ("is", _("is")), ("contains", _("contains")), ("has", _("has")),
+        ("is", _("is")), ("is_not", _("is not")), ("contains", _("contains")), ("has", _("has")),
         ("has_not", _("has not")), ("at_least", _("at least")), ("less_than", _("less than")),
         ("within_days", _("within (days)")), ("not_within_days", _("not within (days)")),
         ("allows", _("channel")), ("after", _("after")), ("before", _("before")),
@@ -63,6 +66,56 @@ def _conditions_of(form) -> list[dict]:
         for field, op, value in zip(fields, ops, values, strict=False)
         if field
     ]
+
+
+async def _members(page: WorkspacePage) -> list:
+    async with database(page.request).shared_reads() as shared:
+        return (await list_members(shared, page.principal, limit=200)).items
+
+
+async def _owners_by_id(page: WorkspacePage, conditions: list[dict]) -> list[dict]:
+    """Owner conditions as the service takes them: a member typed by e-mail or name becomes
+    their id; Invalid names the row when nobody matches."""
+    members = await _members(page)
+    found = {}
+    for member in members:
+        for key in (member.email, member.name):
+            if key:
+                found.setdefault(key.strip().casefold(), str(member.user_id))
+    changed = []
+    for index, condition in enumerate(conditions):
+        value = str(condition.get("value") or "").strip()
+        if condition["field"] == "owner" and value and not _is_uuid(value):
+            if value.casefold() not in found:
+                raise Invalid(
+                    "No member has the e-mail or name %(value)s.",
+                    field=f"conditions[{index}]",
+                    value=value[:100],
+                )
+            condition = {**condition, "value": found[value.casefold()]}
+        changed.append(condition)
+    return changed
+
+
+async def _owners_by_email(page: WorkspacePage, conditions: list[dict]) -> list[dict]:
+    """Saved owner conditions shown with the member's e-mail rather than their id."""
+    if not any(condition["field"] == "owner" for condition in conditions):
+        return conditions
+    emails = {str(member.user_id): member.email for member in await _members(page)}
+    return [
+        {**c, "value": emails.get(str(c.get("value")), c.get("value"))}
+        if c["field"] == "owner"
+        else c
+        for c in conditions
+    ]
+
+
+def _is_uuid(raw: str) -> bool:
+    try:
+        uuid.UUID(raw)
+    except ValueError:
+        return False
+    return True
 
 
 async def _segment_form(page: WorkspacePage, status_code=200, **context) -> Template:
@@ -115,7 +168,7 @@ async def segment_page(request: Request, segment_id: FromPath[str]) -> Template:
         page,
         segment=segment,
         values={"name": segment.name},
-        conditions=segment.conditions,
+        conditions=await _owners_by_email(page, segment.conditions),
         errors={},
         people=people,
         count=count,
@@ -130,9 +183,10 @@ async def segment_save(request: Request) -> Template | Redirect:
     conditions = _conditions_of(form)
     segment_id = record_id(form["segment_id"]) if form.get("segment_id") else None
     try:
+        typed = await _owners_by_id(page, conditions)
         async with _transaction(page) as session:
             if form.get("preview"):
-                checked = await segments.checked_conditions(session, conditions)
+                checked = await segments.checked_conditions(session, typed)
                 count = await segments.count_members(session, checked, page.principal)
                 people = await segments.first_members(session, checked, page.principal, 50)
                 return await _segment_form(
@@ -144,7 +198,7 @@ async def segment_save(request: Request) -> Template | Redirect:
                 session,
                 page.principal,
                 name=form.get("name", ""),
-                conditions=conditions,
+                conditions=typed,
                 segment_id=segment_id,
             )
     except DomainError as error:
