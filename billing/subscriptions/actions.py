@@ -44,7 +44,7 @@ async def card_form_url(db: Database, settings: Settings, principal: Principal) 
     """Stripe's hosted page for entering a card; back to the billing page after."""
     provider = payment_provider(settings)
     customer = await _customer(db, provider, principal)
-    back = f"{settings.base_url.rstrip('/')}/w/{principal.workspace.slug}/billing"
+    back = f"{settings.base_url.rstrip('/')}/w/{principal.workspace.slug}/settings/billing"
     return await provider.checkout_url(customer, return_url=back)
 
 

@@ -70,7 +70,7 @@ async def _tell_owners(session: AsyncSession, subscription: Subscription, kind: 
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.tenant_id == tenant.id, Membership.role == Role.OWNER)
     )
-    link = f"{get_settings().base_url.rstrip('/')}/w/{tenant.slug}/billing"
+    link = f"{get_settings().base_url.rstrip('/')}/w/{tenant.slug}/settings/billing"
     deadline = subscription.grace_ends_at.date().isoformat() if subscription.grace_ends_at else ""
     for owner in owners:
         language = owner.locale if owner.locale in ("en", "ru") else tenant.locale

@@ -15,6 +15,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
+from atrium.billing.subscriptions.views import BillingNotice, billing_notice
 from atrium.platform.auth import accounts, sessions
 from atrium.platform.auth.principal import Principal
 from atrium.platform.errors import DomainError, TooManyRequests
@@ -198,6 +199,7 @@ class WorkspacePage:
     currency: str
     workspaces: list = field(default_factory=list)
     unread: int = 0  # the member's unread notifications, for the bell in the top bar
+    billing_notice: BillingNotice | None = None  # a trial ending, a payment overdue, read-only
 
     @property
     def slug(self) -> str:
@@ -276,6 +278,7 @@ async def workspace_page(request: Request) -> WorkspacePage:
         unread = await unread_count(tenant, principal)
     async with db.shared_reads() as shared:
         workspaces = await accounts.workspaces_of(shared, principal.user_id)
+        notice = await billing_notice(shared, principal.workspace.id)
     locale = page_locale(request, user.locale or workspace_locale)
     return WorkspacePage(
         request=request,
@@ -286,4 +289,5 @@ async def workspace_page(request: Request) -> WorkspacePage:
         currency=currency,
         workspaces=workspaces,
         unread=unread,
+        billing_notice=notice,
     )

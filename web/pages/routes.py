@@ -17,6 +17,7 @@ from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
 from atrium.web.pages import (
     appeals,
+    billing,
     companies,
     contacts,
     deals,
@@ -353,6 +354,7 @@ WORK_PAGES = (
     settings_crm,
     settings_products,
     settings_templates,
+    billing,
     workspaces,
 )
 

@@ -37,6 +37,12 @@ async def settings_index(request: Request) -> Template:
         ),
         ("products", _("Products and services"), _("What you sell, with prices."), can("crm.read")),
         (
+            "billing",
+            _("Plan and billing"),
+            _("Your plan, what you use of it, the payment card and invoices."),
+            can("workspace.read"),
+        ),
+        (
             "templates",
             _("Notification templates"),
             _("The wording of reminders and greetings, in Russian and English."),
