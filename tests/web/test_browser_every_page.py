@@ -29,6 +29,7 @@ PAGES = {
     "settings-members": "/settings/members", "settings-pipelines": "/settings/pipelines",
     "settings-fields": "/settings/fields", "settings-products": "/settings/products",
     "settings-templates": "/settings/templates", "settings-api-keys": "/settings/api-keys",
+    "settings-billing": "/settings/billing",
     "segments": "/segments", "segment-form": "/segments/new", "campaigns": "/campaigns",
     "campaign-form": "/campaigns/new", "imports": "/imports",
 }  # fmt: skip
