@@ -1,4 +1,5 @@
-"""atrium bench provisioning | migrate | search | api | jobs | pages | import | reports | all
+"""atrium bench provisioning | migrate | search | api | jobs | pages | import | reports |
+webhooks | all
 (in tests/bench/)."""
 
 import runpy
@@ -19,6 +20,7 @@ BENCHES = {
     "pages": "bench_pages.py",
     "import": "bench_import.py",
     "reports": "bench_reports.py",
+    "webhooks": "bench_webhooks.py",
 }
 
 
