@@ -34,6 +34,7 @@ from atrium.platform.auth.service import forget_principals
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, LimitReached, NotFound
 from atrium.platform.tenancy.models import Tenant
+from atrium.platform.tenancy.service import forget_workspace_entitlements
 
 Status = SubscriptionStatus
 # Stripe's subscription statuses, as ours; the others (incomplete) change nothing.
@@ -127,7 +128,9 @@ async def refresh_workspace(session: AsyncSession, tenant_id: uuid.UUID) -> None
         branch.entitlements = tenant.entitlements
         branch.read_only_since = tenant.read_only_since
     await session.flush()
-    forget_principals()  # this process's cached keys see the change at once
+    # This process's cached keys and allowances see the change at once; others within seconds.
+    forget_principals()
+    forget_workspace_entitlements()
 
 
 async def seats_in_use(session: AsyncSession, tenant_id: uuid.UUID) -> int:

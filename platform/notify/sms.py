@@ -29,7 +29,8 @@ from atrium.platform.notify.handover import Outcome, Refused, attempt, post_json
 from atrium.platform.notify.models import SmsLog, SmsSettings
 from atrium.platform.notify.quiet import quiet_until, send_when_quiet_ends
 from atrium.platform.sealing import unseal
-from atrium.platform.tenancy.service import workspace_settings
+from atrium.platform.tenancy.entitlements import SMS, require_room
+from atrium.platform.tenancy.service import workspace_entitlements, workspace_settings
 
 GSM_SINGLE, GSM_PART, UCS2_SINGLE, UCS2_PART = 160, 153, 70, 67
 MAX_SEGMENTS = 10
@@ -116,6 +117,7 @@ async def queue_sms(
     if settings is None or not settings.gateway_url:
         raise Invalid("Set up an SMS gateway in the settings first.", field="to")
     used = await segments_this_month(session)
+    require_room(await workspace_entitlements(session), SMS, used=used, adding=segments.count)
     if used + segments.count > settings.monthly_quota:
         raise LimitReached(
             "This month's SMS quota (%(quota)s segments) would be exceeded: %(used)s used.",

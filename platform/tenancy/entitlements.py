@@ -76,6 +76,11 @@ _MESSAGES = {
         "Your plan (%(plan)s) allows %(limit)s customers; the workspace has %(used)s. "
         "The %(upgrade)s plan lifts this limit.",
     ),
+    SMS: (
+        "Your plan (%(plan)s) allows %(limit)s SMS segments a month; %(used)s are used.",
+        "Your plan (%(plan)s) allows %(limit)s SMS segments a month; %(used)s are used. "
+        "The %(upgrade)s plan lifts this limit.",
+    ),
     INTEGRATIONS: (
         "Your plan (%(plan)s) allows %(limit)s integrations; %(used)s are in use.",
         "Your plan (%(plan)s) allows %(limit)s integrations; %(used)s are in use. "

@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.models import Membership
 from atrium.platform.auth.principal import Principal
-from atrium.platform.db import Database, WorkspaceSchema
+from atrium.platform.db import TENANT_SCHEMA, Database, WorkspaceSchema
 from atrium.platform.errors import Invalid
 from atrium.platform.packs import GENERAL, vertical_choices
-from atrium.platform.tenancy.entitlements import require_pack
+from atrium.platform.tenancy.entitlements import Entitlements, require_pack
 from atrium.platform.tenancy.models import Tenant, TenantStatus, WorkspaceSettings
 
 WORKSPACE_LOCALES = ("en", "ru")
@@ -138,6 +138,32 @@ async def workspace_country(db: Database, schema: WorkspaceSchema) -> str:
     [row] = await db.read_in_workspace(schema, select(WorkspaceSettings.country))
     _countries[schema.name] = (time.monotonic() + COUNTRY_TTL, row.country)
     return row.country
+
+
+# A workspace's plan allowances, for checks deep in a tenant transaction (an SMS against the
+# month's allowance). Billing's changes forget them in its process; others follow in PLAN_TTL s.
+PLAN_TTL = 60.0
+_plans: dict[str, tuple[float, Entitlements | None]] = {}
+
+
+async def workspace_entitlements(session: AsyncSession) -> Entitlements | None:
+    """What the plan allows the workspace a tenant session works in. Read from the registry on a
+    connection of its own: the workspace's role may not read the registry."""
+    schema = session.bind.get_execution_options()["schema_translate_map"][TENANT_SCHEMA]
+    found = _plans.get(schema)
+    if found is not None and found[0] > time.monotonic():
+        return found[1]
+    async with session.bind.connect() as registry:
+        data = await registry.scalar(
+            select(Tenant.entitlements).where(Tenant.schema_name == schema)
+        )
+    entitlements = Entitlements.from_json(data)
+    _plans[schema] = (time.monotonic() + PLAN_TTL, entitlements)
+    return entitlements
+
+
+def forget_workspace_entitlements() -> None:
+    _plans.clear()
 
 
 def forget_workspace_country(schema: WorkspaceSchema) -> None:

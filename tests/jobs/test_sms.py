@@ -222,3 +222,31 @@ async def test_a_gateway_asking_to_wait_429_is_retried_not_refused(
     await eventually(sent, timeout_s=15)
     await drained()
     assert len(Gateway.received) == 2
+
+
+async def test_the_plans_sms_allowance_stops_sending_and_names_the_plan(
+    client, make_workspace, worker, drained, gateway
+):
+    salon = await make_workspace(company="SMS Free Salon", locale="ru")
+    headers = salon["headers"]
+    await client.put(
+        "/api/v1/settings/sms",
+        json={"gateway_url": gateway, "token": "t", "sender": "Salon", "monthly_quota": 100},
+        headers=headers,
+    )
+    allowed = await client.post("/api/v1/sms", json={"to": "+79161234567", "text": "Привет"},
+                                headers=headers)  # fmt: skip
+    assert allowed.status_code == 202  # on the trial (Business: 5,000 segments a month)
+
+    async def sent():  # while the gateway listens
+        items = await log_of(client, salon)
+        return items and items[0]["status"] == "sent"
+
+    await eventually(sent)
+    await drained()
+    await client.put("/api/v1/billing/subscription", json={"plan": "free"}, headers=headers)
+    refused = await client.post("/api/v1/sms", json={"to": "+79161234567", "text": "Привет"},
+                                headers=headers)  # fmt: skip
+    assert refused.status_code == 402, refused.text
+    assert refused.json()["upgrade"] == "Start"
+    assert "0 SMS segments a month" in refused.json()["detail"]
