@@ -97,9 +97,24 @@ class StripeProvider:
         return customer["id"]
 
     async def has_payment_method(self, customer_id: str) -> bool:
+        """A card to charge: the default one, else the newest card the customer saved (Stripe's
+        hosted form saves it without making it the default), which becomes the default."""
         customer = await self._call(self.client.v1.customers.retrieve_async, customer_id)
         settings = customer.get("invoice_settings") or {}
-        return bool(settings.get("default_payment_method") or customer.get("default_source"))
+        if settings.get("default_payment_method") or customer.get("default_source"):
+            return True
+        cards = await self._call(
+            self.client.v1.payment_methods.list_async,
+            params={"customer": customer_id, "type": "card", "limit": 100},
+        )
+        if not cards["data"]:
+            return False
+        await self._call(
+            self.client.v1.customers.update_async,
+            customer_id,
+            params={"invoice_settings": {"default_payment_method": cards["data"][0]["id"]}},
+        )
+        return True
 
     async def checkout_url(self, customer_id: str, *, return_url: str) -> str:
         """Stripe's hosted page where the customer enters a card (we never see card numbers)."""
@@ -108,7 +123,6 @@ class StripeProvider:
             params={
                 "mode": "setup",
                 "customer": customer_id,
-                "currency": None,
                 "payment_method_types": ["card"],
                 "success_url": return_url,
                 "cancel_url": return_url,

@@ -160,3 +160,26 @@ async def test_choosing_free_cancels_the_paid_plan_at_the_period_end(
                               headers=owner["headers"])  # fmt: skip
     body = answer.json()
     assert (body["plan"], body["cancel_at_period_end"]) == ("start", True)
+
+
+async def test_a_card_saved_by_stripes_form_without_being_default_is_used(
+    client, make_workspace, db, stripe_side
+):
+    owner = await make_workspace(company="Checkout Salon")
+    await client.put("/api/v1/billing/subscription", json={"plan": "start"},
+                     headers=owner["headers"])  # fmt: skip
+    row = await subscription_row(db, owner["tenant"]["slug"])
+    # Stripe's hosted form (setup mode) attaches the card to the customer, nothing more.
+    method = stripe_side.client.v1.payment_methods.create(
+        params={
+            "type": "card",
+            "card": {"number": GOOD_CARD, "exp_month": 12, "exp_year": 2035, "cvc": "123"},
+        }  # fmt: skip
+    )
+    stripe_side.client.v1.payment_methods.attach(
+        method.id, params={"customer": row.stripe_customer_id}
+    )
+    answer = await client.put("/api/v1/billing/subscription", json={"plan": "start"},
+                              headers=owner["headers"])  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "active"
