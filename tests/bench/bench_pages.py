@@ -91,6 +91,10 @@ def _pages(slug: str, records: dict[str, str]) -> list[str]:
         f"{base}/settings/products",
         f"{base}/settings/templates",
         f"{base}/settings/api-keys",
+        f"{base}/settings/billing",
+        f"{base}/segments",
+        f"{base}/campaigns",
+        f"{base}/imports",
     ]
 
 
