@@ -4,9 +4,13 @@ and the app served over ASGI. Each session gets its own database and drops it at
 import asyncio
 import os
 import secrets
+import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from redis import Redis
@@ -211,3 +215,32 @@ async def live_server(migrated):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     await task
+
+
+# Stripe in tests: localstripe (a stateful fake Stripe server from PyPI) on loopback.
+
+
+def _answers(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    """localstripe on the port STRIPE_API_BASE names (tests/conftest.py chose it)."""
+    base = os.environ["STRIPE_API_BASE"]
+    port = int(base.rsplit(":", 1)[1])
+    script = Path(sys.executable).with_name("localstripe")
+    process = subprocess.Popen(
+        [str(script), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 20
+    while not _answers(port):
+        assert process.poll() is None, "localstripe did not start"
+        assert time.monotonic() < deadline, "localstripe did not answer"
+        time.sleep(0.05)
+    # localstripe starts from the store it pickles in /tmp (another run's): start empty.
+    httpx.delete(f"{base}/_config/data").raise_for_status()
+    yield base
+    process.terminate()
+    process.wait(timeout=10)

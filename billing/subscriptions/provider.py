@@ -45,7 +45,8 @@ def _translate(error: stripe.StripeError) -> DomainError:
         return LimitReached("The card was refused: %(reason)s", reason=error.user_message or "")
     if isinstance(error, stripe.APIConnectionError | stripe.RateLimitError):
         return PaymentsUnavailable("The payment service cannot be reached; try again shortly.")
-    if isinstance(error, stripe.InvalidRequestError):
+    status = getattr(error, "http_status", None) or 0
+    if isinstance(error, stripe.InvalidRequestError) or 400 <= status < 500:
         return Invalid("The payment service refused the request: %(reason)s", reason=str(error))
     return PaymentsUnavailable("The payment service failed; try again shortly.")
 

@@ -3,11 +3,7 @@ served over real HTTP so localstripe's signed webhooks reach it, and the real jo
 
 import asyncio
 import os
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -20,32 +16,6 @@ from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa
 
 GOOD_CARD = "4242424242424242"
 FAILING_CARD = "4000000000000341"  # attaches, then every charge fails
-
-
-def _answers(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-@pytest.fixture(scope="session")
-def localstripe():
-    """localstripe on the port STRIPE_API_BASE names (tests/conftest.py chose it)."""
-    base = os.environ["STRIPE_API_BASE"]
-    port = int(base.rsplit(":", 1)[1])
-    script = Path(sys.executable).with_name("localstripe")
-    process = subprocess.Popen(
-        [str(script), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 20
-    while not _answers(port):
-        assert process.poll() is None, "localstripe did not start"
-        assert time.monotonic() < deadline, "localstripe did not answer"
-        time.sleep(0.05)
-    # localstripe starts from the store it pickles in /tmp (another run's): start empty.
-    httpx.delete(f"{base}/_config/data").raise_for_status()
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ import secrets
 
 import pytest
 import schemathesis
+import sqlalchemy as sa
 from hypothesis import HealthCheck, assume, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.python import asgi
@@ -30,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
+from atrium.platform.config import get_settings
 from tests.helpers import STRONG_PASSWORD
 from tests.platform.support import random_ip
 
@@ -121,9 +123,21 @@ class Addressed:
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(migrated):
+def fuzz_app(migrated, localstripe):
     yield Addressed(APP, random_ip())
     asgi.shutdown_lifespans()  # the app's shutdown: pools closed
+
+
+def _without_plan_limits(slug: str) -> None:
+    """The fuzzer sends thousands of calls a minute: its workspace is one billing never
+    limited (a plan's API rate would turn most of the run into 429s)."""
+    engine = sa.create_engine(get_settings().database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE atrium.tenants SET entitlements = NULL WHERE slug = :slug"),
+            {"slug": slug},
+        )
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +154,7 @@ def fuzz_key(fuzz_app):
             },
         )
         assert signup.status_code == 201, signup.text
+        _without_plan_limits(signup.json()["tenant"]["slug"])
         owner = {"Authorization": f"Bearer {signup.json()['api_key']}"}
         created = client.post(f"{API}/api-keys", json={"name": "fuzzer"}, headers=owner)
         assert created.status_code == 201, created.text
