@@ -31,9 +31,6 @@ from atrium.tenants.migrations import PLATFORM_HISTORY, alembic_config
 from atrium.web.app import create_app
 from tests.bench.common import drop_database, scratch_database
 
-os.environ["ATRIUM_SPARE_WORKSPACES"] = "0"
-os.environ["ATRIUM_EMBEDDED_WORKER"] = "false"
-os.environ.setdefault("ATRIUM_LOG_LEVEL", "WARNING")
 TARGET_S = 60
 FIRST = ("Мария", "Анна", "Ольга", "Елена", "Пётр", "Иван", "Сергей", "Алёна", "Юлия", "Дмитрий")
 LAST = ("Иванова", "Петрова", "Смирнова", "Кузнецов", "Попов", "Васильев", "Ёлкина", "Соколов")
@@ -168,6 +165,10 @@ async def _run(rows: int, threads: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Set when run as a benchmark, not on import (the import-job test borrows contacts_csv).
+    os.environ["ATRIUM_SPARE_WORKSPACES"] = "0"
+    os.environ["ATRIUM_EMBEDDED_WORKER"] = "false"
+    os.environ.setdefault("ATRIUM_LOG_LEVEL", "WARNING")
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--threads", type=int, default=2)

@@ -36,7 +36,12 @@ def _wait_until_up(base: str, process: subprocess.Popen) -> None:
 
 def test_each_request_is_one_log_line_with_id_tenant_and_duration_and_no_secret(migrated):
     port = _free_port()
-    env = {**os.environ, "ATRIUM_LOG_JSON": "true", "ATRIUM_EMBEDDED_WORKER": "false"}
+    env = {
+        **os.environ,
+        "ATRIUM_LOG_JSON": "true",
+        "ATRIUM_LOG_LEVEL": "INFO",  # whatever an earlier test left in the environment
+        "ATRIUM_EMBEDDED_WORKER": "false",
+    }
     process = subprocess.Popen(
         [ATRIUM, "serve", "--port", str(port)],
         env=env,
