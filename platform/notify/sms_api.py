@@ -143,6 +143,12 @@ async def change_settings(
 ) -> SmsSettingsOut:
     if not data.gateway_url.startswith(("https://", "http://")):
         raise Invalid("The gateway URL starts with https://.", field="gateway_url")
+    if data.token is not None and not data.token.strip():
+        # The token also authenticates the gateway's delivery reports: never empty.
+        raise Invalid(
+            "The gateway token cannot be empty; leave it out to keep the saved one.",
+            field="token",
+        )
     row = await session.get(SmsSettings, 1, with_for_update=True)
     if row is None:
         row = SmsSettings(id=1)
