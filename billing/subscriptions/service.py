@@ -201,14 +201,10 @@ async def change_plan(
     plan = PLANS[change.plan]
     if plan.is_free:
         if _paid_subscription_alive(subscription):
-            await _apply(
-                session,
-                subscription,
-                await provider.update_subscription(
-                    subscription.stripe_subscription_id, cancel_at_period_end=True
-                ),
-                grace,
+            cancelling = await provider.update_subscription(
+                subscription.stripe_subscription_id, cancel_at_period_end=True
             )
+            await apply_stripe_subscription(session, subscription, cancelling, grace=grace)
         elif subscription.status == Status.TRIALING:
             subscription.status, subscription.plan = Status.ACTIVE, FREE.code
             subscription.trial_ends_at = None
@@ -248,7 +244,7 @@ async def change_plan(
             customer, plan_id=plan_id, quantity=quantity, tenant_id=str(subscription.tenant_id)
         )
         subscription.stripe_subscription_id = stripe_subscription["id"]
-    await _apply(session, subscription, stripe_subscription, grace)
+    await apply_stripe_subscription(session, subscription, stripe_subscription, grace=grace)
     return subscription
 
 
@@ -266,12 +262,8 @@ async def set_cancel_at_period_end(
     stripe_subscription = await provider.update_subscription(
         subscription.stripe_subscription_id, cancel_at_period_end=cancel
     )
-    await _apply(session, subscription, stripe_subscription, grace)
-    return subscription
-
-
-async def _apply(session, subscription, stripe_subscription, grace) -> None:
     await apply_stripe_subscription(session, subscription, stripe_subscription, grace=grace)
+    return subscription
 
 
 def _timestamp(value: int | None) -> datetime | None:
