@@ -21,6 +21,8 @@ for component in COMPONENTS:
 setup(
     packages=packages,
     package_dir=package_dir,
-    package_data={"": ["templates/**/*", "static/**/*", "*.ini", "*.mako", "*.sql"]},
+    package_data={
+        "": ["templates/**/*", "locales/**/*.po", "static/**/*", "*.ini", "*.mako", "*.sql"]
+    },
     include_package_data=True,
 )

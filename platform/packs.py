@@ -1,23 +1,66 @@
 """The pack contract: what a vertical pack declares so the platform and the app can use it.
 
 Packs are found through the ``atrium.packs`` entry point group, so the platform never imports a
-pack; each pack's module exposes a ``PACK`` object.
+pack; each pack's module exposes a ``PACK`` object. Adding a pack is adding its folder (and its
+entry point): the app mounts its routes, pages, templates and translations, the worker loads its
+jobs, the scheduler runs its due work, the tenant history takes its migrations, and sign-up fills
+its demo data, all from the ``Pack`` below.
 """
 
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PackSection:
+    """An entry the pack adds to a workspace's navigation."""
+
+    key: str
+    label: str  # English; translated by the pack's catalog
+    path: str  # below /w/<slug>/
+
+
+@dataclass(frozen=True)
+class PackPermission:
+    description: str
+    roles: frozenset[str]  # the roles (owner, admin, manager, employee) that hold it by default
+
+
+# async (tenant session, workspace settings, now) -> how many events it raised
+DueWorkScan = Callable[[Any, Any, datetime], Awaitable[int]]
+# async (tenant session, principal, locale) -> how many demo records it made
+DemoFill = Callable[[Any, Any, str], Awaitable[int]]
+# async (tenant session) -> how many demo records it deleted; runs before the core's clearing
+DemoClear = Callable[[Any], Awaitable[int]]
 
 
 @dataclass(frozen=True)
 class Pack:
     key: str
     names: dict[str, str]  # locale -> display name
-    routes: list = field(default_factory=list)
-    permissions: list[str] = field(default_factory=list)
+    # The pack's folder: its templates/, locales/<lang>/LC_MESSAGES/*.po and migrations/ (tenant
+    # revisions in the one tenant history) are found there.
+    folder: Path | None = None
+    permissions: dict[str, PackPermission] = field(default_factory=dict)
+    sections: Sequence[PackSection] = ()
+    api_routes: Sequence = ()  # mounted under /api/v1
+    page_routes: Sequence = ()  # /w/{slug}/... pages; a handler may ask for ``page``
+    public_routes: Sequence = ()  # no sign-in: booking pages and their data
+    scan_due_work: DueWorkScan | None = None  # run for every open workspace by the scheduler
+    fill_demo: DemoFill | None = None
+    clear_demo: DemoClear | None = None
 
     def name(self, locale: str) -> str:
         return self.names.get(locale) or self.names["en"]
+
+    def subfolder(self, name: str) -> Path | None:
+        found = self.folder / name if self.folder else None
+        return found if found and found.is_dir() else None
 
 
 GENERAL = "general"  # the core CRM with no vertical pack
@@ -25,6 +68,7 @@ GENERAL = "general"  # the core CRM with no vertical pack
 
 @cache
 def registered_packs() -> dict[str, Pack]:
+    """Every installed pack, by key; loading one imports its modules (tables, jobs, handlers)."""
     packs = {}
     for entry in entry_points(group="atrium.packs"):
         pack = entry.load()
@@ -35,3 +79,8 @@ def registered_packs() -> dict[str, Pack]:
 def vertical_choices() -> list[str]:
     """What a signup may choose: a pack, or the general CRM."""
     return [GENERAL, *registered_packs()]
+
+
+def pack_folders(name: str) -> list[Path]:
+    """Every pack's subfolder ``name`` (templates, locales, migrations) that exists."""
+    return [found for pack in registered_packs().values() if (found := pack.subfolder(name))]

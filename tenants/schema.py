@@ -3,6 +3,7 @@
 from sqlalchemy import MetaData
 
 from atrium.platform.db import SharedBase, TenantBase
+from atrium.platform.packs import registered_packs
 
 
 def _load_models() -> None:
@@ -23,6 +24,8 @@ def _load_models() -> None:
     import atrium.platform.notify.models  # noqa: F401
     import atrium.platform.tenancy.models  # noqa: F401
     import atrium.tenants.models  # noqa: F401
+
+    registered_packs()  # a pack's module imports its tables
 
 
 def shared_metadata() -> MetaData:

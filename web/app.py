@@ -44,6 +44,7 @@ from atrium.platform.notify import (
     unsubscribe,
 )
 from atrium.platform.notify.scheduler import scheduler_loop
+from atrium.platform.packs import pack_folders, registered_packs
 from atrium.platform.runtime import Runtime, start_runtime
 from atrium.platform.tenancy import api as workspace_api
 from atrium.tenants import api as signup_api
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             *templates_api.routes,
             *campaigns_api.routes,
             *billing_api.api_routes,
+            *(route for pack in registered_packs().values() for route in pack.api_routes),
         ],
     )
     app = Litestar(
@@ -122,9 +124,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             *tracking.routes,
             *health_api.routes,
             *assets.routes,
+            *(route for pack in registered_packs().values() for route in pack.public_routes),
             *page_routes(),
         ],
-        template_config=TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=[TEMPLATE_DIR, *pack_folders("templates")], engine=JinjaTemplateEngine
+        ),
         exception_handlers=exception_handlers,
         before_request=refuse_nul_text,
         middleware=[request_logging_middleware, assets.security_headers],

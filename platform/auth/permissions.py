@@ -1,6 +1,9 @@
 """Permissions are dotted strings; a role is a set of them. Guards check them per route."""
 
+from functools import cache
+
 from atrium.platform.auth.models import Role
+from atrium.platform.packs import registered_packs
 
 # Everything a workspace member can be allowed to do; packs add their own.
 PERMISSIONS = {
@@ -54,5 +57,13 @@ ASSIGNABLE_ROLES: dict[Role, frozenset[Role]] = {
 }
 
 
+@cache
 def permissions_of(role: Role) -> frozenset[str]:
-    return ROLE_PERMISSIONS[role]
+    """The role's core permissions and those the installed packs grant it."""
+    granted = {
+        permission
+        for pack in registered_packs().values()
+        for permission, rule in pack.permissions.items()
+        if role.value in rule.roles
+    }
+    return ROLE_PERMISSIONS[role] | granted

@@ -29,6 +29,7 @@ from atrium.platform.crm.pipelines import list_pipelines
 from atrium.platform.crm.product_models import Product
 from atrium.platform.crm.products import create_product
 from atrium.platform.db.types import utcnow
+from atrium.platform.packs import registered_packs
 
 PEOPLE = {
     "ru": [
@@ -226,7 +227,9 @@ async def fill_demo_data(
 
     session.add_all(DemoRecord(kind=kind, record_id=record_id) for kind, record_id in made)
     await session.flush()
-    return len(made)
+    pack = registered_packs().get(vertical)
+    extra = await pack.fill_demo(session, principal, locale) if pack and pack.fill_demo else 0
+    return len(made) + extra
 
 
 # Deleted in this order: what points at a record goes before it.
@@ -245,6 +248,9 @@ async def clear_demo_data(session: AsyncSession, principal: Principal) -> int:
     """Delete every demo record (and its history); how many."""
     principal.require("crm.delete")
     cleared = 0
+    for pack in registered_packs().values():  # a pack's records point at the core's
+        if pack.clear_demo is not None:
+            cleared += await pack.clear_demo(session)
     for kind, model in _CLEARED:
         ids = select(DemoRecord.record_id).where(DemoRecord.kind == kind)
         await session.execute(

@@ -19,6 +19,7 @@ from atrium.platform.db import Database
 from atrium.platform.jobs.actors import configure_broker, use_broker
 from atrium.platform.jobs.context import JobContext, set_job_context
 from atrium.platform.jobs.idempotency import forget_processed_messages
+from atrium.platform.packs import registered_packs
 from atrium.platform.runtime import Runtime
 
 log = structlog.get_logger("atrium.worker")
@@ -30,9 +31,10 @@ _running: "EmbeddedWorker | None" = None
 
 def load_actor_modules() -> None:
     """Import every module that declares actors, so the worker knows them: the platform's, and
-    those the other components name in the ``atrium.jobs`` entry point group."""
+    those the other components name in the ``atrium.jobs`` entry point group, and the packs'."""
     for entry in entry_points(group="atrium.jobs"):
         entry.load()
+    registered_packs()  # a pack's module imports its jobs and event handlers
     import atrium.platform.crm.import_jobs  # noqa: F401
     import atrium.platform.events.tasks  # noqa: F401
     import atrium.platform.mail.delivery  # noqa: F401

@@ -21,6 +21,7 @@ from atrium.platform.notify.birthdays import claim_birthdays
 from atrium.platform.notify.campaigns import claim_due_campaigns
 from atrium.platform.notify.quiet import quiet_until
 from atrium.platform.notify.sweep import sweep_messages
+from atrium.platform.packs import registered_packs
 from atrium.platform.tenancy.models import Tenant, TenantStatus
 from atrium.platform.tenancy.service import workspace_settings
 
@@ -45,6 +46,9 @@ async def scan_due_work(db: Database) -> int:
                 # Held messages wait for the quiet hours to end; then lost ones are queued again.
                 await sweep_messages(session, tenant.schema)
             raised += await _overdue_complaints(session)
+            for pack in registered_packs().values():
+                if pack.scan_due_work is not None:
+                    raised += await pack.scan_due_work(session, settings, now)
             raised += await rearm_stalled_imports(session)
     if raised:
         log.info("due_work_raised", events=raised)

@@ -1,11 +1,14 @@
 """Two alembic histories: ``platform`` (the shared schema) and ``tenant`` (each workspace)."""
 
+import os
 from functools import cache
 from pathlib import Path
 
 from alembic import op
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+
+from atrium.platform.packs import pack_folders
 
 HERE = Path(__file__).parent
 PLATFORM_HISTORY = HERE / "platform"
@@ -16,7 +19,10 @@ def alembic_config(history: Path, database_url: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(history))
     config.set_main_option("path_separator", "os")
-    config.set_main_option("version_locations", str(history / "versions"))
+    # The tenant history is one chain; a pack keeps its own revisions in its folder.
+    packs = [] if history == PLATFORM_HISTORY else pack_folders("migrations")
+    locations = [history / "versions", *packs]
+    config.set_main_option("version_locations", os.pathsep.join(map(str, locations)))
     if database_url:
         config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config

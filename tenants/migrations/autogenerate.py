@@ -1,5 +1,6 @@
 """Write a new tenant revision from the models: ``python -m atrium.tenants.migrations.autogenerate
-t0004 "what changed"``.
+t0004 "what changed" [folder]``; a pack's revision goes in its own folder
+(``verticals/salon/migrations``).
 
 It brings a probe schema in a scratch database (on DATABASE_URL's server, or the embedded one)
 to head, lets alembic compare it with the models, and rewrites the probe's name as the
@@ -22,7 +23,7 @@ from atrium.tenants.migrations import PLATFORM_HISTORY, TENANT_HISTORY, alembic_
 PROBE = "t_autogenprobe"
 
 
-def main(revision: str, message: str) -> Path:
+def main(revision: str, message: str, folder: Path = TENANT_HISTORY / "versions") -> Path:
     server = sa.make_url(start_runtime(load_settings()).database_url)
     name = f"atrium_autogen_{secrets.token_hex(4)}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
@@ -42,14 +43,20 @@ def main(revision: str, message: str) -> Path:
             upgrade_connection(connection.execution_options(schema_translate_map={"tenant": PROBE}))
         config = alembic_config(TENANT_HISTORY, url)
         config.cmd_opts = type("Options", (), {"x": [f"schema={PROBE}"]})()
-        command.revision(config, message=message, autogenerate=True, rev_id=revision)
+        command.revision(
+            config,
+            message=message,
+            autogenerate=True,
+            rev_id=revision,
+            version_path=str(folder),
+        )
     finally:
         engine.dispose()
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
             connection.exec_driver_sql(f"DROP ROLE IF EXISTS {PROBE}")
         admin.dispose()
-    [path] = (TENANT_HISTORY / "versions").glob(f"{revision}_*.py")
+    [path] = folder.glob(f"{revision}_*.py")
     text = path.read_text()
     text = re.sub(r"\n\s*# ### (commands auto generated|end Alembic commands).*", "", text)
     text = text.replace(f"schema='{PROBE}'", "schema=schema")
@@ -59,6 +66,6 @@ def main(revision: str, message: str) -> Path:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
-    print(main(sys.argv[1], sys.argv[2]))
+    print(main(*sys.argv[1:3], *(Path(folder).resolve() for folder in sys.argv[3:])))

@@ -1,5 +1,45 @@
-"""Vertical pack: Beauty salon."""
+"""Vertical pack: Beauty salon — catalog and staff, the booking journal, online booking,
+reminders, client cards with VIP status, loyalty cards, checkout with stock, staff results."""
 
-from atrium.platform.packs import Pack
+from pathlib import Path
 
-PACK = Pack(key="salon", names={"en": "Beauty salon", "ru": "Салон красоты"})
+from atrium.platform.packs import Pack, PackPermission, PackSection
+from atrium.verticals.salon import (  # noqa: F401 (models: its tables)
+    catalog_api,
+    catalog_pages,
+    clients_api,
+    clients_pages,
+    demo,
+    journal_pages,
+    models,
+    public,
+    reminders,
+    visits_api,
+)
+
+EVERYONE = frozenset({"owner", "admin", "manager", "employee"})
+MANAGERS = frozenset({"owner", "admin", "manager"})
+
+PACK = Pack(
+    key="salon",
+    names={"en": "Beauty salon", "ru": "Салон красоты"},
+    folder=Path(__file__).parent,
+    permissions={
+        "salon.book": PackPermission("Book, move, cancel and check out visits", EVERYONE),
+        "salon.manage": PackPermission(
+            "Change salons, services, masters, hours, stock and loyalty rules", MANAGERS
+        ),
+        "salon.results": PackPermission("See staff results and commissions", MANAGERS),
+    },
+    sections=(
+        PackSection("salon_journal", "Journal", "salon/journal"),
+        PackSection("salon_clients", "Clients", "salon/clients"),
+        PackSection("salon_catalog", "Salon", "salon/catalog"),
+    ),
+    api_routes=(*catalog_api.routes, *visits_api.routes, *clients_api.routes),
+    page_routes=(*journal_pages.routes, *catalog_pages.routes, *clients_pages.routes),
+    public_routes=public.routes,
+    scan_due_work=reminders.scan_due_work,
+    fill_demo=demo.fill_demo,
+    clear_demo=demo.clear_demo,
+)

@@ -9,13 +9,15 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup
 
+from atrium.platform.packs import pack_folders
+
 LOCALES = ("en", "ru")
 DEFAULT_LOCALE = "en"
 LOCALE_DIR = Path(__file__).parent / "locales"
 
 
-# messages.po first; then every other catalog of the language (a group of pages each, and
-# errors.po for the services' messages), in name order.
+# messages.po first; then every other catalog of the language (a group of pages each, errors.po
+# for the services' messages, and the packs' own catalogs), in name order.
 MAIN_CATALOG = "messages.po"
 
 
@@ -30,8 +32,11 @@ def _compiled(po: Path, locale: str) -> gettext.GNUTranslations:
 
 @cache
 def translations(locale: str) -> gettext.NullTranslations:
-    folder = LOCALE_DIR / locale / "LC_MESSAGES"
-    paths = sorted(folder.glob("*.po"), key=lambda po: (po.name != MAIN_CATALOG, po.name))
+    folders = [LOCALE_DIR, *pack_folders("locales")]
+    paths = sorted(
+        (po for folder in folders for po in (folder / locale / "LC_MESSAGES").glob("*.po")),
+        key=lambda po: (po.name != MAIN_CATALOG, po.name),
+    )
     found = [_compiled(po, locale) for po in paths]
     if not found:
         return gettext.NullTranslations()

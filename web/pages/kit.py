@@ -229,6 +229,7 @@ class WorkspacePage:
         base = self.base
         return [
             Section("home", self._("Overview"), f"{base}/"),
+            *self.pack_sections(),
             Section("contacts", self._("Contacts"), f"{base}/contacts"),
             Section("companies", self._("Companies"), f"{base}/companies"),
             Section("deals", self._("Deals"), f"{base}/deals"),
@@ -238,6 +239,18 @@ class WorkspacePage:
             Section("reports", self._("Reports"), f"{base}/reports"),
             Section("segments", self._("Marketing"), f"{base}/segments"),
             Section("settings", self._("Settings"), f"{base}/settings"),
+        ]
+
+    def pack_sections(self) -> list[Section]:
+        """The workspace's pack adds its sections (a journal, jobs, a till) once its plan has it."""
+        workspace = self.principal.workspace
+        pack = registered_packs().get(workspace.vertical or "")
+        entitlements = workspace.entitlements
+        if pack is None or (entitlements is not None and pack.key not in entitlements.packs):
+            return []
+        return [
+            Section(item.key, self._(item.label), f"{self.base}/{item.path}")
+            for item in pack.sections
         ]
 
     def render(

@@ -1,6 +1,7 @@
 """HTML pages: sign in and out, sign up, password reset, invitations, the workspace home."""
 
 from litestar import Request, Response, Router, get, post
+from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
@@ -11,7 +12,7 @@ from atrium.platform.crm.demo import clear_demo_data
 from atrium.platform.crm.overview import workspace_overview
 from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.http.auth import database
-from atrium.platform.packs import GENERAL
+from atrium.platform.packs import GENERAL, registered_packs
 from atrium.platform.tenancy.service import member_count
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
@@ -381,6 +382,14 @@ def page_routes() -> list:
             workspace_home,
             demo_clear,
             *(route for module in WORK_PAGES for route in module.routes),
+            # A pack's page handlers get the member's page as the ``page`` dependency.
+            Router(
+                path="/",
+                route_handlers=[
+                    route for pack in registered_packs().values() for route in pack.page_routes
+                ],
+                dependencies={"page": Provide(workspace_page)},
+            ),
         ],
         exception_handlers={
             NotFoundException: page_not_found,
