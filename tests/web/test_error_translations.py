@@ -70,7 +70,8 @@ def _error_messages() -> set[str]:
 def _russian() -> dict[str, str]:
     translated = {}
     # messages.po wins, as in the loader (web/pages/i18n.py): read last.
-    for path in sorted(LC_MESSAGES.glob("*.po"), key=lambda po: po.name == "messages.po"):
+    catalogs = [*LC_MESSAGES.glob("*.po"), *ROOT.glob("verticals/*/locales/ru/LC_MESSAGES/*.po")]
+    for path in sorted(catalogs, key=lambda po: po.name == "messages.po"):
         if path.exists():
             with path.open("rb") as po:
                 catalog = read_po(po, locale="ru")

@@ -5,14 +5,22 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-PAGES = Path(__file__).resolve().parents[2] / "web" / "pages"
+ROOT = Path(__file__).resolve().parents[2]
+# The app's pages and every pack's (templates, page modules, navigation labels).
+PAGE_FILES = (
+    "web/pages/templates/**/*.html",
+    "web/pages/*.py",
+    "verticals/*/templates/**/*.html",
+    "verticals/*/*.py",
+)
+RUSSIAN = ("web/pages/locales/ru/LC_MESSAGES/*.po", "verticals/*/locales/ru/LC_MESSAGES/*.po")
 CALL = re.compile(r"""\b(?:_|gettext)\(\s*(["'])(.+?)\1""", re.S)
 PLURAL = re.compile(r"""\bngettext\(\s*(["'])(.+?)\1,\s*(["'])(.+?)\3""", re.S)
 
 
 def _used_strings() -> set[str]:
     used = set()
-    for path in [*PAGES.glob("templates/**/*.html"), *PAGES.glob("*.py")]:
+    for path in (found for pattern in PAGE_FILES for found in ROOT.glob(pattern)):
         text = path.read_text()
         used |= {match[1] for match in CALL.findall(text)}
         used |= {match[1] for match in PLURAL.findall(text)}
@@ -21,7 +29,7 @@ def _used_strings() -> set[str]:
 
 def test_every_page_string_is_translated_to_russian():
     translated = set()
-    for path in (PAGES / "locales/ru/LC_MESSAGES").glob("*.po"):
+    for path in (found for pattern in RUSSIAN for found in ROOT.glob(pattern)):
         with path.open("rb") as po:
             catalog = read_po(po, locale="ru")
         translated |= {
@@ -36,7 +44,7 @@ def test_every_page_string_is_translated_to_russian():
 def test_no_two_catalogs_translate_one_phrase_differently():
     seen: dict[str, tuple[str, str]] = {}
     clashes = []
-    for path in sorted((PAGES / "locales/ru/LC_MESSAGES").glob("*.po")):
+    for path in sorted(found for pattern in RUSSIAN for found in ROOT.glob(pattern)):
         with path.open("rb") as po:
             for message in read_po(po, locale="ru"):
                 key = message.id[0] if isinstance(message.id, tuple) else message.id
