@@ -1,0 +1,185 @@
+"""When masters work: their weekly hours less breaks and time off, as UTC intervals per day,
+and the time their visits already hold. Free slots and booking checks both read it from here."""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrium.platform.tenancy.service import workspace_settings
+from atrium.verticals.salon.models import (
+    RELEASED,
+    Break,
+    Location,
+    Master,
+    MasterService,
+    Service,
+    TimeOff,
+    Visit,
+    WorkingHours,
+)
+
+Interval = tuple[datetime, datetime]
+
+
+def location_zone(location: Location, workspace_timezone: str) -> ZoneInfo:
+    """The salon's time zone, else the workspace's."""
+    try:
+        return ZoneInfo(location.timezone or workspace_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(workspace_timezone)
+
+
+async def zone_of(session: AsyncSession, location: Location) -> ZoneInfo:
+    return location_zone(location, (await workspace_settings(session)).timezone)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A master who does every service asked for: in which salon, for how long, at what price."""
+
+    master_id: uuid.UUID
+    location_id: uuid.UUID
+    minutes: int
+    price: object  # Decimal
+
+
+async def masters_doing(
+    session: AsyncSession,
+    service_ids: list[uuid.UUID],
+    *,
+    master_id: uuid.UUID | None = None,
+    location_id: uuid.UUID | None = None,
+    online_only: bool = False,
+) -> list[Offer]:
+    """The active masters who do all of the services, with the sequence's length and price."""
+    minutes = func.sum(func.coalesce(MasterService.duration_minutes, Service.duration_minutes))
+    price = func.sum(func.coalesce(MasterService.price, Service.price))
+    query = (
+        select(Master.id, Master.location_id, minutes, price)
+        .join(MasterService, MasterService.master_id == Master.id)
+        .join(Service, Service.id == MasterService.service_id)
+        .where(
+            MasterService.service_id.in_(service_ids),
+            Master.archived_at.is_(None),
+            Service.archived_at.is_(None),
+        )
+        .group_by(Master.id, Master.location_id)
+        .having(func.count() == len(set(service_ids)))
+    )
+    if master_id is not None:
+        query = query.where(Master.id == master_id)
+    if location_id is not None:
+        query = query.where(Master.location_id == location_id)
+    if online_only:
+        query = query.where(Master.online.is_(True), Service.online.is_(True))
+    rows = await session.execute(query)
+    return [Offer(*row) for row in rows]
+
+
+@dataclass
+class Week:
+    """A master's weekly pattern and time off, ready to be laid on days."""
+
+    hours: dict[int, list[tuple[time, time]]] = field(default_factory=lambda: defaultdict(list))
+    breaks: dict[int | None, list[tuple[time, time]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    days_off: set[date] = field(default_factory=set)
+
+    def working(self, day: date, zone: ZoneInfo) -> list[Interval]:
+        """The day's working intervals in UTC, breaks cut out; none on a day off."""
+        if day in self.days_off:
+            return []
+        weekday = day.weekday()
+        spans = [_utc(day, starts, ends, zone) for starts, ends in self.hours.get(weekday, [])]
+        pauses = [
+            _utc(day, starts, ends, zone)
+            for starts, ends in [*self.breaks.get(weekday, []), *self.breaks.get(None, [])]
+        ]
+        return subtract(sorted(spans), sorted(pauses))
+
+
+def _utc(day: date, starts: time, ends: time, zone: ZoneInfo) -> Interval:
+    return (
+        datetime.combine(day, starts, tzinfo=zone).astimezone(ZoneInfo("UTC")),
+        datetime.combine(day, ends, tzinfo=zone).astimezone(ZoneInfo("UTC")),
+    )
+
+
+def subtract(spans: list[Interval], taken: list[Interval]) -> list[Interval]:
+    """What is left of sorted ``spans`` once sorted ``taken`` intervals are cut out."""
+    left: list[Interval] = []
+    for starts, ends in spans:
+        cursor = starts
+        for taken_from, taken_to in taken:
+            if taken_to <= cursor or taken_from >= ends:
+                continue
+            if taken_from > cursor:
+                left.append((cursor, taken_from))
+            cursor = max(cursor, taken_to)
+            if cursor >= ends:
+                break
+        if cursor < ends:
+            left.append((cursor, ends))
+    return left
+
+
+async def weeks_of(
+    session: AsyncSession, master_ids: list[uuid.UUID], first: date, last: date
+) -> dict[uuid.UUID, Week]:
+    weeks = {master_id: Week() for master_id in master_ids}
+    for row in await session.execute(
+        select(WorkingHours.master_id, WorkingHours.weekday, WorkingHours.starts, WorkingHours.ends)
+        .where(WorkingHours.master_id.in_(master_ids))
+        .order_by(WorkingHours.starts)
+    ):
+        weeks[row.master_id].hours[row.weekday].append((row.starts, row.ends))
+    for row in await session.execute(
+        select(Break.master_id, Break.weekday, Break.starts, Break.ends).where(
+            Break.master_id.in_(master_ids)
+        )
+    ):
+        weeks[row.master_id].breaks[row.weekday].append((row.starts, row.ends))
+    for row in await session.execute(
+        select(TimeOff.master_id, TimeOff.starts_on, TimeOff.ends_on).where(
+            TimeOff.master_id.in_(master_ids),
+            TimeOff.starts_on <= last,
+            TimeOff.ends_on >= first,
+        )
+    ):
+        day = max(row.starts_on, first)
+        while day <= min(row.ends_on, last):
+            weeks[row.master_id].days_off.add(day)
+            day += timedelta(days=1)
+    return weeks
+
+
+async def held_time(
+    session: AsyncSession,
+    master_ids: list[uuid.UUID],
+    starts: datetime,
+    ends: datetime,
+    *,
+    except_visit: uuid.UUID | None = None,
+) -> dict[uuid.UUID, list[Interval]]:
+    """The time the masters' visits hold between ``starts`` and ``ends``, sorted."""
+    query = (
+        select(Visit.master_id, Visit.starts_at, Visit.ends_at)
+        .where(
+            Visit.master_id.in_(master_ids),
+            Visit.status.not_in(RELEASED),
+            and_(Visit.starts_at < ends, Visit.ends_at > starts),
+        )
+        .order_by(Visit.master_id, Visit.starts_at)
+    )
+    if except_visit is not None:
+        query = query.where(Visit.id != except_visit)
+    held: dict[uuid.UUID, list[Interval]] = defaultdict(list)
+    for row in await session.execute(query):
+        held[row.master_id].append((row.starts_at, row.ends_at))
+    return held
