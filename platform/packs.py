@@ -43,8 +43,8 @@ DemoClear = Callable[[Any], Awaitable[int]]
 class Pack:
     key: str
     names: dict[str, str]  # locale -> display name
-    # The pack's folder: its templates/, locales/<lang>/LC_MESSAGES/*.po and migrations/ (tenant
-    # revisions in the one tenant history) are found there.
+    # The pack's folder: its templates/, static/ (served at /static/<key>/), locales/<lang>/
+    # LC_MESSAGES/*.po and migrations/ (tenant revisions in the one tenant history) are found there.
     folder: Path | None = None
     permissions: dict[str, PackPermission] = field(default_factory=dict)
     sections: Sequence[PackSection] = ()

@@ -398,4 +398,12 @@ def page_routes() -> list:
         },
         include_in_schema=False,
     )
-    return [pages, static]
+    # A pack's own scripts and styles: /static/<pack>/...
+    pack_static = [
+        create_static_files_router(
+            path=f"/static/{pack.key}", directories=[folder], include_in_schema=False
+        )
+        for pack in registered_packs().values()
+        if (folder := pack.subfolder("static"))
+    ]
+    return [pages, static, *pack_static]
