@@ -4,6 +4,7 @@ import asyncio
 import gc
 
 from litestar import Litestar, Router
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -51,7 +52,7 @@ from atrium.tenants import api as signup_api
 from atrium.tenants.housekeeping import housekeeping_loop
 from atrium.web.health import api as health_api
 from atrium.web.pages import assets
-from atrium.web.pages.kit import TEMPLATE_DIR
+from atrium.web.pages.kit import TEMPLATE_DIR, visitor_page
 from atrium.web.pages.routes import page_routes
 
 
@@ -124,7 +125,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             *tracking.routes,
             *health_api.routes,
             *assets.routes,
-            *(route for pack in registered_packs().values() for route in pack.public_routes),
+            # A pack's public pages get the visitor's page as the ``visitor`` dependency.
+            Router(
+                path="/",
+                route_handlers=[
+                    route for pack in registered_packs().values() for route in pack.public_routes
+                ],
+                dependencies={"visitor": Provide(visitor_page)},
+            ),
             *page_routes(),
         ],
         template_config=TemplateConfig(

@@ -85,6 +85,51 @@ def anonymous_form_is_genuine(request: Request, form: dict[str, str]) -> bool:
     return bool(cookie) and secrets.compare_digest(cookie, form.get("csrf_token", ""))
 
 
+@dataclass
+class VisitorPage:
+    """A visitor (not signed in) on a pack's public page, such as a salon's booking page."""
+
+    request: Request
+
+    def locale(self, fallback: str | None = None) -> str:
+        """The visitor's language: their choice, else ``fallback`` (the workspace's), else the
+        browser's."""
+        return page_locale(self.request, fallback)
+
+    def _(self, text: str, locale: str, **values) -> str:
+        return plain_text(locale, text, **values)
+
+    def error_text(self, error: DomainError, locale: str) -> str:
+        return error_text(locale, error)
+
+    def render(
+        self,
+        template: str,
+        status_code: int = 200,
+        *,
+        locale: str,
+        timezone: str = "UTC",
+        currency: str = "RUB",
+        **context,
+    ) -> Template:
+        """The page with translations and formats, and a form token (``csrf_token``)."""
+        return anonymous_form(
+            self.request,
+            template,
+            status_code,
+            locale=locale,
+            **formatters(locale, timezone, currency),
+            **context,
+        )
+
+    def form_is_genuine(self, form: dict[str, str]) -> bool:
+        return anonymous_form_is_genuine(self.request, form)
+
+
+async def visitor_page(request: Request) -> VisitorPage:
+    return VisitorPage(request)
+
+
 def vertical_choices(locale: str) -> list[tuple[str, str]]:
     """The business types to choose from when a workspace is made, in the page's language."""
     general = str(template_functions(locale)["_"]("Other business (general CRM)"))
