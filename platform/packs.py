@@ -23,6 +23,7 @@ class PackSection:
     key: str
     label: str  # English; translated by the pack's catalog
     path: str  # below /w/<slug>/
+    permission: str | None = None  # shown only to members holding it
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from atrium.platform.packs import Pack, PackPermission, PackSection
 from atrium.verticals.salon import (  # noqa: F401 (models: its tables)
     catalog_api,
     catalog_pages,
+    checkout_api,
+    checkout_pages,
     clients_api,
     clients_pages,
     demo,
@@ -34,10 +36,21 @@ PACK = Pack(
     sections=(
         PackSection("salon_journal", "Journal", "salon/journal"),
         PackSection("salon_clients", "Clients", "salon/clients"),
-        PackSection("salon_catalog", "Salon", "salon/catalog"),
+        PackSection("salon_results", "Staff results", "salon/results", "salon.results"),
+        PackSection("salon_catalog", "Salon", "salon/catalog", "salon.manage"),
     ),
-    api_routes=(*catalog_api.routes, *visits_api.routes, *clients_api.routes),
-    page_routes=(*journal_pages.routes, *catalog_pages.routes, *clients_pages.routes),
+    api_routes=(
+        *catalog_api.routes,
+        *visits_api.routes,
+        *checkout_api.routes,
+        *clients_api.routes,
+    ),
+    page_routes=(
+        *journal_pages.routes,
+        *checkout_pages.routes,
+        *clients_pages.routes,
+        *catalog_pages.routes,
+    ),
     public_routes=public.routes,
     scan_due_work=reminders.scan_due_work,
     fill_demo=demo.fill_demo,

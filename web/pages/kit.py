@@ -296,6 +296,7 @@ class WorkspacePage:
         return [
             Section(item.key, self._(item.label), f"{self.base}/{item.path}")
             for item in pack.sections
+            if item.permission is None or self.principal.can(item.permission)
         ]
 
     def render(
