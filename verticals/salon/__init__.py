@@ -13,6 +13,7 @@ from atrium.verticals.salon import (  # noqa: F401 (models: its tables)
     clients_pages,
     demo,
     journal_pages,
+    merging,
     models,
     public,
     reminders,
