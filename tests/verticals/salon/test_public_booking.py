@@ -1,0 +1,427 @@
+"""The salon's public online booking, as a visitor uses it (no sign-in): the page in both
+languages, a booking confirmed by the code sent by SMS, wrong and stale codes, a time taken
+meanwhile, the client's link to cancel or move, the widget's framing, and nothing of another
+client or another workspace within reach."""
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select, update
+
+from atrium.platform.crm.models import Contact, ContactPhone
+from atrium.platform.notify.models import SmsLog
+from atrium.platform.tenancy.models import Tenant
+from atrium.verticals.salon.models import BookingCode, Location, Visit
+from tests.verticals.salon.conftest import build_salon
+
+NEW_PHONE = "+79035550101"
+
+
+async def sms_gateway(client, salon) -> None:
+    """A gateway that is set up (nothing sends: messages stay queued in the SMS log)."""
+    answer = await client.put(
+        "/api/v1/settings/sms",
+        json={"gateway_url": "http://127.0.0.1:9/send", "token": "gw-token", "sender": "Liza"},
+        headers=salon.headers,
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def api(salon, path: str, slug: str | None = None) -> str:
+    return f"/api/public/{slug or salon.slug}/{path}"
+
+
+def booking_body(salon, start, *, master=None, phone=NEW_PHONE, services=None, **more) -> dict:
+    return {
+        "location_id": str(salon.location_id),
+        "service_ids": [str(service) for service in services or [salon.cut]],
+        "master_id": str(master) if master else None,
+        "start": start.isoformat(),
+        "first_name": "Olga",
+        "last_name": "Petrova",
+        "phone": phone,
+        **more,
+    }
+
+
+async def last_sms(db, salon, kind: str) -> SmsLog:
+    async with db.tenant_transaction(salon.schema) as session:
+        return await session.scalar(
+            select(SmsLog).where(SmsLog.kind == kind).order_by(SmsLog.created_at.desc()).limit(1)
+        )
+
+
+async def code_sent(db, salon) -> str:
+    sms = await last_sms(db, salon, "booking_code")
+    return re.search(r"\b(\d{6})\b", sms.text)[1]
+
+
+async def ask_code(client, salon, start, **options) -> str:
+    answer = await client.post(api(salon, "bookings"), json=booking_body(salon, start, **options))
+    assert answer.status_code == 202, answer.text
+    return answer.json()["request_id"]
+
+
+async def book_online(client, db, salon, start, **options) -> dict:
+    request_id = await ask_code(client, salon, start, **options)
+    code = await code_sent(db, salon)
+    answer = await client.post(api(salon, f"bookings/{request_id}/confirm"), json={"code": code})
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+async def visits_of(db, salon) -> list[Visit]:
+    async with db.tenant_transaction(salon.schema) as session:
+        return list(await session.scalars(select(Visit).order_by(Visit.starts_at)))
+
+
+def token_of(manage_url: str) -> str:
+    return manage_url.rsplit("/", 1)[1]
+
+
+# The public data
+
+
+async def test_the_public_api_lists_salon_services_masters_and_free_times(client, salon):
+    [location] = (await client.get(api(salon, "locations"))).json()["items"]
+    assert location["slug"] == "arbat" and location["timezone"] == "Europe/Moscow"
+    services = (await client.get(api(salon, f"services?location_id={salon.location_id}"))).json()
+    assert {item["name"] for item in services["items"]} == {"Haircut", "Colouring", "Manicure"}
+    masters = await client.get(
+        api(salon, "masters"),
+        params={"location_id": str(salon.location_id), "service_id": str(salon.cut)},
+    )
+    assert [item["name"] for item in masters.json()["items"]] == ["Anna", "Boris"]
+    assert set(masters.json()["items"][0]) == {"id", "name", "position"}
+    slots = await client.get(
+        api(salon, "slots"),
+        params={
+            "location_id": str(salon.location_id),
+            "service_id": str(salon.cut),
+            "date_from": salon.day.isoformat(),
+            "date_to": salon.day.isoformat(),
+        },
+    )
+    items = slots.json()["items"]
+    # Any master: each time once (Boris from 09:00, Anna from 10:00), with a master free then.
+    times = [item["time"] for item in items]
+    assert times[0] == "09:00" and len(times) == len(set(times)) and "19:00" in times
+    assert items[0]["master_id"] == str(salon.boris)
+    assert set(items[0]) == {"start", "date", "time", "master_id"}
+
+
+# Booking with the code
+
+
+async def test_a_visitor_books_with_the_code_sent_by_sms(client, db, salon):
+    await sms_gateway(client, salon)
+    booked = await book_online(client, db, salon, salon.at(10), master=salon.anna, consent=True)
+    assert booked["master"] == "Anna" and booked["salon"] == "Liza on Arbat"
+    assert booked["local_start"] == f"{salon.day.isoformat()} 10:00"
+    assert [line["name"] for line in booked["services"]] == ["Haircut"]
+    assert booked["total"] == "2500.00" or float(booked["total"]) == 2500
+    assert booked["manage_url"].startswith("http") and "/book/" in booked["manage_url"]
+    [visit] = await visits_of(db, salon)
+    assert visit.source == "online" and visit.master_id == salon.anna
+    async with db.tenant_transaction(salon.schema) as session:
+        contact = await session.get(Contact, visit.contact_id)
+        assert contact.first_name == "Olga" and contact.marketing_consent is True
+        phones = list(
+            await session.scalars(
+                select(ContactPhone.number).where(ContactPhone.contact_id == contact.id)
+            )
+        )
+        assert phones == [NEW_PHONE]
+        code = await session.scalar(select(BookingCode))
+        assert code.used_at is not None and len(code.code_hash) == 64
+    confirmation = await last_sms(db, salon, "booking_confirmed")
+    assert confirmation.to_number == NEW_PHONE and booked["manage_url"] in confirmation.text
+
+    # The same phone again (typed another way) is the same client; "any master" picks one.
+    again = await book_online(client, db, salon, salon.at(12), phone="+7 (903) 555-01-01")
+    assert again["master"] in ("Anna", "Boris")
+    visits = await visits_of(db, salon)
+    assert len(visits) == 2 and visits[1].contact_id == contact.id
+
+
+async def test_a_known_phone_books_for_the_client_on_file(client, db, salon):
+    await sms_gateway(client, salon)
+    await book_online(client, db, salon, salon.at(11), master=salon.boris, phone="+79161234567")
+    [visit] = await visits_of(db, salon)
+    assert visit.contact_id == salon.client_id and visit.master_id == salon.boris
+
+
+async def test_a_wrong_code_books_nothing_and_the_sixth_try_is_refused(client, db, salon):
+    await sms_gateway(client, salon)
+    request_id = await ask_code(client, salon, salon.at(10), master=salon.anna)
+    code = await code_sent(db, salon)
+    wrong = "000000" if code != "000000" else "111111"
+    confirm = api(salon, f"bookings/{request_id}/confirm")
+    for _ in range(5):
+        answer = await client.post(confirm, json={"code": wrong})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["detail"] == "The code is wrong."
+    sixth = await client.post(confirm, json={"code": code})
+    assert sixth.status_code == 409 and "Too many" in sixth.json()["detail"]
+    assert await visits_of(db, salon) == []
+
+
+async def test_an_expired_code_books_nothing(client, db, salon):
+    await sms_gateway(client, salon)
+    request_id = await ask_code(client, salon, salon.at(10), master=salon.anna)
+    code = await code_sent(db, salon)
+    async with db.tenant_transaction(salon.schema) as session:
+        await session.execute(
+            update(BookingCode).values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    answer = await client.post(api(salon, f"bookings/{request_id}/confirm"), json={"code": code})
+    assert answer.status_code == 409 and "expired" in answer.json()["detail"]
+    assert await visits_of(db, salon) == []
+
+
+async def test_a_time_taken_before_the_code_is_entered_is_refused(client, db, salon):
+    await sms_gateway(client, salon)
+    request_id = await ask_code(client, salon, salon.at(10), master=salon.anna)
+    code = await code_sent(db, salon)
+    taken = await client.post(
+        "/api/v1/salon/visits",
+        json={
+            "client_id": str(salon.client_id),
+            "master_id": str(salon.anna),
+            "start": salon.at(10, 30).isoformat(),
+            "service_ids": [str(salon.cut)],
+        },
+        headers=salon.headers,
+    )
+    assert taken.status_code == 201, taken.text
+    answer = await client.post(api(salon, f"bookings/{request_id}/confirm"), json={"code": code})
+    assert answer.status_code == 409, answer.text
+    assert answer.json()["detail"] == "That time is no longer free; please choose another."
+    assert [visit.source for visit in await visits_of(db, salon)] == ["api"]
+
+
+async def test_a_taken_or_closed_time_gets_no_code(client, db, salon):
+    await sms_gateway(client, salon)
+    # Anna's lunch, a time in the past, and Boris on a Sunday: no code is sent.
+    for start, master in (
+        (salon.at(14), salon.anna),
+        (datetime.now(UTC) - timedelta(hours=1), salon.anna),
+        (salon.at(10, days=6), salon.boris),
+    ):
+        body = booking_body(salon, start, master=master)
+        answer = await client.post(api(salon, "bookings"), json=body)
+        assert answer.status_code in (409, 422), answer.text
+    missing_name = booking_body(salon, salon.at(10), first_name=" ")
+    answer = await client.post(api(salon, "bookings"), json=missing_name)
+    assert answer.status_code == 422 and answer.json()["field"] == "first_name"
+    assert await last_sms(db, salon, "booking_code") is None
+
+
+async def test_code_requests_are_throttled_per_phone(client, db, salon):
+    await sms_gateway(client, salon)
+    for _ in range(5):
+        await ask_code(client, salon, salon.at(10), master=salon.anna)
+    sixth = await client.post(
+        api(salon, "bookings"), json=booking_body(salon, salon.at(10), master=salon.anna)
+    )
+    assert sixth.status_code == 429, sixth.text
+    assert int(sixth.headers["retry-after"]) > 0
+    # Another phone may still ask.
+    await ask_code(client, salon, salon.at(10), master=salon.anna, phone="+79035550102")
+
+
+async def test_without_an_sms_gateway_the_salon_asks_to_be_called(client, db, salon):
+    async with db.tenant_transaction(salon.schema) as session:
+        await session.execute(update(Location).values(phone="+7 495 123-45-67"))
+    answer = await client.post(
+        api(salon, "bookings"), json=booking_body(salon, salon.at(10), master=salon.anna)
+    )
+    assert answer.status_code == 409
+    assert "call +7 495 123-45-67" in answer.json()["detail"]
+
+
+# Privacy and isolation
+
+
+async def test_public_answers_never_show_another_clients_name_or_phone(client, db, salon):
+    await sms_gateway(client, salon)
+    journal = await client.post(
+        "/api/v1/salon/visits",
+        json={
+            "client_id": str(salon.client_id),
+            "master_id": str(salon.anna),
+            "start": salon.at(12).isoformat(),
+            "service_ids": [str(salon.cut)],
+        },
+        headers=salon.headers,
+    )
+    assert journal.status_code == 201
+    booked = await book_online(client, db, salon, salon.at(10), master=salon.anna)
+    token = token_of(booked["manage_url"])
+    location = f"location_id={salon.location_id}"
+    answers = [
+        await client.get(api(salon, "locations")),
+        await client.get(api(salon, f"services?{location}")),
+        await client.get(api(salon, f"masters?{location}&service_id={salon.cut}")),
+        await client.get(
+            api(salon, f"slots?{location}&service_id={salon.cut}&master_id={salon.anna}")
+        ),
+        await client.get(api(salon, f"slots?{location}&service_id={salon.cut}")),
+        await client.get(api(salon, f"visits/{token}")),
+        await client.get(f"/book/{salon.slug}/arbat"),
+        await client.get(f"/book/{salon.slug}/visit/{token}"),
+    ]
+    for answer in answers:
+        assert answer.status_code == 200, answer.text
+        for secret in ("Maria", "Ivanova", "+79161234567", "916 123", str(salon.client_id)):
+            assert secret not in answer.text, (answer.url, secret)
+    # The slots hide the journal's visit (12:00 is not offered with Anna), not its owner.
+    anna = await client.get(
+        api(salon, "slots"),
+        params={
+            "location_id": str(salon.location_id),
+            "service_id": str(salon.cut),
+            "master_id": str(salon.anna),
+            "date_from": salon.day.isoformat(),
+            "date_to": salon.day.isoformat(),
+        },
+    )
+    times = [item["time"] for item in anna.json()["items"]]
+    assert "12:00" not in times and "13:00" in times
+
+
+async def test_another_workspaces_slug_cannot_reach_this_salon(client, db, make_workspace, salon):
+    await sms_gateway(client, salon)
+    other = await build_salon(db, await make_workspace("Salon Other", "salon"))
+    await sms_gateway(client, other)
+    booked = await book_online(client, db, salon, salon.at(10), master=salon.anna)
+    token = token_of(booked["manage_url"])
+    mine = f"location_id={salon.location_id}"
+    theirs = other.slug
+    for path in (
+        f"services?{mine}",
+        f"masters?{mine}&service_id={salon.cut}",
+        f"slots?{mine}&service_id={salon.cut}",
+        f"visits/{token}",
+    ):
+        answer = await client.get(api(salon, path, slug=theirs))
+        assert answer.status_code == 404, (path, answer.text)
+    # This salon's ids in a booking under the other slug: nothing to book there.
+    answer = await client.post(
+        api(salon, "bookings", slug=theirs),
+        json=booking_body(salon, salon.at(11), master=salon.anna),
+    )
+    assert answer.status_code == 404
+    # The other workspace's master with this workspace's salon: no such master here.
+    answer = await client.get(
+        api(salon, f"slots?{mine}&service_id={salon.cut}&master_id={other.anna}")
+    )
+    assert answer.status_code == 404
+    # A request id of this workspace confirmed under the other slug: unknown there.
+    request_id = await ask_code(client, salon, salon.at(12), master=salon.anna)
+    code = await code_sent(db, salon)
+    answer = await client.post(
+        api(salon, f"bookings/{request_id}/confirm", slug=theirs), json={"code": code}
+    )
+    assert answer.status_code == 404
+    assert (await client.post(api(salon, f"visits/{token}/cancel", slug=theirs))).status_code == 404
+    assert (await client.get(f"/book/{theirs}/visit/{token}")).status_code == 404
+    assert len(await visits_of(db, salon)) == 1 and await visits_of(db, other) == []
+    unknown = await client.get(f"/api/public/no-such-{uuid.uuid4().hex[:8]}/locations")
+    assert unknown.status_code == 404
+
+
+async def test_a_plan_without_the_pack_or_a_closed_salon_has_no_booking(client, db, salon):
+    async with db.shared_transaction() as session:
+        await session.execute(
+            update(Tenant)
+            .where(Tenant.slug == salon.slug)
+            .values(
+                entitlements={
+                    "plan": "Start",
+                    "seats": 3,
+                    "contacts": 1000,
+                    "packs": [],
+                    "sms_per_month": 100,
+                    "api_per_minute": 60,
+                    "integrations": 1,
+                }
+            )
+        )
+    assert (await client.get(f"/book/{salon.slug}")).status_code == 404
+    assert (await client.get(api(salon, "locations"))).status_code == 404
+    async with db.shared_transaction() as session:
+        await session.execute(
+            update(Tenant)
+            .where(Tenant.slug == salon.slug)
+            .values(entitlements=None, read_only_since=datetime.now(UTC))
+        )
+    await sms_gateway(client, salon)
+    answer = await client.post(
+        api(salon, "bookings"), json=booking_body(salon, salon.at(10), master=salon.anna)
+    )
+    assert answer.status_code == 409
+    async with db.tenant_transaction(salon.schema) as session:
+        await session.execute(update(Location).values(online_booking=False))
+    assert (await client.get(f"/book/{salon.slug}")).status_code == 404
+    assert (await client.get(f"/book/{salon.slug}/arbat")).status_code == 404
+
+
+# The client's own link
+
+
+async def test_the_client_cancels_or_moves_within_the_window_and_not_after(client, db, salon):
+    await sms_gateway(client, salon)
+    first = await book_online(client, db, salon, salon.at(10), master=salon.anna)
+    token = token_of(first["manage_url"])
+    shown = (await client.get(api(salon, f"visits/{token}"))).json()
+    assert shown["can_change"] is True and shown["status"] == "booked"
+
+    moved = await client.post(
+        api(salon, f"visits/{token}/reschedule"), json={"start": salon.at(16).isoformat()}
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["local_start"].endswith("16:00") and moved.json()["master"] == "Anna"
+    # A time Anna does not work (her lunch) is refused, and the visit stays put.
+    lunch = await client.post(
+        api(salon, f"visits/{token}/reschedule"), json={"start": salon.at(14).isoformat()}
+    )
+    assert lunch.status_code == 409
+    # Any master: Boris works from 09:00.
+    early = await client.post(
+        api(salon, f"visits/{token}/reschedule"),
+        json={"start": salon.at(9).isoformat(), "any_master": True},
+    )
+    assert early.status_code == 200 and early.json()["master"] == "Boris"
+
+    cancelled = await client.post(api(salon, f"visits/{token}/cancel"))
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    again = await client.post(api(salon, f"visits/{token}/cancel"))
+    assert again.status_code == 409
+
+    # Within the cancel window the link only shows the visit and the salon's phone.
+    second = await book_online(client, db, salon, salon.at(11), master=salon.anna)
+    token = token_of(second["manage_url"])
+    async with db.tenant_transaction(salon.schema) as session:
+        await session.execute(
+            update(Location).values(cancel_window_hours=24 * 30, phone="+7 495 000-00-00")
+        )
+    assert (await client.get(api(salon, f"visits/{token}"))).json()["can_change"] is False
+    late = await client.post(api(salon, f"visits/{token}/cancel"))
+    assert late.status_code == 409 and "+7 495 000-00-00" in late.json()["detail"]
+    late = await client.post(
+        api(salon, f"visits/{token}/reschedule"), json={"start": salon.at(17).isoformat()}
+    )
+    assert late.status_code == 409
+    page = await client.get(f"/book/{salon.slug}/visit/{token}")
+    assert page.status_code == 200 and "+7 495 000-00-00" in page.text
+    assert 'name="action" value="cancel"' not in page.text
+    statuses = [visit.status for visit in await visits_of(db, salon)]
+    assert sorted(statuses) == ["booked", "cancelled"]
+    assert (await client.get(api(salon, "visits/not-a-real-token"))).status_code == 404
+
+
+async def count_visits(db, salon) -> int:
+    async with db.tenant_transaction(salon.schema) as session:
+        return await session.scalar(select(func.count()).select_from(Visit))
