@@ -1,0 +1,250 @@
+"""Checkout of a visit: services and products with the card's discount (services only) and
+points, stock taken for consumables and products with a low-stock alert once per dip, the sale
+as a won deal; refusals (done, cancelled, bad payment, too many points) write nothing."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from atrium.platform.crm.deal_models import Deal, Stage
+from atrium.platform.errors import Conflict, Invalid
+from atrium.platform.events.models import OutboxEvent
+from atrium.verticals.salon import booking, checkout, stock
+from atrium.verticals.salon.models import (
+    Location,
+    LoyaltyCard,
+    LoyaltyEntry,
+    ServiceConsumable,
+    StockItem,
+    StockLevel,
+    StockMove,
+    Visit,
+    VisitProduct,
+)
+from tests.jobs.conftest import eventually
+from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
+
+
+async def book(db, salon, hour, *services, master=None, days=0) -> uuid.UUID:
+    async with db.tenant_transaction(salon.schema) as session:
+        visit = await booking.book_visit(
+            session,
+            master_id=master or salon.anna,
+            starts_at=salon.at(hour, days=days),
+            service_ids=list(services or [salon.cut]),
+            contact_id=salon.client_id,
+        )
+        return visit.id
+
+
+async def add_item(db, salon, name, *, kind="consumable", price=None, quantity=None, reorder=0):
+    """A stock item; with ``quantity`` a level in the salon (reorder level ``reorder``)."""
+    async with db.tenant_transaction(salon.schema) as session:
+        item = StockItem(id=uuid.uuid4(), name=name, kind=kind, price=price)
+        session.add(item)
+        await session.flush()
+        if quantity is not None:
+            session.add(
+                StockLevel(
+                    item_id=item.id,
+                    location_id=salon.location_id,
+                    quantity=Decimal(quantity),
+                    reorder_level=Decimal(reorder),
+                )
+            )
+        return item.id
+
+
+async def give_card(db, salon, *, discount=0, points=0) -> uuid.UUID:
+    async with db.tenant_transaction(salon.schema) as session:
+        card = LoyaltyCard(
+            id=uuid.uuid4(),
+            contact_id=salon.client_id,
+            number="2000000000008",
+            discount_percent=Decimal(discount),
+            points=Decimal(points),
+            location_id=salon.location_id,
+        )
+        session.add(card)
+        return card.id
+
+
+async def check_out(db, salon, visit_id, **options):
+    options.setdefault("payment_method", "card")
+    async with db.tenant_transaction(salon.schema) as session:
+        done = await checkout.check_out(session, visit_id, **options)
+        return done.bill.paid, done.short
+
+
+async def count(db, salon, model, *where) -> int:
+    async with db.tenant_transaction(salon.schema) as session:
+        return await session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+async def test_totals_take_services_products_the_card_discount_and_points(db, salon):
+    shampoo = await add_item(db, salon, "Shampoo", kind="retail", price=Decimal(800), quantity=10)
+    card_id = await give_card(db, salon, discount=10, points=500)
+    visit_id = await book(db, salon, 10, salon.cut)
+    async with db.tenant_transaction(salon.schema) as session:
+        bill = await checkout.preview(session, visit_id, products=[(shampoo, 2)])
+        assert (bill.subtotal, bill.discount, bill.points_available) == (4100, 250, 500)
+    paid, short = await check_out(
+        db, salon, visit_id, products=[(shampoo, 1), (str(shampoo), "1")], redeem_points=300
+    )
+    # 2,500 + 2 × 800 = 4,100; 10% off the haircut only = 250; 300 in points.
+    assert paid == Decimal("3550.00") and short == []
+    async with db.tenant_transaction(salon.schema) as session:
+        visit = await session.get(Visit, visit_id)
+        assert visit.status == "done" and visit.done_at is not None
+        assert (visit.subtotal, visit.discount, visit.points_used, visit.paid) == (
+            4100,
+            250,
+            300,
+            3550,
+        )
+        assert visit.payment_method == "card"
+        [line] = await session.scalars(
+            select(VisitProduct).where(VisitProduct.visit_id == visit_id)
+        )
+        assert (line.name, line.quantity, line.unit_price) == ("Shampoo", 2, 800)
+        card = await session.get(LoyaltyCard, card_id)
+        assert card.points == 200
+        [redeemed] = await session.scalars(
+            select(LoyaltyEntry).where(LoyaltyEntry.card_id == card_id)
+        )
+        assert (redeemed.kind, redeemed.points, redeemed.visit_id) == ("redeemed", -300, visit_id)
+        # The sale is a won deal of the client's for the core reports.
+        deal = await session.scalar(select(Deal).where(Deal.contact_id == salon.client_id))
+        stage = await session.get(Stage, deal.stage_id)
+        assert stage.kind == "won" and deal.amount == 3550 and deal.closed_at is not None
+        assert deal.title.startswith("Visit ") and deal.title.endswith("— Haircut")
+        names = set(await session.scalars(select(OutboxEvent.name)))
+        assert {"salon.visit_done", "deal.created"} <= names
+
+
+async def test_consumables_are_used_and_products_sold_from_the_salons_stock(db, salon):
+    dye = await add_item(db, salon, "Dye", quantity=5)
+    foil = await add_item(db, salon, "Foil")  # no level in the salon yet: starts from 0
+    mask = await add_item(db, salon, "Mask", kind="retail", price=Decimal(1200), quantity=4)
+    async with db.tenant_transaction(salon.schema) as session:
+        session.add_all(
+            [
+                ServiceConsumable(service_id=salon.colour, item_id=dye, quantity=Decimal("1.5")),
+                ServiceConsumable(service_id=salon.colour, item_id=foil, quantity=Decimal(2)),
+            ]
+        )
+    visit_id = await book(db, salon, 10, salon.colour, salon.cut)
+    paid, short = await check_out(db, salon, visit_id, products=[(mask, 3)], payment_method="cash")
+    assert paid == 7000 + 2500 + 3600
+    assert short == ["Foil"]  # went below zero: flagged for a count
+    async with db.tenant_transaction(salon.schema) as session:
+        moves = {
+            (move.item_id, move.reason): move
+            for move in await session.scalars(
+                select(StockMove).where(StockMove.visit_id == visit_id)
+            )
+        }
+        assert {key: move.change for key, move in moves.items()} == {
+            (dye, "used"): Decimal("-1.5"),
+            (foil, "used"): Decimal(-2),
+            (mask, "sold"): Decimal(-3),
+        }
+        levels = {
+            level.item_id: level.quantity
+            for level in await session.scalars(
+                select(StockLevel).where(StockLevel.location_id == salon.location_id)
+            )
+        }
+        assert levels == {dye: Decimal("3.5"), foil: Decimal(-2), mask: Decimal(1)}
+
+
+async def test_a_low_level_alerts_once_per_dip_and_managers_are_told(
+    client, db, salon, worker, drained
+):
+    gel = await add_item(db, salon, "Gel", quantity=4, reorder=2)
+    async with db.tenant_transaction(salon.schema) as session:
+        session.add(ServiceConsumable(service_id=salon.cut, item_id=gel, quantity=Decimal(1)))
+    low = (OutboxEvent.name == "salon.stock_low",)
+    await check_out(db, salon, await book(db, salon, 10))  # 3 left: above the level
+    assert await count(db, salon, OutboxEvent, *low) == 0
+    await check_out(db, salon, await book(db, salon, 11))  # 2: at the level, alert
+    await check_out(db, salon, await book(db, salon, 12))  # 1: still the same dip
+    assert await count(db, salon, OutboxEvent, *low) == 1
+
+    async def told():
+        inbox = await client.get("/api/v1/notifications", headers=salon.headers)
+        return [n for n in inbox.json()["items"] if n["kind"] == "salon.stock_low"] or None
+
+    [note] = await eventually(told)
+    assert note["title"] == "Running low: Gel at Liza on Arbat, 2 pcs left"
+    # A delivery lifts it above the level; the next dip alerts again.
+    async with db.tenant_transaction(salon.schema) as session:
+        await stock.receive(
+            session,
+            {
+                "location_id": str(salon.location_id),
+                "lines": [{"item_id": str(gel), "quantity": 5}],
+            },
+        )
+        level = await session.get(StockLevel, (gel, salon.location_id))
+        assert level.quantity == 6 and level.low_noticed_at is None
+    for hour in (15, 16, 17, 18):
+        await check_out(db, salon, await book(db, salon, hour))
+    assert await count(db, salon, OutboxEvent, *low) == 2
+    await drained()
+
+
+async def test_a_visit_is_checked_out_once_and_never_when_cancelled(db, salon):
+    visit_id = await book(db, salon, 10)
+    await check_out(db, salon, visit_id)
+    with pytest.raises(Conflict, match="checked out already"):
+        await check_out(db, salon, visit_id)
+    cancelled = await book(db, salon, 12)
+    async with db.tenant_transaction(salon.schema) as session:
+        await booking.set_visit_status(session, cancelled, "cancelled")
+    with pytest.raises(Conflict, match="cancelled cannot be checked out"):
+        await check_out(db, salon, cancelled)
+    assert await count(db, salon, Deal) == 1
+
+
+async def test_a_refused_checkout_writes_nothing(db, salon):
+    gel = await add_item(db, salon, "Gel", quantity=4)
+    consumable = await add_item(db, salon, "Cotton", quantity=4)
+    async with db.tenant_transaction(salon.schema) as session:
+        session.add(ServiceConsumable(service_id=salon.cut, item_id=gel, quantity=Decimal(1)))
+    await give_card(db, salon, points=100)
+    visit_id = await book(db, salon, 10)
+    refusals = [
+        ({"payment_method": "barter"}, "payment_method"),
+        ({"redeem_points": 101}, "redeem_points"),
+        ({"redeem_points": "-5"}, "redeem_points"),
+        ({"products": [(consumable, 1)]}, "products[0].item_id"),  # not for sale
+        ({"products": [(gel, 0)]}, "products[0].quantity"),
+        ({"products": [("nonsense", 1)]}, "products[0].item_id"),
+    ]
+    for options, field in refusals:
+        with pytest.raises(Invalid) as refused:
+            await check_out(db, salon, visit_id, **options)
+        assert refused.value.field == field
+    async with db.tenant_transaction(salon.schema) as session:
+        visit = await session.get(Visit, visit_id)
+        assert visit.status == "booked" and visit.paid == 0
+        assert (await session.get(StockLevel, (gel, salon.location_id))).quantity == 4
+    assert await count(db, salon, StockMove) == 0
+    assert await count(db, salon, Deal) == 0
+    assert await count(db, salon, LoyaltyEntry) == 0
+
+
+async def test_points_pay_at_most_what_is_due(db, salon):
+    await give_card(db, salon, points=5000)
+    async with db.tenant_transaction(salon.schema) as session:
+        location = await session.get(Location, salon.location_id)
+        location.loyalty_points_percent = Decimal(5)
+    visit_id = await book(db, salon, 10)
+    with pytest.raises(Invalid, match="At most 2500.00 points"):
+        await check_out(db, salon, visit_id, redeem_points=2600)
+    paid, _ = await check_out(db, salon, visit_id, redeem_points=2500)
+    assert paid == 0  # all in points: nothing paid, nothing earned
+    assert await count(db, salon, LoyaltyEntry, LoyaltyEntry.kind == "earned") == 0
