@@ -19,6 +19,8 @@ VENDOR = {
     "htmx.min.js": "htmx.org/dist/htmx.min.js",
     "sortable.min.js": "sortablejs/Sortable.min.js",
     "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+    "event-calendar.min.js": "@event-calendar/build/dist/event-calendar.min.js",
+    "event-calendar.min.css": "@event-calendar/build/dist/event-calendar.min.css",
 }
 
 # Scripts and styles from this site only (no inline code, no CDN), no framing, no plugins.
@@ -36,6 +38,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# A route with this opt (a salon's booking pages, opened by its widget on the salon's own
+# site) may be shown in a frame anywhere: no X-Frame-Options, ``frame-ancestors *``.
+FRAMEABLE = "frameable"
+FRAMEABLE_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
 SECURITY_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-content-type-options": "nosniff",
@@ -81,10 +87,17 @@ def security_headers(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
 
+        handler = scope.get("route_handler")
+        frameable = handler is not None and bool(handler.opt.get(FRAMEABLE))
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableScopeHeaders.from_message(message)
                 for name, value in SECURITY_HEADERS.items():
+                    if frameable and name == "x-frame-options":
+                        continue
+                    if frameable and name == "content-security-policy":
+                        value = FRAMEABLE_POLICY
                     if name not in headers:
                         headers[name] = value
                 if _served_over_https(scope) and HSTS_HEADER not in headers:
