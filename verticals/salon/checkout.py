@@ -109,10 +109,12 @@ def _quantity(raw, field: str) -> Decimal:
         quantity = Decimal(str(raw).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         raise Invalid("Give the quantity as a number.", field=field) from None
-    if not quantity.is_finite() or quantity != quantity.quantize(Decimal("0.001")):
+    if not quantity.is_finite():
         raise Invalid("Give the quantity as a number.", field=field)
     if not 0 < quantity <= MAX_QUANTITY:
         raise Invalid("The quantity must be above 0 and at most 10000.", field=field)
+    if quantity != quantity.quantize(Decimal("0.001")):
+        raise Invalid("Give the quantity as a number.", field=field)
     return quantity
 
 

@@ -23,6 +23,7 @@ from atrium.platform.http.pagination import Page, paginate
 from atrium.verticals.salon.models import Location, LoyaltyCard, LoyaltyEntry, Visit
 
 MAX_POINTS = Decimal("999999999")
+CENT = Decimal("0.01")
 CARD_PREFIX = "2"  # EAN-13 numbers from 2 are for a shop's own use (in-store numbering)
 
 
@@ -197,11 +198,13 @@ def checked_points(raw, field: str = "points", *, allow_negative: bool = False) 
         points = Decimal(str(raw).strip())
     except (InvalidOperation, ValueError):
         raise Invalid("Give the points as a number.", field=field) from None
-    if not points.is_finite() or points != points.quantize(Decimal("0.01")):
+    if not points.is_finite():
         raise Invalid("Give the points as a number.", field=field)
     if abs(points) > MAX_POINTS or (points < 0 and not allow_negative):
         raise Invalid("That number of points is out of range.", field=field)
-    return points
+    if points != points.quantize(CENT):
+        raise Invalid("Give the points as a number.", field=field)
+    return points.quantize(CENT)
 
 
 async def adjust_points(
@@ -238,7 +241,7 @@ class LoyaltyOutcome:
 def _points_for(paid: Decimal, percent: Decimal | None) -> Decimal:
     if not percent or paid <= 0:
         return Decimal(0)
-    return (paid * percent / 100).quantize(Decimal(1), rounding=ROUND_FLOOR)
+    return (paid * percent / 100).quantize(Decimal(1), rounding=ROUND_FLOOR).quantize(CENT)
 
 
 async def redeem(session: AsyncSession, card: LoyaltyCard, visit: Visit, points: Decimal) -> None:

@@ -248,3 +248,105 @@ async def test_points_pay_at_most_what_is_due(db, salon):
     paid, _ = await check_out(db, salon, visit_id, redeem_points=2500)
     assert paid == 0  # all in points: nothing paid, nothing earned
     assert await count(db, salon, LoyaltyEntry, LoyaltyEntry.kind == "earned") == 0
+
+
+# ---- over the API ---------------------------------------------------------------------------
+
+
+def _checkout_url(visit_id) -> str:
+    return f"/api/v1/salon/visits/{visit_id}/checkout"
+
+
+async def test_the_api_previews_the_bill_then_checks_out(client, db, salon):
+    shampoo = await add_item(db, salon, "Shampoo", kind="retail", price=Decimal(800), quantity=3)
+    await give_card(db, salon, discount=10, points=100)
+    visit_id = await book(db, salon, 10)
+    preview = await client.get(
+        _checkout_url(visit_id),
+        params=[("product", f"{shampoo}:2"), ("redeem_points", "50")],
+        headers=salon.headers,
+    )
+    assert preview.status_code == 200, preview.text
+    bill = preview.json()
+    assert [(line["kind"], line["name"], line["amount"]) for line in bill["lines"]] == [
+        ("service", "Haircut", "2500.00"),
+        ("product", "Shampoo", "1600.00"),
+    ]
+    assert (bill["subtotal"], bill["discount"], bill["points_available"], bill["total"]) == (
+        "4100.00",
+        "250.00",
+        "100.00",
+        "3800.00",
+    )
+    assert await count(db, salon, StockMove) == 0  # a preview writes nothing
+    done = await client.post(
+        _checkout_url(visit_id),
+        json={
+            "products": [{"item_id": str(shampoo), "quantity": 2}],
+            "payment_method": "transfer",
+            "redeem_points": 50,
+        },
+        headers=salon.headers,
+    )
+    assert done.status_code == 200, done.text
+    body = done.json()
+    assert body["status"] == "done" and body["paid"] == "3800.00"
+    assert body["points_used"] == "50.00" and body["payment_method"] == "transfer"
+    assert body["card"]["points"] == "50.00" and body["stock_short"] == []
+    again = await client.post(
+        _checkout_url(visit_id), json={"payment_method": "cash"}, headers=salon.headers
+    )
+    assert again.status_code == 409, again.text
+    assert (await client.get(_checkout_url(visit_id), headers=salon.headers)).status_code == 409
+
+
+async def test_the_api_refuses_bad_checkouts_and_writes_nothing(client, db, salon):
+    await give_card(db, salon, points=100)
+    visit_id = await book(db, salon, 10)
+    bad_method = await client.post(
+        _checkout_url(visit_id), json={"payment_method": "barter"}, headers=salon.headers
+    )
+    assert bad_method.status_code == 422 and bad_method.json()["field"] == "payment_method"
+    too_many = await client.post(
+        _checkout_url(visit_id),
+        json={"payment_method": "cash", "redeem_points": 150},
+        headers=salon.headers,
+    )
+    assert too_many.status_code == 422 and too_many.json()["field"] == "redeem_points"
+    assert "100.00 points" in too_many.json()["detail"]
+    async with db.tenant_transaction(salon.schema) as session:
+        assert (await session.get(Visit, visit_id)).status == "booked"
+    assert await count(db, salon, LoyaltyEntry) == 0
+    cancelled = await book(db, salon, 12)
+    await client.patch(
+        f"/api/v1/salon/visits/{cancelled}", json={"status": "cancelled"}, headers=salon.headers
+    )
+    refused = await client.post(
+        _checkout_url(cancelled), json={"payment_method": "cash"}, headers=salon.headers
+    )
+    assert refused.status_code == 409, refused.text
+
+
+async def test_another_workspaces_visit_is_not_found(client, db, salon, make_workspace):
+    visit_id = await book(db, salon, 10)
+    other = await make_workspace("Other Salon", "salon")
+    for answer in (
+        await client.get(_checkout_url(visit_id), headers=other["headers"]),
+        await client.post(
+            _checkout_url(visit_id), json={"payment_method": "cash"}, headers=other["headers"]
+        ),
+    ):
+        assert answer.status_code == 404, answer.text
+    async with db.tenant_transaction(salon.schema) as session:
+        assert (await session.get(Visit, visit_id)).status == "booked"
+
+
+async def test_an_employee_checks_out(client, db, salon, join, sign_in):  # noqa: F811
+    member = await join(salon.workspace, "employee")
+    employee = await sign_in(member["email"], slug=salon.slug)
+    visit_id = await book(db, salon, 10)
+    done = await employee.post(_checkout_url(visit_id), json={"payment_method": "cash"})
+    assert done.status_code == 200, done.text
+    async with db.tenant_transaction(salon.schema) as session:
+        deal = await session.scalar(select(Deal).where(Deal.contact_id == salon.client_id))
+        assert str(deal.owner_id) == member["user_id"]

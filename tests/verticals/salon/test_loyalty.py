@@ -10,6 +10,7 @@ from sqlalchemy import select
 from atrium.platform.errors import Conflict, Invalid
 from atrium.verticals.salon import loyalty
 from atrium.verticals.salon.models import Location, LoyaltyCard, LoyaltyEntry
+from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 from tests.verticals.salon.test_checkout import book, check_out
 
 
@@ -96,3 +97,86 @@ async def test_managers_issue_cards_and_adjust_points_never_below_zero(db, salon
             ("adjusted", 150, "Welcome gift"),
             ("issued", 0, ""),
         ]
+
+
+# ---- over the API ---------------------------------------------------------------------------
+
+CARDS = "/api/v1/salon/loyalty-cards"
+
+
+async def test_cards_are_found_shown_and_drawn_as_qr_codes(client, db, salon):
+    await set_rule(db, salon, points=10)
+    await check_out(db, salon, await book(db, salon, 10))
+    listed = await client.get(CARDS, params={"q": "mari"}, headers=salon.headers)
+    assert listed.status_code == 200, listed.text
+    [card] = listed.json()["items"]
+    assert card["client_name"] == "Maria Ivanova" and card["points"] == "250.00"
+    by_number = await client.get(f"{CARDS}/by-number/{card['number']}", headers=salon.headers)
+    assert by_number.status_code == 200 and by_number.json()["id"] == card["id"]
+    assert [e["kind"] for e in by_number.json()["history"]] == ["earned", "issued"]
+    assert by_number.json()["lifetime_spend"] == "2500.00"
+    assert (
+        await client.get(CARDS, params={"q": card["number"][:6]}, headers=salon.headers)
+    ).json()["items"]
+    assert (await client.get(CARDS, params={"q": "Petrov"}, headers=salon.headers)).json()[
+        "items"
+    ] == []
+    qr = await client.get(f"{CARDS}/{card['id']}/qr.svg", headers=salon.headers)
+    assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
+    assert qr.text.lstrip().startswith("<?xml") and "<svg" in qr.text
+    assert (
+        await client.get(f"{CARDS}/by-number/2999999999999", headers=salon.headers)
+    ).status_code == 404
+
+
+async def test_managers_issue_and_adjust_employees_may_not(client, db, salon, join, sign_in):  # noqa: F811
+    issued = await client.post(
+        CARDS,
+        json={"client_id": str(salon.client_id), "location_id": str(salon.location_id)},
+        headers=salon.headers,
+    )
+    assert issued.status_code == 201, issued.text
+    card_id = issued.json()["id"]
+    twice = await client.post(
+        CARDS,
+        json={"client_id": str(salon.client_id), "location_id": str(salon.location_id)},
+        headers=salon.headers,
+    )
+    assert twice.status_code == 409
+    added = await client.post(
+        f"{CARDS}/{card_id}/adjustments",
+        json={"points": 300, "note": "Birthday gift"},
+        headers=salon.headers,
+    )
+    assert added.status_code == 201 and added.json()["points"] == "300.00"
+    below = await client.post(
+        f"{CARDS}/{card_id}/adjustments", json={"points": -301, "note": "x"}, headers=salon.headers
+    )
+    assert below.status_code == 422 and below.json()["field"] == "points"
+    member = await join(salon.workspace, "employee")
+    employee = await sign_in(member["email"], slug=salon.slug)
+    assert (await employee.get(f"{CARDS}/{card_id}")).status_code == 200
+    refused = await employee.post(
+        f"{CARDS}/{card_id}/adjustments", json={"points": 1000, "note": "Me"}
+    )
+    assert refused.status_code == 403
+    assert (await employee.get(f"{CARDS}/{card_id}")).json()["points"] == "300.00"
+
+
+async def test_another_workspaces_card_is_not_found(client, db, salon, make_workspace):
+    await set_rule(db, salon, points=5)
+    await check_out(db, salon, await book(db, salon, 10))
+    async with db.tenant_transaction(salon.schema) as session:
+        card = await loyalty.card_of(session, salon.client_id)
+    other = await make_workspace("Other Salon", "salon")
+    for path in (
+        f"{CARDS}/{card.id}",
+        f"{CARDS}/{card.id}/qr.svg",
+        f"{CARDS}/by-number/{card.number}",
+    ):
+        assert (await client.get(path, headers=other["headers"])).status_code == 404
+    adjusted = await client.post(
+        f"{CARDS}/{card.id}/adjustments", json={"points": 5, "note": "x"}, headers=other["headers"]
+    )
+    assert adjusted.status_code == 404
+    assert (await client.get(CARDS, headers=other["headers"])).json()["items"] == []
