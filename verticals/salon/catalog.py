@@ -8,7 +8,6 @@ import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slugify import slugify
 from sqlalchemy import delete, func, select
@@ -36,11 +35,6 @@ async def workspace_country(session: AsyncSession) -> str | None:
 
 
 # Salons
-
-
-async def location_timezone(session: AsyncSession, location: Location) -> ZoneInfo:
-    """The zone a salon's times are shown and booked in: its own, else the workspace's."""
-    return ZoneInfo(location.timezone or (await workspace_settings(session)).timezone)
 
 
 async def list_locations(session: AsyncSession, *, archived: bool = False) -> list[Location]:
