@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.dates import format_date
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.deal_models import Deal, DealMove, Pipeline, Stage
@@ -354,3 +354,28 @@ async def _record_sale(
     await session.flush()
     session.add(DealMove(deal_id=deal.id, to_stage_id=stage.id, actor_id=actor_id))
     await record_event(session, "deal.created", {"id": str(deal.id), "visit_id": str(visit.id)})
+
+
+async def products_for_sale(session: AsyncSession) -> list[StockItem]:
+    """Retail items on sale (open, with a price), by name."""
+    return list(
+        await session.scalars(
+            select(StockItem)
+            .where(
+                StockItem.kind == "retail",
+                StockItem.archived_at.is_(None),
+                StockItem.price.is_not(None),
+            )
+            .order_by(func.lower(StockItem.name), StockItem.id)
+        )
+    )
+
+
+async def sold_products(session: AsyncSession, visit_id: uuid.UUID) -> list[VisitProduct]:
+    return list(
+        await session.scalars(
+            select(VisitProduct)
+            .where(VisitProduct.visit_id == visit_id)
+            .order_by(VisitProduct.name, VisitProduct.id)
+        )
+    )

@@ -350,3 +350,129 @@ async def test_an_employee_checks_out(client, db, salon, join, sign_in):  # noqa
     async with db.tenant_transaction(salon.schema) as session:
         deal = await session.scalar(select(Deal).where(Deal.contact_id == salon.client_id))
         assert str(deal.owner_id) == member["user_id"]
+
+
+# ---- pages ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def desk(salon, sign_in):  # noqa: F811
+    """The owner's browser on the salon's pages; forms carry the CSRF token as a field."""
+    browser = await sign_in(salon.workspace["user"]["email"])
+    return browser, browser.headers.pop("X-CSRF-Token")
+
+
+async def test_the_checkout_page_recalculates_keeps_values_and_checks_out(db, salon, desk):
+    browser, csrf = desk
+    shampoo = await add_item(db, salon, "Shampoo", kind="retail", price=Decimal(800), quantity=3)
+    await give_card(db, salon, discount=10, points=100)
+    visit_id = await book(db, salon, 10)
+    page = f"/w/{salon.slug}/salon/visits/{visit_id}/checkout"
+    form = await browser.get(page)
+    assert form.status_code == 200, form.text
+    assert "Haircut" in form.text and "Shampoo" in form.text and "2000000000008" in form.text
+    recalculated = await browser.post(
+        page,
+        data={
+            "csrf_token": csrf,
+            "item_id": [str(shampoo), ""],
+            "quantity": ["2", "1"],
+            "redeem_points": "500",
+            "payment_method": "card",
+            "action": "recalculate",
+        },
+    )
+    assert recalculated.status_code == 200, recalculated.text
+    # Too many points: said next to the field, the value kept, the bill shown without them.
+    assert "The card holds only 100.00 points." in recalculated.text
+    assert 'value="500"' in recalculated.text and "3,850.00" in recalculated.text
+    refused = await browser.post(
+        page,
+        data={"csrf_token": csrf, "item_id": str(shampoo), "quantity": "2", "action": "checkout"},
+    )
+    assert refused.status_code == 422
+    assert "Choose how the client pays" in refused.text
+    async with db.tenant_transaction(salon.schema) as session:
+        assert (await session.get(Visit, visit_id)).status == "booked"
+    done = await browser.post(
+        page,
+        data={
+            "csrf_token": csrf,
+            "item_id": str(shampoo),
+            "quantity": "2",
+            "redeem_points": "100",
+            "payment_method": "cash",
+            "action": "checkout",
+        },
+    )
+    assert done.status_code in (302, 303), done.text
+    assert done.headers["location"].startswith(f"/w/{salon.slug}/salon/visits/{visit_id}/receipt")
+    receipt = await browser.get(done.headers["location"])
+    assert receipt.status_code == 200
+    assert "The visit is checked out." in receipt.text and "3,750.00" in receipt.text
+    assert "Cash" in receipt.text and "@media print" not in receipt.text
+    # The checkout page of a done visit shows its receipt.
+    again = await browser.get(page)
+    assert again.status_code in (302, 303) and again.headers["location"].endswith("/receipt")
+
+
+async def test_the_loyalty_card_page_shows_the_qr_code_and_history(db, salon, desk):
+    browser, csrf = desk
+    card_id = await give_card(db, salon, discount=5, points=40)
+    shown = await browser.get(f"/w/{salon.slug}/salon/loyalty-cards/{card_id}")
+    assert shown.status_code == 200, shown.text
+    assert "<svg" in shown.text and "2000000000008" in shown.text and "Maria Ivanova" in shown.text
+    adjusted = await browser.post(
+        f"/w/{salon.slug}/salon/loyalty-cards/{card_id}/adjustments",
+        data={"csrf_token": csrf, "points": "-50", "note": "Mistake"},
+    )
+    assert adjusted.status_code == 422 and "The card holds only 40.00 points." in adjusted.text
+    assert 'value="Mistake"' in adjusted.text
+    adjusted = await browser.post(
+        f"/w/{salon.slug}/salon/loyalty-cards/{card_id}/adjustments",
+        data={"csrf_token": csrf, "points": "60", "note": "Birthday"},
+    )
+    assert adjusted.status_code in (302, 303)
+    shown = await browser.get(adjusted.headers["location"])
+    assert "Changed by hand · Birthday" in shown.text and "+60" in shown.text
+    listed = await browser.get(f"/w/{salon.slug}/salon/loyalty-cards", params={"q": "2000"})
+    assert f"/salon/loyalty-cards/{card_id}" in listed.text
+
+
+async def test_pages_of_another_workspace_are_not_found_and_employees_do_not_adjust(
+    db,
+    salon,
+    make_workspace,
+    sign_in,  # noqa: F811
+    join,  # noqa: F811
+):
+    card_id = await give_card(db, salon)
+    visit_id = await book(db, salon, 10)
+    other = await make_workspace("Other Salon", "salon")
+    stranger = await sign_in(other["user"]["email"])
+    csrf = stranger.headers.pop("X-CSRF-Token")
+    for path in (
+        f"/w/{other['tenant']['slug']}/salon/visits/{visit_id}/checkout",
+        f"/w/{other['tenant']['slug']}/salon/visits/{visit_id}/receipt",
+        f"/w/{other['tenant']['slug']}/salon/loyalty-cards/{card_id}",
+        f"/w/{salon.slug}/salon/loyalty-cards/{card_id}",  # not a member there
+    ):
+        assert (await stranger.get(path)).status_code == 404, path
+    posted = await stranger.post(
+        f"/w/{other['tenant']['slug']}/salon/visits/{visit_id}/checkout",
+        data={"csrf_token": csrf, "payment_method": "cash", "action": "checkout"},
+    )
+    assert posted.status_code == 404
+    member = await join(salon.workspace, "employee")
+    employee = await sign_in(member["email"])
+    employee_csrf = employee.headers.pop("X-CSRF-Token")
+    card = await employee.get(f"/w/{salon.slug}/salon/loyalty-cards/{card_id}")
+    assert card.status_code == 200 and "Change the points" not in card.text
+    refused = await employee.post(
+        f"/w/{salon.slug}/salon/loyalty-cards/{card_id}/adjustments",
+        data={"csrf_token": employee_csrf, "points": "100", "note": "Me"},
+    )
+    assert refused.status_code == 403
+    async with db.tenant_transaction(salon.schema) as session:
+        assert (await session.get(Visit, visit_id)).status == "booked"
+        assert (await session.get(LoyaltyCard, card_id)).points == 0
