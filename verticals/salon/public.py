@@ -1,6 +1,578 @@
-"""The salon's public online booking: pages under /book/<workspace slug> and their JSON under
-/api/public/<workspace slug> (public_api), mounted without sign-in."""
+"""The salon's public online booking: pages under /book/<workspace slug>, their JSON under
+/api/public/<workspace slug> (public_api), and the widget a salon's own site includes.
 
-from atrium.verticals.salon import public_api
+The pages work step by step with plain GET forms (service, master, day, time, then the
+client's details and the SMS code); book.js turns the same page into one screen over the JSON.
+Booking pages may be shown in a frame on the salon's site (the ``frameable`` route opt); the
+rest of the app may not.
+"""
 
-routes: list = [*public_api.routes]
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.response import Redirect, Template
+
+from atrium.platform.errors import DomainError, NotFound
+from atrium.platform.http.auth import database
+from atrium.platform.tenancy.service import workspace_settings
+from atrium.verticals.salon import booking, public_api
+from atrium.verticals.salon import online_booking as online
+from atrium.verticals.salon.models import BookingCode
+from atrium.verticals.salon.public_workspace import PublicWorkspace, public_workspace
+from atrium.verticals.salon.schedule import masters_doing
+
+FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+PAGE = {"include_in_schema": False, "frameable": True}
+WIDGET_JS = Path(__file__).parent / "static" / "widget.js"
+BOOK = "/book/{slug:str}"
+
+
+class Choices:
+    """What a page shows of the visitor's way so far: their choices, kept in the query."""
+
+    def __init__(self, request: Request) -> None:
+        query = request.query_params
+        self.embed = query.get("embed") == "1"
+        self.service_ids = _uuids(query.getall("service", []))
+        raw_master = query.get("master", "")
+        self.any_master = raw_master == "any"
+        self.master_id = None if self.any_master else _uuid(raw_master)
+        self.day = _date(query.get("date", ""))
+        self.start = _moment(query.get("start", ""))
+
+    def keep(self, *, with_master: bool = True, **more) -> str:
+        """The query string of the choices so far (and ``more``), for links and forms."""
+        pairs = [("service", str(service)) for service in self.service_ids]
+        if not with_master:
+            pass
+        elif self.any_master:
+            pairs.append(("master", "any"))
+        elif self.master_id:
+            pairs.append(("master", str(self.master_id)))
+        if self.embed:
+            pairs.append(("embed", "1"))
+        pairs += [(key, str(value)) for key, value in more.items() if value is not None]
+        return urlencode(pairs)
+
+
+def _uuid(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None
+
+
+def _uuids(raw: list[str]) -> list[uuid.UUID]:
+    found = [value for value in map(_uuid, raw) if value is not None]
+    return list(dict.fromkeys(found))[: booking.MAX_SERVICES]
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def _moment(raw: str) -> datetime | None:
+    try:
+        found = datetime.fromisoformat(raw.replace(" ", "+"))
+    except ValueError:
+        return None
+    return found if found.tzinfo is not None else None
+
+
+def _embed_suffix(request: Request, joiner: str = "?") -> str:
+    return f"{joiner}embed=1" if request.query_params.get("embed") == "1" else ""
+
+
+def _lang_links(request: Request) -> dict[str, str]:
+    """The page in each language, with the visitor's choices kept."""
+    pairs = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
+    return {
+        code: f"{request.url.path}?{urlencode([*pairs, ('lang', code)])}" for code in ("en", "ru")
+    }
+
+
+async def _page(
+    request: Request,
+    visitor: Any,
+    workspace: PublicWorkspace,
+    session,
+    template: str,
+    status_code: int = 200,
+    *,
+    clock_zone: str | None = None,
+    **context,
+) -> Template:
+    settings = await workspace_settings(session)
+    locale = visitor.locale(settings.locale)
+    return visitor.render(
+        template,
+        status_code,
+        locale=locale,
+        timezone=clock_zone or settings.timezone,
+        currency=settings.currency,
+        currency_code=settings.currency,
+        workspace=workspace,
+        salon_name=settings.name or workspace.name,
+        embed=request.query_params.get("embed") == "1",
+        lang_links=_lang_links(request),
+        **context,
+    )
+
+
+def _missing(request: Request, visitor: Any) -> Template:
+    locale = visitor.locale()
+    return visitor.render(
+        "salon/book_message.html",
+        404,
+        locale=locale,
+        heading=visitor._("Booking page not found", locale),
+        text=visitor._(
+            "There is no online booking at this address. Check the link, or call the salon.",
+            locale,
+        ),
+        embed=request.query_params.get("embed") == "1",
+        lang_links=_lang_links(request),
+    )
+
+
+# The salons of a workspace
+
+
+@get(BOOK, **PAGE)
+async def salons(request: Request, visitor: Any, slug: FromPath[str]) -> Response:
+    try:
+        workspace = await public_workspace(database(request), slug)
+    except NotFound:
+        return _missing(request, visitor)
+    async with database(request).tenant_transaction(workspace.schema) as session:
+        found = await online.bookable_locations(session)
+        if not found:
+            return _missing(request, visitor)
+        if len(found) == 1:
+            suffix = _embed_suffix(request)
+            if lang := request.query_params.get("lang"):
+                suffix += f"{'&' if suffix else '?'}{urlencode({'lang': lang})}"
+            return Redirect(f"/book/{slug}/{found[0].slug}{suffix}")
+        return await _page(
+            request,
+            visitor,
+            workspace,
+            session,
+            "salon/book_salons.html",
+            locations=found,
+            query=_embed_suffix(request),
+        )
+
+
+@get(f"{BOOK}/widget.js", include_in_schema=False)
+async def widget_script(slug: FromPath[str]) -> Response:
+    """The script a salon's site includes: a "Book online" button opening this page in a
+    frame (the script finds the workspace from its own address)."""
+    return Response(
+        WIDGET_JS.read_text(),
+        media_type="text/javascript",
+        headers={"cache-control": "public, max-age=3600"},
+    )
+
+
+# Booking step by step
+
+
+async def _steps(session, location, way: Choices, now: datetime) -> dict:
+    """What the page shows: the choices so far, checked, and the next step's options."""
+    zone = await online.salon_zone(session, location)
+    services = await online.offered_services(session, location)
+    by_id = {service.id: service for service in services}
+    chosen = [by_id[service_id] for service_id in way.service_ids if service_id in by_id]
+    steps: dict[str, Any] = {
+        "services": services,
+        "chosen": chosen,
+        "zone": zone,
+        "step": "services",
+    }
+    if not chosen:
+        return steps
+    ids = [service.id for service in chosen]
+    masters = await online.offered_masters(session, location, ids)
+    steps["masters"] = masters
+    master = next((m for m in masters if m.id == way.master_id), None)
+    steps["master"] = master
+    if not way.any_master and master is None:
+        steps["step"] = "master"
+        return steps
+    offers = await masters_doing(
+        session,
+        ids,
+        master_id=master.id if master else None,
+        location_id=location.id,
+        online_only=True,
+    )
+    prices = [
+        Decimal(offer.price) for offer in offers if offer.master_id in {m.id for m in masters}
+    ]
+    steps["price"] = min(prices) if prices else sum(s.price for s in chosen)
+    steps["price_from"] = len(set(prices)) > 1
+    today = now.astimezone(zone).date()
+    last = today + timedelta(days=public_api.DAYS_SHOWN - 1)
+    slots = await online.open_times(
+        session,
+        location,
+        ids,
+        master_id=master.id if master else None,
+        date_from=today,
+        date_to=last,
+        now=now,
+    )
+    by_day: dict[date, list] = {}
+    for slot in slots:
+        by_day.setdefault(slot.starts_at.astimezone(zone).date(), []).append(slot)
+    steps["days"] = [
+        (today + timedelta(days=n), bool(by_day.get(today + timedelta(days=n))))
+        for n in range(public_api.DAYS_SHOWN)
+    ]
+    steps["any_free"] = any(free for _, free in steps["days"])
+    steps["step"] = "day"
+    if way.day is None or not by_day.get(way.day):
+        return steps
+    steps["chosen_day"], steps["times"] = way.day, by_day[way.day]
+    steps["step"] = "time"
+    picked = next((slot for slot in by_day[way.day] if slot.starts_at == way.start), None)
+    if picked is not None:
+        steps["slot"], steps["step"] = picked, "details"
+        steps["sms_ready"] = await online.sms_ready(session)
+    return steps
+
+
+@get(f"{BOOK}/{{location_slug:str}}", **PAGE)
+async def booking_page(
+    request: Request, visitor: Any, slug: FromPath[str], location_slug: FromPath[str]
+) -> Response:
+    return await _booking_page(request, visitor, slug, location_slug)
+
+
+async def _booking_page(
+    request: Request,
+    visitor: Any,
+    slug: str,
+    location_slug: str,
+    status_code: int = 200,
+    **context,
+) -> Response:
+    try:
+        workspace = await public_workspace(database(request), slug)
+    except NotFound:
+        return _missing(request, visitor)
+    way = Choices(request)
+    async with database(request).tenant_transaction(workspace.schema) as session:
+        try:
+            location = await online.bookable_location(session, slug=location_slug)
+        except NotFound:
+            return _missing(request, visitor)
+        steps = await _steps(session, location, way, datetime.now(UTC))
+        return await _page(
+            request,
+            visitor,
+            workspace,
+            session,
+            "salon/book.html",
+            status_code,
+            clock_zone=steps["zone"].key,
+            location=location,
+            way=way,
+            base=f"/book/{slug}/{location.slug}",
+            api=f"/api/public/{slug}",
+            **steps,
+            **context,
+        )
+
+
+@post(f"{BOOK}/{{location_slug:str}}", **PAGE)
+async def ask_for_code(
+    request: Request,
+    visitor: Any,
+    slug: FromPath[str],
+    location_slug: FromPath[str],
+    data: FormData,
+) -> Response:
+    """The details form: a code goes by SMS, then the page to enter it."""
+    db = database(request)
+    try:
+        workspace = await public_workspace(db, slug)
+    except NotFound:
+        return _missing(request, visitor)
+    values = {key: data.get(key, "") for key in ("first_name", "last_name", "phone", "email")}
+    values["consent"] = data.get("consent", "")
+    if not visitor.form_is_genuine(data):
+        return await _refused_details(
+            request,
+            visitor,
+            slug,
+            location_slug,
+            values,
+            "The form expired. Please try again.",
+            403,
+        )
+    way = Choices(request)
+    try:
+        workspace.require_open()
+        async with db.tenant_transaction(workspace.schema) as session:
+            location = await online.bookable_location(session, slug=location_slug)
+            locale = visitor.locale((await workspace_settings(session)).locale)
+            request_id, _ = await online.request_code(
+                session,
+                online.BookingRequest(
+                    location_id=location.id,
+                    service_ids=way.service_ids,
+                    master_id=way.master_id,
+                    start=way.start or datetime.now(UTC) - timedelta(days=1),
+                    first_name=values["first_name"],
+                    last_name=values["last_name"],
+                    phone=values["phone"],
+                    email=values["email"],
+                    consent=bool(values["consent"]),
+                    locale=locale,
+                ),
+                secret_key=request.app.state.runtime.secret_key,
+                reserve=public_api.code_reserver(request, workspace),
+            )
+    except NotFound:
+        return _missing(request, visitor)
+    except DomainError as error:
+        response = await _refused_details(
+            request, visitor, slug, location_slug, values, error, error.status
+        )
+        if retry := getattr(error, "retry_after", None):
+            response.headers["Retry-After"] = str(retry)
+        return response
+    return Redirect(
+        f"/book/{slug}/{location_slug}/code/{request_id}{_embed_suffix(request)}", status_code=303
+    )
+
+
+async def _refused_details(request, visitor, slug, location_slug, values, error, status_code):
+    """The details step again, with what was typed and the reason next to its field."""
+    locale = visitor.locale()
+    if isinstance(error, DomainError):
+        text, field = visitor.error_text(error, locale), error.field
+    else:
+        text, field = visitor._(error, locale), None
+    fields = ("first_name", "last_name", "phone", "email")
+    errors = {field if field in fields else "_form": text}
+    return await _booking_page(
+        request, visitor, slug, location_slug, status_code, values=values, errors=errors
+    )
+
+
+# The code, and the visit booked
+
+
+@get(f"{BOOK}/{{location_slug:str}}/code/{{request_id:uuid}}", **PAGE)
+async def code_page(
+    request: Request,
+    visitor: Any,
+    slug: FromPath[str],
+    location_slug: FromPath[str],
+    request_id: FromPath[uuid.UUID],
+) -> Response:
+    return await _code_page(request, visitor, slug, location_slug, request_id)
+
+
+async def _code_page(
+    request, visitor, slug, location_slug, request_id, status_code=200, **context
+) -> Response:
+    try:
+        workspace = await public_workspace(database(request), slug)
+    except NotFound:
+        return _missing(request, visitor)
+    async with database(request).tenant_transaction(workspace.schema) as session:
+        try:
+            location = await online.bookable_location(session, slug=location_slug)
+        except NotFound:
+            return _missing(request, visitor)
+        code = await session.get(BookingCode, request_id)
+        if code is None:
+            return _missing(request, visitor)
+        return await _page(
+            request,
+            visitor,
+            workspace,
+            session,
+            "salon/book_code.html",
+            status_code,
+            location=location,
+            phone_number=code.phone,
+            action=request.url.path + _embed_suffix(request),
+            start_over=f"/book/{slug}/{location.slug}{_embed_suffix(request)}",
+            **context,
+        )
+
+
+@post(f"{BOOK}/{{location_slug:str}}/code/{{request_id:uuid}}", **PAGE)
+async def confirm_code(
+    request: Request,
+    visitor: Any,
+    slug: FromPath[str],
+    location_slug: FromPath[str],
+    request_id: FromPath[uuid.UUID],
+    data: FormData,
+) -> Response:
+    try:
+        workspace = await public_workspace(database(request), slug)
+    except NotFound:
+        return _missing(request, visitor)
+    locale = visitor.locale()
+    if not visitor.form_is_genuine(data):
+        errors = {"_form": visitor._("The form expired. Please try again.", locale)}
+        return await _code_page(
+            request, visitor, slug, location_slug, request_id, 403, errors=errors
+        )
+    try:
+        booked, _ = await public_api.confirm_booking(
+            request, workspace, request_id, data.get("code", "")
+        )
+    except NotFound:
+        return _missing(request, visitor)
+    except DomainError as error:
+        errors = {"code": visitor.error_text(error, locale)}
+        return await _code_page(
+            request, visitor, slug, location_slug, request_id, error.status, errors=errors
+        )
+    return Redirect(
+        f"/book/{slug}/visit/{booked.token}?booked=1{_embed_suffix(request, '&')}", status_code=303
+    )
+
+
+# The client's own link: see, cancel or move the visit
+
+
+@get(f"{BOOK}/visit/{{token:str}}", **PAGE)
+async def visit_page(
+    request: Request, visitor: Any, slug: FromPath[str], token: FromPath[str]
+) -> Response:
+    return await _visit_page(request, visitor, slug, token)
+
+
+async def _visit_page(request, visitor, slug, token, status_code=200, **context) -> Response:
+    try:
+        workspace = await public_workspace(database(request), slug)
+    except NotFound:
+        return _missing(request, visitor)
+    async with database(request).tenant_transaction(workspace.schema) as session:
+        try:
+            visit = await booking.visit_by_token(session, token)
+        except NotFound:
+            return _missing(request, visitor)
+        summary = await online.visit_summary(session, visit)
+        times, days, day = [], [], _date(request.query_params.get("date", ""))
+        if summary.can_change:
+            days, times = await _move_options(session, summary, day)
+        return await _page(
+            request,
+            visitor,
+            workspace,
+            session,
+            "salon/book_visit.html",
+            status_code,
+            clock_zone=summary.zone.key,
+            summary=summary,
+            booked="booked" in request.query_params,
+            done=request.query_params.get("done"),
+            manage_url=public_api.manage_url(request, slug, token),
+            action=request.url.path,
+            days=days,
+            chosen_day=day,
+            times=times,
+            embed_query=_embed_suffix(request, "&"),
+            **context,
+        )
+
+
+async def _move_options(session, summary: online.VisitSummary, day: date | None):
+    """The next two weeks' days with free time for the same services, and the day's times."""
+    now = datetime.now(UTC)
+    zone = summary.zone
+    first = (now + timedelta(hours=summary.location.cancel_window_hours)).astimezone(zone).date()
+    last = first + timedelta(days=public_api.DAYS_SHOWN - 1)
+    try:
+        service_ids = await online.service_ids_of(session, summary.visit)
+        slots = await online.open_times(
+            session,
+            summary.location,
+            service_ids,
+            master_id=None,
+            date_from=first,
+            date_to=last,
+            now=now,
+        )
+    except DomainError:
+        return [], []
+    window = now + timedelta(hours=summary.location.cancel_window_hours)
+    by_day: dict[date, list] = {}
+    for slot in slots:
+        if slot.starts_at > window:
+            by_day.setdefault(slot.starts_at.astimezone(zone).date(), []).append(slot)
+    days = [
+        (first + timedelta(days=n), bool(by_day.get(first + timedelta(days=n))))
+        for n in range(public_api.DAYS_SHOWN)
+    ]
+    return days, by_day.get(day, []) if day else []
+
+
+@post(f"{BOOK}/visit/{{token:str}}", **PAGE)
+async def change_visit(
+    request: Request, visitor: Any, slug: FromPath[str], token: FromPath[str], data: FormData
+) -> Response:
+    """Cancel, or move to another time (with whoever is free then); refused after the
+    salon's window, as the page says."""
+    db = database(request)
+    try:
+        workspace = await public_workspace(db, slug)
+    except NotFound:
+        return _missing(request, visitor)
+    locale = visitor.locale()
+    if not visitor.form_is_genuine(data):
+        errors = {"_form": visitor._("The form expired. Please try again.", locale)}
+        return await _visit_page(request, visitor, slug, token, 403, errors=errors)
+    action = data.get("action", "")
+    try:
+        workspace.require_open()
+        async with db.tenant_transaction(workspace.schema) as session:
+            if action == "cancel":
+                await online.cancel_by_client(session, token)
+            elif action == "move" and (start := _moment(data.get("start", ""))):
+                await online.reschedule_by_client(session, token, starts_at=start, any_master=True)
+            else:
+                errors = {"_form": visitor._("Choose a new time first.", locale)}
+                return await _visit_page(request, visitor, slug, token, 422, errors=errors)
+    except NotFound:
+        return _missing(request, visitor)
+    except DomainError as error:
+        errors = {"_form": visitor.error_text(error, locale)}
+        return await _visit_page(request, visitor, slug, token, error.status, errors=errors)
+    done = "cancelled" if action == "cancel" else "moved"
+    return Redirect(
+        f"/book/{slug}/visit/{token}?done={done}{_embed_suffix(request, '&')}", status_code=303
+    )
+
+
+routes: list = [
+    *public_api.routes,
+    salons,
+    widget_script,
+    booking_page,
+    ask_for_code,
+    code_page,
+    confirm_code,
+    visit_page,
+    change_visit,
+]

@@ -90,7 +90,8 @@ def code_reserver(request: Request, workspace: PublicWorkspace):
     throttle, ip = code_throttle(request), client_ip(request)
 
     async def reserve(phone: str) -> None:
-        await throttle.reserve(workspace.slug, phone, ip)
+        # By the workspace's id: a slug may be taken again by a new workspace.
+        await throttle.reserve(str(workspace.tenant.id), phone, ip)
 
     return reserve
 

@@ -333,6 +333,7 @@ async def test_another_workspaces_slug_cannot_reach_this_salon(client, db, make_
 
 
 async def test_a_plan_without_the_pack_or_a_closed_salon_has_no_booking(client, db, salon):
+    await sms_gateway(client, salon)
     async with db.shared_transaction() as session:
         await session.execute(
             update(Tenant)
@@ -357,7 +358,6 @@ async def test_a_plan_without_the_pack_or_a_closed_salon_has_no_booking(client, 
             .where(Tenant.slug == salon.slug)
             .values(entitlements=None, read_only_since=datetime.now(UTC))
         )
-    await sms_gateway(client, salon)
     answer = await client.post(
         api(salon, "bookings"), json=booking_body(salon, salon.at(10), master=salon.anna)
     )
@@ -425,3 +425,88 @@ async def test_the_client_cancels_or_moves_within_the_window_and_not_after(clien
 async def count_visits(db, salon) -> int:
     async with db.tenant_transaction(salon.schema) as session:
         return await session.scalar(select(func.count()).select_from(Visit))
+
+
+# The pages
+
+
+async def test_the_booking_page_renders_in_english_and_russian(client, salon):
+    start = await client.get(f"/book/{salon.slug}?lang=en", follow_redirects=False)
+    assert start.status_code == 302 and start.headers["location"].startswith(
+        f"/book/{salon.slug}/arbat"
+    )
+    english = await client.get(f"/book/{salon.slug}/arbat?lang=en")
+    assert english.status_code == 200
+    assert "Book online" in english.text and "Choose services" in english.text
+    assert "Haircut" in english.text and '<html lang="en">' in english.text
+    assert 'src="/static/salon/book.js"' in english.text and "<script>" not in english.text
+    russian = await client.get(f"/book/{salon.slug}/arbat?lang=ru")
+    assert russian.status_code == 200 and '<html lang="ru">' in russian.text
+    assert "Онлайн-запись" in russian.text and "Выберите услуги" in russian.text
+    script = await client.get("/static/salon/book.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    missing = await client.get(f"/book/no-such-{uuid.uuid4().hex[:8]}?lang=en")
+    assert missing.status_code == 404 and "Booking page not found" in missing.text
+    assert (await client.get(f"/book/{salon.slug}/elsewhere")).status_code == 404
+
+
+async def test_the_page_books_step_by_step_without_javascript(client, db, salon):
+    await sms_gateway(client, salon)
+    base = f"/book/{salon.slug}/arbat"
+    query = {"service": str(salon.cut), "lang": "en"}
+    masters = await client.get(base, params=query)
+    assert "Choose a master" in masters.text and "Any master" in masters.text
+    days = await client.get(base, params={**query, "master": str(salon.anna)})
+    assert "Choose a day" in days.text and salon.day.isoformat() in days.text
+    day = {**query, "master": str(salon.anna), "date": salon.day.isoformat()}
+    times = await client.get(base, params=day)
+    assert "Choose a time" in times.text and salon.at(10).isoformat() in times.text
+    details = await client.get(base, params={**day, "start": salon.at(10).isoformat()})
+    assert "Your details" in details.text and "Get the code" in details.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', details.text)[1]
+    form = {"csrf_token": token, "first_name": "Olga", "phone": NEW_PHONE, "consent": "1"}
+    chosen = {**day, "start": salon.at(10).isoformat()}
+    # No phone: the form again, with the reason next to the field and the name kept.
+    refused = await client.post(base, params=chosen, data={**form, "phone": ""})
+    assert refused.status_code == 422 and 'value="Olga"' in refused.text
+    asked = await client.post(base, params=chosen, data=form, follow_redirects=False)
+    assert asked.status_code == 303, asked.text
+    code_page = asked.headers["location"]
+    page = await client.get(code_page)
+    assert "Enter the code" in page.text
+    wrong = await client.post(code_page, data={"csrf_token": token, "code": "99999x"})
+    assert wrong.status_code == 422 and "The code is wrong." in wrong.text
+    done = await client.post(
+        code_page,
+        data={"csrf_token": token, "code": await code_sent(db, salon)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and "/visit/" in done.headers["location"]
+    visit_page = await client.get(done.headers["location"])
+    assert "You are booked" in visit_page.text and "Anna" in visit_page.text
+    assert "Haircut" in visit_page.text and "Liza on Arbat" in visit_page.text
+    assert 'name="action" value="cancel"' in visit_page.text
+    cancelled = await client.post(
+        done.headers["location"].split("?")[0],
+        data={"csrf_token": token, "action": "cancel"},
+        follow_redirects=False,
+    )
+    assert cancelled.status_code == 303
+    [visit] = await visits_of(db, salon)
+    assert visit.status == "cancelled" and visit.source == "online"
+
+
+async def test_only_booking_pages_may_be_framed(client, salon):
+    page = await client.get(f"/book/{salon.slug}/arbat")
+    assert "x-frame-options" not in page.headers
+    assert "frame-ancestors *" in page.headers["content-security-policy"]
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    for other in ("/login", f"/api/public/{salon.slug}/locations", "/static/salon/book.js"):
+        answer = await client.get(other)
+        assert answer.headers["x-frame-options"] == "DENY", other
+        assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    widget = await client.get(f"/book/{salon.slug}/widget.js")
+    assert widget.status_code == 200 and "javascript" in widget.headers["content-type"]
+    snippet = (await client.get(f"/api/public/{salon.slug}/widget")).json()
+    assert snippet["snippet"] == f'<script src="{snippet["script_url"]}" async></script>'
+    assert snippet["script_url"].endswith(f"/book/{salon.slug}/widget.js")
