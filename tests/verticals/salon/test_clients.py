@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from atrium.platform.crm.models import Contact, ContactPhone
 from atrium.verticals.salon import clients
-from atrium.verticals.salon.models import Visit, VisitService
-from tests.platform.conftest import join, new_browser, sign_in  # noqa: F401
-from tests.verticals.salon.conftest import MOSCOW
+from atrium.verticals.salon.models import LoyaltyCard, LoyaltyEntry, Visit, VisitService
+from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
+from tests.verticals.salon.conftest import MOSCOW, build_salon
 
 # The example is told on a fixed day: 15 May 2025, so the last eight quarters are
 # 2023 Q3 to 2025 Q2.
@@ -289,3 +289,57 @@ async def test_the_client_pages_show_the_card_and_vip_reason(client, db, salon, 
     # Someone unknown, or not an id at all: 404.
     assert (await browser.get(f"{base}/{uuid.uuid4()}")).status_code == 404
     assert (await browser.get(f"{base}/not-an-id")).status_code == 404
+
+
+async def test_the_loyalty_card_shows_on_the_card(client, db, salon, sign_in):  # noqa: F811
+    async with db.tenant_transaction(salon.schema) as session:
+        card = LoyaltyCard(contact_id=salon.client_id, number="2000000000015", points=Decimal(120))
+        card.discount_percent = Decimal(5)
+        session.add(card)
+        await session.flush()
+        session.add(LoyaltyEntry(card_id=card.id, kind="adjusted", points=120, note="Welcome"))
+    answer = await client.get(f"/api/v1/salon/clients/{salon.client_id}", headers=salon.headers)
+    loyalty = answer.json()["loyalty_card"]
+    assert loyalty["number"] == "2000000000015" and Decimal(loyalty["points"]) == 120
+    assert [entry["note"] for entry in loyalty["history"]] == ["Welcome"]
+    browser = await sign_in(salon.workspace["user"]["email"])
+    page = await browser.get(f"/w/{salon.slug}/salon/clients/{salon.client_id}")
+    assert "2000000000015" in page.text and "Welcome" in page.text
+
+
+async def test_russian_pages_say_visits_in_the_right_plural(db, make_workspace, sign_in):  # noqa: F811
+    salon = await build_salon(db, await make_workspace("Салон Лиза", "salon", locale="ru"))
+    vera = await _regular(db, salon, "Вера Постоянная", "+79160000001", quarters=7)
+    one = await _regular(db, salon, "Ольга Разовая", "+79160000002", quarters=1, hour=13)
+    browser = await sign_in(salon.workspace["user"]["email"])
+    listing = text_of((await browser.get(f"/w/{salon.slug}/salon/clients")).text)
+    assert "7 визитов" in listing and "1 визит " in listing and "Клиенты салона" in listing
+    card = text_of((await browser.get(f"/w/{salon.slug}/salon/clients/{vera}")).text)
+    assert "VIP-клиент" in card and "визиты в 7 из последних 8 кварталов" in card
+    assert "₽" in card
+    other = text_of((await browser.get(f"/w/{salon.slug}/salon/clients/{one}")).text)
+    assert "Пока не VIP" in other and "1 визит" in other
+
+
+async def test_an_employee_sees_salon_clients_but_not_other_contacts(
+    client,
+    db,
+    salon,
+    sign_in,  # noqa: F811
+    join,  # noqa: F811
+):
+    await add(db, salon, visit(salon, salon.client_id, datetime.now(UTC) - timedelta(days=3)))
+    stranger = await new_client(db, salon, "Not A Client")  # someone else's contact, no visits
+    employee = await join(salon.workspace, "employee")
+    browser = await sign_in(employee["email"])
+    base = f"/w/{salon.slug}/salon/clients"
+    assert "Maria Ivanova" in (await browser.get(base)).text
+    assert (await browser.get(f"{base}/{salon.client_id}")).status_code == 200
+    assert (await browser.get(f"{base}/{stranger}")).status_code == 404
+    api = await browser.get(
+        f"/api/v1/salon/clients/{stranger}", headers={"X-Workspace": salon.slug}
+    )
+    assert api.status_code == 404
+    # The owner sees every contact of the workspace.
+    answer = await client.get(f"/api/v1/salon/clients/{stranger}", headers=salon.headers)
+    assert answer.status_code == 200 and answer.json()["visits_done"] == 0

@@ -3,14 +3,19 @@ apart), commission, clients, average ticket, no-shows and rebooking rate per mas
 visits outside the period (on the salon's calendar) or in another salon are left out; owners see
 the page, employees get 403."""
 
+import re
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from playwright.async_api import expect
+
 from atrium.verticals.salon.models import Location, Master, Visit, VisitProduct, VisitService
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
-from tests.verticals.salon.conftest import MOSCOW
+from tests.verticals.salon.conftest import MOSCOW, build_salon
 from tests.verticals.salon.test_clients import new_client, text_of
+from tests.web.conftest import browser, screenshot_path  # noqa: F401
+from tests.web.test_browser_daily_work import fits_width
 
 
 def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -200,3 +205,27 @@ async def test_the_results_page_for_the_owner_and_403_for_an_employee(
     assert api.status_code == 403
     # The client list is open to everyone who books.
     assert (await as_employee.get(f"/w/{salon.slug}/salon/clients")).status_code == 200
+
+
+async def test_the_pages_fit_a_phone(browser, live_server, db, make_workspace):  # noqa: F811
+    salon = await build_salon(db, await make_workspace("Салон Лиза", "salon", locale="ru"))
+    await march(db, salon)
+    context = await browser.new_context(viewport={"width": 375, "height": 812})
+    page = await context.new_page()
+    await page.goto(f"{live_server}/login")
+    await page.get_by_label(re.compile("E-mail|Эл. почта")).fill(salon.workspace["user"]["email"])
+    await page.get_by_label(re.compile("Password|Пароль")).fill(salon.workspace["password"])
+    await page.get_by_role("button", name=re.compile("Sign in|Войти")).click()
+    await expect(page).to_have_url(re.compile(r"/w/"))
+    base = f"{live_server}/w/{salon.slug}/salon"
+    for name, path in {
+        "clients": "/clients",
+        "client": f"/clients/{salon.client_id}",
+        "results": "/results?period=custom&date_from=2025-03-01&date_to=2025-03-31",
+    }.items():
+        answer = await page.goto(base + path)
+        assert answer.status == 200, name
+        await expect(page.locator("main h1").first).to_be_visible()
+        await page.screenshot(path=screenshot_path(f"phone-salon-{name}"), full_page=True)
+        await fits_width(page, 375)
+    await context.close()
