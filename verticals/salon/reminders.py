@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import structlog
-from sqlalchemy import delete, exists, func, literal, select, update
+from sqlalchemy import and_, delete, exists, false, func, literal, not_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -93,20 +93,22 @@ async def plan_reminders(
         await drop_reminders(session, visit)
         return
     now = now or utcnow()
-    hours = (await salon_settings(session)).reminder_hours
-    planned = {hour * 60: visit.starts_at - timedelta(hours=hour) for hour in hours}
-    kept = await session.execute(
-        select(Reminder.id, Reminder.offset_minutes, Reminder.due_at, Reminder.claimed_at).where(
-            Reminder.visit_id == visit.id, Reminder.kind == BEFORE
+    # The row is in the session after the first booking of a request: no second round trip.
+    settings = await session.get(SalonSettings, 1) or await salon_settings(session)
+    planned = {
+        hour * 60: visit.starts_at - timedelta(hours=hour) for hour in settings.reminder_hours
+    }
+    same_time = [
+        and_(Reminder.offset_minutes == offset, Reminder.due_at == due)
+        for offset, due in planned.items()
+    ]
+    await session.execute(
+        delete(Reminder).where(
+            Reminder.visit_id == visit.id,
+            Reminder.kind == BEFORE,
+            or_(Reminder.claimed_at.is_(None), not_(or_(false(), *same_time))),
         )
     )
-    stale = [
-        row.id
-        for row in kept
-        if row.claimed_at is None or planned.get(row.offset_minutes) != row.due_at
-    ]
-    if stale:
-        await session.execute(delete(Reminder).where(Reminder.id.in_(stale)))
     rows = [
         {"id": uuid.uuid4(), "visit_id": visit.id, "kind": BEFORE, "offset_minutes": offset,
          "due_at": due}
