@@ -216,9 +216,11 @@ async def sms_ready(session: AsyncSession) -> bool:
 
 
 def _no_sms(location: Location) -> Conflict:
+    if not location.phone:
+        return Conflict("This salon cannot confirm phones by SMS yet; please call the salon.")
     return Conflict(
         "This salon cannot confirm phones by SMS yet; please call %(phone)s.",
-        phone=location.phone or "-",
+        phone=location.phone,
     )
 
 
@@ -480,9 +482,11 @@ async def _changeable_visit(session: AsyncSession, token: str, now: datetime) ->
     if visit.status not in CHANGEABLE:
         raise Conflict("This visit cannot be changed any more.")
     if now >= change_deadline(visit, location):
+        if not location.phone:
+            raise Conflict("It is too late to change this visit online; please call the salon.")
         raise Conflict(
             "It is too late to change this visit online; please call the salon: %(phone)s.",
-            phone=location.phone or "-",
+            phone=location.phone,
         )
     return visit
 

@@ -1,6 +1,7 @@
 """The salon's public online booking: pages under /book/<workspace slug>, their JSON under
 /api/public/<workspace slug> (public_api), and the widget a salon's own site includes.
 
+The client's own link to their visit is public_visit; what the pages share, public_kit.
 The pages work step by step with plain GET forms (service, master, day, time, then the
 client's details and the SMS code); book.js turns the same page into one screen over the JSON.
 Booking pages may be shown in a frame on the salon's site (the ``frameable`` route opt); the
@@ -11,27 +12,33 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
-from litestar.response import Redirect, Template
+from litestar.params import FromPath
+from litestar.response import Redirect
 
 from atrium.platform.errors import DomainError, NotFound
 from atrium.platform.http.auth import database
 from atrium.platform.tenancy.service import workspace_settings
-from atrium.verticals.salon import booking, public_api
+from atrium.verticals.salon import booking, public_api, public_visit
 from atrium.verticals.salon import online_booking as online
 from atrium.verticals.salon.models import BookingCode
-from atrium.verticals.salon.public_workspace import PublicWorkspace, public_workspace
+from atrium.verticals.salon.public_kit import (
+    BOOK,
+    PAGE,
+    FormData,
+    embed_suffix,
+    missing_page,
+    parse_date,
+    parse_moment,
+    render_page,
+)
+from atrium.verticals.salon.public_workspace import public_workspace
 from atrium.verticals.salon.schedule import masters_doing
 
-FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-PAGE = {"include_in_schema": False, "frameable": True}
 WIDGET_JS = Path(__file__).parent / "static" / "widget.js"
-BOOK = "/book/{slug:str}"
 
 
 class Choices:
@@ -44,8 +51,8 @@ class Choices:
         raw_master = query.get("master", "")
         self.any_master = raw_master == "any"
         self.master_id = None if self.any_master else _uuid(raw_master)
-        self.day = _date(query.get("date", ""))
-        self.start = _moment(query.get("start", ""))
+        self.day = parse_date(query.get("date", ""))
+        self.start = parse_moment(query.get("start", ""))
 
     def keep(self, *, with_master: bool = True, **more) -> str:
         """The query string of the choices so far (and ``more``), for links and forms."""
@@ -74,77 +81,6 @@ def _uuids(raw: list[str]) -> list[uuid.UUID]:
     return list(dict.fromkeys(found))[: booking.MAX_SERVICES]
 
 
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        return None
-
-
-def _moment(raw: str) -> datetime | None:
-    try:
-        found = datetime.fromisoformat(raw.replace(" ", "+"))
-    except ValueError:
-        return None
-    return found if found.tzinfo is not None else None
-
-
-def _embed_suffix(request: Request, joiner: str = "?") -> str:
-    return f"{joiner}embed=1" if request.query_params.get("embed") == "1" else ""
-
-
-def _lang_links(request: Request) -> dict[str, str]:
-    """The page in each language, with the visitor's choices kept."""
-    pairs = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
-    return {
-        code: f"{request.url.path}?{urlencode([*pairs, ('lang', code)])}" for code in ("en", "ru")
-    }
-
-
-async def _page(
-    request: Request,
-    visitor: Any,
-    workspace: PublicWorkspace,
-    session,
-    template: str,
-    status_code: int = 200,
-    *,
-    clock_zone: str | None = None,
-    **context,
-) -> Template:
-    settings = await workspace_settings(session)
-    locale = visitor.locale(settings.locale)
-    return visitor.render(
-        template,
-        status_code,
-        locale=locale,
-        timezone=clock_zone or settings.timezone,
-        currency=settings.currency,
-        currency_code=settings.currency,
-        workspace=workspace,
-        salon_name=settings.name or workspace.name,
-        embed=request.query_params.get("embed") == "1",
-        lang_links=_lang_links(request),
-        **context,
-    )
-
-
-def _missing(request: Request, visitor: Any) -> Template:
-    locale = visitor.locale()
-    return visitor.render(
-        "salon/book_message.html",
-        404,
-        locale=locale,
-        heading=visitor._("Booking page not found", locale),
-        text=visitor._(
-            "There is no online booking at this address. Check the link, or call the salon.",
-            locale,
-        ),
-        embed=request.query_params.get("embed") == "1",
-        lang_links=_lang_links(request),
-    )
-
-
 # The salons of a workspace
 
 
@@ -153,24 +89,24 @@ async def salons(request: Request, visitor: Any, slug: FromPath[str]) -> Respons
     try:
         workspace = await public_workspace(database(request), slug)
     except NotFound:
-        return _missing(request, visitor)
+        return missing_page(request, visitor)
     async with database(request).tenant_transaction(workspace.schema) as session:
         found = await online.bookable_locations(session)
         if not found:
-            return _missing(request, visitor)
+            return missing_page(request, visitor)
         if len(found) == 1:
-            suffix = _embed_suffix(request)
+            suffix = embed_suffix(request)
             if lang := request.query_params.get("lang"):
                 suffix += f"{'&' if suffix else '?'}{urlencode({'lang': lang})}"
             return Redirect(f"/book/{slug}/{found[0].slug}{suffix}")
-        return await _page(
+        return await render_page(
             request,
             visitor,
             workspace,
             session,
             "salon/book_salons.html",
             locations=found,
-            query=_embed_suffix(request),
+            query=embed_suffix(request),
         )
 
 
@@ -271,15 +207,15 @@ async def _booking_page(
     try:
         workspace = await public_workspace(database(request), slug)
     except NotFound:
-        return _missing(request, visitor)
+        return missing_page(request, visitor)
     way = Choices(request)
     async with database(request).tenant_transaction(workspace.schema) as session:
         try:
             location = await online.bookable_location(session, slug=location_slug)
         except NotFound:
-            return _missing(request, visitor)
+            return missing_page(request, visitor)
         steps = await _steps(session, location, way, datetime.now(UTC))
-        return await _page(
+        return await render_page(
             request,
             visitor,
             workspace,
@@ -309,7 +245,7 @@ async def ask_for_code(
     try:
         workspace = await public_workspace(db, slug)
     except NotFound:
-        return _missing(request, visitor)
+        return missing_page(request, visitor)
     values = {key: data.get(key, "") for key in ("first_name", "last_name", "phone", "email")}
     values["consent"] = data.get("consent", "")
     if not visitor.form_is_genuine(data):
@@ -346,7 +282,7 @@ async def ask_for_code(
                 reserve=public_api.code_reserver(request, workspace),
             )
     except NotFound:
-        return _missing(request, visitor)
+        return missing_page(request, visitor)
     except DomainError as error:
         response = await _refused_details(
             request, visitor, slug, location_slug, values, error, error.status
@@ -355,7 +291,7 @@ async def ask_for_code(
             response.headers["Retry-After"] = str(retry)
         return response
     return Redirect(
-        f"/book/{slug}/{location_slug}/code/{request_id}{_embed_suffix(request)}", status_code=303
+        f"/book/{slug}/{location_slug}/code/{request_id}{embed_suffix(request)}", status_code=303
     )
 
 
@@ -393,16 +329,16 @@ async def _code_page(
     try:
         workspace = await public_workspace(database(request), slug)
     except NotFound:
-        return _missing(request, visitor)
+        return missing_page(request, visitor)
     async with database(request).tenant_transaction(workspace.schema) as session:
         try:
             location = await online.bookable_location(session, slug=location_slug)
         except NotFound:
-            return _missing(request, visitor)
+            return missing_page(request, visitor)
         code = await session.get(BookingCode, request_id)
         if code is None:
-            return _missing(request, visitor)
-        return await _page(
+            return missing_page(request, visitor)
+        return await render_page(
             request,
             visitor,
             workspace,
@@ -411,8 +347,8 @@ async def _code_page(
             status_code,
             location=location,
             phone_number=code.phone,
-            action=request.url.path + _embed_suffix(request),
-            start_over=f"/book/{slug}/{location.slug}{_embed_suffix(request)}",
+            action=request.url.path + embed_suffix(request),
+            start_over=f"/book/{slug}/{location.slug}{embed_suffix(request)}",
             **context,
         )
 
@@ -429,7 +365,7 @@ async def confirm_code(
     try:
         workspace = await public_workspace(database(request), slug)
     except NotFound:
-        return _missing(request, visitor)
+        return missing_page(request, visitor)
     locale = visitor.locale()
     if not visitor.form_is_genuine(data):
         errors = {"_form": visitor._("The form expired. Please try again.", locale)}
@@ -441,127 +377,14 @@ async def confirm_code(
             request, workspace, request_id, data.get("code", "")
         )
     except NotFound:
-        return _missing(request, visitor)
+        return missing_page(request, visitor)
     except DomainError as error:
         errors = {"code": visitor.error_text(error, locale)}
         return await _code_page(
             request, visitor, slug, location_slug, request_id, error.status, errors=errors
         )
     return Redirect(
-        f"/book/{slug}/visit/{booked.token}?booked=1{_embed_suffix(request, '&')}", status_code=303
-    )
-
-
-# The client's own link: see, cancel or move the visit
-
-
-@get(f"{BOOK}/visit/{{token:str}}", **PAGE)
-async def visit_page(
-    request: Request, visitor: Any, slug: FromPath[str], token: FromPath[str]
-) -> Response:
-    return await _visit_page(request, visitor, slug, token)
-
-
-async def _visit_page(request, visitor, slug, token, status_code=200, **context) -> Response:
-    try:
-        workspace = await public_workspace(database(request), slug)
-    except NotFound:
-        return _missing(request, visitor)
-    async with database(request).tenant_transaction(workspace.schema) as session:
-        try:
-            visit = await booking.visit_by_token(session, token)
-        except NotFound:
-            return _missing(request, visitor)
-        summary = await online.visit_summary(session, visit)
-        times, days, day = [], [], _date(request.query_params.get("date", ""))
-        if summary.can_change:
-            days, times = await _move_options(session, summary, day)
-        return await _page(
-            request,
-            visitor,
-            workspace,
-            session,
-            "salon/book_visit.html",
-            status_code,
-            clock_zone=summary.zone.key,
-            summary=summary,
-            booked="booked" in request.query_params,
-            done=request.query_params.get("done"),
-            manage_url=public_api.manage_url(request, slug, token),
-            action=request.url.path,
-            days=days,
-            chosen_day=day,
-            times=times,
-            embed_query=_embed_suffix(request, "&"),
-            **context,
-        )
-
-
-async def _move_options(session, summary: online.VisitSummary, day: date | None):
-    """The next two weeks' days with free time for the same services, and the day's times."""
-    now = datetime.now(UTC)
-    zone = summary.zone
-    first = (now + timedelta(hours=summary.location.cancel_window_hours)).astimezone(zone).date()
-    last = first + timedelta(days=public_api.DAYS_SHOWN - 1)
-    try:
-        service_ids = await online.service_ids_of(session, summary.visit)
-        slots = await online.open_times(
-            session,
-            summary.location,
-            service_ids,
-            master_id=None,
-            date_from=first,
-            date_to=last,
-            now=now,
-        )
-    except DomainError:
-        return [], []
-    window = now + timedelta(hours=summary.location.cancel_window_hours)
-    by_day: dict[date, list] = {}
-    for slot in slots:
-        if slot.starts_at > window:
-            by_day.setdefault(slot.starts_at.astimezone(zone).date(), []).append(slot)
-    days = [
-        (first + timedelta(days=n), bool(by_day.get(first + timedelta(days=n))))
-        for n in range(public_api.DAYS_SHOWN)
-    ]
-    return days, by_day.get(day, []) if day else []
-
-
-@post(f"{BOOK}/visit/{{token:str}}", **PAGE)
-async def change_visit(
-    request: Request, visitor: Any, slug: FromPath[str], token: FromPath[str], data: FormData
-) -> Response:
-    """Cancel, or move to another time (with whoever is free then); refused after the
-    salon's window, as the page says."""
-    db = database(request)
-    try:
-        workspace = await public_workspace(db, slug)
-    except NotFound:
-        return _missing(request, visitor)
-    locale = visitor.locale()
-    if not visitor.form_is_genuine(data):
-        errors = {"_form": visitor._("The form expired. Please try again.", locale)}
-        return await _visit_page(request, visitor, slug, token, 403, errors=errors)
-    action = data.get("action", "")
-    try:
-        workspace.require_open()
-        async with db.tenant_transaction(workspace.schema) as session:
-            if action == "cancel":
-                await online.cancel_by_client(session, token)
-            elif action == "move" and (start := _moment(data.get("start", ""))):
-                await online.reschedule_by_client(session, token, starts_at=start, any_master=True)
-            else:
-                errors = {"_form": visitor._("Choose a new time first.", locale)}
-                return await _visit_page(request, visitor, slug, token, 422, errors=errors)
-    except NotFound:
-        return _missing(request, visitor)
-    except DomainError as error:
-        errors = {"_form": visitor.error_text(error, locale)}
-        return await _visit_page(request, visitor, slug, token, error.status, errors=errors)
-    done = "cancelled" if action == "cancel" else "moved"
-    return Redirect(
-        f"/book/{slug}/visit/{token}?done={done}{_embed_suffix(request, '&')}", status_code=303
+        f"/book/{slug}/visit/{booked.token}?booked=1{embed_suffix(request, '&')}", status_code=303
     )
 
 
@@ -573,6 +396,5 @@ routes: list = [
     ask_for_code,
     code_page,
     confirm_code,
-    visit_page,
-    change_visit,
+    *public_visit.routes,
 ]

@@ -14,6 +14,7 @@ from atrium.platform.notify.models import SmsLog
 from atrium.platform.tenancy.models import Tenant
 from atrium.verticals.salon.models import BookingCode, Location, Visit
 from tests.verticals.salon.conftest import build_salon
+from tests.web.conftest import browser, screenshot_path  # noqa: F401
 
 NEW_PHONE = "+79035550101"
 
@@ -510,3 +511,59 @@ async def test_only_booking_pages_may_be_framed(client, salon):
     snippet = (await client.get(f"/api/public/{salon.slug}/widget")).json()
     assert snippet["snippet"] == f'<script src="{snippet["script_url"]}" async></script>'
     assert snippet["script_url"].endswith(f"/book/{salon.slug}/widget.js")
+
+
+async def test_a_visitor_books_on_a_phone_with_javascript(browser, live_server, db, salon):  # noqa: F811
+    """book.js at 375 px: one screen over the JSON, keyboard-usable buttons, nothing refused by
+    the Content-Security-Policy, nothing wider than the screen."""
+    import playwright.async_api as pw
+
+    from tests.web.test_browser_daily_work import fits_width
+
+    await sms_gateway_in(db, salon)
+    context = await browser.new_context(viewport={"width": 375, "height": 812})
+    page = await context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: refused.append(str(error)))
+    try:
+        await page.goto(f"{live_server}/book/{salon.slug}?lang=en")
+        await pw.expect(page.get_by_role("heading", name="Choose services")).to_be_focused()
+        await page.get_by_role("checkbox", name=re.compile("Haircut")).check()
+        await page.get_by_role("button", name="Next").click()
+        await page.get_by_role("radio", name="Anna").check()
+        await page.get_by_role("button", name="Next").click()
+        await pw.expect(page.get_by_role("heading", name="Choose a day")).to_be_visible()
+        await fits_width(page, 375)
+        day = page.locator(".book-days button:not([disabled])").first
+        await day.focus()
+        await page.keyboard.press("Enter")
+        await page.locator(".book-times button").first.click()
+        await page.get_by_label("First name").fill("Olga")
+        await page.get_by_label("Phone").fill(NEW_PHONE)
+        await page.get_by_role("button", name="Get the code").click()
+        await pw.expect(page.get_by_role("heading", name="Enter the code")).to_be_visible()
+        await page.get_by_label("Code from the SMS").fill(await code_sent(db, salon))
+        await page.screenshot(path=screenshot_path("salon-book-code-phone"), full_page=True)
+        await page.get_by_role("button", name="Confirm the booking").click()
+        await pw.expect(page).to_have_url(re.compile(r"/visit/.+booked=1"))
+        await pw.expect(page.get_by_text("You are booked")).to_be_visible()
+        await fits_width(page, 375)
+        await page.screenshot(path=screenshot_path("salon-book-done-phone"), full_page=True)
+    finally:
+        await context.close()
+    assert not refused, refused
+    [visit] = await visits_of(db, salon)
+    assert visit.source == "online" and visit.master_id == salon.anna
+
+
+async def sms_gateway_in(db, salon) -> None:
+    """The SMS gateway set up straight in the workspace (the live server has its own client)."""
+    from atrium.platform.notify.models import SmsSettings
+
+    async with db.tenant_transaction(salon.schema) as session:
+        settings = await session.get(SmsSettings, 1)
+        if settings is None:
+            session.add(SmsSettings(id=1, gateway_url="http://127.0.0.1:9/send"))
+        else:
+            settings.gateway_url = "http://127.0.0.1:9/send"
