@@ -108,8 +108,9 @@ def _per_visit(date_from: date, date_to: date, location_id: uuid.UUID | None, ti
         < func.coalesce(Visit.done_at, Visit.ends_at) + timedelta(days=REBOOK_DAYS),
     )
     # Any zone is within a day of UTC: a coarse range on the index, then the salon's days.
-    earliest = datetime.combine(date_from - timedelta(days=1), time(), UTC)
-    latest = datetime.combine(date_to + timedelta(days=2), time(), UTC)
+    earliest = datetime.combine(max(date_from, date.min + timedelta(days=1)), time(), UTC)
+    latest = datetime.combine(min(date_to, date.max - timedelta(days=2)), time(), UTC)
+    earliest, latest = earliest - timedelta(days=1), latest + timedelta(days=2)
     query = (
         select(
             Visit.master_id,
