@@ -62,7 +62,7 @@ async def free_slots(
     )
     if not offers:
         return []
-    now = now or datetime.now(UTC)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
     workspace_timezone = (await workspace_settings(session)).timezone
     locations = {
         location.id: location
@@ -94,16 +94,25 @@ async def free_slots(
         step = timedelta(minutes=location.slot_step_minutes)
         length = timedelta(minutes=offer.minutes)
         horizon = now + timedelta(days=location.booking_horizon_days) if online_only else None
-        week, busy = weeks[offer.master_id], held.get(offer.master_id, [])
-        day = date_from
-        while day <= date_to:
-            for starts, ends in subtract(week.working(day, zone), busy):
-                start = _on_grid(max(starts, now), zone, step)
-                while start + length <= ends and (horizon is None or start <= horizon):
-                    slots.append(Slot(offer.master_id, start, start + length))
-                    start += step
-            day += timedelta(days=1)
-    slots.sort(key=lambda slot: (slot.starts_at, str(slot.master_id)))
+        week = weeks[offer.master_id]
+        working = [
+            span
+            for n in range((date_to - date_from).days + 1)
+            for span in week.working(date_from + timedelta(days=n), zone)
+        ]  # sorted: each day's intervals come before the next day's
+        for starts, ends in subtract(working, held.get(offer.master_id, [])):
+            if ends <= now:
+                continue
+            start = _on_grid(max(starts, now), zone, step)
+            last = ends - length
+            if horizon is not None:
+                last = min(last, horizon)
+            while start <= last:
+                slots.append(Slot(offer.master_id, start, start + length))
+                start += step
+    # By time, then master (as their ids' text orders them; a rank compares faster).
+    rank = {master_id: n for n, master_id in enumerate(sorted(weeks, key=str))}
+    slots.sort(key=lambda slot: (slot.starts_at, rank[slot.master_id]))
     return slots
 
 

@@ -21,6 +21,7 @@ BENCHES = {
     "import": "bench_import.py",
     "reports": "bench_reports.py",
     "webhooks": "bench_webhooks.py",
+    "salon-slots": "bench_salon_slots.py",
 }
 
 
