@@ -167,13 +167,13 @@ def _points(raw, bill: Bill) -> Decimal:
         raise Invalid(
             "The card holds only %(points)s points.",
             field="redeem_points",
-            points=str(bill.card.points),
+            points=loyalty.points_text(bill.card.points),
         )
     if points > bill.due:
         raise Invalid(
             "At most %(points)s points can pay for this visit.",
             field="redeem_points",
-            points=str(bill.due),
+            points=loyalty.points_text(bill.due),
         )
     return points
 

@@ -267,7 +267,7 @@ async def cards_page(request: Request, page: Any) -> Template:
 
 def qr_markup(number: str) -> str:
     """The card number as an inline SVG QR code (digits only: nothing to escape)."""
-    return segno.make(number, error="m").svg_inline(scale=5, title=number)
+    return segno.make(number, error="m").svg_inline(scale=5, omitsize=True, title=number)
 
 
 async def _card_page(

@@ -27,6 +27,11 @@ CENT = Decimal("0.01")
 CARD_PREFIX = "2"  # EAN-13 numbers from 2 are for a shop's own use (in-store numbering)
 
 
+def points_text(points: Decimal) -> str:
+    """Points as a message shows them: 150, or 12.5 (never 150.00)."""
+    return f"{points.normalize():f}"
+
+
 def ean13_check_digit(first12: str) -> str:
     total = sum(int(digit) * (3 if index % 2 else 1) for index, digit in enumerate(first12))
     return str((10 - total % 10) % 10)
@@ -220,7 +225,9 @@ async def adjust_points(
     card = await get_card(session, card_id, lock=True)
     if card.points + change < 0:
         raise Invalid(
-            "The card holds only %(points)s points.", field="points", points=str(card.points)
+            "The card holds only %(points)s points.",
+            field="points",
+            points=points_text(card.points),
         )
     card.points += change
     session.add(LoyaltyEntry(card_id=card.id, kind="adjusted", points=change, note=note))
@@ -252,7 +259,7 @@ async def redeem(session: AsyncSession, card: LoyaltyCard, visit: Visit, points:
         raise Invalid(
             "The card holds only %(points)s points.",
             field="redeem_points",
-            points=str(card.points),
+            points=points_text(card.points),
         )
     card.points -= points
     session.add(LoyaltyEntry(card_id=card.id, visit_id=visit.id, kind="redeemed", points=-points))
