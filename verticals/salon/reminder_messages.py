@@ -19,8 +19,9 @@ WORDS = {
         "call": " To cancel or move: {phone}",
         "rebook": "Time for your next {service} at {salon}",
         "rebook_subject": "{workspace}: time for your next {service}",
-        "online": " — book online: {link}",
-        "by_phone": " — book by phone: {phone}",
+        # Plain GSM characters (no dash): an English SMS stays 160 characters a segment.
+        "online": ". Book online: {link}",
+        "by_phone": ". Book by phone: {phone}",
         "today": "today",
         "tomorrow": "tomorrow",
         "on": "on {date}",

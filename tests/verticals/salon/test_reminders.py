@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, update
 
-from atrium.platform.crm.models import Contact, ContactEmail
+from atrium.platform.crm.models import Contact, ContactEmail, DemoRecord
+from atrium.platform.events.models import OutboxEvent
 from atrium.platform.events.service import record_event
 from atrium.platform.notify.models import MailLog, SmsLog
 from atrium.platform.notify.scheduler import scan_due_work
@@ -88,6 +89,20 @@ async def _sms_of(db, salon) -> list[SmsLog]:
 async def _sent(db, salon):
     rows = await _sms_of(db, salon)
     return rows if rows and all(row.status == "sent" for row in rows) else None
+
+
+async def _dispatched(db, salon):
+    """Every reminder event of the workspace was handled (a negative check waits for this)."""
+    async with db.tenant_transaction(salon.schema) as session:
+        waiting = await session.scalar(
+            select(func.count()).where(
+                OutboxEvent.name == "salon.reminder_due", OutboxEvent.dispatched_at.is_(None)
+            )
+        )
+        handled = await session.scalar(
+            select(func.count()).where(OutboxEvent.name == "salon.reminder_due")
+        )
+    return waiting == 0 and handled > 0
 
 
 def _texts_to(number: str) -> list[str]:
@@ -172,10 +187,24 @@ async def test_a_cancelled_visit_gets_no_reminder(client, db, salon, worker, dra
         settings = await session.get_one(WorkspaceSettings, 1)
         assert await reminders.scan_due_work(session, settings, datetime.now(UTC)) == 1
         await session.execute(update(Visit).where(Visit.id == other).values(status="cancelled"))
+    await eventually(lambda: _dispatched(db, salon))
     await drained()
     assert _texts_to(PHONE) == []
     [claimed, *_] = await _reminders(db, salon, other)
     assert claimed.claimed_at is not None and claimed.channel is None
+
+
+async def test_demo_clients_are_not_messaged(client, db, salon, worker, drained, gateway):  # noqa: F811
+    await _sms_gateway(client, salon, gateway)
+    await _salon_details(db, salon)
+    async with db.tenant_transaction(salon.schema) as session:
+        session.add(DemoRecord(kind="contact", record_id=salon.client_id))
+    visit_id = await _book(client, salon, salon.at(11))
+    await _make_due(db, salon, visit_id, 24 * 60)
+    assert await scan_due_work(db) >= 1
+    await eventually(lambda: _dispatched(db, salon))
+    await drained()
+    assert _texts_to(PHONE) == [] and await _sms_of(db, salon) == []
 
 
 async def test_a_moved_visit_is_reminded_of_its_new_time(client, db, salon):
@@ -306,7 +335,7 @@ async def test_book_your_next_visit_comes_after_the_interval_unless_the_client_b
     await drained()
     [text] = _texts_to(PHONE)
     link = f"{settings.base_url}/book/{salon.slug}/arbat"
-    assert text == f"Time for your next Colouring at Liza on Arbat — book online: {link}"
+    assert text == f"Time for your next Colouring at Liza on Arbat. Book online: {link}"
     assert len(await _sms_of(db, salon)) == 1
     rows = [row for row in await _reminders(db, salon) if row.kind == "rebook"]
     assert sorted((row.channel or "") for row in rows) == ["", "sms"]
