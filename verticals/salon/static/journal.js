@@ -19,6 +19,7 @@
   }
 
   function visitContent(arg) {
+    if (arg.event.display === "background") return "";  // greyed time needs no words
     const props = arg.event.extendedProps || {};
     const box = document.createElement("div");
     box.className = "ec-visit";
