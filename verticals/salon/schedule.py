@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Date, SmallInteger, Time, and_, func, literal, null, select, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -149,29 +149,36 @@ async def weeks_of(
     session: AsyncSession, master_ids: list[uuid.UUID], first: date, last: date
 ) -> dict[uuid.UUID, Week]:
     weeks = {master_id: Week() for master_id in master_ids}
-    for row in await session.execute(
-        select(WorkingHours.master_id, WorkingHours.weekday, WorkingHours.starts, WorkingHours.ends)
-        .where(WorkingHours.master_id.in_(master_ids))
-        .order_by(WorkingHours.starts)
-    ):
-        weeks[row.master_id].hours[row.weekday].append((row.starts, row.ends))
-    for row in await session.execute(
-        select(Break.master_id, Break.weekday, Break.starts, Break.ends).where(
-            Break.master_id.in_(master_ids)
-        )
-    ):
-        weeks[row.master_id].breaks[row.weekday].append((row.starts, row.ends))
-    for row in await session.execute(
-        select(TimeOff.master_id, TimeOff.starts_on, TimeOff.ends_on).where(
-            TimeOff.master_id.in_(master_ids),
-            TimeOff.starts_on <= last,
-            TimeOff.ends_on >= first,
-        )
-    ):
-        day = max(row.starts_on, first)
-        while day <= min(row.ends_on, last):
-            weeks[row.master_id].days_off.add(day)
-            day += timedelta(days=1)
+    no_day, no_time = null().cast(Date), null().cast(Time)
+    # Hours, breaks and time off in one round trip (free slots are asked for all day long).
+    hours = select(
+        literal("hours"), WorkingHours.master_id, WorkingHours.weekday,
+        WorkingHours.starts, WorkingHours.ends, no_day, no_day,
+    ).where(WorkingHours.master_id.in_(master_ids))  # fmt: skip
+    breaks = select(
+        literal("break"), Break.master_id, Break.weekday, Break.starts, Break.ends, no_day, no_day
+    ).where(Break.master_id.in_(master_ids))
+    time_off = select(
+        literal("off"), TimeOff.master_id, null().cast(SmallInteger), no_time, no_time,
+        TimeOff.starts_on, TimeOff.ends_on,
+    ).where(
+        TimeOff.master_id.in_(master_ids), TimeOff.starts_on <= last, TimeOff.ends_on >= first
+    )  # fmt: skip
+    rows = await session.execute(union_all(hours, breaks, time_off))
+    for kind, master_id, weekday, starts, ends, starts_on, ends_on in rows:
+        week = weeks[master_id]
+        if kind == "hours":
+            week.hours[weekday].append((starts, ends))
+        elif kind == "break":
+            week.breaks[weekday].append((starts, ends))
+        else:
+            day = max(starts_on, first)
+            while day <= min(ends_on, last):
+                week.days_off.add(day)
+                day += timedelta(days=1)
+    for week in weeks.values():
+        for intervals in week.hours.values():
+            intervals.sort()
     return weeks
 
 
