@@ -31,7 +31,7 @@ from atrium.verticals.salon.models import (
     VisitService,
 )
 from atrium.verticals.salon.schedule import zone_of
-from atrium.verticals.salon.stock import _move as write_stock_move
+from atrium.verticals.salon.stock import record_move
 from atrium.verticals.salon.stock_alerts import notice_low_stock
 
 CHECKABLE = ("booked", "confirmed", "arrived")
@@ -299,10 +299,9 @@ async def _take_stock(
     for reason, amounts in (("used", used), ("sold", sold)):
         for item_id, amount in amounts.items():
             item = items[item_id]
-            move, left = await write_stock_move(
-                session, location, item, -amount, reason, "", actor_id
+            _, left = await record_move(
+                session, location, item, -amount, reason, "", actor_id, visit_id=visit.id
             )
-            move.visit_id = visit.id
             if left < 0 and item.name not in short:
                 short.append(item.name)
             await notice_low_stock(session, location, item, now)

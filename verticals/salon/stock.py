@@ -210,7 +210,7 @@ async def reorder_list(session: AsyncSession, location_id: uuid.UUID) -> list[Le
     ]
 
 
-async def _move(
+async def record_move(
     session: AsyncSession,
     location: Location,
     item: StockItem,
@@ -218,6 +218,8 @@ async def _move(
     reason: str,
     note: str,
     actor_id: uuid.UUID | None,
+    *,
+    visit_id: uuid.UUID | None = None,
 ) -> tuple[StockMove, Decimal]:
     """Change the level by ``change`` and write the move; the move and the new quantity."""
     statement = insert(StockLevel).values(item_id=item.id, location_id=location.id, quantity=change)
@@ -245,6 +247,7 @@ async def _move(
         reason=reason,
         note=note,
         created_by=actor_id,
+        visit_id=visit_id,
     )
     session.add(move)
     await session.flush()
@@ -272,7 +275,7 @@ async def receive(
         checked.append((item, check.quantity(line.get("quantity"), f"lines[{index}].quantity")))
     note = check.long_text(data.get("note"), 1000)
     return [
-        (await _move(session, location, item, amount, "receipt", note, actor_id))[0]
+        (await record_move(session, location, item, amount, "receipt", note, actor_id))[0]
         for item, amount in checked
     ]
 
@@ -293,4 +296,4 @@ async def adjust(
     if change == 0:
         return counted
     note = check.long_text(data.get("note"), 1000)
-    return (await _move(session, location, item, change, "adjusted", note, actor_id))[1]
+    return (await record_move(session, location, item, change, "adjusted", note, actor_id))[1]
