@@ -1,10 +1,13 @@
 """A salon ready to book: one location in Moscow time, services, two masters with hours, a break,
 and a client; made in a fresh workspace per test that asks for it."""
 
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,6 +26,27 @@ from atrium.verticals.salon.models import (
 )
 
 MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+class _TakesEverything(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 - http.server's name
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"id": "m-1"}')
+
+    def log_message(self, *args):
+        pass
+
+
+@cache
+def sms_sink() -> str:
+    """An SMS gateway that takes every message, for the whole session: a gateway that is gone
+    would leave its sends retrying in the shared worker, and later tests waiting for it."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TakesEverything)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/send"
 
 
 @dataclass

@@ -13,17 +13,17 @@ from atrium.platform.crm.models import Contact, ContactPhone
 from atrium.platform.notify.models import SmsLog
 from atrium.platform.tenancy.models import Tenant
 from atrium.verticals.salon.models import BookingCode, Location, Visit
-from tests.verticals.salon.conftest import build_salon
+from tests.verticals.salon.conftest import build_salon, sms_sink
 from tests.web.conftest import browser, screenshot_path  # noqa: F401
 
 NEW_PHONE = "+79035550101"
 
 
 async def sms_gateway(client, salon) -> None:
-    """A gateway that is set up (nothing sends: messages stay queued in the SMS log)."""
+    """A gateway that is set up and takes every message (codes are read from the SMS log)."""
     answer = await client.put(
         "/api/v1/settings/sms",
-        json={"gateway_url": "http://127.0.0.1:9/send", "token": "gw-token", "sender": "Liza"},
+        json={"gateway_url": sms_sink(), "token": "gw-token", "sender": "Liza"},
         headers=salon.headers,
     )
     assert answer.status_code == 200, answer.text
@@ -564,6 +564,6 @@ async def sms_gateway_in(db, salon) -> None:
     async with db.tenant_transaction(salon.schema) as session:
         settings = await session.get(SmsSettings, 1)
         if settings is None:
-            session.add(SmsSettings(id=1, gateway_url="http://127.0.0.1:9/send"))
+            session.add(SmsSettings(id=1, gateway_url=sms_sink()))
         else:
-            settings.gateway_url = "http://127.0.0.1:9/send"
+            settings.gateway_url = sms_sink()
