@@ -108,11 +108,7 @@ async def salon_create(request: Request, page: Any) -> Template | Redirect:
 async def salon_edit(page: Any, location_id: FromPath[str]) -> Template:
     may_change(page)
     async with transaction(page) as session:
-        try:
-            location = await catalog.get_location(session, path_id(location_id))
-        except DomainError as error:
-            errors_of(page, error)
-            raise
+        location = await catalog.get_location(session, path_id(location_id))
     return _salon_form(page, location=location, values=_location_values(location), errors={})
 
 
@@ -138,12 +134,8 @@ async def salon_update(
 @post("/w/{slug:str}/salon/catalog/salons/{location_id:str}/archive")
 async def salon_archive(page: Any, location_id: FromPath[str]) -> Redirect:
     may_change(page)
-    try:
-        async with transaction(page) as session:
-            location = await catalog.archive_location(session, path_id(location_id))
-    except DomainError as error:
-        errors_of(page, error)
-        raise
+    async with transaction(page) as session:
+        location = await catalog.archive_location(session, path_id(location_id))
     notice = page._("“%(name)s” is archived.") % {"name": location.name}
     return page.redirect(home(page), notice=notice)
 
@@ -231,11 +223,7 @@ async def service_create(request: Request, page: Any) -> Template | Redirect:
 async def service_edit(page: Any, service_id: FromPath[str]) -> Template:
     may_change(page)
     async with transaction(page) as session:
-        try:
-            service = await catalog.get_service(session, path_id(service_id))
-        except DomainError as error:
-            errors_of(page, error)
-            raise
+        service = await catalog.get_service(session, path_id(service_id))
         used = (await catalog.consumables_of(session, [service.id]))[service.id]
     values = {
         name: plain(getattr(service, name))
@@ -269,12 +257,8 @@ async def service_update(
 @post("/w/{slug:str}/salon/catalog/services/{service_id:str}/archive")
 async def service_archive(page: Any, service_id: FromPath[str]) -> Redirect:
     may_change(page)
-    try:
-        async with transaction(page) as session:
-            service = await catalog.archive_service(session, path_id(service_id))
-    except DomainError as error:
-        errors_of(page, error)
-        raise
+    async with transaction(page) as session:
+        service = await catalog.archive_service(session, path_id(service_id))
     notice = page._("“%(name)s” is archived.") % {"name": service.name}
     return page.redirect(f"{home(page)}/services", notice=notice)
 

@@ -124,11 +124,7 @@ async def _master_page(
 ) -> Template:
     """A master's page; ``forms`` holds what was typed in the form that was refused."""
     async with transaction(page) as session:
-        try:
-            master: Master = await staff.get_master(session, master_id)
-        except DomainError as error:
-            errors_of(page, error)
-            raise
+        master: Master = await staff.get_master(session, master_id)
         locations = await catalog.list_locations(session, archived=True)
         services = await catalog.list_services(session)
         offers = {o.service_id: o for o in (await staff.offers_of(session, [master.id]))[master.id]}
@@ -187,12 +183,8 @@ async def master_update(
 @post("/w/{slug:str}/salon/catalog/masters/{master_id:str}/archive")
 async def master_archive(page: Any, master_id: FromPath[str]) -> Redirect:
     may_change(page)
-    try:
-        async with transaction(page) as session:
-            master = await staff.archive_master(session, path_id(master_id))
-    except DomainError as error:
-        errors_of(page, error)
-        raise
+    async with transaction(page) as session:
+        master = await staff.archive_master(session, path_id(master_id))
     notice = page._("“%(name)s” is archived.") % {"name": master.name}
     return page.redirect(masters_path(page), notice=notice)
 
@@ -297,12 +289,8 @@ async def time_off_delete(
 ) -> Redirect:
     may_change(page)
     found = path_id(master_id)
-    try:
-        async with transaction(page) as session:
-            await staff.delete_time_off(session, found, path_id(time_off_id))
-    except DomainError as error:
-        errors_of(page, error)
-        raise
+    async with transaction(page) as session:
+        await staff.delete_time_off(session, found, path_id(time_off_id))
     return page.redirect(f"{masters_path(page)}/{found}", notice=page._("The time off is deleted."))
 
 

@@ -180,11 +180,7 @@ async def _item_form(
     errors: dict | None = None,
 ) -> Template:
     async with transaction(page) as session:
-        try:
-            item = await stock.get_item(session, item_id)
-        except DomainError as error:
-            errors_of(page, error)
-            raise
+        item = await stock.get_item(session, item_id)
         locations = await catalog.list_locations(session)
         location = _chosen(locations, location_id)
         held = await stock.levels_of(session, item_ids=[item.id])
