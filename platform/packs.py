@@ -4,7 +4,8 @@ Packs are found through the ``atrium.packs`` entry point group, so the platform 
 pack; each pack's module exposes a ``PACK`` object. Adding a pack is adding its folder (and its
 entry point): the app mounts its routes, pages, templates and translations, the worker loads its
 jobs, the scheduler runs its due work, the tenant history takes its migrations, and sign-up fills
-its demo data, all from the ``Pack`` below.
+its demo data and starts the workspace with the trade's pipelines and appeal subjects, all from
+the ``Pack`` below.
 """
 
 from collections.abc import Awaitable, Callable, Sequence
@@ -38,6 +39,10 @@ DueWorkScan = Callable[[Any, Any, datetime], Awaitable[int]]
 DemoFill = Callable[[Any, Any, str], Awaitable[int]]
 # async (tenant session) -> how many demo records it deleted; runs before the core's clearing
 DemoClear = Callable[[Any], Awaitable[int]]
+# What a new workspace of the trade starts with, named in English and Russian:
+# a pipeline is ((name en, name ru), [(stage en, stage ru, kind, probability), ...]).
+DefaultPipeline = tuple[tuple[str, str], Sequence[tuple[str, str, str, int]]]
+DefaultName = tuple[str, str]  # (en, ru)
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ class Pack:
     scan_due_work: DueWorkScan | None = None  # run for every open workspace by the scheduler
     fill_demo: DemoFill | None = None
     clear_demo: DemoClear | None = None
+    pipelines: Sequence[DefaultPipeline] = ()  # none: the general CRM's
+    appeal_subjects: Sequence[DefaultName] = ()  # none: the general CRM's
 
     def name(self, locale: str) -> str:
         return self.names.get(locale) or self.names["en"]

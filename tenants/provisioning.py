@@ -25,7 +25,7 @@ from atrium.platform.auth.models import Membership, Role, User
 from atrium.platform.auth.passwords import hash_password
 from atrium.platform.auth.service import issue_api_key
 from atrium.platform.config import get_settings
-from atrium.platform.crm.pipelines import seed_default_pipelines
+from atrium.platform.crm.trade import seed_trade_defaults
 from atrium.platform.db import TENANT_SCHEMA, Database, WorkspaceSchema
 from atrium.platform.db.types import utcnow
 from atrium.platform.tenancy.models import Tenant, TenantStatus, WorkspaceSettings
@@ -200,7 +200,7 @@ async def _seed(session: AsyncSession, request: SignupRequest) -> None:
             vertical=request.vertical,
         )
     )
-    await seed_default_pipelines(session, request.vertical, request.locale)
+    await seed_trade_defaults(session, request.vertical, request.locale)
 
 
 async def _finish(

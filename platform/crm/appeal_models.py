@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from atrium.platform.db import TenantBase
@@ -41,3 +41,19 @@ class Appeal(TenantBase):
     owner_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[CreatedAt]
+
+
+class AppealSubject(TenantBase):
+    """A subject offered when an appeal is registered; the appeal keeps its own text, so renaming
+    or deleting one leaves the appeals already registered as they were."""
+
+    __tablename__ = "appeal_subjects"
+
+    id: Mapped[UUIDPk]
+    name: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[CreatedAt]
+
+
+# "Delivery" and "delivery" are one subject.
+Index("uq_appeal_subjects_name", func.lower(AppealSubject.name), unique=True)

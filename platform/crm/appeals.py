@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select, tuple_, update
+from sqlalchemy import Select, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
@@ -140,14 +140,15 @@ async def list_appeals(
     contact_id: uuid.UUID | None = None,
     kind: str | None = None,
     channel: str | None = None,
+    subject: str | None = None,
     overdue: bool | None = None,
     answered: bool | None = None,
     cursor: str | None = None,
     limit: int = 25,
 ) -> Page[Appeal]:
     query = appeals_query(
-        principal, contact_id=contact_id, kind=kind, channel=channel, overdue=overdue,
-        answered=answered,
+        principal, contact_id=contact_id, kind=kind, channel=channel, subject=subject,
+        overdue=overdue, answered=answered,
     )  # fmt: skip
     return await paginate(
         session,
@@ -167,6 +168,7 @@ def appeals_query(
     contact_id: uuid.UUID | None = None,
     kind: str | None = None,
     channel: str | None = None,
+    subject: str | None = None,
     overdue: bool | None = None,
     answered: bool | None = None,
 ) -> Select:
@@ -178,6 +180,8 @@ def appeals_query(
         query = query.where(Appeal.kind == kind)
     if channel:
         query = query.where(Appeal.channel == channel)
+    if subject:  # as a subject in the list names it, whatever the case typed
+        query = query.where(func.lower(Appeal.subject) == " ".join(subject.split()).lower())
     if overdue is not None:
         late = (Appeal.answered_at.is_(None)) & (Appeal.respond_by < utcnow())
         query = query.where(late if overdue else ~late)

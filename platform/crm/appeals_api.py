@@ -1,18 +1,20 @@
-"""/api/v1/appeals: the register of customer appeals."""
+"""/api/v1/appeals: the register of customer appeals; /api/v1/appeal-subjects: the subjects
+offered when one is registered."""
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 import msgspec
-from litestar import Controller, get, patch, post
+from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm import appeals
+from atrium.platform.crm import appeal_subjects, appeals
 from atrium.platform.crm.api import DEPENDENCIES, UNSET, Unset, given_fields
-from atrium.platform.crm.appeal_models import Appeal
+from atrium.platform.crm.appeal_models import Appeal, AppealSubject
 from atrium.platform.http.auth import requires
 
 
@@ -98,6 +100,7 @@ class AppealController(Controller):
         contact_id: FromQuery[uuid.UUID | None] = None,
         kind: FromQuery[str | None] = None,
         channel: FromQuery[str | None] = None,
+        subject: FromQuery[str | None] = None,
         overdue: FromQuery[bool | None] = None,
         cursor: FromQuery[str | None] = None,
         limit: FromQuery[int] = 25,
@@ -108,6 +111,7 @@ class AppealController(Controller):
             contact_id=contact_id,
             kind=kind,
             channel=channel,
+            subject=subject,
             overdue=overdue,
             cursor=cursor,
             limit=limit,
@@ -145,4 +149,68 @@ class AppealController(Controller):
         return _out(appeal)
 
 
-routes = [AppealController]
+class AppealSubjectIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+
+
+class AppealSubjectPatch(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    name: str | Unset = UNSET
+    move: Literal["up", "down"] | Unset = UNSET  # one place in the list
+
+
+class AppealSubjectOut(msgspec.Struct):
+    id: uuid.UUID
+    name: str
+    position: int
+
+
+class AppealSubjectList(msgspec.Struct):
+    items: list[AppealSubjectOut]
+
+
+def _subject_out(subject: AppealSubject) -> AppealSubjectOut:
+    return AppealSubjectOut(id=subject.id, name=subject.name, position=subject.position)
+
+
+class AppealSubjectController(Controller):
+    path = "/appeal-subjects"
+    tags = ["Appeals"]
+    dependencies = DEPENDENCIES
+
+    @get("/", guards=[requires("crm.read")], summary="The subjects offered for a new appeal")
+    async def list_subjects(self, session: NamedDependency[AsyncSession]) -> AppealSubjectList:
+        found = await appeal_subjects.list_subjects(session)
+        return AppealSubjectList(items=[_subject_out(subject) for subject in found])
+
+    @post("/", guards=[requires("crm.settings")], summary="Add a subject at the end")
+    async def add_subject(
+        self, session: NamedDependency[AsyncSession], data: JSONBody[AppealSubjectIn]
+    ) -> AppealSubjectOut:
+        return _subject_out(await appeal_subjects.add_subject(session, data.name))
+
+    @patch(
+        "/{subject_id:uuid}",
+        guards=[requires("crm.settings")],
+        summary="Rename a subject or move it; appeals keep the subject they were given",
+    )
+    async def change_subject(
+        self,
+        session: NamedDependency[AsyncSession],
+        subject_id: FromPath[uuid.UUID],
+        data: JSONBody[AppealSubjectPatch],
+    ) -> AppealSubjectOut:
+        if not isinstance(data.name, Unset):
+            await appeal_subjects.rename_subject(session, subject_id, data.name)
+        if not isinstance(data.move, Unset):
+            step = -1 if data.move == "up" else 1
+            await appeal_subjects.move_subject(session, subject_id, step)
+        return _subject_out(await appeal_subjects.get_subject(session, subject_id))
+
+    @delete("/{subject_id:uuid}", guards=[requires("crm.settings")])
+    async def delete_subject(
+        self, session: NamedDependency[AsyncSession], subject_id: FromPath[uuid.UUID]
+    ) -> None:
+        await appeal_subjects.delete_subject(session, subject_id)
+
+
+routes = [AppealController, AppealSubjectController]

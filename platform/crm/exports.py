@@ -109,6 +109,7 @@ class ExportFilters:
     status: str | None = None  # deals: open, won, lost; leads: LEAD_STATUSES
     appeal_kind: str | None = None
     channel: str | None = None
+    appeal_subject: str | None = None
     answered: bool | None = None  # appeals: False for those still waiting for an answer
     source: str | None = None  # leads
     due_from: datetime | None = None  # tasks: due in [due_from, due_to)
@@ -182,7 +183,13 @@ def _appeal_export(principal: Principal, filters: ExportFilters, names: dict) ->
     channel = _one_of(filters.channel, APPEAL_CHANNELS, "channel")
     kind = _one_of(filters.appeal_kind, APPEAL_KINDS, "kind")
     query = import_repo.appeal_export(
-        appeals.appeals_query(principal, kind=kind, channel=channel, answered=filters.answered)
+        appeals.appeals_query(
+            principal,
+            kind=kind,
+            channel=channel,
+            subject=filters.appeal_subject,
+            answered=filters.answered,
+        )  # fmt: skip
     )
     words = EXPORT_WORDS
 

@@ -1,4 +1,4 @@
-"""Pipelines and their stages, with the defaults each vertical starts with."""
+"""Pipelines and their stages, with the ones a new workspace starts with."""
 
 import uuid
 
@@ -8,91 +8,38 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.deal_models import STAGE_KINDS, Deal, Pipeline, Stage
 from atrium.platform.errors import Conflict, Invalid, NotFound
+from atrium.platform.packs import DefaultPipeline, registered_packs
 
-# (name en, name ru, kind, probability)
-_CLOSE = [("Won", "Успешно", "won", 100), ("Lost", "Не реализовано", "lost", 0)]
-DEFAULT_PIPELINES = {
-    "general": [
-        (
-            ("Sales", "Продажи"),
-            [
-                ("New", "Новая", "open", 10),
-                ("Qualified", "Квалифицирована", "open", 30),
-                ("Proposal sent", "Предложение отправлено", "open", 50),
-                ("Negotiation", "Переговоры", "open", 70),
-                *_CLOSE,
-            ],
-        ),
-    ],
-    "salon": [
-        (
-            ("Bookings", "Записи"),
-            [
-                ("Request", "Заявка", "open", 20),
-                ("Booked", "Записан", "open", 60),
-                ("Visited", "Пришёл", "open", 90),
-                *_CLOSE,
-            ],
-        ),
-    ],
-    "fieldservice": [
-        (
-            ("Windows", "Окна"),
-            [
-                ("Clarify the need", "Уточнение потребности", "open", 10),
-                ("Measurement", "Замер", "open", 25),
-                ("Price calculation", "Расчёт стоимости", "open", 40),
-                ("Contract signed", "Договор подписан", "open", 70),
-                ("Production", "Производство", "open", 80),
-                ("Installation", "Монтаж", "open", 90),
-                *_CLOSE,
-            ],
-        ),
-    ],
-    "retail": [
-        (
-            ("Orders", "Заказы"),
-            [
-                ("New order", "Новый заказ", "open", 30),
-                ("Paid", "Оплачен", "open", 80),
-                ("Shipped", "Отгружен", "open", 95),
-                *_CLOSE,
-            ],
-        ),
-    ],
-    "staffing": [
-        (
-            ("Orders", "Заказы"),
-            [
-                ("New order", "Новый заказ", "open", 20),
-                ("Workers invited", "Рабочие приглашены", "open", 50),
-                ("Crew confirmed", "Бригада подтверждена", "open", 80),
-                *_CLOSE,
-            ],
-        ),
-    ],
-    "franchise": [
-        (
-            ("Franchise applications", "Заявки на франшизу"),
-            [
-                ("Application", "Заявка", "open", 5),
-                ("Call", "Звонок", "open", 15),
-                ("Meeting", "Встреча", "open", 40),
-                ("Contract", "Договор", "open", 80),
-                *_CLOSE,
-            ],
-        ),
-    ],
-}
+# The general CRM's; a pack brings its trade's own (Pack.pipelines).
+GENERAL_PIPELINES: list[DefaultPipeline] = [
+    (
+        ("Sales", "Продажи"),
+        [
+            ("New", "Новая", "open", 10),
+            ("Qualified", "Квалифицирована", "open", 30),
+            ("Proposal sent", "Предложение отправлено", "open", 50),
+            ("Negotiation", "Переговоры", "open", 70),
+            ("Won", "Успешно", "won", 100),
+            ("Lost", "Не реализовано", "lost", 0),
+        ],
+    ),
+]
 
 
 async def seed_default_pipelines(session: AsyncSession, vertical: str, locale: str) -> None:
-    """The pipelines a new workspace starts with, in its language."""
+    """The trade's pipelines, in the workspace's language, after its own; one it has already (a
+    workspace that switches trade and back) is left alone."""
     russian = locale == "ru"
-    for position, (names, stages) in enumerate(
-        DEFAULT_PIPELINES.get(vertical, DEFAULT_PIPELINES["general"])
-    ):
-        pipeline = Pipeline(name=names[1] if russian else names[0], position=position)
+    pack = registered_packs().get(vertical)
+    present = await list_pipelines(session)
+    taken = {pipeline.name.lower() for pipeline, _ in present}
+    position = len(present)
+    for names, stages in (pack.pipelines if pack else None) or GENERAL_PIPELINES:
+        name = names[1] if russian else names[0]
+        if name.lower() in taken:
+            continue
+        pipeline = Pipeline(name=name, position=position)
+        position += 1
         session.add(pipeline)
         await session.flush()
         session.add_all(

@@ -61,10 +61,10 @@ def _check_birthday_channels(channels: list[str]) -> None:
 
 
 async def switch_vertical(session: AsyncSession, principal: Principal, vertical: str) -> bool:
-    """Turn on another trade's pack (its default pipelines added); 402 when the plan lacks it.
-    True when the workspace changed trade (the registry row must follow)."""
+    """Turn on another trade's pack (its pipelines and appeal subjects added); 402 when the plan
+    lacks it. True when the workspace changed trade (the registry row must follow)."""
     # Imported here: the pipelines module reads the settings through this module.
-    from atrium.platform.crm.pipelines import seed_default_pipelines
+    from atrium.platform.crm.trade import seed_trade_defaults
 
     principal.require("workspace.update")
     if vertical not in vertical_choices():
@@ -80,7 +80,7 @@ async def switch_vertical(session: AsyncSession, principal: Principal, vertical:
     if vertical != GENERAL:
         require_pack(principal.workspace.entitlements, vertical)
     settings.vertical = vertical
-    await seed_default_pipelines(session, vertical, settings.locale)
+    await seed_trade_defaults(session, vertical, settings.locale)
     return True
 
 

@@ -11,6 +11,7 @@ from atrium.verticals.salon import (  # noqa: F401 (models: its tables)
     checkout_pages,
     clients_api,
     clients_pages,
+    defaults,
     demo,
     journal_pages,
     merging,
@@ -56,4 +57,6 @@ PACK = Pack(
     scan_due_work=reminders.scan_due_work,
     fill_demo=demo.fill_demo,
     clear_demo=demo.clear_demo,
+    pipelines=defaults.PIPELINES,
+    appeal_subjects=defaults.APPEAL_SUBJECTS,
 )

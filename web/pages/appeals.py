@@ -14,6 +14,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from atrium.platform.auth.members import list_members
+from atrium.platform.crm import appeal_subjects
 from atrium.platform.crm import appeals as service
 from atrium.platform.crm.appeal_models import APPEAL_CHANNELS, APPEAL_KINDS, Appeal
 from atrium.platform.crm.contacts import contact_card, list_contacts
@@ -73,6 +74,7 @@ def _filters(page: WorkspacePage) -> dict[str, str]:
     return {
         "kind": query.get("kind") if query.get("kind") in APPEAL_KINDS else "",
         "channel": query.get("channel") if query.get("channel") in APPEAL_CHANNELS else "",
+        "subject": " ".join(query.get("subject", "").split())[: appeal_subjects.NAME_LIMIT],
         "open": "1" if query.get("open") else "",
     }
 
@@ -83,9 +85,11 @@ async def _register(page: WorkspacePage, status_code: int = 200, **context) -> T
     wanted = {
         "kind": "complaint" if chosen["open"] else chosen["kind"] or None,
         "channel": chosen["channel"] or None,
+        "subject": chosen["subject"] or None,
         "answered": False if chosen["open"] else None,
     }
     async with _transaction(page) as session:
+        subjects = [subject.name for subject in await appeal_subjects.list_subjects(session)]
         try:
             result = await service.list_appeals(
                 session,
@@ -113,6 +117,8 @@ async def _register(page: WorkspacePage, status_code: int = 200, **context) -> T
         filtered=any(chosen.values()),
         channels=APPEAL_CHANNELS,
         kinds=APPEAL_KINDS,
+        subjects=subjects,
+        can_edit_subjects=page.principal.can("crm.settings"),
         contacts=[card.contact for card in contacts.items],
         member_names=await _member_names(page),
         notice=page.request.query_params.get("notice"),

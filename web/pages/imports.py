@@ -286,6 +286,7 @@ def _export_filters(page: WorkspacePage, kind: str) -> exports.ExportFilters:
         "segment_id": _uuid_or_none(query.get("segment")),
     }
     if kind == "appeals":
+        common["appeal_subject"] = query.get("subject") or None
         if query.get("open"):  # the register's "open complaints": not answered yet
             return exports.ExportFilters(**common, appeal_kind="complaint", answered=False)
         return exports.ExportFilters(

@@ -35,6 +35,12 @@ async def settings_index(request: Request) -> Template:
             _("Your own fields on clients and companies."),
             can("crm.settings"),
         ),
+        (
+            "appeal-subjects",
+            _("Appeal subjects"),
+            _("What customers turn to you about: the list offered when an appeal is registered."),
+            can("crm.settings"),
+        ),
         ("products", _("Products and services"), _("What you sell, with prices."), can("crm.read")),
         (
             "billing",

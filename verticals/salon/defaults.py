@@ -1,0 +1,32 @@
+"""What a new salon workspace starts with besides its pack: the bookings pipeline and the
+subjects clients turn to a salon about, in English and Russian."""
+
+from atrium.platform.packs import DefaultName, DefaultPipeline
+
+PIPELINES: list[DefaultPipeline] = [
+    (
+        ("Bookings", "Записи"),
+        [
+            ("Request", "Заявка", "open", 20),
+            ("Booked", "Записан", "open", 60),
+            ("Visited", "Пришёл", "open", 90),
+            ("Won", "Успешно", "won", 100),
+            ("Lost", "Не реализовано", "lost", 0),
+        ],
+    ),
+]
+
+APPEAL_SUBJECTS: list[DefaultName] = [
+    ("Booking a service", "Запись на услугу"),
+    ("Moving or cancelling a visit", "Перенос или отмена визита"),
+    ("Prices and services", "Цены и услуги"),
+    ("Choosing a master", "Выбор мастера"),
+    ("Quality of a service", "Качество услуги"),
+    ("Complaint about a master", "Жалоба на мастера"),
+    ("Reaction or allergy after a treatment", "Реакция или аллергия после процедуры"),
+    ("Waiting or lateness at the salon", "Ожидание или опоздание в салоне"),
+    ("Gift certificate", "Подарочный сертификат"),
+    ("Loyalty card and points", "Карта лояльности и баллы"),
+    ("Buying cosmetics", "Покупка косметики"),
+    ("Working at the salon", "Работа в салоне"),
+]
