@@ -5,12 +5,34 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, partial
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Date, SmallInteger, Time, and_, func, literal, null, select, union_all
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    ColumnElement,
+    Date,
+    DateTime,
+    Select,
+    SmallInteger,
+    Time,
+    Uuid,
+    any_,
+    bindparam,
+    cast,
+    extract,
+    func,
+    literal,
+    null,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.tenancy.models import WorkspaceSettings
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon.models import (
     RELEASED,
@@ -25,14 +47,21 @@ from atrium.verticals.salon.models import (
 )
 
 Interval = tuple[datetime, datetime]
+When = datetime | ColumnElement[datetime]  # a moment, or a parameter of a statement
+# Intervals are cut alike in salon time, in UTC and in microseconds since the epoch.
+Bound = TypeVar("Bound", time, datetime, int)
 # No visit is longer: at most 6 services (booking.MAX_SERVICES) of at most 720 minutes each.
 LONGEST_VISIT = timedelta(minutes=6 * 720)
 
 
 def location_zone(location: Location, workspace_timezone: str) -> ZoneInfo:
     """The salon's time zone, else the workspace's."""
+    return _zone(location.timezone, workspace_timezone)
+
+
+def _zone(salon_timezone: str | None, workspace_timezone: str) -> ZoneInfo:
     try:
-        return ZoneInfo(location.timezone or workspace_timezone)
+        return ZoneInfo(salon_timezone or workspace_timezone)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo(workspace_timezone)
 
@@ -60,28 +89,55 @@ async def masters_doing(
     online_only: bool = False,
 ) -> list[Offer]:
     """The active masters who do all of the services, with the sequence's length and price."""
+    query = _offers(
+        one_master=master_id is not None,
+        one_location=location_id is not None,
+        online_only=online_only,
+    )
+    rows = await session.execute(query, _offers_asked(service_ids, master_id, location_id))
+    return [Offer(*row) for row in rows]
+
+
+def _offers(*, one_master: bool, one_location: bool, online_only: bool) -> Select:
+    """Masters who do all of the services asked for, with their length and price: a statement
+    to fill in with _offers_asked()."""
     minutes = func.sum(func.coalesce(MasterService.duration_minutes, Service.duration_minutes))
     price = func.sum(func.coalesce(MasterService.price, Service.price))
     query = (
-        select(Master.id, Master.location_id, minutes, price)
+        select(
+            Master.id.label("master_id"),
+            Master.location_id,
+            minutes.label("minutes"),
+            price.label("price"),
+        )
         .join(MasterService, MasterService.master_id == Master.id)
         .join(Service, Service.id == MasterService.service_id)
         .where(
-            MasterService.service_id.in_(service_ids),
+            MasterService.service_id == any_(bindparam("service_ids", type_=ARRAY(Uuid))),
             Master.archived_at.is_(None),
             Service.archived_at.is_(None),
         )
         .group_by(Master.id, Master.location_id)
-        .having(func.count() == len(set(service_ids)))
+        .having(func.count() == bindparam("services"))
     )
-    if master_id is not None:
-        query = query.where(Master.id == master_id)
-    if location_id is not None:
-        query = query.where(Master.location_id == location_id)
+    if one_master:
+        query = query.where(Master.id == bindparam("master_id"))
+    if one_location:
+        query = query.where(Master.location_id == bindparam("location_id"))
     if online_only:
         query = query.where(Master.online.is_(True), Service.online.is_(True))
-    rows = await session.execute(query)
-    return [Offer(*row) for row in rows]
+    return query
+
+
+def _offers_asked(
+    service_ids: list[uuid.UUID], master_id: uuid.UUID | None, location_id: uuid.UUID | None
+) -> dict:
+    return {
+        "service_ids": list(service_ids),
+        "services": len(set(service_ids)),
+        "master_id": master_id,
+        "location_id": location_id,
+    }
 
 
 @dataclass
@@ -98,6 +154,10 @@ class Week:
 
     def working(self, day: date, zone: ZoneInfo) -> list[Interval]:
         """The day's working intervals in UTC, breaks cut out; none on a day off."""
+        return [_utc(day, starts, ends, zone) for starts, ends in self.working_locally(day)]
+
+    def working_locally(self, day: date) -> list[tuple[time, time]]:
+        """The day's working intervals in salon time, breaks cut out; none on a day off."""
         if day in self.days_off:
             return []
         weekday = day.weekday()
@@ -106,7 +166,15 @@ class Week:
             pauses = [*self.breaks.get(weekday, []), *self.breaks.get(None, [])]
             local = subtract(sorted(self.hours.get(weekday, [])), sorted(pauses))
             self._by_weekday[weekday] = local
-        return [_utc(day, starts, ends, zone) for starts, ends in local]
+        return local
+
+    def take_days_off(self, starts_on: date, ends_on: date, first: date, last: date) -> None:
+        """Time off from ``starts_on`` to ``ends_on``, as far as it falls from ``first`` to
+        ``last``."""
+        day = max(starts_on, first)
+        while day <= min(ends_on, last):
+            self.days_off.add(day)
+            day += timedelta(days=1)
 
 
 def _utc(day: date, starts: time, ends: time, zone: ZoneInfo) -> Interval:
@@ -116,12 +184,14 @@ def _utc(day: date, starts: time, ends: time, zone: ZoneInfo) -> Interval:
     )
 
 
-def subtract(spans: list[Interval], taken: list[Interval]) -> list[Interval]:
+def subtract(
+    spans: list[tuple[Bound, Bound]], taken: list[tuple[Bound, Bound]]
+) -> list[tuple[Bound, Bound]]:
     """What is left of sorted ``spans`` once sorted ``taken`` intervals are cut out.
 
     One pass over both lists: a taken interval that ends before a span starts ends before
     every later span too, so it is never looked at again (free slots walk weeks of visits)."""
-    left: list[Interval] = []
+    left: list[tuple[Bound, Bound]] = []
     first = 0  # the first taken interval that may still reach into a span
     count = len(taken)
     for starts, ends in spans:
@@ -172,13 +242,7 @@ async def weeks_of(
         elif kind == "break":
             week.breaks[weekday].append((starts, ends))
         else:
-            day = max(starts_on, first)
-            while day <= min(ends_on, last):
-                week.days_off.add(day)
-                day += timedelta(days=1)
-    for week in weeks.values():
-        for intervals in week.hours.values():
-            intervals.sort()
+            week.take_days_off(starts_on, ends_on, first, last)
     return weeks
 
 
@@ -191,33 +255,145 @@ async def held_time(
     except_visit: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, list[Interval]]:
     """The time the masters' visits hold between ``starts`` and ``ends``, sorted."""
-    # One row per master with its visits' bounds as two arrays: reading a few thousand visits
-    # row by row costs free slots more than everything else it does.
-    order = Visit.starts_at.asc()
-    query = (
-        select(
-            Visit.master_id,
-            func.array_agg(aggregate_order_by(Visit.starts_at, order)),
-            func.array_agg(aggregate_order_by(Visit.ends_at, order)),
-        )
-        .where(
-            Visit.master_id.in_(master_ids),
-            Visit.status.not_in(RELEASED),
-            and_(Visit.starts_at < ends, Visit.ends_at > starts),
-            # Bounds the index scan on (master_id, starts_at) from below too: without it every
-            # past visit of the masters is read to find the few that reach into the window.
-            Visit.starts_at > starts - LONGEST_VISIT,
-        )
-        .group_by(Visit.master_id)
+    query = select(Visit.master_id, Visit.starts_at, Visit.ends_at).where(
+        Visit.master_id.in_(master_ids), *_holding(starts, ends, starts - LONGEST_VISIT)
     )
     if except_visit is not None:
         query = query.where(Visit.id != except_visit)
     held: dict[uuid.UUID, list[Interval]] = defaultdict(list)
-    for master_id, starts_at, ends_at in (await session.execute(query)).tuples():
-        # In UTC itself: comparing datetimes of two different zones costs an offset lookup
-        # each time, and free slots compare these thousands of times.
-        held[master_id] = [
-            (start.astimezone(UTC), end.astimezone(UTC))
-            for start, end in zip(starts_at, ends_at, strict=True)
-        ]
+    for master_id, starts_at, ends_at in await session.execute(query.order_by(Visit.starts_at)):
+        held[master_id].append((starts_at.astimezone(UTC), ends_at.astimezone(UTC)))
     return held
+
+
+def _holding(starts: When, ends: When, started_after: When) -> tuple[ColumnElement[bool], ...]:
+    """Visits that hold their master's time between ``starts`` and ``ends``; all of them
+    started after ``started_after`` (``starts`` less the longest visit)."""
+    return (
+        Visit.status.not_in(RELEASED),
+        Visit.starts_at < ends,
+        Visit.ends_at > starts,
+        # Bounds the index scan on (master_id, starts_at) from below too: without it every
+        # past visit of the masters is read to find the few that reach into the window.
+        Visit.starts_at > started_after,
+    )
+
+
+@dataclass(frozen=True)
+class MasterSchedule:
+    """A master who does the services asked for, with all that free slots need to know: the
+    sequence's length, the salon's zone, step and horizon, the week and the time held."""
+
+    master_id: uuid.UUID
+    minutes: int
+    zone: ZoneInfo
+    step_minutes: int
+    horizon_days: int
+    week: Week
+    held: list[tuple[int, int]]  # visits' bounds in microseconds since the epoch, sorted
+
+
+async def master_schedules(
+    session: AsyncSession,
+    service_ids: list[uuid.UUID],
+    *,
+    master_id: uuid.UUID | None,
+    location_id: uuid.UUID | None,
+    online_only: bool,
+    days: tuple[date, date],
+    held_between: tuple[datetime, datetime],
+) -> list[MasterSchedule]:
+    """The masters who do all of the services in an open salon (one open to online booking
+    when ``online_only``), with their weeks over ``days`` and the time held ``held_between``.
+
+    One round trip and no ORM, one row a master: free slots are asked for all day long."""
+    query = _schedules(master_id is not None, location_id is not None, online_only)
+    asked = {
+        **_offers_asked(service_ids, master_id, location_id),
+        "first": days[0],
+        "last": days[1],
+        "held_from": held_between[0],
+        "held_to": held_between[1],
+        "held_after": held_between[0] - LONGEST_VISIT,
+    }
+    schedules = []
+    for row in await (await session.connection()).execute(query, asked):
+        week = Week()
+        for weekday, starts, ends in _columns(row.hours_weekday, row.hours_starts, row.hours_ends):
+            week.hours[weekday].append((starts, ends))
+        for weekday, starts, ends in _columns(row.break_weekday, row.break_starts, row.break_ends):
+            week.breaks[weekday].append((starts, ends))
+        for starts_on, ends_on in _columns(row.off_starts, row.off_ends):
+            week.take_days_off(starts_on, ends_on, *days)
+        zone = _zone(row.timezone, row.workspace_timezone)
+        held = sorted(_columns(row.held_starts, row.held_ends))
+        schedules.append(
+            MasterSchedule(row.master_id, row.minutes, zone, row.step, row.horizon, week, held)
+        )
+    return schedules
+
+
+@cache  # a handful of shapes, each built once
+def _schedules(one_master: bool, one_location: bool, online_only: bool) -> Select:
+    """The offers with their salons' zone, step and horizon, and each master's week and held
+    time as arrays."""
+    offers = _offers(one_master=one_master, one_location=one_location, online_only=online_only)
+    offers = offers.cte("offers")
+    laterals = [part.lateral() for part in _arrays_of_master(offers.c.master_id)]
+    joined = offers.join(Location, Location.id == offers.c.location_id)
+    for lateral in laterals:
+        joined = joined.join(lateral, true())
+    workspace_timezone = (
+        select(WorkspaceSettings.timezone).where(WorkspaceSettings.id == 1).scalar_subquery()
+    )
+    query = (
+        select(
+            offers.c.master_id,
+            offers.c.minutes,
+            Location.timezone,
+            workspace_timezone.label("workspace_timezone"),
+            Location.slot_step_minutes.label("step"),
+            Location.booking_horizon_days.label("horizon"),
+            *(column for lateral in laterals for column in lateral.c),
+        )
+        .select_from(joined)
+        .where(Location.archived_at.is_(None))
+    )
+    return query.where(Location.online_booking.is_(True)) if online_only else query
+
+
+def _arrays_of_master(master_id: ColumnElement[uuid.UUID]) -> tuple[Select, ...]:
+    """The master's hours, breaks, time off from :first to :last and held time, as arrays."""
+    hours = _arrays(
+        hours_weekday=WorkingHours.weekday,
+        hours_starts=WorkingHours.starts,
+        hours_ends=WorkingHours.ends,
+    ).where(WorkingHours.master_id == master_id)
+    breaks = _arrays(
+        break_weekday=Break.weekday, break_starts=Break.starts, break_ends=Break.ends
+    ).where(Break.master_id == master_id)
+    time_off = _arrays(off_starts=TimeOff.starts_on, off_ends=TimeOff.ends_on).where(
+        TimeOff.master_id == master_id,
+        TimeOff.starts_on <= bindparam("last", type_=Date),
+        TimeOff.ends_on >= bindparam("first", type_=Date),
+    )
+    moment = partial(bindparam, type_=DateTime(timezone=True))
+    holding = _holding(moment("held_from"), moment("held_to"), moment("held_after"))
+    held = _arrays(  # in no order: sorted in Python, where it costs less
+        held_starts=_microseconds(Visit.starts_at), held_ends=_microseconds(Visit.ends_at)
+    ).where(Visit.master_id == master_id, *holding)
+    return hours, breaks, time_off, held
+
+
+def _arrays(**columns) -> Select:
+    return select(*(func.array_agg(column).label(name) for name, column in columns.items()))
+
+
+def _microseconds(moment: ColumnElement[datetime]) -> ColumnElement[int]:
+    # Since the epoch, exactly: free slots reckon in whole numbers, far faster than datetimes.
+    return cast(extract("epoch", moment) * 1_000_000, BigInteger)
+
+
+def _columns(*arrays: list | None) -> zip:
+    """Rows out of parallel arrays (none where the arrays are NULL: nothing was found)."""
+    return zip(*(array or [] for array in arrays), strict=True)
