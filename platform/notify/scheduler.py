@@ -28,30 +28,51 @@ from atrium.platform.tenancy.service import workspace_settings
 log = structlog.get_logger("atrium.notify")
 
 
+# Workspaces scanned at once: most of a scan is waiting on the database, and the rest of the
+# pool stays free for the requests served by the same process.
+SCAN_CONCURRENCY = 4
+
+
 async def scan_due_work(db: Database) -> int:
-    """Claim what came due in every open workspace; returns how many events were raised."""
+    """Claim what came due in every open workspace; returns how many events were raised. A
+    workspace whose scan fails is logged and skipped: the others are still served."""
     async with db.shared_transaction() as session:
         tenants = list(
             await session.scalars(select(Tenant).where(Tenant.status == TenantStatus.READY))
         )
-    raised, now = 0, datetime.now(UTC)
-    for tenant in tenants:
-        async with db.tenant_transaction(tenant.schema) as session:
-            settings = await workspace_settings(session)
-            # During the workspace's quiet hours messages wait, unclaimed, in their tables.
-            if quiet_until(settings, now) is None:
-                raised += await _due_task_reminders(session)
-                raised += await claim_birthdays(session, settings, now)
-                raised += await claim_due_campaigns(session)
-                # Held messages wait for the quiet hours to end; then lost ones are queued again.
-                await sweep_messages(session, tenant.schema)
-            raised += await _overdue_complaints(session)
-            for pack in registered_packs().values():
-                if pack.scan_due_work is not None:
-                    raised += await pack.scan_due_work(session, settings, now)
-            raised += await rearm_stalled_imports(session)
+    now = datetime.now(UTC)
+    gate = asyncio.Semaphore(SCAN_CONCURRENCY)
+
+    async def scan(tenant: Tenant) -> int:
+        async with gate:
+            try:
+                return await _scan_workspace(db, tenant.schema, now)
+            except Exception:
+                log.exception("due_work_scan_failed", tenant=tenant.slug)
+                return 0
+
+    raised = sum(await asyncio.gather(*(scan(tenant) for tenant in tenants)))
     if raised:
         log.info("due_work_raised", events=raised)
+    return raised
+
+
+async def _scan_workspace(db: Database, schema: str, now: datetime) -> int:
+    raised = 0
+    async with db.tenant_transaction(schema) as session:
+        settings = await workspace_settings(session)
+        # During the workspace's quiet hours messages wait, unclaimed, in their tables.
+        if quiet_until(settings, now) is None:
+            raised += await _due_task_reminders(session)
+            raised += await claim_birthdays(session, settings, now)
+            raised += await claim_due_campaigns(session)
+            # Held messages wait for the quiet hours to end; then lost ones are queued again.
+            await sweep_messages(session, schema)
+        raised += await _overdue_complaints(session)
+        for pack in registered_packs().values():
+            if pack.scan_due_work is not None:
+                raised += await pack.scan_due_work(session, settings, now)
+        raised += await rearm_stalled_imports(session)
     return raised
 
 

@@ -30,6 +30,7 @@ PAGES = {
     "settings-fields": "/settings/fields", "settings-products": "/settings/products",
     "settings-templates": "/settings/templates", "settings-api-keys": "/settings/api-keys",
     "settings-billing": "/settings/billing",
+    "settings-appeal-subjects": "/settings/appeal-subjects",
     "segments": "/segments", "segment-form": "/segments/new", "campaigns": "/campaigns",
     "campaign-form": "/campaigns/new", "imports": "/imports",
 }  # fmt: skip

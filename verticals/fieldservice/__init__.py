@@ -2,4 +2,22 @@
 
 from atrium.platform.packs import Pack
 
-PACK = Pack(key="fieldservice", names={"en": "Field service", "ru": "Выездное обслуживание"})
+PACK = Pack(
+    key="fieldservice",
+    names={"en": "Field service", "ru": "Выездное обслуживание"},
+    pipelines=[
+        (
+            ("Windows", "Окна"),
+            [
+                ("Clarify the need", "Уточнение потребности", "open", 10),
+                ("Measurement", "Замер", "open", 25),
+                ("Price calculation", "Расчёт стоимости", "open", 40),
+                ("Contract signed", "Договор подписан", "open", 70),
+                ("Production", "Производство", "open", 80),
+                ("Installation", "Монтаж", "open", 90),
+                ("Won", "Успешно", "won", 100),
+                ("Lost", "Не реализовано", "lost", 0),
+            ],
+        ),
+    ],
+)

@@ -2,4 +2,20 @@
 
 from atrium.platform.packs import Pack
 
-PACK = Pack(key="franchise", names={"en": "Franchise network", "ru": "Франчайзинговая сеть"})
+PACK = Pack(
+    key="franchise",
+    names={"en": "Franchise network", "ru": "Франчайзинговая сеть"},
+    pipelines=[
+        (
+            ("Franchise applications", "Заявки на франшизу"),
+            [
+                ("Application", "Заявка", "open", 5),
+                ("Call", "Звонок", "open", 15),
+                ("Meeting", "Встреча", "open", 40),
+                ("Contract", "Договор", "open", 80),
+                ("Won", "Успешно", "won", 100),
+                ("Lost", "Не реализовано", "lost", 0),
+            ],
+        ),
+    ],
+)
