@@ -22,6 +22,7 @@ from atrium.verticals.salon import booking, journal, visits
 from atrium.verticals.salon.access import require_salon
 from atrium.verticals.salon.models import Location, Master
 from atrium.verticals.salon.schedule import location_zone, subtract
+from atrium.verticals.salon.slots import FIRST_DAY, LAST_DAY
 
 SECTION = "salon_journal"
 SERVICE_FIELDS = 3  # a plain form offers this many services in sequence
@@ -49,10 +50,12 @@ def _path_id(raw: str) -> uuid.UUID:
 
 
 def _day(raw: str | None, zone: ZoneInfo) -> date:
+    """The day asked for; today when none is, or it is no date a salon can mean."""
     try:
-        return date.fromisoformat(raw) if raw else datetime.now(zone).date()
+        day = date.fromisoformat(raw) if raw else None
     except ValueError:
-        return datetime.now(zone).date()
+        day = None
+    return day if day and FIRST_DAY <= day <= LAST_DAY else datetime.now(zone).date()
 
 
 def _local_start(raw: str, zone: ZoneInfo) -> datetime:

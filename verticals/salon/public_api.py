@@ -38,6 +38,7 @@ from atrium.verticals.salon.public_workspace import (
     acting_owner,
     public_workspace,
 )
+from atrium.verticals.salon.slots import check_days
 
 API = "/api/public/{slug:str}"
 DAYS_SHOWN = 14  # the booking page offers the next two weeks
@@ -229,6 +230,7 @@ async def visit_out(session, summary: online.VisitSummary, url: str) -> VisitOut
 
 def days_asked(date_from: date | None, date_to: date | None, today: date) -> tuple[date, date]:
     date_from = date_from or today
+    check_days(date_from=date_from, **({"date_to": date_to} if date_to else {}))
     date_to = date_to or date_from + timedelta(days=DAYS_SHOWN - 1)
     if date_to < date_from or (date_to - date_from).days > 61:
         raise Invalid("Ask for 1 to 62 days at once.", field="date_to")

@@ -164,7 +164,7 @@ class Week:
         local = self._by_weekday.get(weekday)
         if local is None:
             pauses = [*self.breaks.get(weekday, []), *self.breaks.get(None, [])]
-            local = subtract(sorted(self.hours.get(weekday, [])), sorted(pauses))
+            local = subtract(joined(self.hours.get(weekday, [])), sorted(pauses))
             self._by_weekday[weekday] = local
         return local
 
@@ -182,6 +182,18 @@ def _utc(day: date, starts: time, ends: time, zone: ZoneInfo) -> Interval:
         datetime.combine(day, starts, tzinfo=zone).astimezone(UTC),
         datetime.combine(day, ends, tzinfo=zone).astimezone(UTC),
     )
+
+
+def joined(spans: list[tuple[Bound, Bound]]) -> list[tuple[Bound, Bound]]:
+    """Sorted, with intervals that touch or overlap made one: 09-11 and 11-13 is 09-13, so a
+    visit may run across 11:00."""
+    found: list[tuple[Bound, Bound]] = []
+    for starts, ends in sorted(spans):
+        if found and starts <= found[-1][1]:
+            found[-1] = (found[-1][0], max(found[-1][1], ends))
+        else:
+            found.append((starts, ends))
+    return found
 
 
 def subtract(

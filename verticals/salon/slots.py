@@ -35,6 +35,22 @@ class Slot:
     ends_at: datetime
 
 
+# The dates a salon can mean: one beyond them is a typo, and would overflow the arithmetic.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def check_days(**days: date) -> None:
+    """Each date given by name (the field it came from) lies in FIRST_DAY..LAST_DAY."""
+    for field, day in days.items():
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise Invalid(
+                "Choose a date from %(first)s to %(last)s.",
+                field=field,
+                first=FIRST_DAY.isoformat(),
+                last=LAST_DAY.isoformat(),
+            )
+
+
 async def free_slots(
     session: AsyncSession,
     *,
@@ -50,6 +66,7 @@ async def free_slots(
     then master; ``master_id`` None means any master who does all the services."""
     if not service_ids:
         raise Invalid("Choose at least one service.", field="service_id")
+    check_days(date_from=date_from, date_to=date_to)
     if date_to < date_from:
         raise Invalid("The end date is before the start date.", field="date_to")
     if (date_to - date_from).days >= MAX_DAYS:

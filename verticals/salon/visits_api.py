@@ -15,7 +15,7 @@ from atrium.platform.crm.api import DEPENDENCIES, UNSET, Unset
 from atrium.platform.errors import Invalid
 from atrium.verticals.salon import booking, visits
 from atrium.verticals.salon.access import salon_requires
-from atrium.verticals.salon.slots import free_slots
+from atrium.verticals.salon.slots import check_days, free_slots
 
 
 class SlotOut(msgspec.Struct):
@@ -151,6 +151,7 @@ class VisitController(Controller):
         client_id: FromQuery[uuid.UUID | None] = None,
     ) -> VisitList:
         date_to = date_to or date_from
+        check_days(date_from=date_from, date_to=date_to)
         if date_to < date_from or date_to - date_from > timedelta(days=62):
             raise Invalid("Ask for 1 to 62 days at once.", field="date_to")
         found = await visits.visits_between(

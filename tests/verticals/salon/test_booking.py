@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, text
 
 from atrium.verticals.salon.models import TimeOff, Visit
+from tests.platform.conftest import new_browser, sign_in  # noqa: F401
 from tests.verticals.salon.conftest import MOSCOW
 
 
@@ -242,3 +243,31 @@ async def test_another_workspace_cannot_see_or_book_with_these_ids(client, salon
         headers=other["headers"],
     )
     assert listed.json()["items"] == []
+
+
+async def test_a_date_no_salon_can_mean_is_a_clear_refusal_everywhere(
+    client,
+    salon,
+    sign_in,  # noqa: F811
+):
+    api = [
+        ("/api/v1/salon/slots", {"service_id": str(salon.cut), "date_from": "0001-01-01"}),
+        ("/api/v1/salon/slots", {"service_id": str(salon.cut), "date_from": "9999-12-31"}),
+        ("/api/v1/salon/visits", {"date_from": "9999-12-31"}),
+        (
+            f"/api/public/{salon.slug}/slots",
+            {
+                "location_id": str(salon.location_id),
+                "service_id": str(salon.cut),
+                "date_to": "9999-12-31",
+            },
+        ),  # fmt: skip
+    ]
+    for path, params in api:
+        refused = await client.get(path, params=params, headers=salon.headers)
+        assert refused.status_code == 422, (path, params, refused.text)
+        assert "Choose a date from 2000-01-01 to 2099-12-31." in refused.json()["detail"]
+    # The journal opens on today instead.
+    desk = await sign_in(salon.workspace["user"]["email"])
+    journal = await desk.get(f"/w/{salon.slug}/salon/journal?day=0001-01-01")
+    assert journal.status_code == 200

@@ -89,6 +89,20 @@ async def test_a_day_of_several_intervals_fits_each_visit_in_one_of_them(db, sal
     ] + ["15:00"]
 
 
+async def test_intervals_that_touch_are_one_stretch_of_work(db, salon):
+    async with db.tenant_transaction(salon.schema) as session:
+        await session.execute(
+            update(WorkingHours)
+            .where(WorkingHours.master_id == salon.boris, WorkingHours.weekday == 0)
+            .values(ends=time(11))
+        )
+        session.add(WorkingHours(master_id=salon.boris, weekday=0, starts=time(11), ends=time(13)))
+    boris = await _starts(db, salon, master=salon.boris)
+    # An hour's haircut may start at 10:30 and run across 11:00; the last one starts at 12:00.
+    assert boris[0] == "09:00" and "10:30" in boris and "10:45" in boris
+    assert boris[-1] == "12:00"
+
+
 async def test_no_start_is_in_the_past_and_the_first_is_on_the_salons_grid(db, salon):
     async with db.tenant_transaction(salon.schema) as session:
         await session.execute(update(Location).values(slot_step_minutes=20))
