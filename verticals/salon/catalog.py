@@ -283,7 +283,7 @@ async def consumables_of(
         .where(ServiceConsumable.service_id.in_(service_ids))
         .order_by(StockItem.name)
     )
-    for used, item in rows.tuples():
+    for used, item in rows:
         found[used.service_id].append(Consumable(item.id, item.name, item.unit, used.quantity))
     return found
 

@@ -6,6 +6,7 @@ import zoneinfo
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -46,7 +47,7 @@ LOCATION_FIELDS = (
 
 
 @get("/w/{slug:str}/salon/catalog")
-async def salons_page(request: Request, page: Any) -> Template:
+async def salons_page(request: Request, page: NamedDependency[Any]) -> Template:
     may_read(page)
     async with transaction(page) as session:
         locations = await catalog.list_locations(session, archived=True)
@@ -79,7 +80,7 @@ def _location_data(form: Any) -> dict:
 
 
 @get("/w/{slug:str}/salon/catalog/salons/new")
-async def salon_new(page: Any) -> Template:
+async def salon_new(page: NamedDependency[Any]) -> Template:
     may_change(page)
     values = {
         "online_booking": "on",
@@ -91,7 +92,7 @@ async def salon_new(page: Any) -> Template:
 
 
 @post("/w/{slug:str}/salon/catalog/salons")
-async def salon_create(request: Request, page: Any) -> Template | Redirect:
+async def salon_create(request: Request, page: NamedDependency[Any]) -> Template | Redirect:
     may_change(page)
     form = await request.form()
     try:
@@ -105,7 +106,7 @@ async def salon_create(request: Request, page: Any) -> Template | Redirect:
 
 
 @get("/w/{slug:str}/salon/catalog/salons/{location_id:str}")
-async def salon_edit(page: Any, location_id: FromPath[str]) -> Template:
+async def salon_edit(page: NamedDependency[Any], location_id: FromPath[str]) -> Template:
     may_change(page)
     async with transaction(page) as session:
         location = await catalog.get_location(session, path_id(location_id))
@@ -114,7 +115,7 @@ async def salon_edit(page: Any, location_id: FromPath[str]) -> Template:
 
 @post("/w/{slug:str}/salon/catalog/salons/{location_id:str}")
 async def salon_update(
-    request: Request, page: Any, location_id: FromPath[str]
+    request: Request, page: NamedDependency[Any], location_id: FromPath[str]
 ) -> Template | Redirect:
     may_change(page)
     form = await request.form()
@@ -132,7 +133,7 @@ async def salon_update(
 
 
 @post("/w/{slug:str}/salon/catalog/salons/{location_id:str}/archive")
-async def salon_archive(page: Any, location_id: FromPath[str]) -> Redirect:
+async def salon_archive(page: NamedDependency[Any], location_id: FromPath[str]) -> Redirect:
     may_change(page)
     async with transaction(page) as session:
         location = await catalog.archive_location(session, path_id(location_id))
@@ -144,7 +145,7 @@ async def salon_archive(page: Any, location_id: FromPath[str]) -> Redirect:
 
 
 @get("/w/{slug:str}/salon/catalog/services")
-async def services_page(page: Any) -> Template:
+async def services_page(page: NamedDependency[Any]) -> Template:
     may_read(page)
     async with transaction(page) as session:
         services = await catalog.list_services(session)
@@ -196,14 +197,14 @@ def _service_data(form: Any) -> tuple[dict, list, dict[str, str]]:
 
 
 @get("/w/{slug:str}/salon/catalog/services/new")
-async def service_new(page: Any) -> Template:
+async def service_new(page: NamedDependency[Any]) -> Template:
     may_change(page)
     values = {"online": "on", "duration_minutes": "60"}
     return await _service_form(page, service=None, values=values, rows=BLANK_ROWS, errors={})
 
 
 @post("/w/{slug:str}/salon/catalog/services")
-async def service_create(request: Request, page: Any) -> Template | Redirect:
+async def service_create(request: Request, page: NamedDependency[Any]) -> Template | Redirect:
     may_change(page)
     form = await request.form()
     data, rows, where = _service_data(form)
@@ -220,7 +221,7 @@ async def service_create(request: Request, page: Any) -> Template | Redirect:
 
 
 @get("/w/{slug:str}/salon/catalog/services/{service_id:str}")
-async def service_edit(page: Any, service_id: FromPath[str]) -> Template:
+async def service_edit(page: NamedDependency[Any], service_id: FromPath[str]) -> Template:
     may_change(page)
     async with transaction(page) as session:
         service = await catalog.get_service(session, path_id(service_id))
@@ -236,7 +237,7 @@ async def service_edit(page: Any, service_id: FromPath[str]) -> Template:
 
 @post("/w/{slug:str}/salon/catalog/services/{service_id:str}")
 async def service_update(
-    request: Request, page: Any, service_id: FromPath[str]
+    request: Request, page: NamedDependency[Any], service_id: FromPath[str]
 ) -> Template | Redirect:
     may_change(page)
     form = await request.form()
@@ -255,7 +256,7 @@ async def service_update(
 
 
 @post("/w/{slug:str}/salon/catalog/services/{service_id:str}/archive")
-async def service_archive(page: Any, service_id: FromPath[str]) -> Redirect:
+async def service_archive(page: NamedDependency[Any], service_id: FromPath[str]) -> Redirect:
     may_change(page)
     async with transaction(page) as session:
         service = await catalog.archive_service(session, path_id(service_id))
@@ -279,7 +280,7 @@ def _settings_form(page: Any, values: dict, errors: dict, status: int = 200) -> 
 
 
 @get("/w/{slug:str}/salon/catalog/settings")
-async def settings_page(page: Any) -> Template:
+async def settings_page(page: NamedDependency[Any]) -> Template:
     may_read(page)
     async with transaction(page) as session:
         settings = await catalog.salon_settings(session)
@@ -294,7 +295,7 @@ async def settings_page(page: Any) -> Template:
 
 
 @post("/w/{slug:str}/salon/catalog/settings")
-async def settings_update(request: Request, page: Any) -> Template | Redirect:
+async def settings_update(request: Request, page: NamedDependency[Any]) -> Template | Redirect:
     may_change(page)
     form = await request.form()
     data = {

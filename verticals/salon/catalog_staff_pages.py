@@ -7,6 +7,7 @@ from typing import Any
 
 from babel.core import Locale
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -35,7 +36,7 @@ def masters_path(page: Any) -> str:
 
 
 @get("/w/{slug:str}/salon/catalog/masters")
-async def masters_page(page: Any) -> Template:
+async def masters_page(page: NamedDependency[Any]) -> Template:
     may_read(page)
     async with transaction(page) as session:
         locations = await catalog.list_locations(session)
@@ -51,7 +52,7 @@ def _master_data(form: Any) -> dict:
 
 
 @get("/w/{slug:str}/salon/catalog/masters/new")
-async def master_new(page: Any) -> Template:
+async def master_new(page: NamedDependency[Any]) -> Template:
     may_change(page)
     async with transaction(page) as session:
         locations = await catalog.list_locations(session)
@@ -69,7 +70,7 @@ async def master_new(page: Any) -> Template:
 
 
 @post("/w/{slug:str}/salon/catalog/masters")
-async def master_create(request: Request, page: Any) -> Template | Redirect:
+async def master_create(request: Request, page: NamedDependency[Any]) -> Template | Redirect:
     may_change(page)
     form = await request.form()
     try:
@@ -159,14 +160,14 @@ async def _master_page(
 
 
 @get("/w/{slug:str}/salon/catalog/masters/{master_id:str}")
-async def master_page(page: Any, master_id: FromPath[str]) -> Template:
+async def master_page(page: NamedDependency[Any], master_id: FromPath[str]) -> Template:
     may_read(page)
     return await _master_page(page, path_id(master_id))
 
 
 @post("/w/{slug:str}/salon/catalog/masters/{master_id:str}")
 async def master_update(
-    request: Request, page: Any, master_id: FromPath[str]
+    request: Request, page: NamedDependency[Any], master_id: FromPath[str]
 ) -> Template | Redirect:
     may_change(page)
     found, form = path_id(master_id), await request.form()
@@ -181,7 +182,7 @@ async def master_update(
 
 
 @post("/w/{slug:str}/salon/catalog/masters/{master_id:str}/archive")
-async def master_archive(page: Any, master_id: FromPath[str]) -> Redirect:
+async def master_archive(page: NamedDependency[Any], master_id: FromPath[str]) -> Redirect:
     may_change(page)
     async with transaction(page) as session:
         master = await staff.archive_master(session, path_id(master_id))
@@ -191,7 +192,7 @@ async def master_archive(page: Any, master_id: FromPath[str]) -> Redirect:
 
 @post("/w/{slug:str}/salon/catalog/masters/{master_id:str}/services")
 async def master_services(
-    request: Request, page: Any, master_id: FromPath[str]
+    request: Request, page: NamedDependency[Any], master_id: FromPath[str]
 ) -> Template | Redirect:
     may_change(page)
     found, form = path_id(master_id), await request.form()
@@ -247,7 +248,7 @@ def _week_of(form: Any) -> tuple[list, list, list, list]:
 
 @post("/w/{slug:str}/salon/catalog/masters/{master_id:str}/hours")
 async def master_hours(
-    request: Request, page: Any, master_id: FromPath[str]
+    request: Request, page: NamedDependency[Any], master_id: FromPath[str]
 ) -> Template | Redirect:
     may_change(page)
     found, form = path_id(master_id), await request.form()
@@ -268,7 +269,7 @@ async def master_hours(
 
 @post("/w/{slug:str}/salon/catalog/masters/{master_id:str}/time-off")
 async def time_off_add(
-    request: Request, page: Any, master_id: FromPath[str]
+    request: Request, page: NamedDependency[Any], master_id: FromPath[str]
 ) -> Template | Redirect:
     may_change(page)
     found, form = path_id(master_id), await request.form()
@@ -285,7 +286,7 @@ async def time_off_add(
 
 @post("/w/{slug:str}/salon/catalog/masters/{master_id:str}/time-off/{time_off_id:str}/delete")
 async def time_off_delete(
-    page: Any, master_id: FromPath[str], time_off_id: FromPath[str]
+    page: NamedDependency[Any], master_id: FromPath[str], time_off_id: FromPath[str]
 ) -> Redirect:
     may_change(page)
     found = path_id(master_id)

@@ -5,6 +5,7 @@ import uuid
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -68,13 +69,13 @@ async def _stock_page(
 
 
 @get("/w/{slug:str}/salon/catalog/stock")
-async def stock_page(request: Request, page: Any) -> Template:
+async def stock_page(request: Request, page: NamedDependency[Any]) -> Template:
     may_read(page)
     return await _stock_page(page, request.query_params.get("location"))
 
 
 @post("/w/{slug:str}/salon/catalog/stock/receipts")
-async def receipt_create(request: Request, page: Any) -> Template | Redirect:
+async def receipt_create(request: Request, page: NamedDependency[Any]) -> Template | Redirect:
     may_change(page)
     form = await request.form()
     lines, where = [], {}
@@ -107,7 +108,7 @@ async def receipt_create(request: Request, page: Any) -> Template | Redirect:
 
 
 @post("/w/{slug:str}/salon/catalog/stock/counts")
-async def count_create(request: Request, page: Any) -> Template | Redirect:
+async def count_create(request: Request, page: NamedDependency[Any]) -> Template | Redirect:
     may_change(page)
     form = await request.form()
     data = {name: form.get(name, "") for name in ("location_id", "item_id", "quantity", "note")}
@@ -151,7 +152,7 @@ ITEM_FIELDS = {
 
 
 @post("/w/{slug:str}/salon/catalog/stock/items")
-async def item_create(request: Request, page: Any) -> Template | Redirect:
+async def item_create(request: Request, page: NamedDependency[Any]) -> Template | Redirect:
     may_change(page)
     form = await request.form()
     data = _item_data(form)
@@ -207,13 +208,17 @@ async def _item_form(
 
 
 @get("/w/{slug:str}/salon/catalog/stock/items/{item_id:str}")
-async def item_edit(request: Request, page: Any, item_id: FromPath[str]) -> Template:
+async def item_edit(
+    request: Request, page: NamedDependency[Any], item_id: FromPath[str]
+) -> Template:
     may_change(page)
     return await _item_form(page, path_id(item_id), request.query_params.get("location"))
 
 
 @post("/w/{slug:str}/salon/catalog/stock/items/{item_id:str}")
-async def item_update(request: Request, page: Any, item_id: FromPath[str]) -> Template | Redirect:
+async def item_update(
+    request: Request, page: NamedDependency[Any], item_id: FromPath[str]
+) -> Template | Redirect:
     may_change(page)
     found, form = path_id(item_id), await request.form()
     data = _item_data(form)

@@ -9,6 +9,7 @@ from typing import Any
 
 import segno
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -137,7 +138,7 @@ async def _checkout_form(
 
 @get("/w/{slug:str}/salon/visits/{visit_id:str}/checkout")
 async def checkout_page(
-    request: Request, page: Any, visit_id: FromPath[str]
+    request: Request, page: NamedDependency[Any], visit_id: FromPath[str]
 ) -> Template | Redirect:
     require_salon(page.principal, "salon.book")
     return await _checkout_form(
@@ -166,7 +167,7 @@ def _done_notice(page: Any, done: checkout.Checkout) -> str:
 
 @post("/w/{slug:str}/salon/visits/{visit_id:str}/checkout")
 async def checkout_post(
-    request: Request, page: Any, visit_id: FromPath[str]
+    request: Request, page: NamedDependency[Any], visit_id: FromPath[str]
 ) -> Template | Redirect:
     """ "Recalculate" shows the bill again; "Check out" closes the visit and shows the receipt."""
     require_salon(page.principal, "salon.book")
@@ -210,7 +211,9 @@ async def checkout_post(
 
 
 @get("/w/{slug:str}/salon/visits/{visit_id:str}/receipt")
-async def receipt_page(request: Request, page: Any, visit_id: FromPath[str]) -> Template | Redirect:
+async def receipt_page(
+    request: Request, page: NamedDependency[Any], visit_id: FromPath[str]
+) -> Template | Redirect:
     require_salon(page.principal, "salon.book")
     found = _path_id(visit_id)
     async with _transaction(page) as session:
@@ -245,7 +248,7 @@ async def receipt_page(request: Request, page: Any, visit_id: FromPath[str]) -> 
 
 
 @get("/w/{slug:str}/salon/loyalty-cards")
-async def cards_page(request: Request, page: Any) -> Template:
+async def cards_page(request: Request, page: NamedDependency[Any]) -> Template:
     require_salon(page.principal, "salon.book")
     q = request.query_params.get("q", "").strip()[:100]
     cursor = request.query_params.get("cursor") or None
@@ -301,13 +304,17 @@ async def _card_page(
 
 
 @get("/w/{slug:str}/salon/loyalty-cards/{card_id:str}")
-async def card_page(request: Request, page: Any, card_id: FromPath[str]) -> Template:
+async def card_page(
+    request: Request, page: NamedDependency[Any], card_id: FromPath[str]
+) -> Template:
     require_salon(page.principal, "salon.book")
     return await _card_page(page, _path_id(card_id))
 
 
 @post("/w/{slug:str}/salon/loyalty-cards/{card_id:str}/adjustments")
-async def card_adjust(request: Request, page: Any, card_id: FromPath[str]) -> Template | Redirect:
+async def card_adjust(
+    request: Request, page: NamedDependency[Any], card_id: FromPath[str]
+) -> Template | Redirect:
     require_salon(page.principal, "salon.manage")
     found = _path_id(card_id)
     form = await request.form()

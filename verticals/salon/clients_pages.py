@@ -7,6 +7,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar import Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from atrium.platform.errors import Invalid
@@ -20,11 +22,11 @@ PERIODS = ("this_month", "last_month", "custom")
 @get("/w/{slug:str}/salon/clients")
 async def client_list(
     request: Request,
-    page: Any,
-    q: str = "",
-    vip: str = "",
-    sort: str = "spend",
-    cursor: str | None = None,
+    page: NamedDependency[Any],
+    q: FromQuery[str] = "",
+    vip: FromQuery[str] = "",
+    sort: FromQuery[str] = "spend",
+    cursor: FromQuery[str | None] = None,
 ) -> Template:
     require_salon(page.principal, "salon.book")
     sort = sort if sort in clients.SORTS else "spend"
@@ -48,7 +50,9 @@ async def client_list(
 
 
 @get("/w/{slug:str}/salon/clients/{contact_id:uuid}")
-async def client_card(request: Request, page: Any, contact_id: uuid.UUID) -> Template:
+async def client_card(
+    request: Request, page: NamedDependency[Any], contact_id: FromPath[uuid.UUID]
+) -> Template:
     require_salon(page.principal, "salon.book")
     async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
         summary = await clients.client_summary(session, page.principal, contact_id)
@@ -75,11 +79,11 @@ def _period(period: str, date_from: str, date_to: str, today: date) -> tuple[str
 @get("/w/{slug:str}/salon/results")
 async def staff_results(
     request: Request,
-    page: Any,
-    period: str = "this_month",
-    date_from: str = "",
-    date_to: str = "",
-    location: str = "",
+    page: NamedDependency[Any],
+    period: FromQuery[str] = "this_month",
+    date_from: FromQuery[str] = "",
+    date_to: FromQuery[str] = "",
+    location: FromQuery[str] = "",
 ) -> Template:
     require_salon(page.principal, "salon.results")
     today = datetime.now(UTC).astimezone(ZoneInfo(page.timezone)).date()

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
@@ -83,7 +84,7 @@ def _journal_link(page: Any, location_id: uuid.UUID, day: date, master: uuid.UUI
 
 
 @get("/w/{slug:str}/salon/journal")
-async def journal_page(request: Request, page: Any) -> Template:
+async def journal_page(request: Request, page: NamedDependency[Any]) -> Template:
     require_salon(page.principal, "salon.book")
     query = request.query_params
     async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
@@ -201,7 +202,7 @@ async def _clients_found(page: Any, search: str) -> list:
 
 
 @get("/w/{slug:str}/salon/journal/new")
-async def booking_form(request: Request, page: Any) -> Template:
+async def booking_form(request: Request, page: NamedDependency[Any]) -> Template:
     require_salon(page.principal, "salon.book")
     query = request.query_params
     async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
@@ -219,7 +220,7 @@ async def booking_form(request: Request, page: Any) -> Template:
 
 
 @post("/w/{slug:str}/salon/journal/visits")
-async def book(request: Request, page: Any) -> Response:
+async def book(request: Request, page: NamedDependency[Any]) -> Response:
     require_salon(page.principal, "salon.book")
     form = await request.form()
     values = {
@@ -286,7 +287,9 @@ async def book(request: Request, page: Any) -> Response:
 
 
 @get("/w/{slug:str}/salon/journal/visits/{visit_id:str}")
-async def visit_card(request: Request, page: Any, visit_id: FromPath[str]) -> Template:
+async def visit_card(
+    request: Request, page: NamedDependency[Any], visit_id: FromPath[str]
+) -> Template:
     require_salon(page.principal, "salon.book")
     async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
         view = await visits.visit_view(session, _path_id(visit_id))
@@ -341,7 +344,7 @@ async def _change(request: Request, page: Any, visit_id: str, change) -> Respons
 
 
 @post("/w/{slug:str}/salon/journal/visits/{visit_id:str}/move")
-async def move(request: Request, page: Any, visit_id: FromPath[str]) -> Response:
+async def move(request: Request, page: NamedDependency[Any], visit_id: FromPath[str]) -> Response:
     async def change(session, found: uuid.UUID, form) -> str:
         master_id = _id(form.get("master_id"))
         visit = (await visits.visit_view(session, found)).visit
@@ -357,7 +360,9 @@ async def move(request: Request, page: Any, visit_id: FromPath[str]) -> Response
 
 
 @post("/w/{slug:str}/salon/journal/visits/{visit_id:str}/status")
-async def change_status(request: Request, page: Any, visit_id: FromPath[str]) -> Response:
+async def change_status(
+    request: Request, page: NamedDependency[Any], visit_id: FromPath[str]
+) -> Response:
     async def change(session, found: uuid.UUID, form) -> str:
         status = form.get("status") or ""
         if status not in STATUS_ACTIONS:

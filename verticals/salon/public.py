@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 
@@ -85,7 +86,7 @@ def _uuids(raw: list[str]) -> list[uuid.UUID]:
 
 
 @get(BOOK, **PAGE)
-async def salons(request: Request, visitor: Any, slug: FromPath[str]) -> Response:
+async def salons(request: Request, visitor: NamedDependency[Any], slug: FromPath[str]) -> Response:
     try:
         workspace = await public_workspace(database(request), slug)
     except NotFound:
@@ -191,7 +192,10 @@ async def _steps(session, location, way: Choices, now: datetime) -> dict:
 
 @get(f"{BOOK}/{{location_slug:str}}", **PAGE)
 async def booking_page(
-    request: Request, visitor: Any, slug: FromPath[str], location_slug: FromPath[str]
+    request: Request,
+    visitor: NamedDependency[Any],
+    slug: FromPath[str],
+    location_slug: FromPath[str],
 ) -> Response:
     return await _booking_page(request, visitor, slug, location_slug)
 
@@ -235,7 +239,7 @@ async def _booking_page(
 @post(f"{BOOK}/{{location_slug:str}}", **PAGE)
 async def ask_for_code(
     request: Request,
-    visitor: Any,
+    visitor: NamedDependency[Any],
     slug: FromPath[str],
     location_slug: FromPath[str],
     data: FormData,
@@ -315,7 +319,7 @@ async def _refused_details(request, visitor, slug, location_slug, values, error,
 @get(f"{BOOK}/{{location_slug:str}}/code/{{request_id:uuid}}", **PAGE)
 async def code_page(
     request: Request,
-    visitor: Any,
+    visitor: NamedDependency[Any],
     slug: FromPath[str],
     location_slug: FromPath[str],
     request_id: FromPath[uuid.UUID],
@@ -356,7 +360,7 @@ async def _code_page(
 @post(f"{BOOK}/{{location_slug:str}}/code/{{request_id:uuid}}", **PAGE)
 async def confirm_code(
     request: Request,
-    visitor: Any,
+    visitor: NamedDependency[Any],
     slug: FromPath[str],
     location_slug: FromPath[str],
     request_id: FromPath[uuid.UUID],

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 
@@ -28,7 +29,7 @@ from atrium.verticals.salon.public_workspace import public_workspace
 
 @get(f"{BOOK}/visit/{{token:str}}", **PAGE)
 async def visit_page(
-    request: Request, visitor: Any, slug: FromPath[str], token: FromPath[str]
+    request: Request, visitor: NamedDependency[Any], slug: FromPath[str], token: FromPath[str]
 ) -> Response:
     return await _visit_page(request, visitor, slug, token)
 
@@ -101,7 +102,11 @@ async def _move_options(session, summary: online.VisitSummary, day: date | None)
 
 @post(f"{BOOK}/visit/{{token:str}}", **PAGE)
 async def change_visit(
-    request: Request, visitor: Any, slug: FromPath[str], token: FromPath[str], data: FormData
+    request: Request,
+    visitor: NamedDependency[Any],
+    slug: FromPath[str],
+    token: FromPath[str],
+    data: FormData,
 ) -> Response:
     """Cancel, or move to another time (with whoever is free then); refused after the
     salon's window, as the page says."""

@@ -142,7 +142,7 @@ async def offers_of(
         .where(MasterService.master_id.in_(master_ids), Service.archived_at.is_(None))
         .order_by(Service.category, Service.name)
     )
-    for offer, service in rows.tuples():
+    for offer, service in rows:
         found[offer.master_id].append(
             MasterOffer(
                 service_id=service.id,

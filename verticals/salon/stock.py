@@ -179,7 +179,7 @@ async def levels_of(
     if item_ids is not None:
         query = query.where(StockLevel.item_id.in_(item_ids))
     # Fresh from the database: a receipt in this transaction changed levels with an upsert.
-    rows = (await session.execute(query.execution_options(populate_existing=True))).tuples()
+    rows = await session.execute(query.execution_options(populate_existing=True))
     return [
         Level(item, level.location_id, level.quantity, level.reorder_level, level.reorder_quantity)
         for level, item in rows
