@@ -4,6 +4,7 @@ results for a period."""
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from litestar import Request, get
@@ -13,7 +14,7 @@ from litestar.response import Template
 
 from atrium.platform.errors import Invalid
 from atrium.platform.http.auth import database
-from atrium.verticals.salon import clients, results
+from atrium.verticals.salon import clients, reminders, results
 from atrium.verticals.salon.access import require_salon
 
 PERIODS = ("this_month", "last_month", "custom")
@@ -57,13 +58,33 @@ async def client_card(
     async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
         summary = await clients.client_summary(session, page.principal, contact_id)
         loyalty = await clients.loyalty_of(session, contact_id)
+        due = await reminders.suggestions(session, contact_id)
     return page.render(
         "salon/clients_card.html",
         section="salon_clients",
         summary=summary,
         contact=summary.contact,
         loyalty=loyalty,
+        due=[(suggestion, _booking_link(page, summary, suggestion)) for suggestion in due],
+        book_link=_booking_link(page, summary),
+        today=datetime.now(ZoneInfo(page.timezone)).date(),
     )
+
+
+def _booking_link(
+    page: Any, summary: clients.ClientSummary, due: reminders.Suggestion | None = None
+) -> str:
+    """The journal's booking form with the client found and chosen (by phone, else name), and
+    the service due again with the favourite master."""
+    asked = {
+        "q": summary.phones[0] if summary.phones else summary.contact.display_name,
+        "client_id": summary.contact.id,
+    }
+    if due:
+        asked["service_id"] = due.service_id
+        if summary.favourite_master:
+            asked["master_id"] = summary.favourite_master.master_id
+    return f"{page.base}/salon/journal/new?{urlencode(asked)}"
 
 
 def _period(period: str, date_from: str, date_to: str, today: date) -> tuple[str, date, date]:

@@ -8,9 +8,11 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import update
+
 from atrium.platform.crm.models import Contact, ContactPhone
 from atrium.verticals.salon import clients
-from atrium.verticals.salon.models import LoyaltyCard, LoyaltyEntry, Visit, VisitService
+from atrium.verticals.salon.models import LoyaltyCard, LoyaltyEntry, Service, Visit, VisitService
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 from tests.verticals.salon.conftest import MOSCOW, build_salon
 
@@ -305,6 +307,30 @@ async def test_the_loyalty_card_shows_on_the_card(client, db, salon, sign_in):  
     browser = await sign_in(salon.workspace["user"]["email"])
     page = await browser.get(f"/w/{salon.slug}/salon/clients/{salon.client_id}")
     assert "2000000000015" in page.text and "Welcome" in page.text
+
+
+async def test_the_card_says_which_service_is_due_again_and_books_it(db, salon, sign_in):  # noqa: F811
+    vera = await new_client(db, salon, "Vera Due", "+79160000077")
+    done = datetime.now(MOSCOW).replace(hour=12, minute=0, second=0, microsecond=0)
+    rows = visit(salon, vera, done - timedelta(days=50), paid=2500)
+    rows[1].service_id = salon.cut
+    await add(db, salon, rows)
+    async with db.tenant_transaction(salon.schema) as session:
+        await session.execute(
+            update(Service).where(Service.id == salon.cut).values(repeat_after_days=42)
+        )
+    browser = await sign_in(salon.workspace["user"]["email"])
+    card = await browser.get(f"/w/{salon.slug}/salon/clients/{vera}")
+    text = text_of(card.text)
+    assert "Due again" in text and "Haircut: due 8 days ago" in text
+    [link] = re.findall(r'href="([^"]*journal/new[^"]*service_id[^"]*)"', card.text)
+    link = html.unescape(link)
+    assert f"client_id={vera}" in link and f"service_id={salon.cut}" in link
+    assert f"master_id={salon.anna}" in link  # her favourite master
+    form = await browser.get(link)
+    assert form.status_code == 200
+    assert re.search(rf'value="{vera}" checked', form.text)
+    assert re.search(rf'value="{salon.cut}" selected', form.text)
 
 
 async def test_russian_pages_say_visits_in_the_right_plural(db, make_workspace, sign_in):  # noqa: F811
