@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,6 +53,8 @@ BOOKED_SMS = {
     "en": "You are booked at {salon}: {when}, {services}. Cancel or change: {url}",
     "ru": "Вы записаны в {salon}: {when}, {services}. Отменить или перенести: {url}",
 }
+
+log = structlog.get_logger("atrium.salon")
 
 
 class CodeRefused(Invalid):
@@ -416,8 +419,8 @@ async def _tell_booked(
             kind="booking_confirmed",
             effect_key=f"booked:{summary.visit.id}",
         )
-    except DomainError:
-        pass  # the visit stands; the page shows the same link
+    except DomainError as refusal:  # the visit stands; the page shows the same link
+        log.warning("booking_sms_refused", visit_id=str(summary.visit.id), reason=str(refusal))
 
 
 # The client's own visit
