@@ -60,6 +60,7 @@ class Pack:
     scan_due_work: DueWorkScan | None = None  # run for every open workspace by the scheduler
     fill_demo: DemoFill | None = None
     clear_demo: DemoClear | None = None
+    notification_kinds: Sequence[str] = ()  # what it tells members about; each can be muted
     pipelines: Sequence[DefaultPipeline] = ()  # none: the general CRM's
     appeal_subjects: Sequence[DefaultName] = ()  # none: the general CRM's
 

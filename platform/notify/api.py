@@ -16,7 +16,11 @@ from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid
 from atrium.platform.http.auth import provide_principal, provide_tenant_session, requires
 from atrium.platform.notify import inbox
-from atrium.platform.notify.models import KINDS, Notification, NotificationPreferences
+from atrium.platform.notify.models import (
+    Notification,
+    NotificationPreferences,
+    notification_kinds,
+)
 from atrium.platform.notify.quiet import preferences_of
 
 DEPENDENCIES = {
@@ -125,12 +129,13 @@ async def change_preferences(
     session: NamedDependency[AsyncSession],
     data: JSONBody[PreferencesIo],
 ) -> PreferencesIo:
-    if unknown := set(data.muted) - set(KINDS):
+    kinds = notification_kinds()
+    if unknown := set(data.muted) - set(kinds):
         raise Invalid(
             "Unknown kind %(kind)s; the kinds are %(kinds)s.",
             field="muted",
             kind=sorted(unknown)[0],
-            kinds=", ".join(KINDS),
+            kinds=", ".join(kinds),
         )
     await session.execute(
         insert(NotificationPreferences)

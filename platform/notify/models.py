@@ -9,9 +9,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from atrium.platform.db import TenantBase
 from atrium.platform.db.types import CreatedAt, OptionalTimestamp, UUIDPk
+from atrium.platform.packs import registered_packs
 
-# What members can be told about (in the app, and by e-mail where there is a message for it).
+# What members can be told about (in the app, and by e-mail where there is a message for it);
+# packs add their own (notification_kinds).
 KINDS = ("task.due", "lead.assigned", "appeal.overdue")
+
+
+def notification_kinds() -> list[str]:
+    """Every kind a member may mute: the core's and the packs'."""
+    return [
+        *KINDS,
+        *(kind for pack in registered_packs().values() for kind in pack.notification_kinds),
+    ]
 
 
 class Notification(TenantBase):

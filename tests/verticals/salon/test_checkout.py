@@ -196,6 +196,32 @@ async def test_a_low_level_alerts_once_per_dip_and_managers_are_told(
     await drained()
 
 
+async def test_a_manager_who_muted_low_stock_is_not_told(client, db, salon, worker, drained):
+    muted = await client.put(
+        "/api/v1/me/notification-preferences",
+        json={"email": True, "muted": ["salon.stock_low"]},
+        headers=salon.headers,
+    )
+    assert muted.status_code == 200, muted.text
+    gel = await add_item(db, salon, "Gel", quantity=3, reorder=2)
+    async with db.tenant_transaction(salon.schema) as session:
+        session.add(ServiceConsumable(service_id=salon.cut, item_id=gel, quantity=Decimal(1)))
+    await check_out(db, salon, await book(db, salon, 10))  # 2 left: the alert is raised
+    assert await count(db, salon, OutboxEvent, OutboxEvent.name == "salon.stock_low") == 1
+    await eventually(lambda: _dispatched(db, salon))
+    await drained()
+    inbox = await client.get("/api/v1/notifications", headers=salon.headers)
+    assert [n for n in inbox.json()["items"] if n["kind"] == "salon.stock_low"] == []
+
+
+async def _dispatched(db, salon) -> bool:
+    async with db.tenant_transaction(salon.schema) as session:
+        event = await session.scalar(
+            select(OutboxEvent).where(OutboxEvent.name == "salon.stock_low")
+        )
+        return event is not None and event.dispatched_at is not None
+
+
 async def test_a_visit_is_checked_out_once_and_never_when_cancelled(db, salon):
     visit_id = await book(db, salon, 10)
     await check_out(db, salon, visit_id)
