@@ -60,7 +60,9 @@ class Pack:
     scan_due_work: DueWorkScan | None = None  # run for every open workspace by the scheduler
     fill_demo: DemoFill | None = None
     clear_demo: DemoClear | None = None
-    notification_kinds: Sequence[str] = ()  # what it tells members about; each can be muted
+    # What it tells members about (kind -> English label, translated by the pack's catalog); a
+    # member may mute each.
+    notification_kinds: dict[str, str] = field(default_factory=dict)
     pipelines: Sequence[DefaultPipeline] = ()  # none: the general CRM's
     appeal_subjects: Sequence[DefaultName] = ()  # none: the general CRM's
 

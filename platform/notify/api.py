@@ -8,20 +8,13 @@ import msgspec
 from litestar import get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.db.types import utcnow
-from atrium.platform.errors import Invalid
 from atrium.platform.http.auth import provide_principal, provide_tenant_session, requires
 from atrium.platform.notify import inbox
-from atrium.platform.notify.models import (
-    Notification,
-    NotificationPreferences,
-    notification_kinds,
-)
-from atrium.platform.notify.quiet import preferences_of
+from atrium.platform.notify.models import Notification
+from atrium.platform.notify.quiet import preferences_of, save_preferences
 
 DEPENDENCIES = {
     "principal": Provide(provide_principal),
@@ -129,23 +122,8 @@ async def change_preferences(
     session: NamedDependency[AsyncSession],
     data: JSONBody[PreferencesIo],
 ) -> PreferencesIo:
-    kinds = notification_kinds()
-    if unknown := set(data.muted) - set(kinds):
-        raise Invalid(
-            "Unknown kind %(kind)s; the kinds are %(kinds)s.",
-            field="muted",
-            kind=sorted(unknown)[0],
-            kinds=", ".join(kinds),
-        )
-    await session.execute(
-        insert(NotificationPreferences)
-        .values(user_id=principal.user_id, email=data.email, muted=sorted(set(data.muted)))
-        .on_conflict_do_update(
-            index_elements=["user_id"],
-            set_={"email": data.email, "muted": sorted(set(data.muted)), "updated_at": utcnow()},
-        )
-    )
-    return PreferencesIo(data.email, sorted(set(data.muted)))
+    saved = await save_preferences(session, principal.user_id, email=data.email, muted=data.muted)
+    return PreferencesIo(saved.email, list(saved.muted))
 
 
 routes = [

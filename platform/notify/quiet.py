@@ -4,10 +4,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.db.types import utcnow
+from atrium.platform.errors import Invalid
 from atrium.platform.jobs import Job, TenantJob
-from atrium.platform.notify.models import NotificationPreferences
+from atrium.platform.notify.models import NotificationPreferences, notification_kinds
 from atrium.platform.tenancy.models import WorkspaceSettings
 
 
@@ -42,6 +45,30 @@ async def wants(session: AsyncSession, user_id: uuid.UUID, kind: str, channel: s
     if kind in preferences.muted:
         return False
     return channel != "email" or preferences.email
+
+
+async def save_preferences(
+    session: AsyncSession, user_id: uuid.UUID, *, email: bool, muted: list[str]
+) -> NotificationPreferences:
+    """The member's choice: e-mail or not, and the kinds muted (each a known kind)."""
+    kinds = notification_kinds()
+    if unknown := set(muted) - set(kinds):
+        raise Invalid(
+            "Unknown kind %(kind)s; the kinds are %(kinds)s.",
+            field="muted",
+            kind=sorted(unknown)[0],
+            kinds=", ".join(kinds),
+        )
+    muted = sorted(set(muted))
+    await session.execute(
+        insert(NotificationPreferences)
+        .values(user_id=user_id, email=email, muted=muted)
+        .on_conflict_do_update(
+            index_elements=["user_id"],
+            set_={"email": email, "muted": muted, "updated_at": utcnow()},
+        )
+    )
+    return NotificationPreferences(user_id=user_id, email=email, muted=muted)
 
 
 def send_when_quiet_ends(job: Job, run: TenantJob, ends: datetime, *args) -> None:

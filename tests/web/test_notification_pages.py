@@ -39,3 +39,32 @@ async def test_an_unread_notification_is_shown_opened_and_marked_read(owner, db)
         f"{base(workspace)}/notifications/{uuid.uuid4()}/open", data={"csrf_token": csrf}
     )
     assert unknown.status_code == 404
+
+
+async def test_a_member_mutes_kinds_and_email_on_the_settings_page(owner, client):  # noqa: F811
+    workspace, browser, csrf = owner
+    settings = f"{base(workspace)}/notifications/settings"
+    listed = await browser.get(f"{base(workspace)}/notifications")
+    assert f'href="{settings}"' in listed.text
+    page = await browser.get(settings)
+    assert page.status_code == 200
+    # A salon: the core's kinds and the salon's own, all wanted at first, by e-mail too.
+    assert page.text.count('type="checkbox" name="kind"') == 4
+    assert "Stock running low" in page.text and page.text.count(" checked>") == 5
+
+    form = {"csrf_token": csrf, "kind": ["task.due", "appeal.overdue"]}
+    saved = await browser.post(settings, data=form)
+    assert saved.status_code == 302
+    shown = await browser.get(saved.headers["location"])
+    assert "Your notification settings are saved." in shown.text
+    chosen = await client.get("/api/v1/me/notification-preferences", headers=workspace["headers"])
+    assert chosen.json() == {"email": False, "muted": ["lead.assigned", "salon.stock_low"]}
+    assert 'value="lead.assigned">' in shown.text and 'value="task.due" checked>' in shown.text
+
+
+async def test_a_general_workspace_is_not_offered_the_salons_kinds(make_workspace, sign_in):  # noqa: F811
+    workspace = await make_workspace(company="Plain Notes", vertical="general")
+    browser = await sign_in(workspace["user"]["email"])
+    page = await browser.get(f"{base(workspace)}/notifications/settings")
+    assert page.status_code == 200 and "Stock running low" not in page.text
+    assert page.text.count('type="checkbox" name="kind"') == 3

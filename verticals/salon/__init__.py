@@ -57,7 +57,7 @@ PACK = Pack(
     scan_due_work=reminders.scan_due_work,
     fill_demo=demo.fill_demo,
     clear_demo=demo.clear_demo,
-    notification_kinds=("salon.stock_low",),
+    notification_kinds={"salon.stock_low": "Stock running low"},
     pipelines=defaults.PIPELINES,
     appeal_subjects=defaults.APPEAL_SUBJECTS,
 )

@@ -1,4 +1,5 @@
-"""The member's notifications: what came due, what was assigned to them, complaints overdue."""
+"""The member's notifications (what came due, what was assigned to them, complaints overdue)
+and their settings: which kinds they want, and whether by e-mail too."""
 
 from urllib.parse import urlsplit
 
@@ -10,8 +11,11 @@ from litestar.response import Redirect, Template
 from atrium.platform.errors import DomainError
 from atrium.platform.http.auth import database
 from atrium.platform.notify import inbox
+from atrium.platform.notify.models import KINDS
+from atrium.platform.notify.quiet import preferences_of, save_preferences
+from atrium.platform.packs import registered_packs
 from atrium.web.pages.contacts import record_id
-from atrium.web.pages.kit import workspace_page
+from atrium.web.pages.kit import WorkspacePage, workspace_page
 
 
 @get("/w/{slug:str}/notifications")
@@ -58,4 +62,58 @@ async def notification_open(request: Request, note_id: FromPath[str]) -> Redirec
     return Redirect(path if path.startswith(f"{page.base}/") else f"{page.base}/notifications")
 
 
-routes = [notifications_page, notifications_read_all, notification_open]
+def _kinds(page: WorkspacePage) -> list[tuple[str, str]]:
+    """The kinds this member may be told about, labelled: the core's, then the trade's pack's."""
+    _ = page._
+    core = {
+        "task.due": _("A task of mine is due"),
+        "lead.assigned": _("A lead is assigned to me"),
+        "appeal.overdue": _("A complaint I handle is overdue"),
+    }
+    pack = registered_packs().get(page.principal.workspace.vertical or "")
+    extra = pack.notification_kinds if pack else {}
+    return [(kind, core[kind]) for kind in KINDS] + [(k, _(label)) for k, label in extra.items()]
+
+
+@get("/w/{slug:str}/notifications/settings")
+async def notification_settings(request: Request) -> Template:
+    page = await workspace_page(request)
+    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
+        chosen = await preferences_of(session, page.principal.user_id)
+    return page.render(
+        "notification_settings.html",
+        section="",
+        kinds=_kinds(page),
+        muted=set(chosen.muted),
+        email=chosen.email,
+        notice=request.query_params.get("notice"),
+    )
+
+
+@post("/w/{slug:str}/notifications/settings")
+async def notification_settings_save(request: Request) -> Redirect:
+    """Kinds left unticked are muted; a kind of another trade stays as it was."""
+    page = await workspace_page(request)
+    form = await request.form()
+    shown = {kind for kind, _ in _kinds(page)}
+    wanted = set(form.getall("kind", []))
+    schema = page.principal.workspace.schema
+    async with database(request).tenant_transaction(schema) as session:
+        before = await preferences_of(session, page.principal.user_id)
+        muted = (set(before.muted) - shown) | (shown - wanted)
+        await save_preferences(
+            session, page.principal.user_id, email=form.get("email") == "on", muted=list(muted)
+        )
+    return page.redirect(
+        f"{page.base}/notifications/settings",
+        notice=page._("Your notification settings are saved."),
+    )
+
+
+routes = [
+    notifications_page,
+    notifications_read_all,
+    notification_settings,
+    notification_settings_save,
+    notification_open,
+]
