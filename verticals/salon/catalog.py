@@ -8,6 +8,7 @@ import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from slugify import slugify
 from sqlalchemy import delete, func, select
@@ -324,12 +325,44 @@ def _channels(raw: Any) -> list[str]:
     return list(raw)
 
 
+MAX_WIDGET_SITES = 10
+
+
+def _widget_sites(raw: Any) -> list[str]:
+    """Each site as its origin (https://liza.example), from a list or one per line; a page's
+    address is taken for its site."""
+    if isinstance(raw, str):
+        raw = raw.split()
+    if not isinstance(raw, list) or len(raw) > MAX_WIDGET_SITES:
+        raise Invalid(
+            "List at most %(max)d sites, one per line.", field="widget_sites", max=MAX_WIDGET_SITES
+        )
+    sites = []
+    for entry in raw:
+        try:
+            address = urlsplit(str(entry).strip())
+            port = f":{address.port}" if address.port else ""
+        except ValueError:  # a port that is no number
+            address, port = None, ""
+        if address is None or address.scheme not in ("http", "https") or not address.hostname:
+            raise Invalid(
+                "%(site)s is not a site's address, such as https://liza-salon.ru.",
+                field="widget_sites",
+                site=str(entry)[:200],
+            )
+        origin = f"{address.scheme}://{address.hostname}{port}"
+        if origin not in sites:
+            sites.append(origin)
+    return sites
+
+
 SETTINGS_RULES = {
     "reminder_hours": _reminder_hours,
     "reminder_channels": _channels,
     "rebook_days_early": lambda raw: check.whole(raw, "rebook_days_early", low=0, high=30),
     "vip_quarters": lambda raw: check.whole(raw, "vip_quarters", low=1, high=8),
     "vip_spend": lambda raw: check.amount(raw, "vip_spend"),
+    "widget_sites": _widget_sites,
 }
 
 

@@ -248,6 +248,8 @@ class SettingsIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     rebook_days_early: int | Unset = UNSET
     vip_quarters: int | Unset = UNSET
     vip_spend: Decimal | Unset = UNSET
+    # Sites that may show the booking widget (https://liza-salon.ru); empty: any site.
+    widget_sites: list[str] | Unset = UNSET
 
 
 class SettingsOut(msgspec.Struct):
@@ -256,6 +258,7 @@ class SettingsOut(msgspec.Struct):
     rebook_days_early: int
     vip_quarters: int
     vip_spend: Decimal
+    widget_sites: list[str]
     updated_at: datetime | None
 
 
@@ -266,6 +269,7 @@ def settings_out(settings: SalonSettings) -> SettingsOut:
         rebook_days_early=settings.rebook_days_early,
         vip_quarters=settings.vip_quarters,
         vip_spend=settings.vip_spend,
+        widget_sites=list(settings.widget_sites),
         updated_at=settings.updated_at,
     )
 

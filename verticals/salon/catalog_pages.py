@@ -268,6 +268,7 @@ async def service_archive(page: NamedDependency[Any], service_id: FromPath[str])
 
 
 def _settings_form(page: Any, values: dict, errors: dict, status: int = 200) -> Template:
+    booking_url = f"{page.request.app.state.settings.base_url}/book/{page.principal.workspace.slug}"
     return render(
         page,
         "salon/catalog_settings.html",
@@ -276,6 +277,8 @@ def _settings_form(page: Any, values: dict, errors: dict, status: int = 200) -> 
         channels=catalog.REMINDER_CHANNELS,
         values=values,
         errors=errors,
+        booking_url=booking_url,
+        widget_snippet=f'<script src="{booking_url}/widget.js" async></script>',
     )
 
 
@@ -289,6 +292,7 @@ async def settings_page(page: NamedDependency[Any]) -> Template:
         "rebook_days_early": str(settings.rebook_days_early),
         "vip_quarters": str(settings.vip_quarters),
         "vip_spend": plain(settings.vip_spend),
+        "widget_sites": "\n".join(settings.widget_sites),
         **{f"channel_{name}": "on" for name in settings.reminder_channels},
     }
     return _settings_form(page, values, {})
@@ -300,8 +304,10 @@ async def settings_update(request: Request, page: NamedDependency[Any]) -> Templ
     form = await request.form()
     data = {
         name: form.get(name, "")
-        for name in ("reminder_hours", "rebook_days_early", "vip_quarters", "vip_spend")
-    }
+        for name in (
+            "reminder_hours", "rebook_days_early", "vip_quarters", "vip_spend", "widget_sites"
+        )
+    }  # fmt: skip
     data["reminder_channels"] = [
         name for name in catalog.REMINDER_CHANNELS if form.get(f"channel_{name}") == "on"
     ]

@@ -411,4 +411,8 @@ class SalonSettings(TenantBase):
     # VIP: regular and valuable; visits in this many of the last 8 quarters and this much spent.
     vip_quarters: Mapped[int] = mapped_column(SmallInteger, default=6)
     vip_spend: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=15000)
+    # Sites (origins) that may show the booking pages in the widget's frame; none: any site.
+    widget_sites: Mapped[list[str]] = mapped_column(
+        ARRAY(String(200)), default=list, server_default="{}"
+    )
     updated_at: Mapped[OptionalTimestamp]

@@ -10,12 +10,15 @@ from litestar import Request
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
+from sqlalchemy import select
 
 from atrium.platform.tenancy.service import workspace_settings
+from atrium.verticals.salon.models import SalonSettings
 from atrium.verticals.salon.public_workspace import PublicWorkspace
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-# Booking pages may be shown in a frame on the salon's own site (web.pages.assets reads it).
+# Booking pages may be shown in a frame on the salon's own site (web.pages.assets reads it):
+# on any site, or only on those the salon listed (request.state.frame_ancestors).
 PAGE = {"include_in_schema": False, "frameable": True}
 BOOK = "/book/{slug:str}"
 
@@ -60,6 +63,9 @@ async def render_page(
 ) -> Template:
     settings = await workspace_settings(session)
     locale = visitor.locale(settings.locale)
+    sites = await session.scalar(select(SalonSettings.widget_sites))
+    if sites:
+        request.state.frame_ancestors = list(sites)
     return visitor.render(
         template,
         status_code,

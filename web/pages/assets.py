@@ -39,9 +39,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 # A route with this opt (a salon's booking pages, opened by its widget on the salon's own
-# site) may be shown in a frame anywhere: no X-Frame-Options, ``frame-ancestors *``.
+# site) may be shown in a frame: no X-Frame-Options, and ``frame-ancestors`` is any site, or
+# only the sites its handler put in ``request.state.frame_ancestors``.
 FRAMEABLE = "frameable"
-FRAMEABLE_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
+
+
+def frameable_policy(sites: list[str] | None) -> str:
+    ancestors = " ".join(["'self'", *sites]) if sites else "*"
+    return CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+
+
 SECURITY_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-content-type-options": "nosniff",
@@ -97,7 +104,7 @@ def security_headers(app: ASGIApp) -> ASGIApp:
                     if frameable and name == "x-frame-options":
                         continue
                     if frameable and name == "content-security-policy":
-                        value = FRAMEABLE_POLICY
+                        value = frameable_policy(scope.get("state", {}).get("frame_ancestors"))
                     if name not in headers:
                         headers[name] = value
                 if _served_over_https(scope) and HSTS_HEADER not in headers:

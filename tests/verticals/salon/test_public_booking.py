@@ -13,6 +13,7 @@ from atrium.platform.crm.models import Contact, ContactPhone
 from atrium.platform.notify.models import SmsLog
 from atrium.platform.tenancy.models import Tenant
 from atrium.verticals.salon.models import BookingCode, Location, Visit
+from tests.platform.conftest import new_browser, sign_in  # noqa: F401
 from tests.verticals.salon.conftest import build_salon, sms_sink
 from tests.web.conftest import browser, screenshot_path  # noqa: F401
 
@@ -511,6 +512,40 @@ async def test_only_booking_pages_may_be_framed(client, salon):
     snippet = (await client.get(f"/api/public/{salon.slug}/widget")).json()
     assert snippet["snippet"] == f'<script src="{snippet["script_url"]}" async></script>'
     assert snippet["script_url"].endswith(f"/book/{salon.slug}/widget.js")
+
+
+async def test_a_salon_lets_only_its_own_sites_show_the_booking_pages(client, salon, sign_in):  # noqa: F811
+    settings = "/api/v1/salon/settings"
+    sites = ["https://Liza-Salon.example/contacts", "http://localhost:8080", "https://liza.example"]
+    listed = await client.put(settings, json={"widget_sites": sites}, headers=salon.headers)
+    assert listed.status_code == 200, listed.text
+    kept = ["https://liza-salon.example", "http://localhost:8080", "https://liza.example"]
+    assert listed.json()["widget_sites"] == kept
+    page = await client.get(f"/book/{salon.slug}/arbat")
+    policy = page.headers["content-security-policy"]
+    assert (
+        f"frame-ancestors 'self' {' '.join(kept)}" in policy and "frame-ancestors *" not in policy
+    )
+    for bad in (["liza-salon.example"], ["ftp://liza.example"], ["https://x:port"], ["a"] * 11):
+        refused = await client.put(settings, json={"widget_sites": bad}, headers=salon.headers)
+        assert refused.status_code == 422, bad
+        assert refused.json()["field"] == "widget_sites"
+    assert (await client.get(settings, headers=salon.headers)).json()["widget_sites"] == kept
+
+    # The settings page shows the link, the line to paste, and the sites; emptied, any site.
+    desk = await sign_in(salon.workspace["user"]["email"])
+    form_page = await desk.get(f"/w/{salon.slug}/salon/catalog/settings")
+    assert f"/book/{salon.slug}/widget.js" in form_page.text
+    assert "https://liza-salon.example\nhttp://localhost:8080" in form_page.text
+    csrf = desk.headers.pop("X-CSRF-Token")
+    form = {
+        "csrf_token": csrf, "reminder_hours": "24, 2", "rebook_days_early": "3",
+        "vip_quarters": "6", "vip_spend": "15000", "channel_sms": "on", "widget_sites": "",
+    }  # fmt: skip
+    saved = await desk.post(f"/w/{salon.slug}/salon/catalog/settings", data=form)
+    assert saved.status_code == 302, saved.text
+    page = await client.get(f"/book/{salon.slug}/arbat")
+    assert "frame-ancestors *" in page.headers["content-security-policy"]
 
 
 async def test_a_visitor_books_on_a_phone_with_javascript(browser, live_server, db, salon):  # noqa: F811
