@@ -163,9 +163,10 @@ async def open_times(
     date_from: date,
     date_to: date,
     now: datetime | None = None,
+    except_visit: uuid.UUID | None = None,
 ) -> list[Slot]:
     """Free starts for the services; for any master each time once, with the first master
-    free then."""
+    free then. The time of ``except_visit`` (the client's visit being moved) counts as free."""
     await _offered_master(session, location, master_id)
     found = await free_slots(
         session,
@@ -176,6 +177,7 @@ async def open_times(
         location_id=location.id,
         online_only=True,
         now=now,
+        except_visit=except_visit,
     )
     if master_id is not None:
         return found
@@ -192,6 +194,7 @@ async def free_master_at(
     master_id: uuid.UUID | None,
     starts_at: datetime,
     now: datetime,
+    except_visit: uuid.UUID | None = None,
 ) -> uuid.UUID:
     """The master (the one asked for, else the first free) who can start the services then;
     409 when nobody can."""
@@ -206,6 +209,7 @@ async def free_master_at(
         date_from=day,
         date_to=day,
         now=now,
+        except_visit=except_visit,
     )
     for slot in slots:
         if slot.starts_at == starts_at:
@@ -521,8 +525,9 @@ async def reschedule_by_client(
         raise Invalid("Choose a time further ahead.", field="start")
     service_ids = await service_ids_of(session, visit)
     wanted = None if any_master else visit.master_id
-    # (The visit's own time counts as held: a move overlapping it is refused; rare, harmless.)
-    master_id = await free_master_at(session, location, service_ids, wanted, starts_at, now)
+    master_id = await free_master_at(
+        session, location, service_ids, wanted, starts_at, now, except_visit=visit.id
+    )
     return await booking.move_visit(
         session, visit.id, starts_at=starts_at, master_id=master_id, now=now
     )

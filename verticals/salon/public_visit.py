@@ -85,6 +85,7 @@ async def _move_options(session, summary: online.VisitSummary, day: date | None)
             date_from=first,
             date_to=last,
             now=now,
+            except_visit=summary.visit.id,
         )
     except DomainError:
         return [], []

@@ -314,9 +314,11 @@ async def master_schedules(
     online_only: bool,
     days: tuple[date, date],
     held_between: tuple[datetime, datetime],
+    except_visit: uuid.UUID | None = None,
 ) -> list[MasterSchedule]:
     """The masters who do all of the services in an open salon (one open to online booking
-    when ``online_only``), with their weeks over ``days`` and the time held ``held_between``.
+    when ``online_only``), with their weeks over ``days`` and the time held ``held_between``
+    by visits other than ``except_visit`` (the one being moved).
 
     One round trip and no ORM, one row a master: free slots are asked for all day long."""
     query = _schedules(master_id is not None, location_id is not None, online_only)
@@ -327,6 +329,7 @@ async def master_schedules(
         "held_from": held_between[0],
         "held_to": held_between[1],
         "held_after": held_between[0] - LONGEST_VISIT,
+        "except_visit": except_visit,
     }
     schedules = []
     for row in await (await session.connection()).execute(query, asked):
@@ -393,7 +396,11 @@ def _arrays_of_master(master_id: ColumnElement[uuid.UUID]) -> tuple[Select, ...]
     holding = _holding(moment("held_from"), moment("held_to"), moment("held_after"))
     held = _arrays(  # in no order: sorted in Python, where it costs less
         held_starts=_microseconds(Visit.starts_at), held_ends=_microseconds(Visit.ends_at)
-    ).where(Visit.master_id == master_id, *holding)
+    ).where(
+        Visit.master_id == master_id,
+        Visit.id.is_distinct_from(bindparam("except_visit", type_=Uuid)),
+        *holding,
+    )
     return hours, breaks, time_off, held
 
 

@@ -61,9 +61,11 @@ async def free_slots(
     location_id: uuid.UUID | None = None,
     online_only: bool = False,
     now: datetime | None = None,
+    except_visit: uuid.UUID | None = None,
 ) -> list[Slot]:
     """Every free start from ``date_from`` to ``date_to`` (salon days, both included), by time
-    then master; ``master_id`` None means any master who does all the services."""
+    then master; ``master_id`` None means any master who does all the services. The time of
+    ``except_visit`` (a visit being moved) counts as free."""
     if not service_ids:
         raise Invalid("Choose at least one service.", field="service_id")
     check_days(date_from=date_from, date_to=date_to)
@@ -82,6 +84,7 @@ async def free_slots(
         online_only=online_only,
         days=(date_from, date_to),
         held_between=(window_from, window_to),
+        except_visit=except_visit,
     )
     masters.sort(key=lambda master: str(master.master_id))  # at one time: by the ids' text
     days = [date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1)]

@@ -380,6 +380,14 @@ async def test_the_client_cancels_or_moves_within_the_window_and_not_after(clien
     shown = (await client.get(api(salon, f"visits/{token}"))).json()
     assert shown["can_change"] is True and shown["status"] == "booked"
 
+    # Half an hour later overlaps the visit's own time, which is hers to move into.
+    page = await client.get(f"/book/{salon.slug}/visit/{token}", params={"date": salon.day})
+    assert 'value="' + salon.at(10, 30).isoformat() in page.text
+    later = await client.post(
+        api(salon, f"visits/{token}/reschedule"), json={"start": salon.at(10, 30).isoformat()}
+    )
+    assert later.status_code == 200, later.text
+    assert later.json()["local_start"].endswith("10:30") and later.json()["master"] == "Anna"
     moved = await client.post(
         api(salon, f"visits/{token}/reschedule"), json={"start": salon.at(16).isoformat()}
     )
