@@ -23,8 +23,7 @@ from litestar.response import Redirect
 from atrium.platform.errors import DomainError, NotFound
 from atrium.platform.http.auth import database
 from atrium.platform.tenancy.service import workspace_settings
-from atrium.verticals.salon import booking, public_api, public_visit
-from atrium.verticals.salon import online_booking as online
+from atrium.verticals.salon import booking, online_booking, online_offer, public_api, public_visit
 from atrium.verticals.salon.models import BookingCode
 from atrium.verticals.salon.public_kit import (
     BOOK,
@@ -92,7 +91,7 @@ async def salons(request: Request, visitor: NamedDependency[Any], slug: FromPath
     except NotFound:
         return missing_page(request, visitor)
     async with database(request).tenant_transaction(workspace.schema) as session:
-        found = await online.bookable_locations(session)
+        found = await online_offer.bookable_locations(session)
         if not found:
             return missing_page(request, visitor)
         if len(found) == 1:
@@ -127,8 +126,8 @@ async def widget_script(slug: FromPath[str]) -> Response:
 
 async def _steps(session, location, way: Choices, now: datetime) -> dict:
     """What the page shows: the choices so far, checked, and the next step's options."""
-    zone = await online.salon_zone(session, location)
-    services = await online.offered_services(session, location)
+    zone = await online_offer.salon_zone(session, location)
+    services = await online_offer.offered_services(session, location)
     by_id = {service.id: service for service in services}
     chosen = [by_id[service_id] for service_id in way.service_ids if service_id in by_id]
     steps: dict[str, Any] = {
@@ -140,7 +139,7 @@ async def _steps(session, location, way: Choices, now: datetime) -> dict:
     if not chosen:
         return steps
     ids = [service.id for service in chosen]
-    masters = await online.offered_masters(session, location, ids)
+    masters = await online_offer.offered_masters(session, location, ids)
     steps["masters"] = masters
     master = next((m for m in masters if m.id == way.master_id), None)
     steps["master"] = master
@@ -161,7 +160,7 @@ async def _steps(session, location, way: Choices, now: datetime) -> dict:
     steps["price_from"] = len(set(prices)) > 1
     today = now.astimezone(zone).date()
     last = today + timedelta(days=public_api.DAYS_SHOWN - 1)
-    slots = await online.open_times(
+    slots = await online_offer.open_times(
         session,
         location,
         ids,
@@ -186,7 +185,7 @@ async def _steps(session, location, way: Choices, now: datetime) -> dict:
     picked = next((slot for slot in by_day[way.day] if slot.starts_at == way.start), None)
     if picked is not None:
         steps["slot"], steps["step"] = picked, "details"
-        steps["sms_ready"] = await online.sms_ready(session)
+        steps["sms_ready"] = await online_offer.sms_ready(session)
     return steps
 
 
@@ -215,7 +214,7 @@ async def _booking_page(
     way = Choices(request)
     async with database(request).tenant_transaction(workspace.schema) as session:
         try:
-            location = await online.bookable_location(session, slug=location_slug)
+            location = await online_offer.bookable_location(session, slug=location_slug)
         except NotFound:
             return missing_page(request, visitor)
         steps = await _steps(session, location, way, datetime.now(UTC))
@@ -266,11 +265,11 @@ async def ask_for_code(
     try:
         workspace.require_open()
         async with db.tenant_transaction(workspace.schema) as session:
-            location = await online.bookable_location(session, slug=location_slug)
+            location = await online_offer.bookable_location(session, slug=location_slug)
             locale = visitor.locale((await workspace_settings(session)).locale)
-            request_id, _ = await online.request_code(
+            request_id, _ = await online_booking.request_code(
                 session,
-                online.BookingRequest(
+                online_booking.BookingRequest(
                     location_id=location.id,
                     service_ids=way.service_ids,
                     master_id=way.master_id,
@@ -336,7 +335,7 @@ async def _code_page(
         return missing_page(request, visitor)
     async with database(request).tenant_transaction(workspace.schema) as session:
         try:
-            location = await online.bookable_location(session, slug=location_slug)
+            location = await online_offer.bookable_location(session, slug=location_slug)
         except NotFound:
             return missing_page(request, visitor)
         code = await session.get(BookingCode, request_id)

@@ -31,8 +31,7 @@ from atrium.platform.auth.throttle import client_ip
 from atrium.platform.errors import Invalid, TooManyRequests
 from atrium.platform.http.auth import database
 from atrium.platform.tenancy.service import workspace_settings
-from atrium.verticals.salon import booking
-from atrium.verticals.salon import online_booking as online
+from atrium.verticals.salon import booking, online_booking, online_offer, online_visit
 from atrium.verticals.salon.public_workspace import (
     PublicWorkspace,
     acting_owner,
@@ -205,7 +204,7 @@ def slot_out(slot, zone) -> SlotOut:
     return SlotOut(slot.starts_at, local.date(), local.strftime("%H:%M"), slot.master_id)
 
 
-async def visit_out(session, summary: online.VisitSummary, url: str) -> VisitOut:
+async def visit_out(session, summary: online_visit.VisitSummary, url: str) -> VisitOut:
     visit = summary.visit
     return VisitOut(
         start=visit.starts_at,
@@ -245,7 +244,7 @@ async def list_locations(request: Request, slug: FromPath[str]) -> Items:
     workspace = await public_workspace(database(request), slug)
     async with database(request).tenant_transaction(workspace.schema) as session:
         timezone = (await workspace_settings(session)).timezone
-        found = await online.bookable_locations(session)
+        found = await online_offer.bookable_locations(session)
         return Items(
             [
                 LocationOut(
@@ -268,11 +267,11 @@ async def list_services(
 ) -> Items:
     workspace = await public_workspace(database(request), slug)
     async with database(request).tenant_transaction(workspace.schema) as session:
-        location = await online.bookable_location(session, location_id=location_id)
+        location = await online_offer.bookable_location(session, location_id=location_id)
         return Items(
             [
                 ServiceOut(s.id, s.name, s.category, s.duration_minutes, s.price, s.description)
-                for s in await online.offered_services(session, location)
+                for s in await online_offer.offered_services(session, location)
             ]
         )
 
@@ -286,11 +285,11 @@ async def list_masters(
 ) -> Items:
     workspace = await public_workspace(database(request), slug)
     async with database(request).tenant_transaction(workspace.schema) as session:
-        location = await online.bookable_location(session, location_id=location_id)
+        location = await online_offer.bookable_location(session, location_id=location_id)
         return Items(
             [
                 MasterOut(m.id, m.name, m.position)
-                for m in await online.offered_masters(session, location, service_id)
+                for m in await online_offer.offered_masters(session, location, service_id)
             ]
         )
 
@@ -308,10 +307,10 @@ async def list_slots(
     """Free starts (times only); for any master each time once, with a master free then."""
     workspace = await public_workspace(database(request), slug)
     async with database(request).tenant_transaction(workspace.schema) as session:
-        location = await online.bookable_location(session, location_id=location_id)
-        zone = await online.salon_zone(session, location)
+        location = await online_offer.bookable_location(session, location_id=location_id)
+        zone = await online_offer.salon_zone(session, location)
         first, last = days_asked(date_from, date_to, datetime.now(zone).date())
-        found = await online.open_times(
+        found = await online_offer.open_times(
             session, location, service_id, master_id=master_id, date_from=first, date_to=last
         )
         return Items([slot_out(slot, zone) for slot in found])
@@ -328,9 +327,9 @@ async def ask_for_code(
     async with db.tenant_transaction(workspace.schema) as session:
         locale = data.locale if data.locale in ("en", "ru") else None
         locale = locale or (await workspace_settings(session)).locale
-        request_id, _ = await online.request_code(
+        request_id, _ = await online_booking.request_code(
             session,
-            online.BookingRequest(
+            online_booking.BookingRequest(
                 location_id=data.location_id,
                 service_ids=data.service_ids,
                 master_id=data.master_id,
@@ -345,7 +344,7 @@ async def ask_for_code(
             secret_key=request.app.state.runtime.secret_key,
             reserve=code_reserver(request, workspace),
         )
-    return RequestOut(request_id, int(online.CODE_LIFETIME.total_seconds()))
+    return RequestOut(request_id, int(online_booking.CODE_LIFETIME.total_seconds()))
 
 
 async def confirm_booking(request: Request, workspace: PublicWorkspace, request_id, code: str):
@@ -356,7 +355,7 @@ async def confirm_booking(request: Request, workspace: PublicWorkspace, request_
     refused = None
     async with db.tenant_transaction(workspace.schema) as session:
         try:
-            booked = await online.confirm_code(
+            booked = await online_booking.confirm_code(
                 session,
                 owner,
                 request_id,
@@ -364,10 +363,10 @@ async def confirm_booking(request: Request, workspace: PublicWorkspace, request_
                 secret_key=request.app.state.runtime.secret_key,
                 manage_url=lambda token: manage_url(request, workspace.slug, token),
             )
-        except online.CodeRefused as error:
+        except online_booking.CodeRefused as error:
             refused = error
         else:
-            summary = await online.visit_summary(session, booked.visit)
+            summary = await online_visit.visit_summary(session, booked.visit)
             return booked, await visit_out(
                 session, summary, manage_url(request, workspace.slug, booked.token)
             )
@@ -389,7 +388,7 @@ async def show_visit(request: Request, slug: FromPath[str], token: FromPath[str]
     workspace = await public_workspace(database(request), slug)
     async with database(request).tenant_transaction(workspace.schema) as session:
         visit = await booking.visit_by_token(session, token)
-        summary = await online.visit_summary(session, visit)
+        summary = await online_visit.visit_summary(session, visit)
         return await visit_out(session, summary, manage_url(request, slug, token))
 
 
@@ -399,8 +398,8 @@ async def cancel_visit(request: Request, slug: FromPath[str], token: FromPath[st
     workspace = await public_workspace(database(request), slug)
     workspace.require_open()
     async with database(request).tenant_transaction(workspace.schema) as session:
-        visit = await online.cancel_by_client(session, token)
-        summary = await online.visit_summary(session, visit)
+        visit = await online_visit.cancel_by_client(session, token)
+        summary = await online_visit.visit_summary(session, visit)
         return await visit_out(session, summary, manage_url(request, slug, token))
 
 
@@ -411,10 +410,10 @@ async def reschedule_visit(
     workspace = await public_workspace(database(request), slug)
     workspace.require_open()
     async with database(request).tenant_transaction(workspace.schema) as session:
-        visit = await online.reschedule_by_client(
+        visit = await online_visit.reschedule_by_client(
             session, token, starts_at=data.start, any_master=data.any_master
         )
-        summary = await online.visit_summary(session, visit)
+        summary = await online_visit.visit_summary(session, visit)
         return await visit_out(session, summary, manage_url(request, slug, token))
 
 

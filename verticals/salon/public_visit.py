@@ -12,8 +12,7 @@ from litestar.response import Redirect
 
 from atrium.platform.errors import DomainError, NotFound
 from atrium.platform.http.auth import database
-from atrium.verticals.salon import booking, public_api
-from atrium.verticals.salon import online_booking as online
+from atrium.verticals.salon import booking, online_offer, online_visit, public_api
 from atrium.verticals.salon.public_kit import (
     BOOK,
     PAGE,
@@ -44,7 +43,7 @@ async def _visit_page(request, visitor, slug, token, status_code=200, **context)
             visit = await booking.visit_by_token(session, token)
         except NotFound:
             return missing_page(request, visitor)
-        summary = await online.visit_summary(session, visit)
+        summary = await online_visit.visit_summary(session, visit)
         times, days, day = [], [], parse_date(request.query_params.get("date", ""))
         if summary.can_change:
             days, times = await _move_options(session, summary, day)
@@ -69,15 +68,15 @@ async def _visit_page(request, visitor, slug, token, status_code=200, **context)
         )
 
 
-async def _move_options(session, summary: online.VisitSummary, day: date | None):
+async def _move_options(session, summary: online_visit.VisitSummary, day: date | None):
     """The next two weeks' days with free time for the same services, and the day's times."""
     now = datetime.now(UTC)
     zone = summary.zone
     first = (now + timedelta(hours=summary.location.cancel_window_hours)).astimezone(zone).date()
     last = first + timedelta(days=public_api.DAYS_SHOWN - 1)
     try:
-        service_ids = await online.service_ids_of(session, summary.visit)
-        slots = await online.open_times(
+        service_ids = await online_visit.service_ids_of(session, summary.visit)
+        slots = await online_offer.open_times(
             session,
             summary.location,
             service_ids,
@@ -125,9 +124,11 @@ async def change_visit(
         workspace.require_open()
         async with db.tenant_transaction(workspace.schema) as session:
             if action == "cancel":
-                await online.cancel_by_client(session, token)
+                await online_visit.cancel_by_client(session, token)
             elif action == "move" and (start := parse_moment(data.get("start", ""))):
-                await online.reschedule_by_client(session, token, starts_at=start, any_master=True)
+                await online_visit.reschedule_by_client(
+                    session, token, starts_at=start, any_master=True
+                )
             else:
                 errors = {"_form": visitor._("Choose a new time first.", locale)}
                 return await _visit_page(request, visitor, slug, token, 422, errors=errors)
