@@ -5,12 +5,15 @@ form offers it and the register filters by it; another workspace's list is out o
 import re
 
 import sqlalchemy as sa
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
 
 from atrium.platform.crm.appeal_subjects import GENERAL_SUBJECTS
+from atrium.platform.db import WorkspaceSchema
 from atrium.platform.tenancy.models import Tenant
 from atrium.tenants.migrate import upgrade_workspace
-from atrium.tenants.migrations import TENANT_HISTORY
+from atrium.tenants.migrations import TENANT_HISTORY, tenant_scripts
 from atrium.verticals.salon.defaults import APPEAL_SUBJECTS as SALON_SUBJECTS
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 from tests.web.test_contact_pages import base, owner  # noqa: F401
@@ -191,6 +194,26 @@ async def test_the_appeal_form_offers_the_list_and_the_register_filters_by_it(ow
     assert "Complaint about a master" in export.text and "Gift certificate" not in export.text
 
 
+def _downgrade(engine, schema_name: str, target: str) -> None:
+    """The workspace's schema taken back to revision ``target``, as its role."""
+    schema = WorkspaceSchema(schema_name)
+    scripts = tenant_scripts()
+    with engine.connect() as connection:
+        connection = connection.execution_options(schema_translate_map=schema.translate_map)
+        with connection.begin():
+            connection.execute(text(f'SET LOCAL ROLE "{schema.role}"'))
+            context = MigrationContext.configure(
+                connection,
+                opts={
+                    "version_table_schema": schema_name,
+                    "script": scripts,
+                    "fn": lambda heads, _: scripts._downgrade_revs(target, heads),
+                },
+            )
+            with Operations.context(context):
+                context.run_migrations()
+
+
 async def test_a_workspace_made_before_the_list_gets_its_trades_subjects(
     make_workspace, db, settings
 ):
@@ -199,12 +222,9 @@ async def test_a_workspace_made_before_the_list_gets_its_trades_subjects(
         schema = await session.scalar(
             select(Tenant.schema_name).where(Tenant.slug == workspace["tenant"]["slug"])
         )
-        await session.execute(text(f'DROP TABLE "{schema}".appeal_subjects'))
-        await session.execute(
-            text(f"UPDATE \"{schema}\".alembic_version SET version_num = 't0025'")
-        )
     engine = sa.create_engine(settings.database_url)
     try:
+        _downgrade(engine, schema, "t0025")  # as it was before the list
         outcome = upgrade_workspace(engine, schema, TENANT_HISTORY)
     finally:
         engine.dispose()
