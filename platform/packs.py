@@ -43,6 +43,8 @@ DemoClear = Callable[[Any], Awaitable[int]]
 # a pipeline is ((name en, name ru), [(stage en, stage ru, kind, probability), ...]).
 DefaultPipeline = tuple[tuple[str, str], Sequence[tuple[str, str, str, int]]]
 DefaultName = tuple[str, str]  # (en, ru)
+# How every default pipeline ends: a won and a lost stage.
+CLOSING_STAGES = (("Won", "Успешно", "won", 100), ("Lost", "Не реализовано", "lost", 0))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.deal_models import STAGE_KINDS, Deal, Pipeline, Stage
 from atrium.platform.errors import Conflict, Invalid, NotFound
-from atrium.platform.packs import DefaultPipeline, registered_packs
+from atrium.platform.packs import CLOSING_STAGES, DefaultPipeline, registered_packs
 
 # The general CRM's; a pack brings its trade's own (Pack.pipelines).
 GENERAL_PIPELINES: list[DefaultPipeline] = [
@@ -19,8 +19,7 @@ GENERAL_PIPELINES: list[DefaultPipeline] = [
             ("Qualified", "Квалифицирована", "open", 30),
             ("Proposal sent", "Предложение отправлено", "open", 50),
             ("Negotiation", "Переговоры", "open", 70),
-            ("Won", "Успешно", "won", 100),
-            ("Lost", "Не реализовано", "lost", 0),
+            *CLOSING_STAGES,
         ],
     ),
 ]

@@ -1,6 +1,6 @@
 """Vertical pack: Field service."""
 
-from atrium.platform.packs import Pack
+from atrium.platform.packs import CLOSING_STAGES, Pack
 
 PACK = Pack(
     key="fieldservice",
@@ -15,8 +15,7 @@ PACK = Pack(
                 ("Contract signed", "Договор подписан", "open", 70),
                 ("Production", "Производство", "open", 80),
                 ("Installation", "Монтаж", "open", 90),
-                ("Won", "Успешно", "won", 100),
-                ("Lost", "Не реализовано", "lost", 0),
+                *CLOSING_STAGES,
             ],
         ),
     ],

@@ -1,6 +1,6 @@
 """Vertical pack: Franchise network."""
 
-from atrium.platform.packs import Pack
+from atrium.platform.packs import CLOSING_STAGES, Pack
 
 PACK = Pack(
     key="franchise",
@@ -13,8 +13,7 @@ PACK = Pack(
                 ("Call", "Звонок", "open", 15),
                 ("Meeting", "Встреча", "open", 40),
                 ("Contract", "Договор", "open", 80),
-                ("Won", "Успешно", "won", 100),
-                ("Lost", "Не реализовано", "lost", 0),
+                *CLOSING_STAGES,
             ],
         ),
     ],

@@ -1,6 +1,6 @@
 """Vertical pack: Retail."""
 
-from atrium.platform.packs import Pack
+from atrium.platform.packs import CLOSING_STAGES, Pack
 
 PACK = Pack(
     key="retail",
@@ -12,8 +12,7 @@ PACK = Pack(
                 ("New order", "Новый заказ", "open", 30),
                 ("Paid", "Оплачен", "open", 80),
                 ("Shipped", "Отгружен", "open", 95),
-                ("Won", "Успешно", "won", 100),
-                ("Lost", "Не реализовано", "lost", 0),
+                *CLOSING_STAGES,
             ],
         ),
     ],

@@ -1,7 +1,7 @@
 """What a new salon workspace starts with besides its pack: the bookings pipeline and the
 subjects clients turn to a salon about, in English and Russian."""
 
-from atrium.platform.packs import DefaultName, DefaultPipeline
+from atrium.platform.packs import CLOSING_STAGES, DefaultName, DefaultPipeline
 
 PIPELINES: list[DefaultPipeline] = [
     (
@@ -10,8 +10,7 @@ PIPELINES: list[DefaultPipeline] = [
             ("Request", "Заявка", "open", 20),
             ("Booked", "Записан", "open", 60),
             ("Visited", "Пришёл", "open", 90),
-            ("Won", "Успешно", "won", 100),
-            ("Lost", "Не реализовано", "lost", 0),
+            *CLOSING_STAGES,
         ],
     ),
 ]

@@ -1,6 +1,6 @@
 """Vertical pack: Staffing."""
 
-from atrium.platform.packs import Pack
+from atrium.platform.packs import CLOSING_STAGES, Pack
 
 PACK = Pack(
     key="staffing",
@@ -12,8 +12,7 @@ PACK = Pack(
                 ("New order", "Новый заказ", "open", 20),
                 ("Workers invited", "Рабочие приглашены", "open", 50),
                 ("Crew confirmed", "Бригада подтверждена", "open", 80),
-                ("Won", "Успешно", "won", 100),
-                ("Lost", "Не реализовано", "lost", 0),
+                *CLOSING_STAGES,
             ],
         ),
     ],
