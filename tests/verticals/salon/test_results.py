@@ -229,6 +229,8 @@ async def test_the_pages_fit_a_phone(browser, live_server, db, make_workspace): 
         "clients": "/clients",
         "client": f"/clients/{salon.client_id}",
         "results": "/results?period=custom&date_from=2025-03-01&date_to=2025-03-31",
+        "settings": "/catalog/settings",
+        "loyalty-cards": "/loyalty-cards",
     }.items():
         answer = await page.goto(base + path)
         assert answer.status == 200, name
