@@ -23,12 +23,13 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import repository as repo
 from atrium.platform.crm.activity_models import Activity
-from atrium.platform.crm.appeal_models import APPEAL_KINDS, Appeal
+from atrium.platform.crm.appeal_models import APPEAL_KINDS, Appeal, AppealSubject
 from atrium.platform.crm.deal_models import Deal, DealMove, Pipeline, Stage
 from atrium.platform.crm.models import TeamMember
 from atrium.platform.crm.report_period import period_bounds
@@ -453,3 +454,53 @@ async def appeals_by_channel(
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class SubjectRow:
+    subject: str  # "" for appeals registered without one
+    appeals: int
+    complaints: int
+    answered: int
+    overdue: int
+    average_response: timedelta | None
+
+
+async def appeals_by_subject(
+    session: AsyncSession,
+    principal: Principal,
+    period_from: date,
+    period_to: date,
+    most: int = 20,
+) -> list[SubjectRow]:
+    """What customers turned to the business about in the period: the ``most`` frequent subjects,
+    busiest first. Spellings that differ only in case or spaces are one subject, named as the
+    workspace's list names it, else as it was last typed."""
+    start, end, _ = await report_bounds(session, period_from, period_to)
+    typed = func.trim(Appeal.subject)
+    key = func.lower(typed)
+    latest = func.array_agg(aggregate_order_by(typed, Appeal.received_at.desc()))[1]
+    total = func.count()
+    rows = await session.execute(
+        select(
+            func.coalesce(func.min(AppealSubject.name), latest).label("subject"),
+            total.label("appeals"),
+            func.count().filter(Appeal.kind == "complaint").label("complaints"),
+            func.count(Appeal.answered_at).label("answered"),
+            func.count()
+            .filter(Appeal.answered_at.is_(None), Appeal.respond_by < utcnow())
+            .label("overdue"),
+            func.avg(Appeal.answered_at - Appeal.received_at).label("response"),
+        )
+        .outerjoin(AppealSubject, func.lower(AppealSubject.name) == key)
+        .where(Appeal.received_at >= start, Appeal.received_at < end)
+        .where(*visible_to(principal, Appeal))
+        .group_by(key)
+        .order_by(total.desc(), key)
+        .limit(most)
+    )
+    return [
+        SubjectRow(row.subject, row.appeals, row.complaints, row.answered, row.overdue,
+                   row.response)
+        for row in rows
+    ]  # fmt: skip

@@ -206,19 +206,20 @@ async def build_march(db, workspace: Workspace, owner: uuid.UUID, anna=None) -> 
                 )  # fmt: skip
             )
 
-        for person, channel, kind, received, hours, limit in [
-            ("anna", "phone", "inquiry", msk(3, 3, 10), 2, 48),
-            ("anna", "email", "complaint", msk(3, 5, 9), 4, 24),
-            ("boris", "phone", "complaint", msk(3, 7, 10), None, 24),
-            ("boris", "messenger", "proposal", msk(3, 9, 10), 73, 72),
-            ("owner", "phone", "order", msk(2, 20, 10), 1, 24),
-            ("anna", "phone", "complaint", msk(3, 20, 10), 30, 24),
+        for person, channel, kind, received, hours, limit, subject in [
+            ("anna", "phone", "inquiry", msk(3, 3, 10), 2, 48, "Замер"),
+            ("anna", "email", "complaint", msk(3, 5, 9), 4, 24, "доставка"),
+            ("boris", "phone", "complaint", msk(3, 7, 10), None, 24, " ДОСТАВКА "),
+            ("boris", "messenger", "proposal", msk(3, 9, 10), 73, 72, ""),
+            ("owner", "phone", "order", msk(2, 20, 10), 1, 24, "Замер"),
+            ("anna", "phone", "complaint", msk(3, 20, 10), 30, 24, "замер"),
         ]:  # fmt: skip
             answered = received + timedelta(hours=hours) if hours is not None else None
             session.add(
                 Appeal(
                     channel=channel,
                     kind=kind,
+                    subject=subject,
                     received_at=received,
                     employee_id=who[person],
                     owner_id=who[person],

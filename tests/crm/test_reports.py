@@ -298,6 +298,24 @@ async def test_appeals_by_channel_and_kind(db, march):
     ]  # fmt: skip
 
 
+async def test_appeals_by_subject_whatever_the_case_typed(db, march):
+    rows = await run(db, march, reports.appeals_by_subject)
+    table = [
+        (r.subject, r.appeals, r.complaints, r.answered, r.overdue, r.average_response)
+        for r in rows
+    ]
+    assert table == [
+        # "доставка" and " ДОСТАВКА " are the list's "Доставка"; one of them is still open.
+        ("Доставка", 2, 2, 1, 1, timedelta(hours=4)),
+        # Not in the list: named as last typed; February's "Замер" is outside the period.
+        ("замер", 2, 1, 2, 0, timedelta(hours=(2 + 30) / 2)),
+        ("", 1, 0, 1, 0, timedelta(hours=73)),
+    ]
+    anna = march.principal(march.anna, Role.EMPLOYEE)
+    mine = await run(db, march, reports.appeals_by_subject, anna)
+    assert sum(r.appeals for r in mine) == 3  # her own three
+
+
 async def test_an_empty_period_gives_zeros_not_errors(db, march):
     period = (date(2024, 1, 1), date(2024, 1, 31))
     assert (await run(db, march, reports.deal_outcomes, period=period)).rows == []

@@ -54,7 +54,7 @@ async def test_appeals_export_follows_the_register_filters(owner, client):
     register = await browser.get(f"{base(workspace)}/appeals?open=1")
     assert f"{base(workspace)}/exports/appeals.csv?open=1" in register.text
     open_complaints = csv_rows(await browser.get(f"{base(workspace)}/exports/appeals.csv?open=1"))
-    assert open_complaints[0][:5] == ["Получено", "Канал", "Вид", "Клиент", "Предмет"]
+    assert open_complaints[0][:5] == ["Получено", "Канал", "Вид", "Клиент", "Тема"]
     assert [(row[1], row[2], row[4]) for row in open_complaints[1:]] == [
         ("Звонок", "Жалоба", "Холодный кофе")
     ]

@@ -370,7 +370,32 @@ async def appeals_view(page: WorkspacePage, session, period: Period, full: bool)
          r.overdue, r.answered_late, r.average_response]
         for r in found
     ]  # fmt: skip
-    return ReportView(tables=[Table(columns, rows)])
+    by_channel = Table(columns, rows, caption=_("By channel"))
+    subjects = await reports.appeals_by_subject(session, page.principal, *period)
+    by_subject = Table(
+        [
+            Column(_("Subject")),
+            Column(_("Appeals"), "int"),
+            Column(_("Complaints"), "int"),
+            Column(_("Answered"), "int"),
+            Column(_("Overdue now"), "int"),
+            Column(_("Average response, hours"), "hours"),
+        ],
+        [
+            [
+                r.subject or _("No subject"),
+                r.appeals,
+                r.complaints,
+                r.answered,
+                r.overdue,
+                r.average_response,
+            ]
+            for r in subjects
+        ],  # fmt: skip
+        caption=_("By subject"),
+        note=_("The most frequent subjects, up to 20."),
+    )
+    return ReportView(tables=[by_channel, by_subject], export=by_channel)
 
 
 @dataclass(frozen=True)
