@@ -49,6 +49,17 @@ PASSWORD = "Velvet-Otter-42-Lantern"
 TARGET_S = 1.0
 SOURCES = ["instagram", "website", "friends", "walk-in", "form", "call", ""]
 REASONS = ["Дорого", "Выбрали конкурента", "Не дозвонились", "Передумал", "Нет времени"]
+# Appeal subjects as staff type them: the list's names, in other cases, and one-offs.
+SUBJECTS = [
+    "Запись на услугу",
+    "запись на услугу",
+    "Цены и услуги",
+    "Жалоба на мастера",
+    "Перенос или отмена визита",
+    "Подарочный сертификат",
+    "",
+    "Шампунь SKU-7",
+]
 TABLES = ("contacts", "deals", "deal_moves", "deal_lines", "activities", "appeals", "leads")
 REPORTS = {
     "funnel": reports.sales_funnel,
@@ -56,6 +67,7 @@ REPORTS = {
     "revenue trend": reports.revenue_trend,
     "managers": reports.member_kpis,
     "appeals": reports.appeals_by_channel,
+    "appeals by subject": reports.appeals_by_subject,
     "abc-customers": lambda *a: customers.abc_customers(*a, limit=100),
     "abc-products": lambda *a: customers.abc_products(*a, limit=100),
     "customer-value": lambda *a: customers.customer_values(*a, limit=100),
@@ -167,7 +179,7 @@ def _load(url: str, schema: str, owner: uuid.UUID, contacts: int, deals: int) ->
                   ((uuid.uuid4(), (t := at()), (m := rng.choice(members)), m,
                     rng.choice(("phone", "email", "social", "messenger", "website", "visit")),
                     rng.choice(("inquiry", "complaint", "proposal", "order", "other")),
-                    "", "", "", "", t + timedelta(hours=24),
+                    rng.choice(SUBJECTS), "", "", "", t + timedelta(hours=24),
                     t + timedelta(hours=rng.randint(1, 100)) if rng.random() < 0.8 else None,
                     t, t) for _ in range(deals // 6)))  # fmt: skip
             _copy(connection, schema, "leads",
