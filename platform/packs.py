@@ -28,6 +28,14 @@ class PackSection:
 
 
 @dataclass(frozen=True)
+class PackNotice:
+    """A kind of notification the pack sends members; each member may mute it."""
+
+    label: str  # English; translated by the pack's catalog
+    permission: str | None = None  # only members holding it are sent it (and offered it)
+
+
+@dataclass(frozen=True)
 class PackPermission:
     description: str
     roles: frozenset[str]  # the roles (owner, admin, manager, employee) that hold it by default
@@ -62,9 +70,7 @@ class Pack:
     scan_due_work: DueWorkScan | None = None  # run for every open workspace by the scheduler
     fill_demo: DemoFill | None = None
     clear_demo: DemoClear | None = None
-    # What it tells members about (kind -> English label, translated by the pack's catalog); a
-    # member may mute each.
-    notification_kinds: dict[str, str] = field(default_factory=dict)
+    notification_kinds: dict[str, PackNotice] = field(default_factory=dict)  # by kind
     pipelines: Sequence[DefaultPipeline] = ()  # none: the general CRM's
     appeal_subjects: Sequence[DefaultName] = ()  # none: the general CRM's
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from atrium.platform.notify.models import Notification
 from atrium.platform.notify.reminders import notify
 from atrium.platform.tenancy.models import Tenant
-from tests.platform.conftest import new_browser, sign_in  # noqa: F401
+from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 from tests.web.test_contact_pages import base, owner  # noqa: F401
 
 
@@ -65,6 +65,15 @@ async def test_a_member_mutes_kinds_and_email_on_the_settings_page(owner, client
 async def test_a_general_workspace_is_not_offered_the_salons_kinds(make_workspace, sign_in):  # noqa: F811
     workspace = await make_workspace(company="Plain Notes", vertical="general")
     browser = await sign_in(workspace["user"]["email"])
+    page = await browser.get(f"{base(workspace)}/notifications/settings")
+    assert page.status_code == 200 and "Stock running low" not in page.text
+    assert page.text.count('type="checkbox" name="kind"') == 3
+
+
+async def test_an_employee_is_not_offered_the_managers_stock_alert(make_workspace, join, sign_in):  # noqa: F811
+    workspace = await make_workspace(company="Notes Salon Staff")
+    employee = await join(workspace, "employee")
+    browser = await sign_in(employee["email"])
     page = await browser.get(f"{base(workspace)}/notifications/settings")
     assert page.status_code == 200 and "Stock running low" not in page.text
     assert page.text.count('type="checkbox" name="kind"') == 3

@@ -3,7 +3,7 @@ reminders, client cards with VIP status, loyalty cards, checkout with stock, sta
 
 from pathlib import Path
 
-from atrium.platform.packs import Pack, PackPermission, PackSection
+from atrium.platform.packs import Pack, PackNotice, PackPermission, PackSection
 from atrium.verticals.salon import (  # noqa: F401 (models: its tables)
     catalog_api,
     catalog_pages,
@@ -57,7 +57,7 @@ PACK = Pack(
     scan_due_work=reminders.scan_due_work,
     fill_demo=demo.fill_demo,
     clear_demo=demo.clear_demo,
-    notification_kinds={"salon.stock_low": "Stock running low"},
+    notification_kinds={"salon.stock_low": PackNotice("Stock running low", "salon.manage")},
     pipelines=defaults.PIPELINES,
     appeal_subjects=defaults.APPEAL_SUBJECTS,
 )

@@ -71,8 +71,12 @@ def _kinds(page: WorkspacePage) -> list[tuple[str, str]]:
         "appeal.overdue": _("A complaint I handle is overdue"),
     }
     pack = registered_packs().get(page.principal.workspace.vertical or "")
-    extra = pack.notification_kinds if pack else {}
-    return [(kind, core[kind]) for kind in KINDS] + [(k, _(label)) for k, label in extra.items()]
+    extra = [
+        (kind, _(notice.label))
+        for kind, notice in (pack.notification_kinds if pack else {}).items()
+        if notice.permission is None or page.principal.can(notice.permission)
+    ]
+    return [(kind, core[kind]) for kind in KINDS] + extra
 
 
 @get("/w/{slug:str}/notifications/settings")
