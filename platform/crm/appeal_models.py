@@ -55,5 +55,14 @@ class AppealSubject(TenantBase):
     created_at: Mapped[CreatedAt]
 
 
-# "Delivery" and "delivery" are one subject.
+def subject_key(subject):
+    """What tells subjects apart, in SQL: case and spaces do not ("Gift card", " GIFT  card")."""
+    return func.lower(func.trim(func.regexp_replace(subject, r"\s+", " ", "g")))
+
+
+def typed_subject_key(subject: str) -> str:
+    """The same for a subject as typed."""
+    return " ".join(subject.split()).lower()
+
+
 Index("uq_appeal_subjects_name", func.lower(AppealSubject.name), unique=True)

@@ -4,12 +4,18 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select, tuple_, update
+from sqlalchemy import Select, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import repository as repo
-from atrium.platform.crm.appeal_models import APPEAL_CHANNELS, APPEAL_KINDS, Appeal
+from atrium.platform.crm.appeal_models import (
+    APPEAL_CHANNELS,
+    APPEAL_KINDS,
+    Appeal,
+    subject_key,
+    typed_subject_key,
+)
 from atrium.platform.crm.audit import audit_changes, audit_event
 from atrium.platform.crm.merge import moves_references
 from atrium.platform.crm.models import Contact
@@ -181,7 +187,7 @@ def appeals_query(
     if channel:
         query = query.where(Appeal.channel == channel)
     if subject:  # as a subject in the list names it, whatever the case typed
-        query = query.where(func.lower(Appeal.subject) == " ".join(subject.split()).lower())
+        query = query.where(subject_key(Appeal.subject) == typed_subject_key(subject))
     if overdue is not None:
         late = (Appeal.answered_at.is_(None)) & (Appeal.respond_by < utcnow())
         query = query.where(late if overdue else ~late)

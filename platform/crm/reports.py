@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import repository as repo
 from atrium.platform.crm.activity_models import Activity
-from atrium.platform.crm.appeal_models import APPEAL_KINDS, Appeal, AppealSubject
+from atrium.platform.crm.appeal_models import APPEAL_KINDS, Appeal, AppealSubject, subject_key
 from atrium.platform.crm.deal_models import Deal, DealMove, Pipeline, Stage
 from atrium.platform.crm.models import TeamMember
 from atrium.platform.crm.report_period import period_bounds
@@ -478,7 +478,7 @@ async def appeals_by_subject(
     workspace's list names it, else as it was last typed."""
     start, end, _ = await report_bounds(session, period_from, period_to)
     typed = func.trim(Appeal.subject)
-    key = func.lower(typed)
+    key = subject_key(Appeal.subject)
     latest = func.array_agg(aggregate_order_by(typed, Appeal.received_at.desc()))[1]
     total = func.count()
     rows = await session.execute(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.models import Membership
 from atrium.platform.auth.principal import Principal
+from atrium.platform.crm.trade import seed_trade_defaults
 from atrium.platform.db import TENANT_SCHEMA, Database, WorkspaceSchema
 from atrium.platform.errors import Invalid
 from atrium.platform.packs import GENERAL, vertical_choices
@@ -63,9 +64,6 @@ def _check_birthday_channels(channels: list[str]) -> None:
 async def switch_vertical(session: AsyncSession, principal: Principal, vertical: str) -> bool:
     """Turn on another trade's pack (its pipelines and appeal subjects added); 402 when the plan
     lacks it. True when the workspace changed trade (the registry row must follow)."""
-    # Imported here: the pipelines module reads the settings through this module.
-    from atrium.platform.crm.trade import seed_trade_defaults
-
     principal.require("workspace.update")
     if vertical not in vertical_choices():
         raise Invalid(
