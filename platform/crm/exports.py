@@ -8,6 +8,7 @@ import asyncio
 import csv
 import io
 import os
+import re
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -85,7 +86,9 @@ EXPORT_WORDS = {
         "rejected": "Rejected",
     },
     "task_kind": {"call": "Call", "meeting": "Meeting", "email": "E-mail", "task": "Task"},
+    "gender": {"female": "Female", "male": "Male", "unknown": ""},  # unknown: a blank cell
 }  # fmt: skip
+CONTACT_WORDED = (6,)  # the gender column of a contacts (or a segment's) export
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,7 @@ async def _segment_export(
         custom = await list_fields(session, "contact")
     query = import_repo.segment_export(segments.members_query(conditions, principal))
     titles = [*EXPORT_TITLES["contacts"], *(field.label for field in custom)]
-    return Export("segment", titles, query, _contact_cells(custom))
+    return Export("segment", titles, query, _contact_cells(custom), worded=CONTACT_WORDED)
 
 
 async def _contact_export(db: Database, principal: Principal, filters: ExportFilters) -> Export:
@@ -276,16 +279,18 @@ async def _contact_export(db: Database, principal: Principal, filters: ExportFil
         descending=filters.sort.startswith("-"),
     )
     titles = [*EXPORT_TITLES["contacts"], *(field.label for field in custom)]
-    return Export("contacts", titles, query, _contact_cells(custom))
+    return Export("contacts", titles, query, _contact_cells(custom), worded=CONTACT_WORDED)
 
 
 def _contact_cells(custom) -> Callable[[object], list]:
     """A contact card row's cells, the workspace's custom fields last."""
 
+    genders = EXPORT_WORDS["gender"]
+
     def cells(row) -> list:
         return [
             row.last_name, row.first_name, row.middle_name, _joined(row.phones),
-            _joined(row.emails), row.birthday, row.gender, row.address, row.source,
+            _joined(row.emails), row.birthday, genders[row.gender], row.address, row.source,
             _joined(row.tags), row.notes, row.created_at,
             *((row.custom or {}).get(field.key) for field in custom),
         ]  # fmt: skip
@@ -330,8 +335,7 @@ async def export_rows(
 
 
 def _text(value) -> str:
-    """A cell as text; one Excel would run as a formula (=, @, +/- not before a digit) is
-    quoted with an apostrophe."""
+    """A cell as text; one Excel would run as a formula is quoted with an apostrophe."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -339,9 +343,18 @@ def _text(value) -> str:
     if isinstance(value, date | Decimal | int | float):
         return str(value)
     text = str(value)
-    if text[:1] in ("=", "@", "\t", "\r") or (text[:1] in "+-" and not text[1:2].isdigit()):
-        return "'" + text
-    return text
+    return "'" + text if _runs_as_formula(text) else text
+
+
+# A phone or a signed number (+7 (999) 123-45-67, -15) is left as it is; any other text that
+# starts as a formula does (=, @, a tab or return, or + and - before anything else).
+_PLAIN_NUMBER = re.compile(r"[+-][\d\s().-]*")
+
+
+def _runs_as_formula(text: str) -> bool:
+    if text[:1] in ("=", "@", "\t", "\r"):
+        return True
+    return text[:1] in ("+", "-") and not _PLAIN_NUMBER.fullmatch(text)
 
 
 async def csv_bytes(

@@ -153,3 +153,27 @@ async def test_another_workspaces_records_never_appear_in_an_export(owner, clien
     # Their workspace's address: not found.
     for path in ("appeals.csv", "leads.xlsx", "tasks.csv", f"segment.csv?segment={theirs['id']}"):
         assert (await browser.get(f"{base(other)}/exports/{path}")).status_code == 404
+
+
+async def test_a_contacts_export_leaves_empty_cells_empty_words_genders_and_quotes_formulas(
+    owner, client
+):
+    workspace, browser = owner
+    await post(client, workspace, "contacts", first_name="Анна", gender="female",
+               phones=[{"number": "+7 999 123-45-67"}])  # fmt: skip
+    await post(client, workspace, "contacts", first_name="-1+cmd|' /C calc'!A0")
+    await post(client, workspace, "contacts", first_name="+1+2", last_name="-")
+
+    rows = csv_rows(await browser.get(f"{base(workspace)}/exports/contacts.csv?sort=created_at"))
+    assert rows[0][:7] == ["Фамилия", "Имя", "Отчество", "Телефон", "Эл. почта", "День рождения",
+                           "Пол"]  # fmt: skip
+    anna, formula, plus = rows[1:]
+    # Nothing typed, nothing written: no lone apostrophe in an empty cell.
+    assert anna[0] == anna[2] == anna[4] == anna[5] == ""
+    assert (anna[1], anna[3], anna[6]) == ("Анна", "+79991234567", "Женский")
+    assert formula[1] == "'-1+cmd|' /C calc'!A0" and formula[6] == ""
+    assert (plus[0], plus[1]) == ("-", "'+1+2")
+
+    sheet = xlsx_rows(await browser.get(f"{base(workspace)}/exports/contacts.xlsx?sort=created_at"))
+    assert sheet[1][:7] == (None, "Анна", None, "+79991234567", None, None, "Женский")
+    assert sheet[2][1] == "'-1+cmd|' /C calc'!A0"

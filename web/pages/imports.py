@@ -307,7 +307,8 @@ async def _worded(
     """Rows with the words standing for codes (a channel, a status) in the page's language."""
     async for row in rows:
         for column in columns:
-            row[column] = page._(row[column])
+            if row[column]:  # gettext of "" is the catalog's header
+                row[column] = page._(row[column])
         yield row
 
 
