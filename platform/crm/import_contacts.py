@@ -41,14 +41,23 @@ NAME_FIELDS = ("first_name", "middle_name", "last_name")
 TEXT_FIELDS = (*NAME_FIELDS, "address", "source", "notes")
 
 
+@dataclass(frozen=True)
+class Skip:
+    """A row skipped as a duplicate of a record already there or of an earlier row of the file."""
+
+    row_number: int
+    record_id: uuid.UUID | None = None
+    same_as_row: int | None = None
+
+
 @dataclass
 class ChunkOutcome:
-    """What a chunk did: counts, the rows refused (number, error), the records created and the
-    changes made to records updated (import_undo.change)."""
+    """What a chunk did: counts, the rows skipped and refused (number, error), the records
+    created and the changes made to records updated (import_undo.change)."""
 
     created: int = 0
     updated: int = 0
-    skipped: int = 0
+    skipped: list[Skip] = field(default_factory=list)
     rejected: list[tuple[int, DomainError]] = field(default_factory=list)
     records: list[tuple[uuid.UUID, str]] = field(default_factory=list)  # (id, kind)
     changes: list[dict] = field(default_factory=list)
@@ -169,7 +178,9 @@ async def import_contact_rows(
         first = next((earlier[key] for key in row.keys if key in earlier), None)
         if matching and (existing or first):
             if batch.on_duplicate == "skip":
-                outcome.skipped += 1
+                outcome.skipped.append(
+                    Skip(row.number, existing, None if existing else first.number)
+                )
             elif existing:
                 updates.append((existing, row))
             else:

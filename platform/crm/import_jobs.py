@@ -22,6 +22,7 @@ from atrium.platform.crm.import_models import (
     ImportChange,
     ImportRecord,
     ImportRejection,
+    ImportSkip,
 )
 from atrium.platform.crm.import_rows import IMPORTERS
 from atrium.platform.db import Database, WorkspaceSchema
@@ -76,7 +77,7 @@ async def import_batch(db: Database, schema: WorkspaceSchema, batch_id: uuid.UUI
                 chunk = list(islice(rows, CHUNK_ROWS))
                 position = batch.cursor + len(chunk)
                 outcome = await IMPORTERS[batch.kind](session, principal, batch, chunk)
-                await _record(session, batch, outcome, len(chunk))
+                await _record(session, batch, outcome, dict(chunk))
                 finished = len(chunk) < CHUNK_ROWS
                 if finished:
                     batch.status, batch.finished_at, batch.content = "done", utcnow(), None
@@ -112,16 +113,26 @@ async def _importer(db: Database, schema: WorkspaceSchema, user_id: uuid.UUID) -
 
 
 async def _record(
-    session: AsyncSession, batch: ImportBatch, outcome: ChunkOutcome, rows: int
+    session: AsyncSession, batch: ImportBatch, outcome: ChunkOutcome, rows: dict[int, list[str]]
 ) -> None:
-    """The chunk's outcome on the batch, in the chunk's own transaction."""
+    """The chunk's outcome on the batch, in the chunk's own transaction; ``rows`` are the
+    chunk's cells by row number."""
     await import_repo.insert_rows(
         session,
         ImportRejection,
         [
             {"batch_id": batch.id, "row_number": number, "field": error.field or "",
-             "message": error.message, "params": error.params}
+             "message": error.message, "params": error.params, "cells": rows[number]}
             for number, error in outcome.rejected
+        ],
+    )  # fmt: skip
+    await import_repo.insert_rows(
+        session,
+        ImportSkip,
+        [
+            {"batch_id": batch.id, "row_number": skip.row_number, "record_id": skip.record_id,
+             "same_as_row": skip.same_as_row, "cells": rows[skip.row_number]}
+            for skip in outcome.skipped
         ],
     )  # fmt: skip
     await import_repo.insert_rows(
@@ -132,10 +143,10 @@ async def _record(
     await import_repo.insert_rows(
         session, ImportChange, [{"batch_id": batch.id, **values} for values in outcome.changes]
     )
-    batch.cursor += rows
+    batch.cursor += len(rows)
     batch.created_count += outcome.created
     batch.updated_count += outcome.updated
-    batch.skipped_count += outcome.skipped
+    batch.skipped_count += len(outcome.skipped)
     batch.rejected_count += len(outcome.rejected)
     batch.heartbeat_at = utcnow()
     if outcome.created or outcome.updated:

@@ -1,5 +1,6 @@
 """Import batches: an uploaded file, its column mapping, the job's cursor and counts, the rows it
-rejected and the records it created (so one click can undo exactly those)."""
+rejected or skipped as duplicates (each with the file's own cells, since the file itself is gone
+once read) and the records it created (so one click can undo exactly those)."""
 
 import uuid
 from typing import Any
@@ -62,7 +63,8 @@ class ImportBatch(TenantBase):
 
 
 class ImportRejection(TenantBase):
-    """A row the job could not take: the service's message (translated when shown) and values."""
+    """A row the job could not take: the service's message (translated when shown) and the
+    row's cells as the file had them."""
 
     __tablename__ = "import_rejections"
 
@@ -73,6 +75,22 @@ class ImportRejection(TenantBase):
     field: Mapped[str] = mapped_column(String(100), default="")
     message: Mapped[str] = mapped_column(Text)
     params: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    cells: Mapped[list[str]] = mapped_column(JSONB, default=list, server_default="[]")
+
+
+class ImportSkip(TenantBase):
+    """A row skipped as a duplicate: of a record already there, or of an earlier row of the
+    same file (whose record the batch created); the row's cells as the file had them."""
+
+    __tablename__ = "import_skips"
+
+    batch_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    row_number: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[uuid.UUID | None]  # the record already there
+    same_as_row: Mapped[int | None]  # else the earlier row of the file it repeats
+    cells: Mapped[list[str]] = mapped_column(JSONB, default=list)
 
 
 class ImportRecord(TenantBase):

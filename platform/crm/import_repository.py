@@ -20,6 +20,7 @@ from atrium.platform.crm.import_models import (
     ImportChange,
     ImportRecord,
     ImportRejection,
+    ImportSkip,
 )
 from atrium.platform.crm.lead_models import Lead
 from atrium.platform.crm.models import (
@@ -74,6 +75,41 @@ async def rejections(
         .limit(limit)
     )
     return list(await session.scalars(query))
+
+
+async def skips(
+    session: AsyncSession, batch_id: uuid.UUID, limit: int | None = None
+) -> list[ImportSkip]:
+    query = (
+        select(ImportSkip)
+        .where(ImportSkip.batch_id == batch_id)
+        .order_by(ImportSkip.row_number)
+        .limit(limit)
+    )
+    return list(await session.scalars(query))
+
+
+# The name each kind of record is known by in a list of duplicates.
+RECORD_NAMES = {
+    "contacts": Contact.display_name,
+    "companies": Company.name,
+    "products": Product.name,
+}
+
+
+async def visible_record_names(
+    session: AsyncSession, principal: Principal, kind: str, ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The names of those records of ``kind`` (an import kind) the principal may see."""
+    wanted = list(set(ids))
+    name = RECORD_NAMES[kind]
+    model = name.class_
+    if not wanted:
+        return {}
+    query = select(model.id, name).where(model.id.in_(wanted))
+    if hasattr(model, "owner_id"):
+        query = repo.visible(query, model, principal)
+    return {record_id: name for record_id, name in await session.execute(query)}
 
 
 async def insert_rows(session: AsyncSession, model, rows: list[dict]) -> None:

@@ -11,7 +11,7 @@ from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import companies, deals, import_undo, products
 from atrium.platform.crm import import_repository as import_repo
 from atrium.platform.crm import repository as repo
-from atrium.platform.crm.import_contacts import ChunkOutcome, import_contact_rows
+from atrium.platform.crm.import_contacts import ChunkOutcome, Skip, import_contact_rows
 from atrium.platform.crm.import_fields import (
     custom_value,
     mapped_values,
@@ -92,7 +92,7 @@ async def import_company_rows(
         name = " ".join(data.get("name", "").split()).lower()
         existing = by_tax_id.get(data.get("tax_id", "")) or by_name.get(name)
         if matching and existing and batch.on_duplicate == "skip":
-            outcome.skipped += 1
+            outcome.skipped.append(Skip(number, existing))
         elif matching and existing:
             try:
                 card = await companies.company_card(session, principal, existing)
@@ -149,7 +149,7 @@ async def import_product_rows(
     async def take(number: int, data: dict) -> None:
         existing = by_sku.get(" ".join(data.get("sku", "").split()))
         if matching and existing and batch.on_duplicate == "skip":
-            outcome.skipped += 1
+            outcome.skipped.append(Skip(number, existing))
         elif matching and existing:
             before = import_undo.product_image(await products.get_product(session, existing))
             product = await products.update_product(session, existing, data)

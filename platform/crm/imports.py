@@ -1,6 +1,7 @@
 """Imports of contacts, companies, deals and products from CSV or .xlsx: upload (a draft with
 its preview and a guessed mapping), start (the job takes it from there), progress, the report
-of rejected rows, resume, and undo of exactly the records a batch created."""
+of rejected rows and of rows skipped as duplicates (each beside the file's own row), resume,
+and undo of exactly the records a batch created."""
 
 import asyncio
 import uuid
@@ -53,6 +54,16 @@ class RejectedRow:
     column: str  # the file's header of the column the message is about, when known
     message: str  # the service's message, with %(name)s placeholders filled from params
     params: dict
+    cells: list[str]  # the row as the file had it
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    row_number: int
+    cells: list[str]  # the row as the file had it
+    record_id: uuid.UUID | None  # the record it duplicates, when the member may see it
+    record_name: str  # its name, when the member may see it
+    same_as_row: int | None  # else the earlier row of the file it repeats
 
 
 def checked_kind(kind: str) -> str:
@@ -197,8 +208,30 @@ async def rejected_rows(
 ) -> list[RejectedRow]:
     batch = await _visible_batch(session, principal, batch_id)
     return [
-        RejectedRow(row.row_number, column_of(batch, row.field), row.message, row.params)
+        RejectedRow(row.row_number, column_of(batch, row.field), row.message, row.params, row.cells)
         for row in await import_repo.rejections(session, batch.id, limit)
+    ]
+
+
+async def skipped_rows(
+    session: AsyncSession, principal: Principal, batch_id: uuid.UUID, limit: int | None = None
+) -> list[SkippedRow]:
+    """The rows skipped as duplicates; a duplicated record the member may not see is not
+    named (it is still why the row was skipped)."""
+    batch = await _visible_batch(session, principal, batch_id)
+    skips = await import_repo.skips(session, batch.id, limit)
+    names = await import_repo.visible_record_names(
+        session, principal, batch.kind, (skip.record_id for skip in skips if skip.record_id)
+    )
+    return [
+        SkippedRow(
+            skip.row_number,
+            skip.cells,
+            skip.record_id if skip.record_id in names else None,
+            names.get(skip.record_id, ""),
+            skip.same_as_row,
+        )
+        for skip in skips
     ]
 
 

@@ -78,6 +78,19 @@ class RejectedRowOut(msgspec.Struct):
     row: int
     column: str
     detail: str
+    cells: list[str]  # the row as the file had it, a cell per header
+
+
+class SkippedRowOut(msgspec.Struct):
+    row: int
+    cells: list[str]  # the row as the file had it, a cell per header
+    record_id: uuid.UUID | None  # the record it duplicates (null when not yours to see)
+    same_as_row: int | None  # else the earlier row of the file it repeats
+
+
+class SkippedRowList(msgspec.Struct):
+    items: list[SkippedRowOut]
+    next_cursor: str | None = None
 
 
 class RejectedRowList(msgspec.Struct):
@@ -183,7 +196,28 @@ class ImportController(Controller):
                     row.row_number,
                     row.column,
                     row.message % row.params if row.params else row.message,
+                    row.cells,
                 )
+                for row in rows
+            ]
+        )
+
+    @get(
+        "/{batch_id:uuid}/skipped-rows",
+        guards=[requires("crm.read")],
+        summary="The rows skipped as duplicates, each with what it duplicates",
+    )
+    async def skipped_rows(
+        self,
+        session: NamedDependency[AsyncSession],
+        principal: NamedDependency[Principal],
+        batch_id: FromPath[uuid.UUID],
+        limit: FromQuery[int] = 1000,
+    ) -> SkippedRowList:
+        rows = await imports.skipped_rows(session, principal, batch_id, min(max(limit, 1), 10000))
+        return SkippedRowList(
+            items=[
+                SkippedRowOut(row.row_number, row.cells, row.record_id, row.same_as_row)
                 for row in rows
             ]
         )

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from atrium.platform.crm import import_jobs
 from atrium.platform.crm.import_jobs import import_batch
 from tests.crm.import_support import csv_bytes, schema_of, upload
-from tests.platform.conftest import new_browser, sign_in  # noqa: F401
+from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 
 HEADERS = ["Фамилия", "Имя", "Телефон", "Эл. почта"]
 
@@ -124,15 +124,96 @@ async def test_bad_rows_are_reported_in_russian_with_their_numbers_and_as_csv(ow
     await import_batch(db, await schema_of(db, workspace), uuid.UUID(batch_url.rsplit("/")[-1]))
     report = await browser.get(batch_url)
     assert "2 строки не принято" in report.text and "2 записи создано" in report.text
-    assert re.search(r"<td>3</td><td>Телефон</td><td>12 — [^<]+</td>", report.text), report.text
-    assert re.search(r"<td>4</td><td>Эл. почта</td><td>not-an-email[^<]+</td>", report.text)
+    rejected = report.text[report.text.index('id="rejected"') :]
+    # Each reason beside the row as the file has it (its non-empty cells under their headers).
+    assert re.search(
+        r"<td>3</td><td><strong>Телефон</strong>: 12 — [^<]+</td><td><dl class=\"file-row\">"
+        r"<div><dt>Фамилия</dt><dd>Плохой</dd></div><div><dt>Имя</dt><dd>Телефон</dd></div>"
+        r"<div><dt>Телефон</dt><dd>12</dd></div></dl></td>",
+        rejected,
+    ), rejected
+    assert re.search(
+        r"<td>4</td><td><strong>Эл. почта</strong>: not-an-email[^<]+</td><td>"
+        r"<dl class=\"file-row\"><div><dt>Эл. почта</dt><dd>not-an-email</dd></div></dl>",
+        rejected,
+    )
     download = await browser.get(f"{batch_url}/rejected.csv")
     assert download.status_code == 200
     assert download.headers["content-type"].startswith("text/csv")
     assert download.content.startswith(b"\xef\xbb\xbf")
     lines = download.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "Строка;Столбец;Причина"
-    assert lines[1].startswith("3;Телефон;12 — ") and lines[2].startswith("4;Эл. почта;")
+    # The file's columns follow, so the rows can be mended there and imported again.
+    assert lines[0] == "Строка;Столбец;Причина;Фамилия;Имя;Телефон;Эл. почта"
+    assert lines[1].startswith("3;Телефон;12 — ") and lines[1].endswith(";Плохой;Телефон;12;")
+    assert lines[2].startswith("4;Эл. почта;") and lines[2].endswith(";;;;not-an-email")
+
+
+async def test_rows_skipped_as_duplicates_are_listed_with_what_they_repeat(
+    owner,
+    db,
+    client,
+    join,  # noqa: F811
+    sign_in,  # noqa: F811
+):
+    workspace, browser, csrf = owner
+    headers = workspace["headers"]
+    mine = await client.post(
+        "/api/v1/contacts",
+        json={
+            "first_name": "Вера",
+            "last_name": "Старая",
+            "phones": [{"number": "+7 916 111-11-11"}],
+        },
+        headers=headers,
+    )
+    # A contact the employee may not see: its row is skipped all the same, but not named.
+    hidden = await client.post(
+        "/api/v1/contacts",
+        json={"first_name": "Тайная", "emails": [{"address": "secret@example.com"}]},
+        headers=headers,
+    )
+    assert hidden.status_code == 201
+    rows = [
+        HEADERS,
+        ["Верина", "Вера", "+7 916 111-11-11", ""],
+        ["Новая", "Анна", "+7 916 222-22-22", ""],
+        ["Новая", "Аня", "+7 916 222-22-22", ""],
+        ["Скрытая", "Ольга", "", "secret@example.com"],
+    ]
+    employee = await join(workspace, "employee")
+    await client.patch(  # Вера is given to the employee; Тайная stays the owner's
+        f"/api/v1/contacts/{mine.json()['id']}",
+        json={"owner_id": employee["user_id"]},
+        headers=headers,
+    )
+    as_employee = await sign_in(employee["email"])
+    employee_csrf = as_employee.headers.pop("X-CSRF-Token")
+    as_employee.cookies.set("atrium_lang", "ru")
+    uploaded = await _upload(as_employee, workspace, employee_csrf, csv_bytes(rows))
+    batch_url = uploaded.headers["location"]
+    await _start(as_employee, workspace, employee_csrf, batch_url,
+                 ["last_name", "first_name", "phone", "email"])  # fmt: skip
+    await import_batch(db, await schema_of(db, workspace), uuid.UUID(batch_url.rsplit("/")[-1]))
+
+    report = await as_employee.get(batch_url)
+    assert "3 строки пропущено как дубли" in report.text
+    skipped = report.text[report.text.index('id="skipped"') :]
+    assert "Строки, пропущенные как дубли" in skipped
+    contact_link = f'<a href="{base(workspace)}/contacts/{mine.json()["id"]}">Старая Вера</a>'
+    first = rf'<td>2</td>\s*<td>{re.escape(contact_link)}</td>\s*<td><dl class="file-row">'
+    assert re.search(first + "<div><dt>Фамилия</dt><dd>Верина</dd>", skipped), skipped
+    assert re.search(r"<td>4</td>\s*<td>То же, что строка 3 этого файла</td>", skipped)
+    assert re.search(r"<td>5</td>\s*<td>Запись, к которой у вас нет доступа</td>", skipped)
+    assert "Тайная" not in report.text and hidden.json()["id"] not in report.text
+
+    as_employee.headers.update({"X-CSRF-Token": employee_csrf, "X-Workspace": base(workspace)[3:]})
+    listed = await as_employee.get(f"/api/v1/imports/{batch_url.rsplit('/')[-1]}/skipped-rows")
+    assert listed.status_code == 200, listed.text
+    items = listed.json()["items"]
+    assert [(row["row"], row["record_id"], row["same_as_row"]) for row in items] == [
+        (2, mine.json()["id"], None), (4, None, 3), (5, None, None)
+    ]  # fmt: skip
+    assert items[0]["cells"] == ["Верина", "Вера", "+7 916 111-11-11", ""]
 
 
 async def test_undo_deletes_what_the_import_created_and_puts_back_what_it_updated(

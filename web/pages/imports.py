@@ -29,6 +29,9 @@ KIND_TITLES = {
     "products": "Products and services",
 }
 SECTIONS = {"contacts": "contacts", "companies": "companies", "deals": "deals"}
+# Where a record a skipped row duplicates is opened.
+RECORD_PATHS = {"contacts": "contacts", "companies": "companies", "products": "settings/products"}
+SHOWN = 100  # rejected and skipped rows shown on the page; the CSV and the API have them all
 
 
 def _transaction(page: WorkspacePage):
@@ -122,7 +125,8 @@ async def _batch_page(
         except NotFound:
             raise NotFoundException() from None
         fields = await imports.import_fields(session, batch.kind)
-        rejected = await imports.rejected_rows(session, page.principal, batch_id, limit=100)
+        rejected = await imports.rejected_rows(session, page.principal, batch_id, limit=SHOWN)
+        skipped = await imports.skipped_rows(session, page.principal, batch_id, limit=SHOWN)
     return page.render(
         "imports/batch.html",
         status_code,
@@ -132,7 +136,10 @@ async def _batch_page(
         fields=fields,
         mapping=context.pop("mapping", batch.mapping),
         duplicate_rules=ON_DUPLICATE,
-        rejected=[(row.row_number, row.column, _reason(page, row)) for row in rejected],
+        rejected=[(row, _reason(page, row), _file_row(batch, row.cells)) for row in rejected],
+        skipped=[(row, _file_row(batch, row.cells)) for row in skipped],
+        record_path=RECORD_PATHS.get(batch.kind),
+        shown=SHOWN,
         can_undo=page.principal.can(imports.UNDO_PERMISSION[batch.kind]),
         notice=page.request.query_params.get("notice"),
         **context,
@@ -141,6 +148,11 @@ async def _batch_page(
 
 def _reason(page: WorkspacePage, row: imports.RejectedRow) -> str:
     return page._(row.message, **row.params)
+
+
+def _file_row(batch, cells: list[str]) -> list[tuple[str, str]]:
+    """The row as the file had it: (the column's header, the cell) for the cells not empty."""
+    return [(header, cell) for header, cell in zip(batch.headers, cells, strict=False) if cell]
 
 
 @get("/w/{slug:str}/imports/{batch_id:str}")
@@ -240,8 +252,10 @@ async def import_report(request: Request, batch_id: FromPath[str]) -> Stream:
             rows = await imports.rejected_rows(session, page.principal, ident)
         except NotFound:
             raise NotFoundException() from None
-    titles = [page._("Row"), page._("Column"), page._("Reason")]
-    cells = [[row.row_number, row.column, _reason(page, row)] for row in rows]
+        headers = (await imports.get_batch(session, page.principal, ident)).headers
+    # The file's own columns follow the reason, so the rows can be mended and imported again.
+    titles = [page._("Row"), page._("Column"), page._("Reason"), *headers]
+    cells = [[row.row_number, row.column, _reason(page, row), *row.cells] for row in rows]
     body = exports.csv_bytes(titles, _rows_of(cells), delimiter=_delimiter(page))
     return _download(body, f"import-{ident}-rejected.csv")
 
