@@ -7,10 +7,12 @@ ASSETS := web/node_modules/.installed
 
 .PHONY: run test bench lint install clean
 
+# pip and setuptools talk a lot; their words go to a log, shown only when the install fails.
 $(INSTALLED): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@echo "Installing Python packages into $(VENV) (log: $(VENV)/install.log)"
+	@( $(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e '.[dev]' ) \
+		> $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
 	touch $(INSTALLED)
 
 # Front-end libraries, exact versions from web/package-lock.json (npm registry only).

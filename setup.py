@@ -7,7 +7,10 @@ The folders have no ``__init__.py`` at their top on purpose: a top-level package
 from setuptools import find_namespace_packages, setup
 
 COMPONENTS = ["platform", "tenants", "verticals", "billing", "integrations", "web"]
-SKIP = ["*__pycache__*", "*.templates*", "*.static*", "*.egg-info*"]
+# Folders of templates, static files and catalogs are packages too (data-only), so setuptools
+# ships their files without warning that they are absent from the package list.
+SKIP = ["*__pycache__*", "*.egg-info*", "*node_modules*"]
+DATA = ["*.html", "*.txt", "*.css", "*.js", "*.svg", "*.json", "*.po", "*.ini", "*.mako", "*.sql"]
 
 packages: list[str] = []
 package_dir: dict[str, str] = {}
@@ -21,8 +24,6 @@ for component in COMPONENTS:
 setup(
     packages=packages,
     package_dir=package_dir,
-    package_data={
-        "": ["templates/**/*", "locales/**/*.po", "static/**/*", "*.ini", "*.mako", "*.sql"]
-    },
+    package_data={"": DATA},
     include_package_data=True,
 )

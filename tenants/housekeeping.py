@@ -14,7 +14,7 @@ async def housekeeping_once(db: Database) -> None:
     removed = await cleanup_stale_workspaces(db)
     made = await top_up_spare_workspaces(db)
     if removed or made:
-        log.info("housekeeping", unfinished_removed=removed, spares_made=made)
+        log.debug("housekeeping", unfinished_removed=removed, spares_made=made)
 
 
 async def housekeeping_loop(db: Database, interval_s: float = 30) -> None:

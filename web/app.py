@@ -55,6 +55,8 @@ from atrium.web.pages import assets
 from atrium.web.pages.kit import TEMPLATE_DIR, visitor_page
 from atrium.web.pages.routes import page_routes
 
+JOBS_GRACE_S = 10  # how long a stopping server lets its running jobs finish
+
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Litestar:
     settings = settings or get_settings()
@@ -84,7 +86,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
         if worker is not None:
-            await asyncio.to_thread(worker.stop)
+            # Jobs still running then are requeued by Redis and run again after a restart.
+            await asyncio.to_thread(worker.stop, JOBS_GRACE_S)
         await db.dispose()
         await redis.aclose()
 

@@ -1,6 +1,7 @@
 """The `atrium` command: serve, worker, migrate, demo, tenants, users, jobs, billing, bench."""
 
 import asyncio
+import signal
 import sys
 from collections.abc import Coroutine
 from typing import Any
@@ -59,10 +60,18 @@ def main() -> None:
     Without DATABASE_URL and REDIS_URL, embedded PostgreSQL and Redis run under
     ATRIUM_DATA_DIR (default .atrium/), so a restart keeps the workspaces.
     """
+    # SIGTERM ends the command as Ctrl+C does, through the exit handlers that stop the embedded
+    # servers it started (uvicorn raises the signal again after its graceful shutdown; left
+    # to the default action, it would kill the process and orphan them).
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         load_settings()
     except SettingsError as error:
         raise CliError(str(error)) from None
+
+
+def _exit_on_sigterm(signum, frame) -> None:
+    sys.exit(128 + signum)
 
 
 def _register_commands() -> None:

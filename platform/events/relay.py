@@ -167,7 +167,7 @@ class OutboxRelay:
             self.published += len(ids)
             if len(ids) < BATCH:
                 if total:
-                    log.info("events_published", tenant=schema.name, count=total)
+                    log.debug("events_published", tenant=schema.name, count=total)
                 return total
 
     async def sweep(self) -> int:

@@ -45,7 +45,7 @@ async def dispatch_event(job: TenantJob, event_id: int) -> None:
             return
         handlers = handlers_for(event.name)
         # The payload is not logged: it may carry personal data.
-        log.info(
+        log.debug(
             "event_dispatched",
             tenant=job.schema.name,
             event_id=event.id,

@@ -119,7 +119,7 @@ class EmbeddedWorker:
 
         self._background = _BackgroundLoop(self.runtime.database_url, relay_tasks)
         self._background.start()
-        log.info("worker_started", threads=self.threads)
+        log.debug("worker_started", threads=self.threads)
 
     def stop(self, timeout_s: float = 30.0) -> None:
         """Let running jobs finish (up to ``timeout_s``), then stop; safe to call twice."""
@@ -133,12 +133,15 @@ class EmbeddedWorker:
         if self._worker is not None:
             self._worker.stop(timeout=int(timeout_s * 1000))
             self._worker = None
-            log.info("worker_stopped")
+            log.debug("worker_stopped")
         set_job_context(None)
         if self._broker is not None:
             use_broker(None)
             if self._owns_broker:
+                # The client does not close a pool it was given: disconnect the pool too, or
+                # the embedded Redis sees clients left and outlives the process.
                 self._broker.client.close()
+                self._broker.client.connection_pool.disconnect()
                 self._broker, self._owns_broker = None, False
         with _running_lock:
             if _running is self:

@@ -1,10 +1,47 @@
 """atrium serve | worker | migrate | demo."""
 
 import os
+import threading
 
 import click
+import structlog
+import uvicorn
 
+from atrium.platform.runtime import stop_embedded_servers
 from atrium.web.cli import console, run_async, runtime
+
+log = structlog.get_logger("atrium.serve")
+GRACE_S = 5  # open requests may finish within this after SIGTERM or Ctrl+C
+SHUTDOWN_DEADLINE_S = 20  # then jobs had their chance too: the process ends regardless
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server that says where it is once it listens, and ends within
+    SHUTDOWN_DEADLINE_S of a stop signal even if a job or a connection will not let go."""
+
+    def __init__(self, config: uvicorn.Config, banner: list[str]) -> None:
+        super().__init__(config)
+        self.banner = banner
+        self._deadline: threading.Timer | None = None
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            for line in self.banner:
+                console.print(line)
+
+    def handle_exit(self, sig, frame) -> None:
+        if self._deadline is None:
+            self._deadline = threading.Timer(SHUTDOWN_DEADLINE_S, _give_up)
+            self._deadline.daemon = True
+            self._deadline.start()
+        super().handle_exit(sig, frame)
+
+
+def _give_up() -> None:
+    log.warning("shutdown_overdue", after_s=SHUTDOWN_DEADLINE_S)
+    stop_embedded_servers()
+    os._exit(1)
 
 
 @click.command()
@@ -20,21 +57,29 @@ from atrium.web.cli import console, run_async, runtime
 )
 def serve(host: str, port: int, demo: bool, workers: int) -> None:
     """Serve the web app and API (with a job worker inside when ATRIUM_EMBEDDED_WORKER is on)."""
-    import uvicorn
-
     from atrium.web.app import create_app
 
     current = runtime()
+    banner = [f"Atrium is at http://{host}:{port}/"]
     if demo:
         _migrate(current)
         login = run_async(_seed_demo(current))
-        console.print(f"\n  Atrium is at [bold]http://{host}:{port}/[/]")
-        console.print(f"  Demo sign-in: [bold]{login[0]}[/] / [bold]{login[1]}[/]\n")
-    else:
-        console.print(f"Atrium is at http://{host}:{port}/")
+        banner = [
+            f"\n  Atrium is at [bold]http://{host}:{port}/[/]",
+            f"  Demo sign-in: [bold]{login[0]}[/] / [bold]{login[1]}[/]\n",
+        ]
     if workers == 1:
-        uvicorn.run(create_app(runtime=current), host=host, port=port, log_level="warning")
+        config = uvicorn.Config(
+            create_app(runtime=current),
+            host=host,
+            port=port,
+            log_level="warning",
+            timeout_graceful_shutdown=GRACE_S,
+        )
+        _Server(config, banner).run()
         return
+    for line in banner:
+        console.print(line)
     # Each process builds its own app; they share what this one resolved (embedded servers).
     os.environ.update(
         DATABASE_URL=current.database_url,
@@ -48,6 +93,7 @@ def serve(host: str, port: int, demo: bool, workers: int) -> None:
         port=port,
         workers=workers,
         log_level="warning",
+        timeout_graceful_shutdown=GRACE_S,
     )
 
 
