@@ -126,11 +126,11 @@ async def _require_working_time(
     if (await held_time(session, [master.id], starts_at, ends_at, except_visit=except_visit)).get(
         master.id
     ):
-        raise _taken(master)
+        raise _taken(master.name)
 
 
-def _taken(master: Master) -> Conflict:
-    return Conflict("%(master)s is already booked at that time.", field="start", master=master.name)
+def _taken(master_name: str) -> Conflict:
+    return Conflict("%(master)s is already booked at that time.", field="start", master=master_name)
 
 
 def _check_start(starts_at: datetime, now: datetime) -> None:
@@ -160,14 +160,16 @@ def _lay_out(visit: Visit, planned: list[PlannedService]) -> list[VisitService]:
 
 
 async def _save_held_time(session: AsyncSession, master: Master) -> None:
-    """Flush in a savepoint: a refusal by the no-overlap constraint leaves the transaction
-    usable and becomes a 409."""
+    """Flush in a savepoint: a refusal by the no-overlap constraint becomes a 409. The
+    master's name is read before: after the refusal the session must roll back before it
+    loads anything (reading it then answered 500 to some of many requests for one slot)."""
+    master_name = master.name
     try:
         async with session.begin_nested():
             await session.flush()
     except IntegrityError as error:
         if NO_OVERLAP in str(error.orig):
-            raise _taken(master) from None
+            raise _taken(master_name) from None
         raise
 
 
