@@ -183,9 +183,11 @@ async def book_visit(
     created_by: uuid.UUID | None = None,
     comment: str = "",
     source: str = "journal",
+    to_call: bool = False,
     now: datetime | None = None,
 ) -> Visit:
-    """Book the services in sequence with the master from ``starts_at``; 409 when taken."""
+    """Book the services in sequence with the master from ``starts_at``; 409 when taken.
+    ``to_call``: booked online with the phone unconfirmed, the desk calls to confirm."""
     now = now or datetime.now(UTC)
     _check_start(starts_at, now)
     master = await _master(session, master_id)
@@ -203,6 +205,7 @@ async def book_visit(
         ends_at=ends_at,
         status="booked",
         source=source,
+        to_call=to_call,
         comment=comment.strip(),
         subtotal=sum(service.price for service in planned),
         created_by=created_by,
@@ -290,6 +293,8 @@ async def set_visit_status(
     stamp = {"confirmed": "confirmed_at", "arrived": "arrived_at", "cancelled": "cancelled_at"}
     if status in stamp:
         setattr(visit, stamp[status], now)
+    if status in ("confirmed", "arrived"):  # the desk reached the client, or she came
+        visit.to_call = False
     visit.updated_at = now
     await session.flush()
     if status in ("cancelled", "no_show"):
