@@ -7,8 +7,8 @@ sends back in X-Telegram-Bot-Api-Secret-Token, kept only as its hash.
 
 import hashlib
 import hmac
+import re
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import update
@@ -36,6 +36,9 @@ from atrium.platform.notify.models import TelegramLog, TelegramSettings
 from atrium.platform.sealing import seal, unseal
 
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
+# As BotFather gives them: the token 123456789:AA... (part of every Bot API URL), the username.
+BOT_TOKEN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{1,100}")
+BOT_USERNAME = re.compile(r"@?[A-Za-z0-9_]{5,32}")
 
 
 class TelegramRefused(Refused):
@@ -111,38 +114,16 @@ async def configure_bot(
     return settings
 
 
-# async (tenant session, workspace schema, secret key, chat id, payload after the prefix)
-# -> True when the payload was the handler's and did what it says.
-StartHandler = Callable[[AsyncSession, WorkspaceSchema, str, int, str], Awaitable[bool]]
-_start_handlers: dict[str, StartHandler] = {}
-
-
-def on_start(prefix: str) -> Callable[[StartHandler], StartHandler]:
-    """Register what "/start <prefix>..." does (a pack's deep link, such as the salon's
-    booking confirmation); other payloads are contact links."""
-
-    def register(handler: StartHandler) -> StartHandler:
-        _start_handlers[prefix] = handler
-        return handler
-
-    return register
-
-
 async def link_chat(
     session: AsyncSession, schema: WorkspaceSchema, secret_key: str, update_body: dict
 ) -> bool:
-    """A bot update: "/start <code>" ties the sender's chat to the contact (or does what a
-    pack registered for the code's prefix); True when linked."""
+    """A bot update: "/start <code>" ties the sender's chat to the contact; True when linked."""
     message = update_body.get("message") or {}
     text, chat = str(message.get("text") or ""), message.get("chat") or {}
     command, _, code = text.partition(" ")
     if command != "/start" or not isinstance(chat.get("id"), int):
         return False
-    code = code.strip()
-    for prefix, handler in _start_handlers.items():
-        if code.startswith(prefix):
-            return await handler(session, schema, secret_key, chat["id"], code[len(prefix) :])
-    contact_id = contact_of_code(secret_key, schema, code)
+    contact_id = contact_of_code(secret_key, schema, code.strip())
     if contact_id is None:
         return False
     linked = await session.execute(
@@ -156,22 +137,15 @@ async def queue_telegram(
 ) -> TelegramLog:
     if contact.telegram_chat_id is None:
         raise Invalid("This customer has not linked Telegram yet.", field="contact_id")
-    return await queue_to_chat(session, contact.telegram_chat_id, text, kind, contact.id)
-
-
-async def queue_to_chat(
-    session: AsyncSession,
-    chat_id: int,
-    text: str,
-    kind: str,
-    contact_id: uuid.UUID | None = None,
-) -> TelegramLog:
-    """A message to a chat that wrote to the bot, sent by a job after commit."""
     text = text.strip()
     if not text or len(text) > 4096:
         raise Invalid("A Telegram message holds 1 to 4,096 characters.", field="text")
     entry = TelegramLog(
-        id=uuid.uuid4(), kind=kind, contact_id=contact_id, chat_id=chat_id, text=text
+        id=uuid.uuid4(),
+        kind=kind,
+        contact_id=contact.id,
+        chat_id=contact.telegram_chat_id,
+        text=text,
     )
     session.add(entry)
     await session.flush()

@@ -1,6 +1,5 @@
-"""Online booking by the salon's clients, the phone confirmed the salon's way: a code sent by
-SMS, the salon's Telegram bot (online_telegram), or not at all (the visit arrives "to confirm
-by phone" and the desk calls).
+"""Online booking by the salon's clients, the phone confirmed the salon's way (phone_check): a
+code sent by SMS, or not at all (the visit arrives "to confirm by phone" and the desk calls).
 
 Codes are kept as an HMAC of the code (with the app's secret key), expire in ten minutes and
 allow five wrong tries.
@@ -88,12 +87,11 @@ class Booked:
 
 @dataclass
 class Asked:
-    """What asking to book did: a code went by SMS, a Telegram link to open, or (``booked``)
-    the visit is booked already, to confirm by phone."""
+    """What asking to book did: a code went by SMS, or (``booked``) the visit is booked
+    already, to confirm by phone."""
 
-    confirm_by: str  # "sms", "telegram" or "none"
+    confirm_by: str  # "sms" or "none"
     request_id: uuid.UUID | None = None
-    telegram_url: str | None = None
     booked: Booked | None = None
 
 
@@ -108,7 +106,7 @@ async def ask_to_book(
     now: datetime | None = None,
 ) -> Asked:
     """Check the time is free, then confirm the phone the salon's way (phone_check): a code
-    by SMS, a link to the salon's Telegram bot, or none: booked now, to confirm by phone.
+    by SMS, or none: booked now, to confirm by phone.
     ``reserve(phone)`` counts the request against the throttle (raises when spent);
     ``principal`` (the owner) makes a new client's card; ``manage_url(token)``, her link."""
     now = now or datetime.now(UTC)

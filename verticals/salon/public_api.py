@@ -184,13 +184,12 @@ class VisitOut(msgspec.Struct):
 
 
 class RequestOut(msgspec.Struct):
-    """How the phone is confirmed: "sms" (enter the code), "telegram" (open ``telegram_url``)
-    or "none" (``visit`` is booked already; the salon calls to confirm it)."""
+    """How the phone is confirmed: "sms" (enter the code) or "none" (``visit`` is booked
+    already; the salon calls to confirm it)."""
 
     confirm_by: str
     request_id: uuid.UUID | None = None
     expires_in_seconds: int | None = None
-    telegram_url: str | None = None
     visit: VisitOut | None = None
 
 
@@ -330,8 +329,8 @@ async def ask_for_code(
     request: Request, slug: FromPath[str], data: JSONBody[BookingIn]
 ) -> Response[RequestOut]:
     """Checks the time is free and confirms the phone the salon's way: 202 with a request to
-    confirm (a code by SMS, a Telegram link), or 201 with the visit booked, to confirm by
-    phone; 429 when too many were asked for."""
+    confirm with the code sent by SMS, or 201 with the visit booked, to confirm by phone; 429
+    when too many were asked for."""
     db = database(request)
     workspace = await public_workspace(db, slug)
     workspace.require_open()
@@ -364,7 +363,7 @@ async def ask_for_code(
             out = RequestOut("none", visit=await visit_out(session, summary, url))
             return Response(out, status_code=201)
     lifetime = int(online_booking.CODE_LIFETIME.total_seconds())
-    out = RequestOut(asked.confirm_by, asked.request_id, lifetime, asked.telegram_url)
+    out = RequestOut(asked.confirm_by, asked.request_id, lifetime)
     return Response(out, status_code=202)
 
 

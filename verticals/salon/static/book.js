@@ -14,7 +14,7 @@
   var zone = root.dataset.zone;
   var currency = root.dataset.currency || "RUB";
   var embed = root.dataset.embed === "1";
-  // How the salon confirms the phone: "sms" (a code), "telegram" (its bot) or "none" (it calls).
+  // How the salon confirms the phone: "sms" (a code) or "none" (it calls to confirm).
   var confirmBy = root.dataset.confirmBy || "sms";
   var DAYS = 14;
   var state = { services: [], chosen: [], masterId: null, slots: [], day: null, slot: null };
@@ -260,7 +260,6 @@
       }).then(function (answer) {
         if (answer.visit) return goToVisit(answer.visit);  // booked: the salon calls to confirm
         busy(false);
-        if (answer.confirm_by === "telegram") return showTelegram(answer);
         showCode(answer.request_id);
       }).catch(function (error) {
         busy(false);
