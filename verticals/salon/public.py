@@ -142,6 +142,7 @@ async def _steps(session, location, way: Choices, now: datetime) -> dict:
         "chosen": chosen,
         "zone": zone,
         "step": "services",
+        "confirm_by": await phone_check.channel_now(session),  # book.js asks for it at once
     }
     if not chosen:
         return steps
@@ -192,7 +193,6 @@ async def _steps(session, location, way: Choices, now: datetime) -> dict:
     picked = next((slot for slot in by_day[way.day] if slot.starts_at == way.start), None)
     if picked is not None:
         steps["slot"], steps["step"] = picked, "details"
-        steps["confirm_by"] = await phone_check.channel_now(session)
     return steps
 
 
