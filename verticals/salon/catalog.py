@@ -360,7 +360,7 @@ def _widget_sites(raw: Any) -> list[str]:
 def _phone_check(raw: Any) -> str:
     if raw not in PHONE_CHECKS:
         raise Invalid(
-            "Choose how online bookers confirm their phone: by SMS or not at all.",
+            "Choose how online bookers confirm their phone: SMS, Telegram or none.",
             field="phone_check",
         )
     return raw

@@ -35,10 +35,9 @@ TIME_OFF_KINDS = ("day_off", "vacation", "sick")
 PAYMENT_METHODS = ("cash", "card", "transfer")
 REMINDER_KINDS = ("before", "rebook")
 LOYALTY_ENTRY_KINDS = ("issued", "earned", "redeemed", "adjusted")
-# How an online booker's phone is confirmed: a code by SMS, or not at all (the visit arrives
-# "to confirm by phone" and the desk calls). The table also allows "telegram", for the
-# salon's bot (not offered yet: see phone_check).
-PHONE_CHECKS = ("sms", "none")
+# How an online booker's phone is confirmed: a code by SMS, the salon's Telegram bot, or not
+# at all (the visit arrives "to confirm by phone" and the desk calls).
+PHONE_CHECKS = ("sms", "telegram", "none")
 
 
 class Location(TenantBase):
@@ -408,7 +407,7 @@ class SalonSettings(TenantBase):
     __tablename__ = "salon_settings"
     __table_args__ = (
         CheckConstraint("id = 1", name="single"),
-        CheckConstraint("phone_check IN ('sms', 'telegram', 'none')", name="phone_check"),
+        CheckConstraint(f"phone_check IN {PHONE_CHECKS}", name="phone_check"),
     )
 
     id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, default=1)

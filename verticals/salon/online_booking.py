@@ -1,5 +1,6 @@
 """Online booking by the salon's clients, the phone confirmed the salon's way (phone_check): a
-code sent by SMS, or not at all (the visit arrives "to confirm by phone" and the desk calls).
+code sent by SMS, the salon's Telegram bot (online_telegram), or not at all (the visit arrives
+"to confirm by phone" and the desk calls).
 
 Codes are kept as an HMAC of the code (with the app's secret key), expire in ten minutes and
 allow five wrong tries.
@@ -18,9 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.crm.models import Contact
 from atrium.platform.crm.normalize import e164
 from atrium.platform.errors import Conflict, DomainError, Invalid, LimitReached, NotFound
+from atrium.platform.notify import telegram
 from atrium.platform.notify.sms import queue_sms
 from atrium.platform.tenancy.service import workspace_settings
-from atrium.verticals.salon import booking, phone_check
+from atrium.verticals.salon import booking, online_telegram, phone_check
 from atrium.verticals.salon.models import BookingCode, Visit
 from atrium.verticals.salon.online_offer import bookable_location, free_master_at
 from atrium.verticals.salon.online_visit import VisitSummary, visit_summary
@@ -87,11 +89,12 @@ class Booked:
 
 @dataclass
 class Asked:
-    """What asking to book did: a code went by SMS, or (``booked``) the visit is booked
-    already, to confirm by phone."""
+    """What asking to book did: a code went by SMS, a link to the salon's Telegram bot to
+    open, or (``booked``) the visit is booked already, to confirm by phone."""
 
-    confirm_by: str  # "sms" or "none"
+    confirm_by: str  # "sms", "telegram" or "none"
     request_id: uuid.UUID | None = None
+    telegram_url: str | None = None
     booked: Booked | None = None
 
 
@@ -106,7 +109,7 @@ async def ask_to_book(
     now: datetime | None = None,
 ) -> Asked:
     """Check the time is free, then confirm the phone the salon's way (phone_check): a code
-    by SMS, or none: booked now, to confirm by phone.
+    by SMS, a link to the salon's Telegram bot, or none: booked now, to confirm by phone.
     ``reserve(phone)`` counts the request against the throttle (raises when spent);
     ``principal`` (the owner) makes a new client's card; ``manage_url(token)``, her link."""
     now = now or datetime.now(UTC)
@@ -149,11 +152,14 @@ async def ask_to_book(
             id=request_id,
             phone=phone,
             code_hash=code_hash(secret_key, request_id, code),
-            request={**asked, "confirm_by": channel},
+            request={**asked, "confirm_by": channel, "salon": location.name},
             expires_at=now + CODE_LIFETIME,
         )
     )
     await session.flush()
+    if channel == "telegram":
+        url = await online_telegram.start_link(session, secret_key, request_id)
+        return Asked(channel, request_id, telegram_url=url)
     return Asked(channel, request_id)
 
 
@@ -197,6 +203,35 @@ async def confirm_code(
     await session.flush()
     summary = await visit_summary(session, visit)
     await _tell_booked(session, summary, found.phone, asked.get("locale", "en"), manage_url(token))
+    return Booked(visit, token)
+
+
+async def finish_in_telegram(
+    session: AsyncSession,
+    principal,
+    request_id: uuid.UUID,
+    *,
+    manage_url,
+    now: datetime | None = None,
+) -> Booked:
+    """Book a request whose phone was confirmed in the salon's bot; the bot then sends the
+    visit and its link to the chat, now tied to the client's card."""
+    now = now or datetime.now(UTC)
+    found = await online_telegram.confirmed_request(session, request_id)
+    asked = found.request
+    visit, token = await _book(session, principal, asked, found.phone, now=now)
+    found.used_at = now
+    await online_telegram.link_client_chat(session, visit.contact_id, asked["chat_id"])
+    await session.flush()
+    summary = await visit_summary(session, visit)
+    locale = asked.get("locale", "en")
+    await telegram.queue_to_chat(
+        session,
+        asked["chat_id"],
+        _booked_text(summary, locale, manage_url(token)),
+        "booking_confirmed",
+        visit.contact_id,
+    )
     return Booked(visit, token)
 
 
@@ -252,13 +287,7 @@ async def _agree_to_messages(session: AsyncSession, contact_id: uuid.UUID, now: 
 async def _tell_booked(
     session: AsyncSession, summary: VisitSummary, phone: str, locale: str, url: str
 ) -> None:
-    when = summary.starts_at.astimezone(summary.zone).strftime("%d.%m %H:%M")
-    text = BOOKED_SMS.get(locale, BOOKED_SMS["en"]).format(
-        salon=summary.location.name,
-        when=when,
-        services=", ".join(line.name for line in summary.services),
-        url=url,
-    )
+    text = _booked_text(summary, locale, url)
     try:
         await queue_sms(
             session,
@@ -269,3 +298,13 @@ async def _tell_booked(
         )
     except DomainError as refusal:  # the visit stands; the page shows the same link
         log.warning("booking_sms_refused", visit_id=str(summary.visit.id), reason=str(refusal))
+
+
+def _booked_text(summary: VisitSummary, locale: str, url: str) -> str:
+    when = summary.starts_at.astimezone(summary.zone).strftime("%d.%m %H:%M")
+    return BOOKED_SMS.get(locale, BOOKED_SMS["en"]).format(
+        salon=summary.location.name,
+        when=when,
+        services=", ".join(line.name for line in summary.services),
+        url=url,
+    )

@@ -2,16 +2,15 @@
 and the channel that can carry it now.
 
 A chosen channel that cannot work falls back to none, so a salon takes bookings from its first
-minute: SMS with no gateway in production (elsewhere codes go to the in-app outbox). SMS the
-plan has no room for is found out when the code is queued, and falls back the same way
-(online_booking). With none the booking completes at once and the visit arrives "to confirm by
-phone": the desk calls, then confirms it. Confirming in the salon's Telegram bot is not offered
-yet: a Telegram /start does not prove a phone number (that needs the bot to ask the client to
-share their contact), so it is left for its own change rather than done half.
+minute: SMS with no gateway in production (elsewhere codes go to the in-app outbox), Telegram
+with no bot. SMS the plan has no room for is found out when the code is queued, and falls back
+the same way (online_booking). With none the booking completes at once and the visit arrives
+"to confirm by phone": the desk calls, then confirms it.
 """
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.notify.models import TelegramSettings
 from atrium.platform.notify.sms import sms_route
 from atrium.verticals.salon.catalog import salon_settings
 
@@ -19,6 +18,8 @@ from atrium.verticals.salon.catalog import salon_settings
 async def channel_ready(session: AsyncSession, channel: str) -> bool:
     if channel == "sms":
         return await sms_route(session) is not None
+    if channel == "telegram":
+        return await session.get(TelegramSettings, 1) is not None
     return True
 
 

@@ -27,6 +27,7 @@ from atrium.verticals.salon import (
     booking,
     online_booking,
     online_offer,
+    online_telegram,
     phone_check,
     public_api,
     public_visit,
@@ -358,12 +359,16 @@ async def _code_page(
         code = await session.get(BookingCode, request_id)
         if code is None:
             return missing_page(request, visitor)
+        if code.request.get("confirm_by") == "telegram":
+            context["telegram_url"] = await online_telegram.start_link(
+                session, request.app.state.runtime.secret_key, request_id
+            )
         return await render_page(
             request,
             visitor,
             workspace,
             session,
-            "salon/book_code.html",
+            "salon/book_telegram.html" if "telegram_url" in context else "salon/book_code.html",
             status_code,
             location=location,
             phone_number=code.phone,
@@ -393,9 +398,12 @@ async def confirm_code(
             request, visitor, slug, location_slug, request_id, 403, errors=errors
         )
     try:
-        booked, _ = await public_api.confirm_booking(
-            request, workspace, request_id, data.get("code", "")
-        )
+        if data.get("action") == "finish":  # the phone was shared in the salon's Telegram bot
+            booked, _ = await public_api.finish_booking(request, workspace, request_id)
+        else:
+            booked, _ = await public_api.confirm_booking(
+                request, workspace, request_id, data.get("code", "")
+            )
     except NotFound:
         return missing_page(request, visitor)
     except DomainError as error:

@@ -6,9 +6,10 @@ in. Every answer works in the workspace named by the slug only (another workspac
     GET  services?location_id=                      services offered online there
     GET  masters?location_id=&service_id=...        masters doing all of them (name, position)
     GET  slots?location_id=&service_id=...&master_id=&date_from=&date_to=
-    POST bookings                                   202 {"confirm_by": "sms", "request_id"}, or
+    POST bookings                                   202 {"confirm_by": "sms"|"telegram", ...}, or
                                                     201 {"confirm_by": "none", "visit"}
     POST bookings/<request_id>/confirm {"code"}     books: the visit and its manage link
+    POST bookings/<request_id>/finish               books once the phone was shared in Telegram
     GET  visits/<token>                             the client's visit (their manage link)
     POST visits/<token>/cancel, visits/<token>/reschedule {"start", "any_master"}
     GET  widget                                     the <script> tag a salon's site includes
@@ -184,12 +185,14 @@ class VisitOut(msgspec.Struct):
 
 
 class RequestOut(msgspec.Struct):
-    """How the phone is confirmed: "sms" (enter the code) or "none" (``visit`` is booked
-    already; the salon calls to confirm it)."""
+    """How the phone is confirmed: "sms" (enter the code), "telegram" (open ``telegram_url``,
+    share the phone there, then finish) or "none" (``visit`` is booked already; the salon
+    calls to confirm it)."""
 
     confirm_by: str
     request_id: uuid.UUID | None = None
     expires_in_seconds: int | None = None
+    telegram_url: str | None = None
     visit: VisitOut | None = None
 
 
@@ -329,8 +332,8 @@ async def ask_for_code(
     request: Request, slug: FromPath[str], data: JSONBody[BookingIn]
 ) -> Response[RequestOut]:
     """Checks the time is free and confirms the phone the salon's way: 202 with a request to
-    confirm with the code sent by SMS, or 201 with the visit booked, to confirm by phone; 429
-    when too many were asked for."""
+    confirm (the code sent by SMS, or the salon's Telegram bot), or 201 with the visit
+    booked, to confirm by phone; 429 when too many were asked for."""
     db = database(request)
     workspace = await public_workspace(db, slug)
     workspace.require_open()
@@ -363,7 +366,7 @@ async def ask_for_code(
             out = RequestOut("none", visit=await visit_out(session, summary, url))
             return Response(out, status_code=201)
     lifetime = int(online_booking.CODE_LIFETIME.total_seconds())
-    out = RequestOut(asked.confirm_by, asked.request_id, lifetime)
+    out = RequestOut(asked.confirm_by, asked.request_id, lifetime, asked.telegram_url)
     return Response(out, status_code=202)
 
 
@@ -400,6 +403,33 @@ async def confirm(
     """422 for a wrong code, 409 when the time was taken meanwhile (nothing booked)."""
     workspace = await public_workspace(database(request), slug)
     _, out = await confirm_booking(request, workspace, request_id, data.code)
+    return out
+
+
+async def finish_booking(request: Request, workspace: PublicWorkspace, request_id):
+    """Book a request whose phone was confirmed in the salon's Telegram bot."""
+    db = database(request)
+    workspace.require_open()
+    owner = await acting_owner(db, workspace)
+    async with db.tenant_transaction(workspace.schema) as session:
+        booked = await online_booking.finish_in_telegram(
+            session,
+            owner,
+            request_id,
+            manage_url=lambda token: manage_url(request, workspace.slug, token),
+        )
+        summary = await online_visit.visit_summary(session, booked.visit)
+        url = manage_url(request, workspace.slug, booked.token)
+        return booked, await visit_out(session, summary, url)
+
+
+@post(f"{API}/bookings/{{request_id:uuid}}/finish", status_code=201, **OPTS)
+async def finish(
+    request: Request, slug: FromPath[str], request_id: FromPath[uuid.UUID]
+) -> VisitOut:
+    """After the phone was shared in the salon's Telegram bot: books; 409 until then."""
+    workspace = await public_workspace(database(request), slug)
+    _, out = await finish_booking(request, workspace, request_id)
     return out
 
 
@@ -457,6 +487,7 @@ routes = [
     list_slots,
     ask_for_code,
     confirm,
+    finish,
     show_visit,
     cancel_visit,
     reschedule_visit,

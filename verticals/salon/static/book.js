@@ -14,7 +14,7 @@
   var zone = root.dataset.zone;
   var currency = root.dataset.currency || "RUB";
   var embed = root.dataset.embed === "1";
-  // How the salon confirms the phone: "sms" (a code) or "none" (it calls to confirm).
+  // How the salon confirms the phone: "sms" (a code), "telegram" (its bot) or "none" (it calls).
   var confirmBy = root.dataset.confirmBy || "sms";
   var DAYS = 14;
   var state = { services: [], chosen: [], masterId: null, slots: [], day: null, slot: null };
@@ -260,6 +260,7 @@
       }).then(function (answer) {
         if (answer.visit) return goToVisit(answer.visit);  // booked: the salon calls to confirm
         busy(false);
+        if (answer.confirm_by === "telegram") return showTelegram(answer);
         showCode(answer.request_id);
       }).catch(function (error) {
         busy(false);
@@ -273,6 +274,20 @@
   function goToVisit(visit) {
     var token = visit.manage_url.split("/").pop();
     window.location.assign(root.dataset.visitBase + token + "?booked=1" + (embed ? "&embed=1" : ""));
+  }
+
+  function showTelegram(answer) {
+    var box = alertBox();
+    var open = el("a", { "class": "button", href: answer.telegram_url, target: "_blank", rel: "noopener", text: T.open_telegram });
+    var done = el("button", { type: "button", text: T.finish, onclick: function () {
+      busy(true);
+      post("/bookings/" + answer.request_id + "/finish", {}).then(goToVisit).catch(function (error) {
+        busy(false);
+        fail(box, error);
+      });
+    } });
+    show(T.telegram_title, [el("p", { text: T.telegram_steps }), box, el("p", {}, [open]),
+      el("div", { "class": "actions" }, [done])], showDetails);
   }
 
   function showCode(requestId) {
