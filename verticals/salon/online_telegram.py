@@ -137,8 +137,11 @@ async def _shared_phone(session: AsyncSession, found: telegram.BotUpdate) -> dic
     if found.contact_user_id is None or found.contact_user_id != found.sender_id:
         return _say(found.chat_id, NOT_YOURS, locale)
     settings = await workspace_settings(session)
+    number = found.contact_phone.strip()
+    # Telegram writes the international number, often without its "+".
+    number = number if number.startswith("+") else f"+{number}"
     try:
-        shared = e164(found.contact_phone, settings.country, field="phone")
+        shared = e164(number, settings.country, field="phone")
     except DomainError:
         shared = None
     if shared != request.phone:
