@@ -15,6 +15,7 @@ import gsm0338  # noqa: F401 - registers the "gsm03.38" codec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.config import get_settings
 from atrium.platform.crm.consent import marketing_allowed
 from atrium.platform.crm.models import Contact
 from atrium.platform.crm.segment_models import CampaignMessage
@@ -37,6 +38,8 @@ MAX_SEGMENTS = 10
 # A failed message gives its segments back; "unknown" (the worker died while handing it over)
 # may have gone out, so it stays billed.
 BILLED = ("queued", "sending", "sent", "delivered", "unknown")
+# Kept, not sent: no gateway outside production (development, tests, a demo on a laptop).
+OUTBOX = "outbox"
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,9 @@ async def queue_sms(
         )
     settings = await session.get(SmsSettings, 1, with_for_update=True)  # one quota check at a time
     if settings is None or not settings.gateway_url:
-        raise Invalid("Set up an SMS gateway in the settings first.", field="to")
+        if get_settings().is_production:
+            raise Invalid("Set up an SMS gateway in the settings first.", field="to")
+        return await _keep_in_outbox(session, to, text, kind, segments, effect_key)
     used = await segments_this_month(session)
     require_room(await workspace_entitlements(session), SMS, used=used, adding=segments.count)
     if used + segments.count > settings.monthly_quota:
@@ -137,6 +142,38 @@ async def queue_sms(
     await session.flush()
     # Handed to the gateway by a job once this commits (the outbox publishes the event).
     await record_event(session, "sms.queued", {"sms_id": str(log.id)})
+    return log
+
+
+async def sms_route(session: AsyncSession) -> str | None:
+    """Where an SMS queued now goes: "gateway"; "outbox" (no gateway outside production: kept
+    for the owners to read in the app, nothing sent or billed); None (nowhere)."""
+    settings = await session.get(SmsSettings, 1)
+    if settings is not None and settings.gateway_url:
+        return "gateway"
+    return None if get_settings().is_production else "outbox"
+
+
+async def _keep_in_outbox(
+    session: AsyncSession,
+    to: str,
+    text: str,
+    kind: str,
+    segments: Segments,
+    effect_key: str | None,
+) -> SmsLog:
+    log = SmsLog(
+        id=uuid.uuid4(),
+        kind=kind,
+        to_number=to,
+        text=text,
+        encoding=segments.encoding,
+        segments=segments.count,
+        status=OUTBOX,
+        effect_key=effect_key or f"sms:{uuid.uuid4()}",
+    )
+    session.add(log)
+    await session.flush()
     return log
 
 

@@ -13,14 +13,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.normalize import e164
-from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Forbidden, Invalid, NotFound
 from atrium.platform.http.auth import database, requires
 from atrium.platform.http.pagination import paginate
-from atrium.platform.notify import sms
+from atrium.platform.notify import messaging, sms
 from atrium.platform.notify.api import DEPENDENCIES
 from atrium.platform.notify.models import SmsLog, SmsSettings
-from atrium.platform.sealing import seal, unseal
+from atrium.platform.sealing import unseal
 from atrium.platform.tenancy.service import ready_workspace, workspace_settings
 
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
@@ -141,27 +140,14 @@ async def change_settings(
     session: NamedDependency[AsyncSession],
     data: JSONBody[SmsSettingsIn],
 ) -> SmsSettingsOut:
-    if not data.gateway_url.startswith(("https://", "http://")):
-        raise Invalid("The gateway URL starts with https://.", field="gateway_url")
-    if data.token is not None and not data.token.strip():
-        # The token also authenticates the gateway's delivery reports: never empty.
-        raise Invalid(
-            "The gateway token cannot be empty; leave it out to keep the saved one.",
-            field="token",
-        )
-    row = await session.get(SmsSettings, 1, with_for_update=True)
-    if row is None:
-        row = SmsSettings(id=1)
-        session.add(row)
-    row.gateway_url, row.sender, row.monthly_quota = (
-        data.gateway_url,
-        data.sender,
-        data.monthly_quota,
+    row = await messaging.save_sms_gateway(
+        session,
+        gateway_url=data.gateway_url,
+        sender=data.sender,
+        monthly_quota=data.monthly_quota,
+        token=data.token,
+        secret_key=request.app.state.runtime.secret_key,
     )
-    if data.token is not None:
-        row.token_sealed = seal(data.token, request.app.state.runtime.secret_key)
-    row.updated_at = utcnow()
-    await session.flush()
     return await _settings_out(session, row)
 
 

@@ -7,7 +7,9 @@ sends back in X-Telegram-Bot-Api-Secret-Token, kept only as its hash.
 
 import hashlib
 import hmac
+import re
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import update
@@ -35,6 +37,9 @@ from atrium.platform.notify.models import TelegramLog, TelegramSettings
 from atrium.platform.sealing import seal, unseal
 
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
+# As BotFather gives them: the token 123456789:AA... (part of every Bot API URL), the username.
+BOT_TOKEN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{1,100}")
+BOT_USERNAME = re.compile(r"@?[A-Za-z0-9_]{5,32}")
 
 
 class TelegramRefused(Refused):
@@ -110,6 +115,63 @@ async def configure_bot(
     return settings
 
 
+@dataclass(frozen=True)
+class BotUpdate:
+    """A message someone sent the workspace's bot, as a pack's handler reads it."""
+
+    schema: WorkspaceSchema
+    secret_key: str = field(repr=False)
+    chat_id: int
+    sender_id: int | None
+    text: str
+    # A shared contact (the "share my phone number" button): its number and whose it is.
+    contact_phone: str | None = None
+    contact_user_id: int | None = None
+
+
+# async (tenant session, update) -> the Bot API call to answer with (Telegram makes the call
+# given in the webhook's answer), or None when the update is not the handler's.
+UpdateHandler = Callable[[AsyncSession, BotUpdate], Awaitable[dict | None]]
+_update_handlers: list[UpdateHandler] = []
+
+
+def on_update(handler: UpdateHandler) -> UpdateHandler:
+    """Register a pack's handler of bot updates (the salon's booking confirmation); updates
+    no handler takes are contact links (link_chat)."""
+    _update_handlers.append(handler)
+    return handler
+
+
+def read_update(schema: WorkspaceSchema, secret_key: str, update_body: dict) -> BotUpdate | None:
+    message = update_body.get("message") or {}
+    chat, sender = message.get("chat") or {}, message.get("from") or {}
+    if not isinstance(chat.get("id"), int):
+        return None
+    contact = message.get("contact") or {}
+    return BotUpdate(
+        schema=schema,
+        secret_key=secret_key,
+        chat_id=chat["id"],
+        sender_id=sender.get("id") if isinstance(sender.get("id"), int) else None,
+        text=str(message.get("text") or ""),
+        contact_phone=str(contact["phone_number"]) if contact.get("phone_number") else None,
+        contact_user_id=contact.get("user_id") if isinstance(contact.get("user_id"), int) else None,
+    )
+
+
+async def answer_update(
+    session: AsyncSession, schema: WorkspaceSchema, secret_key: str, update_body: dict
+) -> dict:
+    """What the webhook answers Telegram: a pack's reply (a Bot API call Telegram makes), or
+    whether the update linked a contact's chat."""
+    found = read_update(schema, secret_key, update_body)
+    if found is not None:
+        for handler in _update_handlers:
+            if (reply := await handler(session, found)) is not None:
+                return reply
+    return {"ok": True, "linked": await link_chat(session, schema, secret_key, update_body)}
+
+
 async def link_chat(
     session: AsyncSession, schema: WorkspaceSchema, secret_key: str, update_body: dict
 ) -> bool:
@@ -133,15 +195,22 @@ async def queue_telegram(
 ) -> TelegramLog:
     if contact.telegram_chat_id is None:
         raise Invalid("This customer has not linked Telegram yet.", field="contact_id")
+    return await queue_to_chat(session, contact.telegram_chat_id, text, kind, contact.id)
+
+
+async def queue_to_chat(
+    session: AsyncSession,
+    chat_id: int,
+    text: str,
+    kind: str,
+    contact_id: uuid.UUID | None = None,
+) -> TelegramLog:
+    """A message to a chat that wrote to the bot, sent by a job after commit."""
     text = text.strip()
     if not text or len(text) > 4096:
         raise Invalid("A Telegram message holds 1 to 4,096 characters.", field="text")
     entry = TelegramLog(
-        id=uuid.uuid4(),
-        kind=kind,
-        contact_id=contact.id,
-        chat_id=contact.telegram_chat_id,
-        text=text,
+        id=uuid.uuid4(), kind=kind, contact_id=contact_id, chat_id=chat_id, text=text
     )
     session.add(entry)
     await session.flush()

@@ -108,7 +108,8 @@ async def message_contact(
 
 @post("/webhooks/telegram/{slug:str}", status_code=200, include_in_schema=False)
 async def telegram_webhook(request: Request, slug: FromPath[str]) -> dict:
-    """Called by Telegram with the bot's updates; the secret header proves it is Telegram."""
+    """Called by Telegram with the bot's updates; the secret header proves it is Telegram. The
+    answer may be a Bot API call (a pack's reply in the chat), which Telegram then makes."""
     db = database(request)
     if (schema := await ready_workspace(db, slug)) is None:
         raise NotFound("No such bot.")
@@ -118,13 +119,12 @@ async def telegram_webhook(request: Request, slug: FromPath[str]) -> dict:
         if bot is None or not telegram.is_webhook_secret(sent, bot.webhook_secret_hash):
             raise Forbidden("Not this bot's webhook secret.")
         body = await request.json()
-        linked = await telegram.link_chat(
+        return await telegram.answer_update(
             session,
             schema,
             request.app.state.runtime.secret_key,
             body if isinstance(body, dict) else {},
         )
-    return {"ok": True, "linked": linked}
 
 
 api_routes = [show_settings, change_settings, telegram_link, message_contact]

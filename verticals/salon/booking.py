@@ -126,11 +126,11 @@ async def _require_working_time(
     if (await held_time(session, [master.id], starts_at, ends_at, except_visit=except_visit)).get(
         master.id
     ):
-        raise _taken(master)
+        raise _taken(master.name)
 
 
-def _taken(master: Master) -> Conflict:
-    return Conflict("%(master)s is already booked at that time.", field="start", master=master.name)
+def _taken(master_name: str) -> Conflict:
+    return Conflict("%(master)s is already booked at that time.", field="start", master=master_name)
 
 
 def _check_start(starts_at: datetime, now: datetime) -> None:
@@ -160,14 +160,16 @@ def _lay_out(visit: Visit, planned: list[PlannedService]) -> list[VisitService]:
 
 
 async def _save_held_time(session: AsyncSession, master: Master) -> None:
-    """Flush in a savepoint: a refusal by the no-overlap constraint leaves the transaction
-    usable and becomes a 409."""
+    """Flush in a savepoint: a refusal by the no-overlap constraint becomes a 409. The
+    master's name is read before: after the refusal the session must roll back before it
+    loads anything (reading it then answered 500 to some of many requests for one slot)."""
+    master_name = master.name
     try:
         async with session.begin_nested():
             await session.flush()
     except IntegrityError as error:
         if NO_OVERLAP in str(error.orig):
-            raise _taken(master) from None
+            raise _taken(master_name) from None
         raise
 
 
@@ -181,9 +183,11 @@ async def book_visit(
     created_by: uuid.UUID | None = None,
     comment: str = "",
     source: str = "journal",
+    to_call: bool = False,
     now: datetime | None = None,
 ) -> Visit:
-    """Book the services in sequence with the master from ``starts_at``; 409 when taken."""
+    """Book the services in sequence with the master from ``starts_at``; 409 when taken.
+    ``to_call``: booked online with the phone unconfirmed, the desk calls to confirm."""
     now = now or datetime.now(UTC)
     _check_start(starts_at, now)
     master = await _master(session, master_id)
@@ -201,6 +205,7 @@ async def book_visit(
         ends_at=ends_at,
         status="booked",
         source=source,
+        to_call=to_call,
         comment=comment.strip(),
         subtotal=sum(service.price for service in planned),
         created_by=created_by,
@@ -288,6 +293,8 @@ async def set_visit_status(
     stamp = {"confirmed": "confirmed_at", "arrived": "arrived_at", "cancelled": "cancelled_at"}
     if status in stamp:
         setattr(visit, stamp[status], now)
+    if status in ("confirmed", "arrived"):  # the desk reached the client, or she came
+        visit.to_call = False
     visit.updated_at = now
     await session.flush()
     if status in ("cancelled", "no_show"):

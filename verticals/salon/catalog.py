@@ -20,6 +20,7 @@ from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon import catalog_checks as check
 from atrium.verticals.salon.models import (
+    PHONE_CHECKS,
     Location,
     SalonSettings,
     Service,
@@ -356,6 +357,15 @@ def _widget_sites(raw: Any) -> list[str]:
     return sites
 
 
+def _phone_check(raw: Any) -> str:
+    if raw not in PHONE_CHECKS:
+        raise Invalid(
+            "Choose how online bookers confirm their phone: SMS, Telegram or none.",
+            field="phone_check",
+        )
+    return raw
+
+
 SETTINGS_RULES = {
     "reminder_hours": _reminder_hours,
     "reminder_channels": _channels,
@@ -363,6 +373,7 @@ SETTINGS_RULES = {
     "vip_quarters": lambda raw: check.whole(raw, "vip_quarters", low=1, high=8),
     "vip_spend": lambda raw: check.amount(raw, "vip_spend"),
     "widget_sites": _widget_sites,
+    "phone_check": _phone_check,
 }
 
 

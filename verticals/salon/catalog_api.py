@@ -250,6 +250,8 @@ class SettingsIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True)
     vip_spend: Decimal | Unset = UNSET
     # Sites that may show the booking widget (https://liza-salon.ru); empty: any site.
     widget_sites: list[str] | Unset = UNSET
+    # How online bookers confirm their phone: sms, telegram or none (the desk calls).
+    phone_check: str | Unset = UNSET
 
 
 class SettingsOut(msgspec.Struct):
@@ -259,6 +261,7 @@ class SettingsOut(msgspec.Struct):
     vip_quarters: int
     vip_spend: Decimal
     widget_sites: list[str]
+    phone_check: str
     updated_at: datetime | None
 
 
@@ -270,6 +273,7 @@ def settings_out(settings: SalonSettings) -> SettingsOut:
         vip_quarters=settings.vip_quarters,
         vip_spend=settings.vip_spend,
         widget_sites=list(settings.widget_sites),
+        phone_check=settings.phone_check,
         updated_at=settings.updated_at,
     )
 

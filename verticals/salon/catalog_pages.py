@@ -11,7 +11,12 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from atrium.platform.errors import DomainError
-from atrium.verticals.salon import catalog, catalog_staff_pages, catalog_stock_pages
+from atrium.verticals.salon import (
+    catalog,
+    catalog_staff_pages,
+    catalog_stock_pages,
+    phone_check,
+)
 from atrium.verticals.salon.catalog_page_kit import (
     errors_of,
     home,
@@ -23,7 +28,7 @@ from atrium.verticals.salon.catalog_page_kit import (
     transaction,
     values_of,
 )
-from atrium.verticals.salon.models import Location, Service
+from atrium.verticals.salon.models import PHONE_CHECKS, Location, Service
 from atrium.verticals.salon.stock import list_items
 
 STEPS = (5, 10, 15, 20, 30, 60)
@@ -267,8 +272,10 @@ async def service_archive(page: NamedDependency[Any], service_id: FromPath[str])
 # Salon settings
 
 
-def _settings_form(page: Any, values: dict, errors: dict, status: int = 200) -> Template:
+async def _settings_form(page: Any, values: dict, errors: dict, status: int = 200) -> Template:
     booking_url = f"{page.request.app.state.settings.base_url}/book/{page.principal.workspace.slug}"
+    async with transaction(page) as session:
+        ready = {mode: await phone_check.channel_ready(session, mode) for mode in PHONE_CHECKS}
     return render(
         page,
         "salon/catalog_settings.html",
@@ -279,6 +286,8 @@ def _settings_form(page: Any, values: dict, errors: dict, status: int = 200) -> 
         errors=errors,
         booking_url=booking_url,
         widget_snippet=f'<script src="{booking_url}/widget.js" async></script>',
+        phone_checks=PHONE_CHECKS,
+        channel_ready=ready,
     )
 
 
@@ -293,9 +302,10 @@ async def settings_page(page: NamedDependency[Any]) -> Template:
         "vip_quarters": str(settings.vip_quarters),
         "vip_spend": plain(settings.vip_spend),
         "widget_sites": "\n".join(settings.widget_sites),
+        "phone_check": settings.phone_check,
         **{f"channel_{name}": "on" for name in settings.reminder_channels},
     }
-    return _settings_form(page, values, {})
+    return await _settings_form(page, values, {})
 
 
 @post("/w/{slug:str}/salon/catalog/settings")
@@ -308,6 +318,8 @@ async def settings_update(request: Request, page: NamedDependency[Any]) -> Templ
             "reminder_hours", "rebook_days_early", "vip_quarters", "vip_spend", "widget_sites"
         )
     }  # fmt: skip
+    if "phone_check" in form:
+        data["phone_check"] = form.get("phone_check")
     data["reminder_channels"] = [
         name for name in catalog.REMINDER_CHANNELS if form.get(f"channel_{name}") == "on"
     ]
@@ -315,7 +327,7 @@ async def settings_update(request: Request, page: NamedDependency[Any]) -> Templ
         async with transaction(page) as session:
             await catalog.update_salon_settings(session, data)
     except DomainError as error:
-        return _settings_form(page, values_of(form), errors_of(page, error), 422)
+        return await _settings_form(page, values_of(form), errors_of(page, error), 422)
     return page.redirect(f"{home(page)}/settings", notice=page._("The changes are saved."))
 
 

@@ -111,10 +111,18 @@ async def journal_page(request: Request, page: NamedDependency[Any]) -> Template
         next_day=day + timedelta(days=7 if week else 1),
         hm=lambda moment: moment.astimezone(zone).strftime("%H:%M"),
         local_input=lambda moment: moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
-        status_label=lambda status: page._(STATUS_LABELS[status]),
+        status_label=lambda visit: visit_status(page, visit),
         calendar=_calendar_data(page, location, grid, master),
         notice=query.get("notice"),
     )
+
+
+def visit_status(page: Any, visit) -> str:
+    """A visit's status as the desk reads it: booked online unconfirmed is "to confirm by
+    phone" until the desk confirms it."""
+    if visit.to_call and visit.status == "booked":
+        return page._("To confirm by phone")
+    return page._(STATUS_LABELS[visit.status])
 
 
 STATUS_LABELS = {
@@ -152,10 +160,11 @@ def _calendar_data(page: Any, location: Location, grid, master: Master | None) -
                     "start": wall(visit.starts_at),
                     "end": wall(visit.ends_at),
                     "title": view.client_name,
-                    "classNames": [f"visit-{visit.status}"],
+                    "classNames": [f"visit-{visit.status}"]
+                    + (["visit-to-call"] if visit.to_call and visit.status == "booked" else []),
                     "editable": visit.status in booking.MOVABLE,
                     "extendedProps": {
-                        "status": page._(STATUS_LABELS[visit.status]),
+                        "status": visit_status(page, visit),
                         "services": ", ".join(line.name for line in view.services),
                         "url": f"{page.base}/salon/journal/visits/{visit.id}",
                     },
@@ -310,13 +319,24 @@ async def visit_card(
         shown=visit.starts_at.astimezone(zone).date(),
         hm=lambda moment: moment.astimezone(zone).strftime("%H:%M"),
         start_value=visit.starts_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
-        status_label=page._(STATUS_LABELS[visit.status]),
-        actions=[(s, page._(label)) for s, label in STATUS_ACTIONS.items() if s in allowed],
+        status_label=visit_status(page, visit),
+        to_call=visit.to_call and visit.status == "booked",
+        actions=[
+            (s, page._(_action(visit, s, label)))
+            for s, label in STATUS_ACTIONS.items()
+            if s in allowed
+        ],  # fmt: skip
         movable=visit.status in booking.MOVABLE,
         back=_journal_link(page, location.id, visit.starts_at.astimezone(zone).date()),
         notice=request.query_params.get("notice"),
         error=request.query_params.get("error"),
     )
+
+
+def _action(visit, status: str, label: str) -> str:
+    if status == "confirmed" and visit.to_call:
+        return "Confirmed by phone"
+    return label
 
 
 async def _change(request: Request, page: Any, visit_id: str, change) -> Response:

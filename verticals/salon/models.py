@@ -35,6 +35,9 @@ TIME_OFF_KINDS = ("day_off", "vacation", "sick")
 PAYMENT_METHODS = ("cash", "card", "transfer")
 REMINDER_KINDS = ("before", "rebook")
 LOYALTY_ENTRY_KINDS = ("issued", "earned", "redeemed", "adjusted")
+# How an online booker's phone is confirmed: a code by SMS, the salon's Telegram bot, or not
+# at all (the visit arrives "to confirm by phone" and the desk calls).
+PHONE_CHECKS = ("sms", "telegram", "none")
 
 
 class Location(TenantBase):
@@ -279,6 +282,8 @@ class Visit(TenantBase):
     arrived_at: Mapped[OptionalTimestamp]
     done_at: Mapped[OptionalTimestamp]
     cancelled_at: Mapped[OptionalTimestamp]
+    # Booked online without a confirmed phone: the desk calls the client, then confirms it.
+    to_call: Mapped[bool] = mapped_column(default=False, server_default="false")
     # Checkout: services and products before discount, the discount, points paid, money paid.
     subtotal: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0)
     discount: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0)
@@ -400,7 +405,10 @@ class SalonSettings(TenantBase):
     """The workspace's salon settings (one row): reminders and the VIP rule."""
 
     __tablename__ = "salon_settings"
-    __table_args__ = (CheckConstraint("id = 1", name="single"),)
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single"),
+        CheckConstraint(f"phone_check IN {PHONE_CHECKS}", name="phone_check"),
+    )
 
     id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, default=1)
     reminder_hours: Mapped[list[int]] = mapped_column(ARRAY(SmallInteger), default=lambda: [24, 2])
@@ -415,4 +423,7 @@ class SalonSettings(TenantBase):
     widget_sites: Mapped[list[str]] = mapped_column(
         ARRAY(String(200)), default=list, server_default="{}"
     )
+    # How online bookers confirm their phone (PHONE_CHECKS). "none" from the first minute: a
+    # new salon has no SMS gateway, no bot, and on the Free plan no SMS.
+    phone_check: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
     updated_at: Mapped[OptionalTimestamp]

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.errors import Conflict, Invalid, NotFound
-from atrium.platform.notify.models import SmsSettings
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon.models import Location, Master, MasterService, Service
 from atrium.verticals.salon.schedule import location_zone
@@ -167,17 +166,3 @@ async def free_master_at(
         if slot.starts_at == starts_at:
             return slot.master_id
     raise Conflict("That time is no longer free; please choose another.", field="start")
-
-
-async def sms_ready(session: AsyncSession) -> bool:
-    settings = await session.get(SmsSettings, 1)
-    return settings is not None and bool(settings.gateway_url)
-
-
-def no_sms(location: Location) -> Conflict:
-    if not location.phone:
-        return Conflict("This salon cannot confirm phones by SMS yet; please call the salon.")
-    return Conflict(
-        "This salon cannot confirm phones by SMS yet; please call %(phone)s.",
-        phone=location.phone,
-    )

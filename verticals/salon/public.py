@@ -23,7 +23,15 @@ from litestar.response import Redirect
 from atrium.platform.errors import DomainError, NotFound
 from atrium.platform.http.auth import database
 from atrium.platform.tenancy.service import workspace_settings
-from atrium.verticals.salon import booking, online_booking, online_offer, public_api, public_visit
+from atrium.verticals.salon import (
+    booking,
+    online_booking,
+    online_offer,
+    online_telegram,
+    phone_check,
+    public_api,
+    public_visit,
+)
 from atrium.verticals.salon.models import BookingCode
 from atrium.verticals.salon.public_kit import (
     BOOK,
@@ -35,7 +43,7 @@ from atrium.verticals.salon.public_kit import (
     parse_moment,
     render_page,
 )
-from atrium.verticals.salon.public_workspace import public_workspace
+from atrium.verticals.salon.public_workspace import acting_owner, public_workspace
 from atrium.verticals.salon.schedule import masters_doing
 
 WIDGET_JS = Path(__file__).parent / "static" / "widget.js"
@@ -135,6 +143,7 @@ async def _steps(session, location, way: Choices, now: datetime) -> dict:
         "chosen": chosen,
         "zone": zone,
         "step": "services",
+        "confirm_by": await phone_check.channel_now(session),  # book.js asks for it at once
     }
     if not chosen:
         return steps
@@ -185,7 +194,6 @@ async def _steps(session, location, way: Choices, now: datetime) -> dict:
     picked = next((slot for slot in by_day[way.day] if slot.starts_at == way.start), None)
     if picked is not None:
         steps["slot"], steps["step"] = picked, "details"
-        steps["sms_ready"] = await online_offer.sms_ready(session)
     return steps
 
 
@@ -243,7 +251,8 @@ async def ask_for_code(
     location_slug: FromPath[str],
     data: FormData,
 ) -> Response:
-    """The details form: a code goes by SMS, then the page to enter it."""
+    """The details form: a code goes by SMS, then the page to enter it; or, with no phone
+    check, the visit is booked (the salon calls to confirm it) and its page follows."""
     db = database(request)
     try:
         workspace = await public_workspace(db, slug)
@@ -264,11 +273,13 @@ async def ask_for_code(
     way = Choices(request)
     try:
         workspace.require_open()
+        owner = await acting_owner(db, workspace)
         async with db.tenant_transaction(workspace.schema) as session:
             location = await online_offer.bookable_location(session, slug=location_slug)
             locale = visitor.locale((await workspace_settings(session)).locale)
-            request_id, _ = await online_booking.request_code(
+            asked = await online_booking.ask_to_book(
                 session,
+                owner,
                 online_booking.BookingRequest(
                     location_id=location.id,
                     service_ids=way.service_ids,
@@ -282,6 +293,7 @@ async def ask_for_code(
                     locale=locale,
                 ),
                 secret_key=request.app.state.runtime.secret_key,
+                manage_url=lambda token: public_api.manage_url(request, slug, token),
                 reserve=public_api.code_reserver(request, workspace),
             )
     except NotFound:
@@ -293,8 +305,14 @@ async def ask_for_code(
         if retry := getattr(error, "retry_after", None):
             response.headers["Retry-After"] = str(retry)
         return response
+    if asked.booked is not None:
+        return Redirect(
+            f"/book/{slug}/visit/{asked.booked.token}?booked=1{embed_suffix(request, '&')}",
+            status_code=303,
+        )
     return Redirect(
-        f"/book/{slug}/{location_slug}/code/{request_id}{embed_suffix(request)}", status_code=303
+        f"/book/{slug}/{location_slug}/code/{asked.request_id}{embed_suffix(request)}",
+        status_code=303,
     )
 
 
@@ -341,12 +359,16 @@ async def _code_page(
         code = await session.get(BookingCode, request_id)
         if code is None:
             return missing_page(request, visitor)
+        if code.request.get("confirm_by") == "telegram":
+            context["telegram_url"] = await online_telegram.start_link(
+                session, request.app.state.runtime.secret_key, request_id
+            )
         return await render_page(
             request,
             visitor,
             workspace,
             session,
-            "salon/book_code.html",
+            "salon/book_telegram.html" if "telegram_url" in context else "salon/book_code.html",
             status_code,
             location=location,
             phone_number=code.phone,
@@ -376,9 +398,12 @@ async def confirm_code(
             request, visitor, slug, location_slug, request_id, 403, errors=errors
         )
     try:
-        booked, _ = await public_api.confirm_booking(
-            request, workspace, request_id, data.get("code", "")
-        )
+        if data.get("action") == "finish":  # the phone was shared in the salon's Telegram bot
+            booked, _ = await public_api.finish_booking(request, workspace, request_id)
+        else:
+            booked, _ = await public_api.confirm_booking(
+                request, workspace, request_id, data.get("code", "")
+            )
     except NotFound:
         return missing_page(request, visitor)
     except DomainError as error:

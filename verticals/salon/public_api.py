@@ -6,8 +6,10 @@ in. Every answer works in the workspace named by the slug only (another workspac
     GET  services?location_id=                      services offered online there
     GET  masters?location_id=&service_id=...        masters doing all of them (name, position)
     GET  slots?location_id=&service_id=...&master_id=&date_from=&date_to=
-    POST bookings                                   a code goes by SMS: {"request_id"}
+    POST bookings                                   202 {"confirm_by": "sms"|"telegram", ...}, or
+                                                    201 {"confirm_by": "none", "visit"}
     POST bookings/<request_id>/confirm {"code"}     books: the visit and its manage link
+    POST bookings/<request_id>/finish               books once the phone was shared in Telegram
     GET  visits/<token>                             the client's visit (their manage link)
     POST visits/<token>/cancel, visits/<token>/reschedule {"start", "any_master"}
     GET  widget                                     the <script> tag a salon's site includes
@@ -24,7 +26,7 @@ import msgspec
 from limits import RateLimitItemPerHour
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import FixedWindowRateLimiter
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from atrium.platform.auth.throttle import client_ip
@@ -157,11 +159,6 @@ class RescheduleIn(msgspec.Struct, forbid_unknown_fields=True):
     any_master: bool = False
 
 
-class RequestOut(msgspec.Struct):
-    request_id: uuid.UUID
-    expires_in_seconds: int
-
-
 class VisitServiceOut(msgspec.Struct):
     name: str
     start: datetime
@@ -184,6 +181,19 @@ class VisitOut(msgspec.Struct):
     can_change: bool
     change_until: datetime
     manage_url: str
+    to_confirm_by_phone: bool  # booked without a confirmed phone: the salon will call
+
+
+class RequestOut(msgspec.Struct):
+    """How the phone is confirmed: "sms" (enter the code), "telegram" (open ``telegram_url``,
+    share the phone there, then finish) or "none" (``visit`` is booked already; the salon
+    calls to confirm it)."""
+
+    confirm_by: str
+    request_id: uuid.UUID | None = None
+    expires_in_seconds: int | None = None
+    telegram_url: str | None = None
+    visit: VisitOut | None = None
 
 
 class WidgetOut(msgspec.Struct):
@@ -224,6 +234,7 @@ async def visit_out(session, summary: online_visit.VisitSummary, url: str) -> Vi
         can_change=summary.can_change,
         change_until=summary.change_until,
         manage_url=url,
+        to_confirm_by_phone=visit.to_call and visit.status == "booked",
     )
 
 
@@ -319,16 +330,20 @@ async def list_slots(
 @post(f"{API}/bookings", status_code=202, **OPTS)
 async def ask_for_code(
     request: Request, slug: FromPath[str], data: JSONBody[BookingIn]
-) -> RequestOut:
-    """Checks the time is free and sends a code by SMS; 429 when too many were asked for."""
+) -> Response[RequestOut]:
+    """Checks the time is free and confirms the phone the salon's way: 202 with a request to
+    confirm (the code sent by SMS, or the salon's Telegram bot), or 201 with the visit
+    booked, to confirm by phone; 429 when too many were asked for."""
     db = database(request)
     workspace = await public_workspace(db, slug)
     workspace.require_open()
+    owner = await acting_owner(db, workspace)
     async with db.tenant_transaction(workspace.schema) as session:
         locale = data.locale if data.locale in ("en", "ru") else None
         locale = locale or (await workspace_settings(session)).locale
-        request_id, _ = await online_booking.request_code(
+        asked = await online_booking.ask_to_book(
             session,
+            owner,
             online_booking.BookingRequest(
                 location_id=data.location_id,
                 service_ids=data.service_ids,
@@ -342,9 +357,17 @@ async def ask_for_code(
                 locale=locale,
             ),
             secret_key=request.app.state.runtime.secret_key,
+            manage_url=lambda token: manage_url(request, slug, token),
             reserve=code_reserver(request, workspace),
         )
-    return RequestOut(request_id, int(online_booking.CODE_LIFETIME.total_seconds()))
+        if asked.booked is not None:
+            summary = await online_visit.visit_summary(session, asked.booked.visit)
+            url = manage_url(request, workspace.slug, asked.booked.token)
+            out = RequestOut("none", visit=await visit_out(session, summary, url))
+            return Response(out, status_code=201)
+    lifetime = int(online_booking.CODE_LIFETIME.total_seconds())
+    out = RequestOut(asked.confirm_by, asked.request_id, lifetime, asked.telegram_url)
+    return Response(out, status_code=202)
 
 
 async def confirm_booking(request: Request, workspace: PublicWorkspace, request_id, code: str):
@@ -380,6 +403,33 @@ async def confirm(
     """422 for a wrong code, 409 when the time was taken meanwhile (nothing booked)."""
     workspace = await public_workspace(database(request), slug)
     _, out = await confirm_booking(request, workspace, request_id, data.code)
+    return out
+
+
+async def finish_booking(request: Request, workspace: PublicWorkspace, request_id):
+    """Book a request whose phone was confirmed in the salon's Telegram bot."""
+    db = database(request)
+    workspace.require_open()
+    owner = await acting_owner(db, workspace)
+    async with db.tenant_transaction(workspace.schema) as session:
+        booked = await online_booking.finish_in_telegram(
+            session,
+            owner,
+            request_id,
+            manage_url=lambda token: manage_url(request, workspace.slug, token),
+        )
+        summary = await online_visit.visit_summary(session, booked.visit)
+        url = manage_url(request, workspace.slug, booked.token)
+        return booked, await visit_out(session, summary, url)
+
+
+@post(f"{API}/bookings/{{request_id:uuid}}/finish", status_code=201, **OPTS)
+async def finish(
+    request: Request, slug: FromPath[str], request_id: FromPath[uuid.UUID]
+) -> VisitOut:
+    """After the phone was shared in the salon's Telegram bot: books; 409 until then."""
+    workspace = await public_workspace(database(request), slug)
+    _, out = await finish_booking(request, workspace, request_id)
     return out
 
 
@@ -437,6 +487,7 @@ routes = [
     list_slots,
     ask_for_code,
     confirm,
+    finish,
     show_visit,
     cancel_visit,
     reschedule_visit,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.crm.models import Contact
+from atrium.platform.crm.models import Contact, ContactPhone
 from atrium.platform.errors import Invalid, NotFound
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon.models import Visit, VisitService
@@ -49,7 +49,15 @@ async def visit_view(session: AsyncSession, visit_id: uuid.UUID) -> VisitView:
     found = await _views(session, await session.execute(_with_client().where(Visit.id == visit_id)))
     if not found:
         raise NotFound("There is no such visit.")
-    return found[0]
+    view = found[0]
+    if view.visit.contact_id is not None:  # for the desk to call
+        view.client_phone = await session.scalar(
+            select(ContactPhone.number)
+            .where(ContactPhone.contact_id == view.visit.contact_id)
+            .order_by(ContactPhone.position)
+            .limit(1)
+        )
+    return view
 
 
 async def visits_between(

@@ -31,6 +31,7 @@ from atrium.web.pages import (
     settings,
     settings_appeals,
     settings_crm,
+    settings_messaging,
     settings_products,
     settings_team,
     settings_templates,
@@ -357,6 +358,7 @@ WORK_PAGES = (
     settings_appeals,
     settings_products,
     settings_templates,
+    settings_messaging,
     billing,
     workspaces,
 )

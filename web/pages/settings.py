@@ -54,6 +54,18 @@ async def settings_index(request: Request) -> Template:
             _("The wording of reminders and greetings, in Russian and English."),
             can("workspace.update"),
         ),
+        (
+            "messaging",
+            _("SMS and Telegram"),
+            _("The SMS gateway and the Telegram bot that send your messages."),
+            can("workspace.read"),
+        ),
+        (
+            "outbox",
+            _("Outbox"),
+            _("Every SMS, Telegram message and e-mail sent or kept unsent, with its status."),
+            can("workspace.update"),
+        ),
         ("api-keys", _("API keys"), _("Keys for your own scripts and integrations."), True),
     ]
     return page.render(

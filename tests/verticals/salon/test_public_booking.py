@@ -21,13 +21,18 @@ NEW_PHONE = "+79035550101"
 
 
 async def sms_gateway(client, salon) -> None:
-    """A gateway that is set up and takes every message (codes are read from the SMS log)."""
+    """A gateway that is set up and takes every message (codes are read from the SMS log),
+    and the salon confirming phones by SMS."""
     answer = await client.put(
         "/api/v1/settings/sms",
         json={"gateway_url": sms_sink(), "token": "gw-token", "sender": "Liza"},
         headers=salon.headers,
     )
     assert answer.status_code == 200, answer.text
+    chosen = await client.put(
+        "/api/v1/salon/settings", json={"phone_check": "sms"}, headers=salon.headers
+    )
+    assert chosen.status_code == 200 and chosen.json()["phone_check"] == "sms", chosen.text
 
 
 def api(salon, path: str, slug: str | None = None) -> str:
@@ -233,14 +238,35 @@ async def test_code_requests_are_throttled_per_phone(client, db, salon):
     await ask_code(client, salon, salon.at(10), master=salon.anna, phone="+79035550102")
 
 
-async def test_without_an_sms_gateway_the_salon_asks_to_be_called(client, db, salon):
-    async with db.tenant_transaction(salon.schema) as session:
-        await session.execute(update(Location).values(phone="+7 495 123-45-67"))
+async def test_a_new_salon_books_at_once_and_the_visit_waits_for_a_call(client, db, salon):
+    """Nothing set up (no phone check, no gateway): the visit is booked, to confirm by phone."""
     answer = await client.post(
         api(salon, "bookings"), json=booking_body(salon, salon.at(10), master=salon.anna)
     )
-    assert answer.status_code == 409
-    assert "call +7 495 123-45-67" in answer.json()["detail"]
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["confirm_by"] == "none" and body["visit"]["to_confirm_by_phone"] is True
+    [visit] = await visits_of(db, salon)
+    assert visit.to_call and visit.status == "booked" and visit.source == "online"
+    assert await last_sms(db, salon, "booking_code") is None
+
+
+async def test_sms_chosen_but_spent_on_the_plan_falls_back_to_a_call(client, db, salon):
+    """The salon chose SMS, its gateway is set, but the month's quota has no room: booked."""
+    await sms_gateway(client, salon)
+    saved = await client.put(
+        "/api/v1/settings/sms",
+        json={"gateway_url": sms_sink(), "sender": "Liza", "monthly_quota": 0},
+        headers=salon.headers,
+    )
+    assert saved.status_code == 200, saved.text
+    answer = await client.post(
+        api(salon, "bookings"), json=booking_body(salon, salon.at(10), master=salon.anna)
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["confirm_by"] == "none"
+    [visit] = await visits_of(db, salon)
+    assert visit.to_call
 
 
 # Privacy and isolation
@@ -601,8 +627,10 @@ async def test_a_visitor_books_on_a_phone_with_javascript(browser, live_server, 
 
 
 async def sms_gateway_in(db, salon) -> None:
-    """The SMS gateway set up straight in the workspace (the live server has its own client)."""
+    """The SMS gateway set up straight in the workspace (the live server has its own client),
+    and the salon confirming phones by SMS."""
     from atrium.platform.notify.models import SmsSettings
+    from atrium.verticals.salon.models import SalonSettings
 
     async with db.tenant_transaction(salon.schema) as session:
         settings = await session.get(SmsSettings, 1)
@@ -610,3 +638,8 @@ async def sms_gateway_in(db, salon) -> None:
             session.add(SmsSettings(id=1, gateway_url=sms_sink()))
         else:
             settings.gateway_url = sms_sink()
+        salon_settings = await session.get(SalonSettings, 1)
+        if salon_settings is None:
+            session.add(SalonSettings(id=1, phone_check="sms"))
+        else:
+            salon_settings.phone_check = "sms"

@@ -14,6 +14,8 @@
   var zone = root.dataset.zone;
   var currency = root.dataset.currency || "RUB";
   var embed = root.dataset.embed === "1";
+  // How the salon confirms the phone: "sms" (a code), "telegram" (its bot) or "none" (it calls).
+  var confirmBy = root.dataset.confirmBy || "sms";
   var DAYS = 14;
   var state = { services: [], chosen: [], masterId: null, slots: [], day: null, slot: null };
 
@@ -241,10 +243,10 @@
       [box, el("p", { "class": "muted", text: dayLabel(state.slot.date) + ", " + state.slot.time })],
       field("first_name", T.first_name, "text", true, "given-name"),
       field("last_name", T.last_name, "text", false, "family-name"),
-      field("phone", T.phone, "tel", true, "tel", T.phone_hint),
+      field("phone", T.phone, "tel", true, "tel", T["phone_hint_" + confirmBy]),
       field("email", T.email, "email", false, "email"),
       [el("label", { "class": "book-check" }, [consent, el("span", { text: T.consent })]),
-       el("div", { "class": "actions" }, [el("button", { type: "submit", text: T.get_code })])]
+       el("div", { "class": "actions" }, [el("button", { type: "submit", text: T["submit_" + confirmBy] })])]
     ));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -256,7 +258,9 @@
         phone: value("phone"), email: value("email"), consent: consent.checked,
         locale: root.dataset.locale
       }).then(function (answer) {
+        if (answer.visit) return goToVisit(answer.visit);  // booked: the salon calls to confirm
         busy(false);
+        if (answer.confirm_by === "telegram") return showTelegram(answer);
         showCode(answer.request_id);
       }).catch(function (error) {
         busy(false);
@@ -265,6 +269,25 @@
       });
     });
     show(T.details, [form], function () { renderDays(today()); });
+  }
+
+  function goToVisit(visit) {
+    var token = visit.manage_url.split("/").pop();
+    window.location.assign(root.dataset.visitBase + token + "?booked=1" + (embed ? "&embed=1" : ""));
+  }
+
+  function showTelegram(answer) {
+    var box = alertBox();
+    var open = el("a", { "class": "button", href: answer.telegram_url, target: "_blank", rel: "noopener", text: T.open_telegram });
+    var done = el("button", { type: "button", text: T.finish, onclick: function () {
+      busy(true);
+      post("/bookings/" + answer.request_id + "/finish", {}).then(goToVisit).catch(function (error) {
+        busy(false);
+        fail(box, error);
+      });
+    } });
+    show(T.telegram_title, [el("p", { text: T.telegram_steps }), box, el("p", {}, [open]),
+      el("div", { "class": "actions" }, [done])], showDetails);
   }
 
   function showCode(requestId) {
@@ -278,10 +301,7 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       busy(true);
-      post("/bookings/" + requestId + "/confirm", { code: input.value }).then(function (visit) {
-        var token = visit.manage_url.split("/").pop();
-        window.location.assign(root.dataset.visitBase + token + "?booked=1" + (embed ? "&embed=1" : ""));
-      }).catch(function (error) {
+      post("/bookings/" + requestId + "/confirm", { code: input.value }).then(goToVisit).catch(function (error) {
         busy(false);
         fail(box, error);
         input.focus();
