@@ -1,7 +1,7 @@
 """import rows skipped as duplicates and rejected rows keep their cells
 
-Revision ID: t0028
-Revises: t0027
+Revision ID: t0029
+Revises: t0028_booking
 Create Date: 2026-12-07 13:42:47
 
 """
@@ -15,8 +15,8 @@ from sqlalchemy.dialects import postgresql
 from atrium.tenants.migrations import workspace_schema
 
 # revision identifiers, used by Alembic.
-revision: str = "t0028"
-down_revision: str | Sequence[str] | None = "t0027"
+revision: str = "t0029"
+down_revision: str | Sequence[str] | None = "t0028_booking"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
