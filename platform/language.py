@@ -31,3 +31,21 @@ def pick_locale(*candidates: str | None, accept_language: str = "") -> str:
             return candidate
     accepted = accepted_locales(accept_language)
     return accepted[0] if accepted else DEFAULT_LOCALE
+
+
+class Term(str):
+    """A word of Atrium's own inside a message, such as a plan's name: translated with the
+    message into the reader's language, unlike names people typed. ``context`` tells it apart
+    from the same English word elsewhere (the plan "Start" is not the start of a visit)."""
+
+    context: str | None
+
+    def __new__(cls, text: str, context: str | None = None) -> "Term":
+        term = super().__new__(cls, text)
+        term.context = context
+        return term
+
+
+def plan_name(name: str) -> Term:
+    """A plan's name (Free, Start, Business, Network) as a term to translate."""
+    return Term(name, "plan")

@@ -9,7 +9,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup
 
-from atrium.platform.language import DEFAULT_LOCALE, LOCALES, pick_locale
+from atrium.platform.language import DEFAULT_LOCALE, LOCALES, Term, pick_locale
 from atrium.platform.packs import pack_folders
 from atrium.web.pages.field_labels import field_label
 
@@ -58,7 +58,15 @@ def template_functions(locale: str) -> dict:
     def translate_plural(singular: str, plural: str, num: int, **values) -> Markup:
         return Markup(catalog.ngettext(singular, plural, num)) % {"num": num, **values}
 
-    return {"_": translate, "gettext": translate, "ngettext": translate_plural}
+    def plan_name(name: str) -> str:
+        return catalog.pgettext("plan", name)
+
+    return {
+        "_": translate,
+        "gettext": translate,
+        "ngettext": translate_plural,
+        "plan_name": plan_name,
+    }
 
 
 def plain_text(locale: str, message: str, **values) -> str:
@@ -74,8 +82,16 @@ def plain_plural(locale: str, singular: str, plural: str, num: int, **values) ->
 
 def message_text(locale: str, message: str, field: str | None = None, /, **values) -> str:
     """A service's message in ``locale``, filled in; a value that is the field's own key (the
-    services write ``name=field``) is named by the field's label in that language instead."""
+    services write ``name=field``) is named by the field's label in that language instead, and
+    a ``Term`` (a plan's name) is translated too."""
+    catalog = translations(locale)
     if field is not None:
-        label = plain_text(locale, field_label(field))
+        label = catalog.gettext(field_label(field))
         values = {name: label if value == field else value for name, value in values.items()}
+    values = {
+        name: catalog.pgettext(value.context, value) if isinstance(value, Term) and value.context
+        else catalog.gettext(value) if isinstance(value, Term)
+        else value
+        for name, value in values.items()
+    }  # fmt: skip
     return plain_text(locale, message, **values)
