@@ -49,7 +49,7 @@ class LimitReached(DomainError):
     def __init__(self, message: str, *, upgrade: str | None = None, **params) -> None:
         """``upgrade``: the plan that lifts the limit, also given apart in the problem body."""
         super().__init__(message, upgrade=upgrade, **params)
-        self.upgrade = upgrade
+        self.upgrade = str(upgrade) if upgrade is not None else None
 
 
 class TooManyRequests(DomainError):

@@ -52,6 +52,7 @@ from atrium.tenants import api as signup_api
 from atrium.tenants.housekeeping import housekeeping_loop
 from atrium.web.health import api as health_api
 from atrium.web.pages import assets
+from atrium.web.pages.i18n import message_text
 from atrium.web.pages.kit import TEMPLATE_DIR, visitor_page
 from atrium.web.pages.routes import page_routes
 
@@ -161,4 +162,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.runtime = runtime
     app.state.db = db
     app.state.redis = redis
+    # Problem details speak the caller's language through the app's catalogs.
+    app.state.translate = message_text
     return app

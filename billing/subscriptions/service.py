@@ -33,6 +33,7 @@ from atrium.platform.auth.principal import Principal
 from atrium.platform.auth.service import forget_principals
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, LimitReached, NotFound
+from atrium.platform.language import plan_name
 from atrium.platform.tenancy.models import Tenant
 from atrium.platform.tenancy.service import forget_workspace_entitlements
 
@@ -337,7 +338,8 @@ async def set_paid_by_network(
     head_office = await subscription_of(session, principal.workspace.id, lock=True)
     if paid and "franchise" not in plan_in_effect(head_office).packs:
         raise LimitReached(
-            "Paying for branches needs the %(upgrade)s plan.", upgrade=PLANS["network"].name
+            "Paying for branches needs the %(upgrade)s plan.",
+            upgrade=plan_name(PLANS["network"].name),
         )
     subscription = await subscription_of(session, branch.id, lock=True)
     if paid and _paid_subscription_alive(subscription):

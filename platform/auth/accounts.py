@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.auth.mails import reset_mail
 from atrium.platform.auth.models import (
     Membership,
     OneTimeToken,
@@ -159,16 +160,8 @@ async def request_password_reset(
         session, RESET_LINK_TTL, purpose=OneTimeTokenPurpose.PASSWORD_RESET, email=email
     )
     link = f"{base_url.rstrip('/')}/reset-password?token={plaintext}"
-    await queue_system_mail(
-        session,
-        to=email,
-        subject="Reset your Atrium password",
-        text=(
-            "Someone (we hope you) asked to reset the password of your Atrium account.\n\n"
-            f"Choose a new password here within an hour:\n{link}\n\n"
-            "If it was not you, ignore this message: your password stays as it is.\n"
-        ),
-    )
+    subject, text = reset_mail(user.locale, link)
+    await queue_system_mail(session, to=email, subject=subject, text=text)
 
 
 async def reset_password(session: AsyncSession, *, token: str, password: str) -> User:

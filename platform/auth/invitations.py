@@ -20,6 +20,7 @@ from atrium.platform.auth.accounts import (
     usable_token,
     user_by_email,
 )
+from atrium.platform.auth.mails import invitation_mail, mail_language
 from atrium.platform.auth.members import checked_role, may_grant
 from atrium.platform.auth.models import Membership, OneTimeToken, OneTimeTokenPurpose, Role, User
 from atrium.platform.auth.passwords import check_password, hash_password
@@ -84,17 +85,16 @@ async def invite(
         invited_by_id=principal.user_id,
     )
     link = f"{base_url.rstrip('/')}/invitations/accept?token={plaintext}"
-    inviter = principal.name or principal.email
-    await queue_system_mail(
-        session,
-        to=email,
-        subject=f"{inviter} invites you to {workspace.name} on Atrium",
-        text=(
-            f"{inviter} invites you to join {workspace.name} on Atrium as {granted.value}.\n\n"
-            f"Accept within 7 days here:\n{link}\n\n"
-            "If you do not know this workspace, ignore this message.\n"
-        ),
+    # In the invitee's own language when the address has an account, else the workspace's.
+    account_language = await session.scalar(select(User.locale).where(User.email == email))
+    subject, text = invitation_mail(
+        mail_language(account_language, workspace.locale),
+        inviter=principal.name or principal.email,
+        workspace=workspace.name,
+        role=granted,
+        link=link,
     )
+    await queue_system_mail(session, to=email, subject=subject, text=text)
     return row
 
 

@@ -101,6 +101,12 @@ APPEALS = {
     "en": [("Waited too long", "complaint"), ("A question about prices", "inquiry"),
            ("Booking for Saturday", "order"), ("A partnership idea", "proposal")],
 }  # fmt: skip
+# Where clients came from and their tags are words people type, so written in the language.
+SOURCES = {
+    "ru": ["Инстаграм", "Сайт", "Друзья", "Зашли с улицы"],
+    "en": ["Instagram", "Website", "Friends", "Walk-in"],
+}
+TAGS = {"ru": ["VIP", "постоянный", "новый"], "en": ["VIP", "regular", "new"]}
 LEADS = {
     "ru": [("Вероника", "Нужна консультация, перезвоните после 18:00"),
            ("Максим", "Сколько стоит ваша услуга?")],
@@ -126,7 +132,13 @@ async def fill_demo_data(
         name = ru if language == "ru" else en
         product = await create_product(
             session,
-            {"sku": f"DEMO-{len(products) + 1:03d}", "name": name, "kind": kind, "price": price},
+            {
+                "sku": f"DEMO-{len(products) + 1:03d}",
+                "name": name,
+                "kind": kind,
+                "price": price,
+                "unit": "шт" if language == "ru" else "pcs",
+            },
         )
         products.append(product)
         made.append(("product", product.id))
@@ -154,8 +166,8 @@ async def fill_demo_data(
                 else [],
                 birthday=utcnow().date().replace(year=1975 + index) - timedelta(days=index * 23),
                 marketing_consent=index % 3 != 0,
-                source=chance.choice(["instagram", "website", "friends", "walk-in"]),
-                tags=chance.sample(["vip", "regular", "new"], k=chance.randint(0, 2)),
+                source=chance.choice(SOURCES[language]),
+                tags=chance.sample(TAGS[language], k=chance.randint(0, 2)),
                 companies=[(companies[index % len(companies)], "")] if index % 4 == 0 else [],
             ),
             force=True,

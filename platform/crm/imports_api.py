@@ -25,11 +25,12 @@ from atrium.platform.http.auth import requires
 from atrium.platform.http.problems import problem
 
 
-def too_large(_: Request, __: RequestEntityTooLarge) -> Response:
+def too_large(request: Request, __: RequestEntityTooLarge) -> Response:
     return problem(
+        request,
         413,
-        f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; "
-        "split it into smaller files.",
+        "The file is larger than %(max)d MB; split it into smaller files.",
+        max=MAX_FILE_BYTES // (1024 * 1024),
     )
 
 

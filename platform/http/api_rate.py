@@ -14,6 +14,7 @@ from litestar.connection import ASGIConnection
 
 from atrium.platform.auth.principal import Principal
 from atrium.platform.errors import TooManyRequests
+from atrium.platform.language import plan_name
 from atrium.platform.tenancy.entitlements import API_CALLS
 
 KEY_PREFIX = "atrium:api-rate"
@@ -53,9 +54,9 @@ async def count_api_call(connection: ASGIConnection, principal: Principal) -> No
     error = TooManyRequests(
         message,
         retry_after=max(1, math.ceil(stats.reset_time - time.time())),
-        plan=entitlements.plan,
+        plan=plan_name(entitlements.plan),
         limit=entitlements.api_per_minute,
-        upgrade=upgrade,
+        upgrade=plan_name(upgrade) if upgrade else None,
     )
     error.upgrade = upgrade
     raise error

@@ -13,22 +13,54 @@ from sqlalchemy.exc import InterfaceError as DatabaseInterfaceError
 from sqlalchemy.exc import OperationalError as DatabaseOperationalError
 
 from atrium.platform.errors import DomainError, TooManyRequests
-from atrium.platform.http.text import NUL_MESSAGE
+from atrium.platform.http.language import say
+from atrium.platform.http.validation import validation_problem_text
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("atrium.http")
 
 
+# Each status's title in words a person reads (translated with the detail); a DomainError
+# class may name its own.
+TITLES = {
+    400: "Bad request",
+    401: "Not signed in",
+    402: "Limit reached",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
 def problem(
-    status: int, detail: str, *, title: str | None = None, headers=None, **extra: Any
+    request: Request,
+    status: int,
+    message: str,
+    *,
+    title: str | None = None,
+    headers=None,
+    field: str | None = None,
+    extra: dict[str, Any] | None = None,
+    **values: Any,
 ) -> Response:
+    """The problem answer, its title and detail in the caller's language (see
+    ``platform.http.language``); ``message`` may hold %(name)s placeholders for ``values``."""
     body = {
         "type": "about:blank",
-        "title": title or HTTPStatus(status).phrase,
+        "title": say(request, title or TITLES.get(status) or HTTPStatus(status).phrase),
         "status": status,
-        "detail": detail,
-        **{key: value for key, value in extra.items() if value is not None},
+        "detail": say(request, message, field, **values),
+        "field": field,
+        **(extra or {}),
     }
+    body = {key: value for key, value in body.items() if value is not None}
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -37,50 +69,58 @@ def domain_error_handler(request: Request, error: DomainError) -> Response:
         {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequests) else None
     )
     return problem(
+        request,
         error.status,
-        error.detail,
+        error.message,
         title=error.title,
         headers=headers,
         field=error.field,
-        upgrade=getattr(error, "upgrade", None),
+        extra={"upgrade": getattr(error, "upgrade", None)},
+        **error.params,
     )
-
-
-def _validation_detail(error: ValidationException) -> tuple[str, list | None]:
-    errors = error.extra if isinstance(error.extra, list) else None
-    if errors:
-        first = errors[0]
-        where = first.get("key") or first.get("source") or ""
-        message = first.get("message", error.detail)
-        if first.get("source") == "body" and message == repr(where):
-            # litestar's KeyError for the body parameter: nothing was sent.
-            return "The request needs a JSON body.", errors
-        detail = f"{where}: {message}" if where else message
-    else:
-        detail, errors = error.detail, None
-    if "JSON" in detail or "decode" in detail.lower():
-        detail = f"The request body is not valid JSON: {detail}"
-    return detail, errors
 
 
 def http_exception_handler(request: Request, error: HTTPException) -> Response:
     if isinstance(error, ValidationException):
-        detail, errors = _validation_detail(error)
-        return problem(400, detail, errors=errors)
-    detail = error.detail
-    if error.status_code == 404 and detail in {"", "Not Found"}:
-        detail = f"Nothing at {request.url.path}."
-    elif error.status_code == 405:
-        detail = f"{request.method} is not allowed on {request.url.path}."
-    elif error.status_code == 413:
-        limit_mb = request.app.request_max_body_size // 1_000_000
-        detail = f"The request body is larger than the {limit_mb} MB this API accepts."
-    return problem(error.status_code, detail, headers=error.headers)
+        return validation_problem(request, error)
+    if error.status_code == 404 and error.detail in {"", "Not Found"}:
+        return problem(request, 404, "Nothing at %(path)s.", path=request.url.path)
+    if error.status_code == 405:
+        return problem(
+            request,
+            405,
+            "%(method)s is not allowed on %(path)s.",
+            headers=error.headers,
+            method=request.method,
+            path=request.url.path,
+        )
+    if error.status_code == 413:
+        return problem(
+            request,
+            413,
+            "The request body is larger than the %(limit)s MB this API accepts.",
+            limit=request.app.request_max_body_size // 1_000_000,
+        )
+    if error.status_code == 400 and error.detail in _BAD_JSON:
+        return problem(request, 400, "The request body is not valid JSON.")
+    return problem(request, error.status_code, error.detail, headers=error.headers)
+
+
+def validation_problem(request: Request, error: ValidationException) -> Response:
+    """A body, query or path value of the wrong shape: the first one named, by its label."""
+    errors = error.extra if isinstance(error.extra, list) else None
+    message, field, values = validation_problem_text(error.detail, errors)
+    return problem(request, 400, message, field=field, extra={"errors": errors}, **values)
+
+
+# msgspec's words when the body is not JSON at all.
+_BAD_JSON = {"Input data was truncated", "Input data was truncated."}
 
 
 def unavailable_handler(request: Request, error: Exception) -> Response:
     log.error("dependency_unavailable", path=request.url.path, error=type(error).__name__)
     return problem(
+        request,
         503,
         "A service Atrium depends on is not answering; try again in a minute.",
         headers={"Retry-After": "30"},
@@ -101,7 +141,7 @@ def data_error_handler(request: Request, error: DatabaseDataError) -> Response:
     sqlstate = getattr(error.orig, "sqlstate", None) or ""
     if "NUL (0x00)" in reason:
         # psycopg refuses such text before sending it, so there is no sqlstate.
-        detail = f"Text {NUL_MESSAGE}."
+        detail = "Text must not contain the NUL character (\\u0000)."
     elif sqlstate.startswith("22"):
         detail = _DATA_EXCEPTIONS.get(sqlstate, "A value is not one this API can store.")
     else:
@@ -109,12 +149,12 @@ def data_error_handler(request: Request, error: DatabaseDataError) -> Response:
     log.warning(
         "input_refused_by_database", path=request.url.path, sqlstate=sqlstate, reason=reason
     )
-    return problem(422, detail, title="Invalid input")
+    return problem(request, 422, detail)
 
 
 def unexpected_error_handler(request: Request, error: Exception) -> Response:
     log.exception("unhandled_error", path=request.url.path)
-    return problem(500, "Something went wrong on our side; it has been logged.")
+    return problem(request, 500, "Something went wrong on our side; it has been logged.")
 
 
 exception_handlers = {

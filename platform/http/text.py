@@ -14,7 +14,6 @@ from litestar import Request
 from atrium.platform.errors import Invalid
 
 NUL = "\x00"
-NUL_MESSAGE = "must not contain the NUL character (\\u0000)"
 
 
 def nul_field(value: Any, path: str = "") -> str | None:

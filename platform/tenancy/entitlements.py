@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from atrium.platform.errors import LimitReached
+from atrium.platform.language import plan_name
 
 # The keys of limits, as billing names them in ``lifted_by``.
 SEATS, CONTACTS, SMS, API_CALLS, INTEGRATIONS = (
@@ -97,7 +98,13 @@ _MESSAGES = {
 def _refuse(entitlements: Entitlements, key: str, kind: str, **params) -> LimitReached:
     upgrade = entitlements.lifted_by.get(key)
     message = _MESSAGES[kind][1 if upgrade else 0]
-    return LimitReached(message, field=key, plan=entitlements.plan, upgrade=upgrade, **params)
+    return LimitReached(
+        message,
+        field=key,
+        plan=plan_name(entitlements.plan),
+        upgrade=plan_name(upgrade) if upgrade else None,
+        **params,
+    )
 
 
 def require_room(

@@ -165,6 +165,8 @@ async def test_custom_fields_import_by_their_label(client, db, salon):
 
 
 async def test_bad_uploads_and_mappings_are_4xx_with_a_reason(client, salon):
+    # The workspace is Russian; this caller asks for English (Accept-Language wins).
+    salon = {**salon, "headers": {**salon["headers"], "Accept-Language": "en"}}
     content = csv_bytes([HEADERS, *ROWS])
     wrong_kind = await upload(client, salon, content, kind="pets")
     assert wrong_kind.status_code == 422

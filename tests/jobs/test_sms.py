@@ -249,4 +249,4 @@ async def test_the_plans_sms_allowance_stops_sending_and_names_the_plan(
                                 headers=headers)  # fmt: skip
     assert refused.status_code == 402, refused.text
     assert refused.json()["upgrade"] == "Start"
-    assert "0 SMS segments a month" in refused.json()["detail"]
+    assert "0 SMS-сегментов в месяц" in refused.json()["detail"]  # the workspace's language

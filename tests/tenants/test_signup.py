@@ -73,7 +73,7 @@ async def test_same_company_name_gets_a_distinct_slug(make_workspace):
         ({"locale": "de"}, 422, "Unknown locale"),
         ({"email": "not-an-email"}, 422, "not an e-mail address"),
         ({"company": "   "}, 422, "Company name is required"),
-        ({"company": None}, 400, "company"),
+        ({"company": None}, 400, "Company must be text."),
         ({"surprise": 1}, 400, "surprise"),
     ],
 )

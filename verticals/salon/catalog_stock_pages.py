@@ -62,7 +62,7 @@ async def _stock_page(
         kinds=STOCK_KINDS,
         receipt=forms.get("receipt", {}),
         count=forms.get("count", {}),
-        item=forms.get("item", {"kind": "consumable", "unit": "pcs"}),
+        item=forms.get("item", {"kind": "consumable", "unit": page._("pcs")}),
         lines=range(RECEIPT_LINES),
         errors=errors or {},
     )

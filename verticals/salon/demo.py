@@ -30,6 +30,7 @@ from atrium.verticals.salon.demo_catalog import (
     MASTERS,
     SERVICES,
     STOCK,
+    UNITS,
     price_in,
 )
 from atrium.verticals.salon.loyalty import CARD_PREFIX, ean13_check_digit
@@ -149,7 +150,7 @@ async def _stock(session: AsyncSession, demo: _Demo) -> None:
             id=demo.record("salon_stock_item", uuid.uuid4()),
             name=name if name not in taken else f"{name} (demo)",
             kind=kind,
-            unit=unit,
+            unit=demo.name(*UNITS[unit]),
             price=price_in(roubles, demo.currency) if roubles else None,
         )
         session.add(item)

@@ -38,6 +38,8 @@ STOCK = {
     "mask": ("Repair hair mask", "Восстанавливающая маска для волос", "retail", "pcs", 1400),
     "shampoo": ("Colour care shampoo", "Шампунь для окрашенных волос", "retail", "pcs", 1200),
 }
+# A stock item's unit is a word people type: the demo writes it in its language.
+UNITS = {"pcs": ("pcs", "шт"), "ml": ("ml", "мл")}
 # service -> what one use of it takes
 CONSUMABLES = {
     "colour": {"dye": Decimal(2), "oxidant": Decimal(60), "towels": Decimal(2)},

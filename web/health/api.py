@@ -24,7 +24,13 @@ async def readyz(request: Request) -> Response | dict:
         failures["redis"] = type(error).__name__
     if failures:
         names = ", ".join(failures)
-        return problem(503, f"Not ready: {names} unreachable.", checks=failures)
+        return problem(
+            request,
+            503,
+            "Not ready: %(names)s unreachable.",
+            extra={"checks": failures},
+            names=names,
+        )
     return {"status": "ready", "checks": {"database": "ok", "redis": "ok"}}
 
 

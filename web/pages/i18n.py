@@ -9,10 +9,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup
 
+from atrium.platform.language import DEFAULT_LOCALE, LOCALES, Term, pick_locale
 from atrium.platform.packs import pack_folders
+from atrium.web.pages.field_labels import field_label
 
-LOCALES = ("en", "ru")
-DEFAULT_LOCALE = "en"
+__all__ = ["DEFAULT_LOCALE", "LOCALES", "pick_locale"]
 LOCALE_DIR = Path(__file__).parent / "locales"
 
 
@@ -57,7 +58,15 @@ def template_functions(locale: str) -> dict:
     def translate_plural(singular: str, plural: str, num: int, **values) -> Markup:
         return Markup(catalog.ngettext(singular, plural, num)) % {"num": num, **values}
 
-    return {"_": translate, "gettext": translate, "ngettext": translate_plural}
+    def plan_name(name: str) -> str:
+        return catalog.pgettext("plan", name)
+
+    return {
+        "_": translate,
+        "gettext": translate,
+        "ngettext": translate_plural,
+        "plan_name": plan_name,
+    }
 
 
 def plain_text(locale: str, message: str, **values) -> str:
@@ -71,13 +80,18 @@ def plain_plural(locale: str, singular: str, plural: str, num: int, **values) ->
     return translations(locale).ngettext(singular, plural, num) % {"num": num, **values}
 
 
-def pick_locale(*candidates: str | None, accept_language: str = "") -> str:
-    """The first supported locale among explicit choices, then the browser's preference."""
-    for candidate in candidates:
-        if candidate in LOCALES:
-            return candidate
-    for part in accept_language.split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LOCALES:
-            return code
-    return DEFAULT_LOCALE
+def message_text(locale: str, message: str, field: str | None = None, /, **values) -> str:
+    """A service's message in ``locale``, filled in; a value that is the field's own key (the
+    services write ``name=field``) is named by the field's label in that language instead, and
+    a ``Term`` (a plan's name) is translated too."""
+    catalog = translations(locale)
+    if field is not None:
+        label = catalog.gettext(field_label(field))
+        values = {name: label if value == field else value for name, value in values.items()}
+    values = {
+        name: catalog.pgettext(value.context, value) if isinstance(value, Term) and value.context
+        else catalog.gettext(value) if isinstance(value, Term)
+        else value
+        for name, value in values.items()
+    }  # fmt: skip
+    return plain_text(locale, message, **values)

@@ -24,7 +24,13 @@ from atrium.platform.notify.inbox import unread_count
 from atrium.platform.packs import GENERAL, registered_packs
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.web.pages.formats import formatters
-from atrium.web.pages.i18n import pick_locale, plain_plural, plain_text, template_functions
+from atrium.web.pages.i18n import (
+    message_text,
+    pick_locale,
+    plain_plural,
+    plain_text,
+    template_functions,
+)
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Session = NamedDependency[Any]  # an AsyncSession; typed loosely so web needs no SQLAlchemy
@@ -140,8 +146,8 @@ def vertical_choices(locale: str) -> list[tuple[str, str]]:
 
 
 def error_text(locale: str, error: DomainError) -> str:
-    """The error in the page's language: its message translated, then filled in."""
-    return plain_text(locale, error.message, **error.params)
+    """The error in the page's language, as the API tells it (``message_text``)."""
+    return message_text(locale, error.message, error.field, **error.params)
 
 
 def form_errors(locale: str, error: DomainError) -> dict[str, str]:

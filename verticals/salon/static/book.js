@@ -11,6 +11,8 @@
   var api = root.dataset.api;
   var locationId = root.dataset.location;
   var locale = root.dataset.locale === "ru" ? "ru-RU" : "en-GB";
+  // The API answers (its messages too) in the page's language, not the browser's.
+  var language = root.dataset.locale === "ru" ? "ru" : "en";
   var zone = root.dataset.zone;
   var currency = root.dataset.currency || "RUB";
   var embed = root.dataset.embed === "1";
@@ -76,13 +78,17 @@
 
   function get(path, params) {
     var query = new URLSearchParams(params);
-    return request(path + "?" + query.toString(), { headers: { Accept: "application/json" } });
+    return request(path + "?" + query.toString(), {
+      headers: { Accept: "application/json", "Accept-Language": language }
+    });
   }
 
   function post(path, body) {
     return request(path, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: {
+        "Content-Type": "application/json", Accept: "application/json", "Accept-Language": language
+      },
       body: JSON.stringify(body)
     });
   }
