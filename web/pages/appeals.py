@@ -121,7 +121,6 @@ async def _register(page: WorkspacePage, status_code: int = 200, **context) -> T
         can_edit_subjects=page.principal.can("crm.settings"),
         contacts=[card.contact for card in contacts.items],
         member_names=await _member_names(page),
-        notice=page.request.query_params.get("notice"),
         **_labels(page),
         **context,
     )
@@ -202,7 +201,6 @@ async def _appeal_page(page: WorkspacePage, ident: uuid.UUID, status_code: int =
         contact=contact,
         member_names=await _member_names(page),
         can_decide=page.principal.can("appeals.decide"),
-        notice=page.request.query_params.get("notice"),
         **_labels(page),
         **context,
     )

@@ -63,7 +63,6 @@ async def companies_list(request: Request) -> Template:
         filtered=bool(q or tag or owner),
         members=await _members(page),
         errors=errors,
-        notice=query.get("notice"),
     )
 
 
@@ -75,7 +74,7 @@ async def companies_bulk(request: Request) -> Template | Redirect:
     action = form.get("action", "")
     back = f"{page.base}/companies"
     if not ids or action not in BULK_ACTIONS:
-        return page.redirect(back, notice=page._("Choose companies and an action."))
+        return page.redirect(back, error=page._("Choose companies and an action."))
     if action == "delete" and form.get("confirmed") != "1":
         question = page.ngettext("Delete %(num)d company?", "Delete %(num)d companies?", len(ids))
         return confirm_bulk_delete(page, "companies", ids, question, back)
@@ -101,7 +100,7 @@ async def companies_bulk(request: Request) -> Template | Redirect:
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return page.redirect(back, notice=page.error_text(error))
+        return page.redirect(back, error=page.error_text(error))
     return page.redirect(
         back,
         notice=page.ngettext("%(num)d company changed.", "%(num)d companies changed.", len(ids)),

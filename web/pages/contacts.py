@@ -74,7 +74,6 @@ async def contacts_list(request: Request) -> Template:
         filtered=bool(q or tag or owner),
         members=await _members(page),
         errors=errors,
-        notice=query.get("notice"),
     )
 
 
@@ -86,7 +85,7 @@ async def contacts_bulk(request: Request) -> Template | Redirect:
     action = form.get("action", "")
     back = f"{page.base}/contacts"
     if not ids or action not in BULK_ACTIONS:
-        return page.redirect(back, notice=page._("Choose contacts and an action."))
+        return page.redirect(back, error=page._("Choose contacts and an action."))
     if action == "delete" and form.get("confirmed") != "1":
         question = page.ngettext(
             "Delete %(num)d contact and its history?",
@@ -112,7 +111,7 @@ async def contacts_bulk(request: Request) -> Template | Redirect:
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return page.redirect(back, notice=page.error_text(error))
+        return page.redirect(back, error=page.error_text(error))
     return page.redirect(
         back,
         notice=page.ngettext("%(num)d contact changed.", "%(num)d contacts changed.", len(ids)),
@@ -312,7 +311,6 @@ async def contact_page(request: Request, contact_id: FromPath[str]) -> Template:
         owner=members.get(card.contact.owner_id),
         company_names=company_names,
         errors={},
-        notice=request.query_params.get("notice"),
     )
 
 
@@ -385,7 +383,7 @@ async def contact_note(request: Request, contact_id: FromPath[str]) -> Template 
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return page.redirect(f"{page.base}/contacts/{ident}", notice=page.error_text(error))
+        return page.redirect(f"{page.base}/contacts/{ident}", error=page.error_text(error))
     return Redirect(f"{page.base}/contacts/{ident}#timeline")
 
 
@@ -428,7 +426,7 @@ async def contact_merge(request: Request, contact_id: FromPath[str]) -> Redirect
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return page.redirect(f"{page.base}/contacts/{survivor}", notice=page.error_text(error))
+        return page.redirect(f"{page.base}/contacts/{survivor}", error=page.error_text(error))
     return page.redirect(
         f"{page.base}/contacts/{survivor}", notice=page._("The contacts are merged.")
     )

@@ -74,7 +74,6 @@ async def deals_board(request: Request) -> Template:
         status=status or "",
         next_cursor=next_cursor,
         view=view,
-        notice=request.query_params.get("notice"),
     )
 
 
@@ -100,7 +99,7 @@ async def deal_move(request: Request, deal_id: FromPath[str]) -> Redirect:
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return page.redirect(back, notice=page.error_text(error))
+        return page.redirect(back, error=page.error_text(error))
     return page.redirect(back, notice=page._("“%(title)s” moved.", title=title))
 
 
@@ -212,7 +211,6 @@ async def _deal_page(page: WorkspacePage, ident: uuid.UUID, status_code=200, **c
         own_stages=own_stages,
         products=products,
         contact=contact,
-        notice=page.request.query_params.get("notice"),
         **context,
     )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 from litestar import Request, Response
 from litestar.di import NamedDependency, Provide
@@ -23,6 +23,7 @@ from atrium.platform.http.auth import database, optional_principal, provide_shar
 from atrium.platform.notify.inbox import unread_count
 from atrium.platform.packs import GENERAL, registered_packs
 from atrium.platform.tenancy.service import workspace_settings
+from atrium.web.pages.flash import flash_cookie, forget_flash, take_flash
 from atrium.web.pages.formats import formatters
 from atrium.web.pages.i18n import pick_locale, plain_plural, plain_text, template_functions
 
@@ -50,19 +51,27 @@ def _secure(request: Request) -> bool:
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
+    """The page in the request's language; it shows the flash the server left for it, once
+    (HTMX fragments leave it for the page)."""
     locale = context.pop("locale", None) or page_locale(request)
+    flash = context.pop("flash", None)
+    left = None if request.headers.get("hx-request") else take_flash(request)
     response = Template(
         template,
         context={
             "locale": locale,
             "errors": {},
             "values": {},
+            "limits": {},
+            "flash": flash or left,
             **template_functions(locale),
             **formatters(locale),
             **context,
         },
         status_code=status_code,
     )
+    if left is not None:
+        forget_flash(response)
     if request.query_params.get("lang") == locale:
         response.set_cookie(
             LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax", secure=_secure(request)
@@ -260,12 +269,16 @@ class WorkspacePage:
     def ngettext(self, singular: str, plural: str, num: int, **values) -> str:
         return plain_plural(self.locale, singular, plural, num, **values)
 
-    def redirect(self, path: str, *, notice: str | None = None) -> Redirect:
-        """Back to a page (after a form post), with a line to show there."""
-        if not notice:
-            return Redirect(path)
-        joiner = "&" if "?" in path else "?"
-        return Redirect(f"{path}{joiner}{urlencode({'notice': notice})}")
+    def redirect(
+        self, path: str, *, notice: str | None = None, error: str | None = None
+    ) -> Redirect:
+        """Back to a page (after a form post), with a line to show there once: ``notice`` for
+        what was done, ``error`` for why it was not."""
+        response = Redirect(path)
+        if error or notice:
+            kind = "error" if error else "success"
+            response.cookies.append(flash_cookie(self.request, path, error or notice or "", kind))
+        return response
 
     def error_text(self, error: DomainError) -> str:
         return error_text(self.locale, error)

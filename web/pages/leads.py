@@ -50,10 +50,9 @@ def _labels(page: WorkspacePage) -> dict:
     }
 
 
-def _inbox_url(page: WorkspacePage, status: str = "", notice: str | None = None) -> str:
-    """The inbox with its filter kept, and a line to show there."""
-    query = {key: value for key, value in (("status", status), ("notice", notice)) if value}
-    return f"{page.base}/leads" + (f"?{urlencode(query)}" if query else "")
+def _inbox_url(page: WorkspacePage, status: str = "") -> str:
+    """The inbox with its filter kept."""
+    return f"{page.base}/leads" + (f"?{urlencode({'status': status})}" if status else "")
 
 
 def _status_filter(raw: str | None) -> str:
@@ -90,7 +89,6 @@ async def _inbox(page: WorkspacePage, status_code: int = 200, **context) -> Temp
         members=members,
         member_names={member.user_id: member.name or member.email for member in members},
         can_assign=page.principal.can("leads.assign"),
-        notice=query.get("notice"),
         **_labels(page),
         **context,
     )
@@ -119,7 +117,7 @@ async def lead_create(request: Request) -> Template | Redirect:
         notice = page._("The lead is added to the inbox; a manager will assign it.")
     else:
         notice = page._("The lead is added.")
-    return Redirect(_inbox_url(page, notice=notice))
+    return page.redirect(_inbox_url(page), notice=notice)
 
 
 @post("/w/{slug:str}/leads/{lead_id:str}/assign")
@@ -131,7 +129,8 @@ async def lead_assign(request: Request, lead_id: FromPath[str]) -> Redirect:
     try:
         assignee = uuid.UUID(form.get("assignee_id", ""))
     except ValueError:
-        return Redirect(_inbox_url(page, status, page._("Choose whom to assign the lead to.")))
+        error = page._("Choose whom to assign the lead to.")
+        return page.redirect(_inbox_url(page, status), error=error)
     members = await member_ids(database(request), page.principal.workspace.id)
     try:
         async with _transaction(page) as session:
@@ -140,10 +139,10 @@ async def lead_assign(request: Request, lead_id: FromPath[str]) -> Redirect:
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return Redirect(_inbox_url(page, status, page.error_text(error)))
+        return page.redirect(_inbox_url(page, status), error=page.error_text(error))
     names = {member.user_id: member.name or member.email for member in await _members(page)}
     notice = page._("“%(lead)s” is assigned to %(name)s.", lead=title, name=names.get(assignee, ""))
-    return Redirect(_inbox_url(page, status, notice))
+    return page.redirect(_inbox_url(page, status), notice=notice)
 
 
 @post("/w/{slug:str}/leads/{lead_id:str}/convert")
@@ -161,7 +160,7 @@ async def lead_convert(request: Request, lead_id: FromPath[str]) -> Redirect:
         if error.status == 404:
             raise NotFoundException() from None
         status = _status_filter(form.get("status"))
-        return Redirect(_inbox_url(page, status, page.error_text(error)))
+        return page.redirect(_inbox_url(page, status), error=page.error_text(error))
     return page.redirect(
         f"{page.base}/contacts/{contact_id}",
         notice=page._("The lead is converted: here is its contact, with a new deal."),

@@ -134,7 +134,6 @@ async def tasks_page(request: Request) -> Template:
         members_by_id={member.user_id: member for member in members},
         errors={},
         values={},
-        notice=query.get("notice"),
     )
 
 
@@ -172,7 +171,7 @@ async def task_create(request: Request) -> Redirect | Template:
                 data["contact_id"] = record_id(form["contact_id"])
             await service.create_activity(s, page.principal, data, {m.user_id for m in members})
     except DomainError as error:
-        return page.redirect(_back(page, form.get("back")), notice=page.error_text(error))
+        return page.redirect(_back(page, form.get("back")), error=page.error_text(error))
     return page.redirect(_back(page, form.get("back")), notice=page._("The task is added."))
 
 
