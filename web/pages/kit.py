@@ -19,6 +19,7 @@ from atrium.billing.subscriptions.views import BillingNotice, billing_notice
 from atrium.platform.auth import accounts, sessions
 from atrium.platform.auth.principal import Principal
 from atrium.platform.errors import DomainError, TooManyRequests
+from atrium.platform.forms import FormFields
 from atrium.platform.http.auth import database, optional_principal, provide_shared_session
 from atrium.platform.notify.inbox import unread_count
 from atrium.platform.packs import GENERAL, registered_packs
@@ -51,11 +52,10 @@ def _secure(request: Request) -> bool:
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
-    """The page in the request's language; it shows the flash the server left for it, once
-    (HTMX fragments leave it for the page)."""
+    """The page in the request's language; it shows the flash the server left for it, once."""
     locale = context.pop("locale", None) or page_locale(request)
     flash = context.pop("flash", None)
-    left = None if request.headers.get("hx-request") else take_flash(request)
+    left = take_flash(request)
     response = Template(
         template,
         context={
@@ -153,8 +153,20 @@ def error_text(locale: str, error: DomainError) -> str:
     return plain_text(locale, error.message, **error.params)
 
 
-def form_errors(locale: str, error: DomainError) -> dict[str, str]:
-    return {error.field or "_form": error_text(locale, error)}
+def form_errors(
+    locale: str, *errors: DomainError, fields: FormFields | None = None
+) -> dict[str, str]:
+    """Each refusal beside its field (``_form`` when it names none), in the page's language,
+    naming fields by their labels; the first one per field."""
+    shown: dict[str, str] = {}
+    for error in errors:
+        params = fields.labelled(error) if fields is not None else dict(error.params)
+        spec = fields.get(error.field or "") if fields is not None else None
+        if spec is not None:
+            label = plain_text(locale, spec.label)
+            params = {key: label if value == spec.label else value for key, value in params.items()}
+        shown.setdefault(error.field or "_form", plain_text(locale, error.message, **params))
+    return shown
 
 
 def message(request: Request, heading: str, text: str, status_code: int = 200, **links) -> Template:
@@ -283,6 +295,14 @@ class WorkspacePage:
     def error_text(self, error: DomainError) -> str:
         return error_text(self.locale, error)
 
+    def form_errors(self, fields: FormFields | None, *errors: DomainError) -> dict[str, str]:
+        """Refusals beside their fields, fields named by their labels (see ``form_errors``)."""
+        return form_errors(self.locale, *errors, fields=fields)
+
+    def form_problems(self, fields: FormFields, form: Any) -> dict[str, str]:
+        """Every empty required field and every too long text of a submit, at once."""
+        return form_errors(self.locale, *fields.problems(form), fields=fields)
+
     def sections(self) -> list[Section]:
         base = self.base
         return [
@@ -313,9 +333,18 @@ class WorkspacePage:
         ]
 
     def render(
-        self, template: str, status_code: int = 200, *, section: str = "home", **context
+        self,
+        template: str,
+        status_code: int = 200,
+        *,
+        section: str = "home",
+        form_fields: FormFields | None = None,
+        **context,
     ) -> Template:
+        """The page in the member's language; ``form_fields`` gives its inputs' ``limits``."""
         pack = registered_packs().get(self.principal.workspace.vertical or "")
+        if form_fields is not None:
+            context.setdefault("limits", form_fields.limits())
         return render(
             self.request,
             template,

@@ -1,0 +1,60 @@
+"""Forms explain themselves: every error of a submit beside its field at once, named by the
+field's label in the user's language, the typed text kept, inputs carrying the real limit as
+``maxlength``, and errors never shown as a success."""
+
+import re
+
+from tests.platform.conftest import new_browser, sign_in  # noqa: F401
+from tests.web.test_contact_pages import base, owner  # noqa: F401
+
+LONG = "x" * 10_000
+
+
+def described_error(html: str, name: str) -> str:
+    """The message an input points at (aria-describedby), checking the input is marked invalid."""
+    tag = re.search(rf"<(?:input|textarea|select)[^>]*\bname=\"{re.escape(name)}\"[^>]*>", html)
+    assert tag, f"no input {name}"
+    assert 'aria-invalid="true"' in tag[0], tag[0][:300]
+    target = re.search(r'aria-describedby="([^"]+)"', tag[0])[1]
+    message = re.search(rf'<div class="field-error" id="{re.escape(target)}">([^<]*)</div>', html)
+    assert message, f"no message {target}"
+    return message[1]
+
+
+def maxlength_of(html: str, name: str) -> int | None:
+    tag = re.search(rf"<(?:input|textarea)[^>]*\bname=\"{re.escape(name)}\"[^>]*>", html)
+    assert tag, f"no input {name}"
+    found = re.search(r'maxlength="(\d+)"', tag[0])
+    return int(found[1]) if found else None
+
+
+async def test_a_task_with_a_long_title_and_a_bad_time_shows_both_errors_and_keeps_the_text(
+    owner,  # noqa: F811
+):
+    workspace, browser, csrf = owner
+    tasks = f"{base(workspace)}/tasks"
+    assert maxlength_of((await browser.get(tasks)).text, "title") == 300  # the column's length
+    back = f"{tasks}?view=upcoming&who=all"
+    for lang, title_error, time_error in (
+        ("en", "“New task” holds at most 300 characters; this has 10000.",
+         "Enter a date and time."),
+        ("ru", "В поле «Новая задача» — не больше 300 символов, а введено 10000.",
+         "Укажите дату и время."),
+    ):  # fmt: skip
+        refused = await browser.post(
+            f"{tasks}?lang={lang}",
+            data={"csrf_token": csrf, "title": LONG, "due_at": "tomorrow", "back": back},
+        )
+        assert refused.status_code == 422
+        assert described_error(refused.text, "title") == title_error
+        assert described_error(refused.text, "due_at") == time_error
+        assert f'value="{LONG}"' in refused.text and 'value="tomorrow"' in refused.text
+        assert 'class="notice' not in refused.text  # never a green banner
+        assert 'href="?view=upcoming&who=all" aria-current="page"' in refused.text  # same view
+    empty = await browser.post(
+        f"{tasks}?lang=en", data={"csrf_token": csrf, "title": "  ", "back": back}
+    )
+    assert empty.status_code == 422
+    assert "Fill in “New task”." in described_error(empty.text, "title")
+    listed = await browser.get(f"{tasks}?view=upcoming&who=all&lang=en")
+    assert "x" * 300 not in listed.text  # nothing was written
