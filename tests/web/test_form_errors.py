@@ -58,3 +58,29 @@ async def test_a_task_with_a_long_title_and_a_bad_time_shows_both_errors_and_kee
     assert "Fill in “New task”." in described_error(empty.text, "title")
     listed = await browser.get(f"{tasks}?view=upcoming&who=all&lang=en")
     assert "x" * 300 not in listed.text  # nothing was written
+
+
+async def test_a_contact_form_shows_every_error_beside_its_field_by_label(owner):  # noqa: F811
+    workspace, browser, csrf = owner
+    contacts = f"{base(workspace)}/contacts"
+    form = (await browser.get(f"{contacts}/new")).text
+    limits = {name: maxlength_of(form, name) for name in ("first_name", "phone", "email", "notes")}
+    assert limits == {"first_name": 100, "phone": 40, "email": 320, "notes": 20000}
+    typed = {"first_name": "Ольга" * 21, "last_name": "Смирнова" * 13, "notes": LONG * 3}
+    refused = await browser.post(f"{contacts}?lang=ru", data={"csrf_token": csrf, **typed})
+    assert refused.status_code == 422
+    assert described_error(refused.text, "first_name") == (
+        "В поле «Имя» — не больше 100 символов, а введено 105."
+    )
+    assert described_error(refused.text, "last_name").startswith("В поле «Фамилия» — не больше 100")
+    assert described_error(refused.text, "notes").startswith("В поле «Заметки» — не больше 20000")
+    assert "first_name" not in refused.text.split('id="first_name-error"')[1].split("</div>")[0]
+    assert typed["first_name"] in refused.text and typed["last_name"] in refused.text
+    assert "Исправьте отмеченные ниже поля." in refused.text
+    # A refusal of the service itself (a phone that is none) is beside its field too.
+    bad_phone = await browser.post(
+        f"{contacts}?lang=en", data={"csrf_token": csrf, "first_name": "Olga", "phone": "abc"}
+    )
+    assert bad_phone.status_code == 422
+    assert described_error(bad_phone.text, "phone") == "abc is not a phone number."
+    assert 'value="Olga"' in bad_phone.text

@@ -156,16 +156,20 @@ def error_text(locale: str, error: DomainError) -> str:
 def form_errors(
     locale: str, *errors: DomainError, fields: FormFields | None = None
 ) -> dict[str, str]:
-    """Each refusal beside its field (``_form`` when it names none), in the page's language,
-    naming fields by their labels; the first one per field."""
+    """Each refusal beside its field, in the page's language, naming fields by their labels;
+    the first one per field. One that names no field of the form (``fields``) is the form's."""
     shown: dict[str, str] = {}
     for error in errors:
-        params = fields.labelled(error) if fields is not None else dict(error.params)
-        spec = fields.get(error.field or "") if fields is not None else None
-        if spec is not None:
-            label = plain_text(locale, spec.label)
-            params = {key: label if value == spec.label else value for key, value in params.items()}
-        shown.setdefault(error.field or "_form", plain_text(locale, error.message, **params))
+        params, where = dict(error.params), error.field or "_form"
+        if fields is not None:
+            spec = fields.get(where)
+            if spec is None:
+                where = "_form"
+            else:
+                label = plain_text(locale, spec.label)
+                labelled = fields.labelled(error).items()
+                params = {k: label if v == spec.label else v for k, v in labelled}
+        shown.setdefault(where, plain_text(locale, error.message, **params))
     return shown
 
 
