@@ -84,3 +84,40 @@ async def test_a_contact_form_shows_every_error_beside_its_field_by_label(owner)
     assert bad_phone.status_code == 422
     assert described_error(bad_phone.text, "phone") == "abc is not a phone number."
     assert 'value="Olga"' in bad_phone.text
+
+
+async def test_a_company_form_shows_every_error_at_once_and_keeps_the_input(owner):  # noqa: F811
+    workspace, browser, csrf = owner
+    companies = f"{base(workspace)}/companies"
+    form = (await browser.get(f"{companies}/new")).text
+    assert (maxlength_of(form, "name"), maxlength_of(form, "tax_id")) == (300, 40)
+    assert maxlength_of(form, "notes") == 20000
+    typed = {"name": "", "tax_id": "7" * 41, "website": "w" * 301, "legal_name": "ООО Ромашка"}
+    refused = await browser.post(f"{companies}?lang=en", data={"csrf_token": csrf, **typed})
+    assert refused.status_code == 422
+    assert described_error(refused.text, "name") == "Fill in “Name”."
+    assert described_error(refused.text, "tax_id") == (
+        "“Tax id” holds at most 40 characters; this has 41."
+    )
+    assert described_error(refused.text, "website").startswith("“Website” holds at most 300")
+    assert 'value="ООО Ромашка"' in refused.text and typed["tax_id"] in refused.text
+    # The service's own refusal names the field by its label, not "phone" or "email".
+    bad = await browser.post(
+        f"{companies}?lang=ru",
+        data={"csrf_token": csrf, "name": "Ромашка", "email": "not-an-address"},
+    )
+    assert bad.status_code == 422
+    assert "not-an-address" in described_error(bad.text, "email")
+
+
+async def test_a_deal_form_shows_every_error_at_once_by_label(owner):  # noqa: F811
+    workspace, browser, csrf = owner
+    deals = f"{base(workspace)}/deals"
+    form = (await browser.get(f"{deals}/new")).text
+    assert (maxlength_of(form, "title"), maxlength_of(form, "notes")) == (300, 20000)
+    typed = {"title": "", "amount": "много", "notes": "Позвонить после обеда"}
+    refused = await browser.post(f"{deals}?lang=ru", data={"csrf_token": csrf, **typed})
+    assert refused.status_code == 422
+    assert described_error(refused.text, "title") == "Заполните поле «Название»."
+    assert described_error(refused.text, "amount").startswith("Введите число")
+    assert "Позвонить после обеда</textarea>" in refused.text and 'value="много"' in refused.text

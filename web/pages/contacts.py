@@ -25,7 +25,7 @@ from atrium.platform.crm.timeline import contact_timeline
 from atrium.platform.errors import Conflict, DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
-from atrium.web.pages.kit import WorkspacePage, workspace_page
+from atrium.web.pages.kit import Refused, WorkspacePage, workspace_page
 
 BULK_ACTIONS = ("tag", "owner", "delete")
 LIMITS = service.TEXT_LIMITS
@@ -312,13 +312,6 @@ async def contact_create(request: Request) -> Template | Redirect:
     return Redirect(f"{page.base}/contacts/{card.contact.id}")
 
 
-class _Refused(Exception):
-    """The submit's own problems, found inside the transaction (after the 404 check)."""
-
-    def __init__(self, problems: list[DomainError]) -> None:
-        self.problems = problems
-
-
 def _field_of(error: DomainError) -> str:
     """The form field an error belongs to: phones[1] is the phone inputs, emails[0] e-mail."""
     name = error.field or "_form"
@@ -382,7 +375,7 @@ async def contact_update(request: Request, contact_id: FromPath[str]) -> Templat
         async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
             await service.contact_card(s, page.principal, ident)  # a 404 before the form is read
             if problems := form_fields.problems(form):
-                raise _Refused(problems)
+                raise Refused(problems)
             fields = await list_fields(s, "contact")
             data = _contact_input(form, fields)
             data.given |= {
@@ -395,7 +388,7 @@ async def contact_update(request: Request, contact_id: FromPath[str]) -> Templat
         return await _form_page(
             page, 409, values=_form_values(form), contact={"id": ident}, duplicate=duplicate
         )
-    except _Refused as refused:
+    except Refused as refused:
         return await _refused(page, form_fields, form, refused.problems, contact={"id": ident})
     except DomainError as error:
         if error.status == 404:

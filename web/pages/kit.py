@@ -173,6 +173,15 @@ def form_errors(
     return shown
 
 
+class Refused(Exception):
+    """A submit's own problems (``FormFields.problems``) found inside a transaction, after the
+    record's 404 check: raised to roll it back and show the form again."""
+
+    def __init__(self, problems: list[DomainError]) -> None:
+        super().__init__("the form has problems")
+        self.problems = problems
+
+
 def message(request: Request, heading: str, text: str, status_code: int = 200, **links) -> Template:
     return render(request, "message.html", status_code, heading=heading, text=text, **links)
 
