@@ -3,6 +3,7 @@ field's label in the user's language, the typed text kept, inputs carrying the r
 ``maxlength``, and errors never shown as a success."""
 
 import re
+from html import unescape
 
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
 from tests.web.test_contact_pages import base, owner  # noqa: F401
@@ -12,13 +13,13 @@ LONG = "x" * 10_000
 
 def described_error(html: str, name: str) -> str:
     """The message an input points at (aria-describedby), checking the input is marked invalid."""
-    tag = re.search(rf"<(?:input|textarea|select)[^>]*\bname=\"{re.escape(name)}\"[^>]*>", html)
-    assert tag, f"no input {name}"
-    assert 'aria-invalid="true"' in tag[0], tag[0][:300]
-    target = re.search(r'aria-describedby="([^"]+)"', tag[0])[1]
+    tags = re.findall(rf"<(?:input|textarea|select)[^>]*\bname=\"{re.escape(name)}\"[^>]*>", html)
+    invalid = [tag for tag in tags if 'aria-invalid="true"' in tag]
+    assert invalid, f"no input {name} marked invalid: {[tag[:200] for tag in tags]}"
+    target = re.search(r'aria-describedby="([^"]+)"', invalid[0])[1]
     message = re.search(rf'<div class="field-error" id="{re.escape(target)}">([^<]*)</div>', html)
     assert message, f"no message {target}"
-    return message[1]
+    return unescape(message[1])
 
 
 def maxlength_of(html: str, name: str) -> int | None:
@@ -121,3 +122,34 @@ async def test_a_deal_form_shows_every_error_at_once_by_label(owner):  # noqa: F
     assert described_error(refused.text, "title") == "Заполните поле «Название»."
     assert described_error(refused.text, "amount").startswith("Введите число")
     assert "Позвонить после обеда</textarea>" in refused.text and 'value="много"' in refused.text
+
+
+async def test_a_lead_form_shows_every_error_at_once_by_label(owner):  # noqa: F811
+    workspace, browser, csrf = owner
+    leads = f"{base(workspace)}/leads"
+    inbox = (await browser.get(leads)).text
+    assert (maxlength_of(inbox, "name"), maxlength_of(inbox, "message")) == (300, 5000)
+    typed = {"source": "manual", "name": "Н" * 301, "message": "М" * 5001, "phone": "8 916"}
+    refused = await browser.post(f"{leads}?lang=en", data={"csrf_token": csrf, **typed})
+    assert refused.status_code == 422
+    assert described_error(refused.text, "name") == (
+        "“Customer's name” holds at most 300 characters; this has 301."
+    )
+    assert described_error(refused.text, "message").startswith("“What they asked for” holds")
+    assert typed["name"] in refused.text and typed["message"] in refused.text
+    assert 'value="8 916"' in refused.text
+
+
+async def test_an_appeal_form_shows_every_error_at_once_by_label(owner):  # noqa: F811
+    workspace, browser, csrf = owner
+    appeals = f"{base(workspace)}/appeals"
+    register = (await browser.get(appeals)).text
+    assert (maxlength_of(register, "subject"), maxlength_of(register, "summary")) == (300, 5000)
+    typed = {"kind": "complaint", "channel": "phone", "received_at": "вчера",
+             "subject": "С" * 301, "summary": "Холодный кофе", "result": "Р" * 5001}  # fmt: skip
+    refused = await browser.post(f"{appeals}?lang=ru", data={"csrf_token": csrf, **typed})
+    assert refused.status_code == 422
+    assert described_error(refused.text, "subject").startswith("В поле «Тема» — не больше 300")
+    assert described_error(refused.text, "result").startswith("В поле «Результат» — не больше")
+    assert described_error(refused.text, "received_at")  # the time too, in the same answer
+    assert "Холодный кофе</textarea>" in refused.text and 'value="вчера"' in refused.text

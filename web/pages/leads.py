@@ -9,16 +9,26 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from atrium.platform.auth.accounts import EMAIL_LIMIT
 from atrium.platform.auth.members import list_members
 from atrium.platform.crm import leads as service
 from atrium.platform.crm.lead_models import LEAD_SOURCES, LEAD_STATUSES
+from atrium.platform.crm.normalize import PHONE_INPUT_LIMIT
 from atrium.platform.errors import DomainError
+from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
 from atrium.platform.tenancy.service import member_ids
 from atrium.web.pages.contacts import record_id
 from atrium.web.pages.kit import WorkspacePage, workspace_page
 
 FORM_FIELDS = ("name", "phone", "email", "source", "message")
+LEAD_FORM = FormFields(
+    name=Field(gettext("Customer's name"), service.TEXT_LIMITS["name"]),
+    source=Field(gettext("Where it came from")),
+    phone=Field(gettext("Phone"), PHONE_INPUT_LIMIT),
+    email=Field(gettext("E-mail"), EMAIL_LIMIT),
+    message=Field(gettext("What they asked for"), service.TEXT_LIMITS["message"]),
+)
 
 
 def _transaction(page: WorkspacePage):
@@ -81,6 +91,7 @@ async def _inbox(page: WorkspacePage, status_code: int = 200, **context) -> Temp
         "leads/list.html",
         status_code,
         section="leads",
+        form_fields=LEAD_FORM,
         leads=result.items,
         next_cursor=result.next_cursor,
         status=status,
@@ -105,12 +116,14 @@ async def lead_create(request: Request) -> Template | Redirect:
     page = await workspace_page(request)
     form = await request.form()
     values = {name: form.get(name, "") for name in FORM_FIELDS}
+    if errors := page.form_problems(LEAD_FORM, values):
+        return await _inbox(page, 422, errors=errors, values=values)
     try:
         async with _transaction(page) as session:
             lead = await service.create_lead(session, page.principal, values)
             unassigned = lead.assignee_id is None
     except DomainError as error:
-        errors = {error.field or "_form": page.error_text(error)}
+        errors = page.form_errors(LEAD_FORM, error)
         return await _inbox(page, error.status, errors=errors, values=values)
     if unassigned and not page.principal.can("leads.assign"):
         # Members see only the leads assigned to them: say where this one went.
