@@ -31,6 +31,15 @@ class Field:
     required: bool = False
 
 
+class Problems(Invalid):
+    """Every problem of one submit, raised at once (``FormFields.check``); reads as the first."""
+
+    def __init__(self, problems: list[DomainError]) -> None:
+        first = problems[0]
+        super().__init__(first.message, field=first.field, **first.params)
+        self.problems = problems
+
+
 class FormFields(dict[str, Field]):
     """A form's fields by their input names."""
 
@@ -38,9 +47,12 @@ class FormFields(dict[str, Field]):
         return {name: f.max_length for name, f in self.items() if f.max_length is not None}
 
     def problems(self, values: Mapping[str, Any]) -> list[Invalid]:
-        """Every field left empty that must be filled in, and every text over its limit."""
+        """Every field of the submit left empty that must be filled in, and every text over its
+        limit. Fields the submit does not carry belong to another form on the page."""
         found = []
         for name, spec in self.items():
+            if name not in values:
+                continue
             value = values.get(name)
             text = value.strip() if isinstance(value, str) else ""
             if spec.required and not text:
@@ -56,6 +68,11 @@ class FormFields(dict[str, Field]):
                     )
                 )
         return found
+
+    def check(self, values: Mapping[str, Any]) -> None:
+        """Raise ``Problems`` naming every problem of the submit, if it has any."""
+        if found := self.problems(values):
+            raise Problems(found)
 
     def labelled(self, error: DomainError) -> dict[str, Any]:
         """The error's parameters with the field's internal name (``first_name``) replaced by

@@ -21,7 +21,7 @@ from atrium.web.pages.contacts import (
     confirm_bulk_delete,
     record_id,
 )
-from atrium.web.pages.kit import Refused, WorkspacePage, workspace_page
+from atrium.web.pages.kit import WorkspacePage, workspace_page
 
 FIELDS = ("name", "legal_name", "tax_id", "phone", "email", "website", "address", "notes")
 LIMITS = service.TEXT_LIMITS
@@ -195,12 +195,8 @@ async def company_update(request: Request, company_id: FromPath[str]) -> Templat
     try:
         async with _transaction(page) as session:
             await service.company_card(session, page.principal, ident)  # a 404 first
-            if problems := COMPANY_FORM.problems(form):
-                raise Refused(problems)
+            COMPANY_FORM.check(form)
             card = await service.update_company(session, page.principal, ident, _data(form))
-    except Refused as refused:
-        errors = page.form_errors(COMPANY_FORM, *refused.problems)
-        return _form(page, 422, values=dict(form), company={"id": ident}, errors=errors)
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None

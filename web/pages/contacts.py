@@ -25,7 +25,7 @@ from atrium.platform.crm.timeline import contact_timeline
 from atrium.platform.errors import Conflict, DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
-from atrium.web.pages.kit import Refused, WorkspacePage, workspace_page
+from atrium.web.pages.kit import WorkspacePage, workspace_page
 
 BULK_ACTIONS = ("tag", "owner", "delete")
 LIMITS = service.TEXT_LIMITS
@@ -374,8 +374,7 @@ async def contact_update(request: Request, contact_id: FromPath[str]) -> Templat
     try:
         async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
             await service.contact_card(s, page.principal, ident)  # a 404 before the form is read
-            if problems := form_fields.problems(form):
-                raise Refused(problems)
+            form_fields.check(form)
             fields = await list_fields(s, "contact")
             data = _contact_input(form, fields)
             data.given |= {
@@ -388,8 +387,6 @@ async def contact_update(request: Request, contact_id: FromPath[str]) -> Templat
         return await _form_page(
             page, 409, values=_form_values(form), contact={"id": ident}, duplicate=duplicate
         )
-    except Refused as refused:
-        return await _refused(page, form_fields, form, refused.problems, contact={"id": ident})
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None

@@ -159,7 +159,8 @@ def form_errors(
     """Each refusal beside its field, in the page's language, naming fields by their labels;
     the first one per field. One that names no field of the form (``fields``) is the form's."""
     shown: dict[str, str] = {}
-    for error in errors:
+    each = [one for error in errors for one in getattr(error, "problems", None) or [error]]
+    for error in each:
         params, where = dict(error.params), error.field or "_form"
         if fields is not None:
             spec = fields.get(where)
@@ -171,15 +172,6 @@ def form_errors(
                 params = {k: label if v == spec.label else v for k, v in labelled}
         shown.setdefault(where, plain_text(locale, error.message, **params))
     return shown
-
-
-class Refused(Exception):
-    """A submit's own problems (``FormFields.problems``) found inside a transaction, after the
-    record's 404 check: raised to roll it back and show the form again."""
-
-    def __init__(self, problems: list[DomainError]) -> None:
-        super().__init__("the form has problems")
-        self.problems = problems
 
 
 def message(request: Request, heading: str, text: str, status_code: int = 200, **links) -> Template:
