@@ -39,6 +39,7 @@ class LinkNotUsable(DomainError):
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_LIMIT = 320  # RFC 5321's 64 + @ + 255
 
 
 def normalized_email(email: str) -> str:
@@ -48,7 +49,7 @@ def normalized_email(email: str) -> str:
 def checked_email(email: str) -> str:
     """The address lower-cased, or Invalid when it cannot be one."""
     email = normalized_email(email)
-    if len(email) > 320 or not _EMAIL.match(email):
+    if len(email) > EMAIL_LIMIT or not _EMAIL.match(email):
         raise Invalid("%(email)s is not an e-mail address.", field="email", email=email)
     return email
 

@@ -20,10 +20,12 @@ from atrium.platform.crm.timeline import TimelineEntry, timeline_provider
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, NotFound
 from atrium.platform.events.service import record_event
+from atrium.platform.forms import column_limit
 from atrium.platform.http.pagination import Page, paginate
 from atrium.platform.tenancy.service import workspace_settings
 
 LINKS = (("contact_id", Contact), ("company_id", Company), ("deal_id", Deal))
+TITLE_LIMIT = column_limit(Activity.title)
 
 
 def _visible(query, principal: Principal):
@@ -55,8 +57,12 @@ async def _checked(
         values["kind"] = data["kind"]
     if "title" in data:
         title = " ".join((data["title"] or "").split())
-        if not title or len(title) > 300:
-            raise Invalid("An activity needs a title of 1 to 300 characters.", field="title")
+        if not title or len(title) > TITLE_LIMIT:
+            raise Invalid(
+                "An activity needs a title of 1 to %(max)d characters.",
+                field="title",
+                max=TITLE_LIMIT,
+            )
         values["title"] = title
     if "notes" in data:
         values["notes"] = (data["notes"] or "").strip()[:20000]

@@ -21,10 +21,13 @@ from atrium.platform.crm.timeline import TimelineEntry, timeline_provider
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, NotFound
 from atrium.platform.events.service import record_event
+from atrium.platform.forms import column_limit
 from atrium.platform.http.pagination import Page, paginate
 from atrium.platform.tenancy.service import workspace_settings
 
 MAX_AMOUNT = Decimal("999999999999.99")
+TITLE_LIMIT = column_limit(Deal.title)
+NOTES_LIMIT = 20000
 
 
 def _amount(raw: Any) -> Decimal:
@@ -55,8 +58,10 @@ async def _linked(session: AsyncSession, principal: Principal, data: dict[str, A
 
 async def create_deal(session: AsyncSession, principal: Principal, data: dict[str, Any]) -> Deal:
     title = " ".join((data.get("title") or "").split())
-    if not title or len(title) > 300:
-        raise Invalid("A deal needs a title of 1 to 300 characters.", field="title")
+    if not title or len(title) > TITLE_LIMIT:
+        raise Invalid(
+            "A deal needs a title of 1 to %(max)d characters.", field="title", max=TITLE_LIMIT
+        )
     _, stages = await pipeline_with_stages(session, data["pipeline_id"])
     stage_id = data.get("stage_id") or stages[0].id
     stage = next((s for s in stages if s.id == stage_id), None)
@@ -75,7 +80,7 @@ async def create_deal(session: AsyncSession, principal: Principal, data: dict[st
         team_id=data.get("team_id"),
         amount=_amount(data.get("amount", 0)),
         currency=(await workspace_settings(session)).currency,
-        notes=(data.get("notes") or "").strip()[:20000],
+        notes=(data.get("notes") or "").strip()[:NOTES_LIMIT],
         created_by=principal.user_id,
         **await _linked(session, principal, data),
     )
@@ -101,8 +106,10 @@ async def update_deal(
     values: dict[str, Any] = await _linked(session, principal, data)
     if "title" in data:
         title = " ".join((data["title"] or "").split())
-        if not title or len(title) > 300:
-            raise Invalid("A deal needs a title of 1 to 300 characters.", field="title")
+        if not title or len(title) > TITLE_LIMIT:
+            raise Invalid(
+                "A deal needs a title of 1 to %(max)d characters.", field="title", max=TITLE_LIMIT
+            )
         values["title"] = title
     if "amount" in data:
         if await session.scalar(select(exists().where(DealLine.deal_id == deal.id))):
@@ -111,7 +118,7 @@ async def update_deal(
             )
         values["amount"] = _amount(data["amount"])
     if "notes" in data:
-        values["notes"] = (data["notes"] or "").strip()[:20000]
+        values["notes"] = (data["notes"] or "").strip()[:NOTES_LIMIT]
     if data.get("owner_id") is not None:
         values["owner_id"] = data["owner_id"]
     if "team_id" in data:

@@ -19,8 +19,15 @@ from atrium.platform.crm.pipelines import list_pipelines
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.events.service import record_event
+from atrium.platform.forms import column_limit
 from atrium.platform.http.pagination import Page, paginate
 from atrium.platform.tenancy.service import workspace_settings
+
+TEXT_LIMITS = {
+    "name": column_limit(Lead.name),
+    "company_name": column_limit(Lead.company_name),
+    "message": 5000,
+}
 
 
 def _visible(query, principal: Principal):
@@ -36,7 +43,7 @@ async def create_lead(session: AsyncSession, principal: Principal, data: dict[st
             "source must be one of: %(choices)s.", field="source", choices=", ".join(LEAD_SOURCES)
         )
     values: dict[str, Any] = {"source": data["source"]}
-    for name, limit in (("name", 300), ("company_name", 300), ("message", 5000)):
+    for name, limit in TEXT_LIMITS.items():
         value = (data.get(name) or "").strip()
         if len(value) > limit:
             raise Invalid(

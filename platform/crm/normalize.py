@@ -10,12 +10,14 @@ from text_unidecode import unidecode
 from atrium.platform.errors import Invalid
 
 MAX_TAG_LENGTH = 60
+PHONE_INPUT_LIMIT = 40  # a number as typed: spaces, brackets, dashes, an extension
+CUSTOM_TEXT_LIMIT = 2000  # a custom field's text
 
 
 def e164(raw: str, region: str, *, field: str = "phones") -> str:
     """``8 (916) 123-45-67`` in RU is ``+79161234567``; anything not a real number is Invalid."""
     try:
-        parsed = phonenumbers.parse(raw, region)
+        parsed = phonenumbers.parse(raw, region) if len(raw) <= PHONE_INPUT_LIMIT else None
     except phonenumbers.NumberParseException:
         parsed = None
     if parsed is None or not phonenumbers.is_valid_number(parsed):
@@ -66,7 +68,7 @@ def custom_values(definitions: dict, values: dict[str, Any], *, partial: bool) -
 def _custom_value(definition, value: Any) -> Any:
     field = f"custom.{definition.key}"
     kind = definition.field_type
-    if kind == "text" and isinstance(value, str) and len(value) <= 2000:
+    if kind == "text" and isinstance(value, str) and len(value) <= CUSTOM_TEXT_LIMIT:
         return value
     if kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
         return value

@@ -79,7 +79,6 @@ def render(page: Any, template: str, status_code: int = 200, *, tab: str, **cont
         tabs=TABS,
         catalog=home(page),
         can_change=page.principal.can("salon.manage"),
-        notice=page.request.query_params.get("notice"),
         plain=plain,
         **context,
     )

@@ -195,7 +195,7 @@ async def checkout_post(
             raise NotFoundException() from None
         if error.status == 409:  # done meanwhile (a second click), cancelled or a no-show
             return page.redirect(
-                f"{page.base}/salon/visits/{found}/receipt", notice=page.error_text(error)
+                f"{page.base}/salon/visits/{found}/receipt", error=page.error_text(error)
             )
         return await _checkout_form(
             page,
@@ -239,7 +239,6 @@ async def receipt_page(
         master=master,
         card=card,
         payment=page._(PAYMENT_LABELS.get(view.visit.payment_method or "", "Cash")),
-        notice=request.query_params.get("notice"),
         **_when(page, view.visit, location),
     )
 
@@ -299,7 +298,6 @@ async def _card_page(
         may_adjust=page.principal.can("salon.manage"),
         values=values or {},
         errors=errors or {},
-        notice=page.request.query_params.get("notice"),
     )
 
 

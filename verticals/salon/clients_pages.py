@@ -46,7 +46,6 @@ async def client_list(
         next_cursor=found.next_cursor,
         filters={"q": q, "vip": vip_only, "sort": sort},
         filtered=bool(q.strip() or vip_only),
-        notice=request.query_params.get("notice"),
     )
 
 

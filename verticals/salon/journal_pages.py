@@ -7,14 +7,13 @@ and posts the same forms (dragging a visit posts its move and reads the JSON ans
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect, Response, Template
+from litestar.response import Response, Template
 
 from atrium.platform.crm import contacts
 from atrium.platform.errors import DomainError, Invalid
@@ -113,7 +112,6 @@ async def journal_page(request: Request, page: NamedDependency[Any]) -> Template
         local_input=lambda moment: moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
         status_label=lambda visit: visit_status(page, visit),
         calendar=_calendar_data(page, location, grid, master),
-        notice=query.get("notice"),
     )
 
 
@@ -328,8 +326,6 @@ async def visit_card(
         ],  # fmt: skip
         movable=visit.status in booking.MOVABLE,
         back=_journal_link(page, location.id, visit.starts_at.astimezone(zone).date()),
-        notice=request.query_params.get("notice"),
-        error=request.query_params.get("error"),
     )
 
 
@@ -355,7 +351,7 @@ async def _change(request: Request, page: Any, visit_id: str, change) -> Respons
             raise NotFoundException() from None
         if _wants_json(request):
             return Response({"error": page.error_text(error)}, status_code=error.status)
-        return Redirect(f"{card}?{urlencode({'error': page.error_text(error)})}")
+        return page.redirect(card, error=page.error_text(error))
     if _wants_json(request):
         return Response({"ok": True, "notice": notice}, status_code=200)
     back = form.get("back") or ""

@@ -19,11 +19,23 @@ from atrium.platform.crm import appeals as service
 from atrium.platform.crm.appeal_models import APPEAL_CHANNELS, APPEAL_KINDS, Appeal
 from atrium.platform.crm.contacts import contact_card, list_contacts
 from atrium.platform.errors import DomainError, Invalid
+from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
 from atrium.web.pages.contacts import record_id
 from atrium.web.pages.kit import WorkspacePage, workspace_page
 
 FORM_FIELDS = ("contact_id", "channel", "kind", "received_at", "subject", "summary", "result")
+LIMITS = service.TEXT_LIMITS
+APPEAL_FORM = FormFields(
+    kind=Field(gettext("Kind"), required=True),
+    channel=Field(gettext("Channel"), required=True),
+    contact_id=Field(gettext("Contact")),
+    received_at=Field(gettext("Received")),
+    subject=Field(gettext("Subject"), LIMITS["subject"]),
+    summary=Field(gettext("Summary"), LIMITS["summary"]),
+    result=Field(gettext("Result"), LIMITS["result"]),
+    manager_decision=Field(gettext("Manager's decision"), LIMITS["manager_decision"]),
+)
 
 
 def _transaction(page: WorkspacePage):
@@ -109,6 +121,7 @@ async def _register(page: WorkspacePage, status_code: int = 200, **context) -> T
         "appeals/list.html",
         status_code,
         section="appeals",
+        form_fields=APPEAL_FORM,
         appeals=result.items,
         flags={appeal.id: flags(page, appeal) for appeal in result.items},
         next_cursor=result.next_cursor,
@@ -121,7 +134,6 @@ async def _register(page: WorkspacePage, status_code: int = 200, **context) -> T
         can_edit_subjects=page.principal.can("crm.settings"),
         contacts=[card.contact for card in contacts.items],
         member_names=await _member_names(page),
-        notice=page.request.query_params.get("notice"),
         **_labels(page),
         **context,
     )
@@ -156,10 +168,12 @@ async def appeal_create(request: Request) -> Template | Redirect:
     page = await workspace_page(request)
     form = await request.form()
     values = {name: form.get(name, "") for name in FORM_FIELDS}
+    errors = page.form_problems(APPEAL_FORM, values)
     try:
         received_at = _received_at(page, values["received_at"])
     except ValueError:
-        errors = {"received_at": page._("Enter the date and time, such as 2026-03-05 10:30.")}
+        errors["received_at"] = page._("Enter the date and time, such as 2026-03-05 10:30.")
+    if errors:
         return await _register(page, 422, errors=errors, values=values)
     try:
         data = {
@@ -174,7 +188,7 @@ async def appeal_create(request: Request) -> Template | Redirect:
         async with _transaction(page) as session:
             await service.create_appeal(session, page.principal, data)
     except DomainError as error:
-        errors = {error.field or "_form": page.error_text(error)}
+        errors = page.form_errors(APPEAL_FORM, error)
         return await _register(page, error.status, errors=errors, values=values)
     return page.redirect(f"{page.base}/appeals", notice=page._("The appeal is registered."))
 
@@ -197,12 +211,12 @@ async def _appeal_page(page: WorkspacePage, ident: uuid.UUID, status_code: int =
         "appeals/card.html",
         status_code,
         section="appeals",
+        form_fields=APPEAL_FORM,
         appeal=appeal,
         flags=flags(page, appeal),
         contact=contact,
         member_names=await _member_names(page),
         can_decide=page.principal.can("appeals.decide"),
-        notice=page.request.query_params.get("notice"),
         **_labels(page),
         **context,
     )
@@ -221,13 +235,16 @@ async def _record(page: WorkspacePage, appeal_id: str, field: str, empty: str, d
     text = form.get(field, "")
     if not text.strip():
         return await _appeal_page(page, ident, 422, errors={field: empty}, values={field: text})
+    if errors := page.form_problems(FormFields({field: APPEAL_FORM[field]}), form):
+        return await _appeal_page(page, ident, 422, errors=errors, values={field: text})
     try:
         async with _transaction(page) as session:
             await service.update_appeal(session, page.principal, ident, {field: text})
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        errors = {field: page.error_text(error)}
+        error.field = field  # the form has this one text: the refusal goes beside it
+        errors = page.form_errors(APPEAL_FORM, error)
         return await _appeal_page(page, ident, error.status, errors=errors, values={field: text})
     return page.redirect(f"{page.base}/appeals/{ident}", notice=done)
 

@@ -34,7 +34,7 @@ def _limit_labels(page: WorkspacePage) -> dict[str, str]:
 
 
 async def _billing_page(
-    page: WorkspacePage, status_code: int = 200, *, error: str = "", notice: str = ""
+    page: WorkspacePage, status_code: int = 200, *, error: str = ""
 ) -> Template:
     db, settings = database(page.request), page.request.app.state.settings
     interval = page.request.query_params.get("interval", "month")
@@ -67,7 +67,6 @@ async def _billing_page(
         can_manage=page.principal.can("billing.manage"),
         payments_set_up=provider is not None,
         error=error,
-        notice=notice or page.request.query_params.get("notice", ""),
     )
 
 

@@ -8,8 +8,11 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from atrium.platform.auth.accounts import EMAIL_LIMIT
 from atrium.platform.crm import companies as service
+from atrium.platform.crm.normalize import PHONE_INPUT_LIMIT
 from atrium.platform.errors import DomainError, Invalid
+from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
 from atrium.web.pages.contacts import (
     BULK_ACTIONS,
@@ -21,6 +24,18 @@ from atrium.web.pages.contacts import (
 from atrium.web.pages.kit import WorkspacePage, workspace_page
 
 FIELDS = ("name", "legal_name", "tax_id", "phone", "email", "website", "address", "notes")
+LIMITS = service.TEXT_LIMITS
+COMPANY_FORM = FormFields(
+    name=Field(gettext("Name"), LIMITS["name"], required=True),
+    legal_name=Field(gettext("Legal name"), LIMITS["legal_name"]),
+    tax_id=Field(gettext("Tax id"), LIMITS["tax_id"]),
+    phone=Field(gettext("Phone"), PHONE_INPUT_LIMIT),
+    email=Field(gettext("E-mail"), EMAIL_LIMIT),
+    website=Field(gettext("Website"), LIMITS["website"]),
+    tags=Field(gettext("Tags")),
+    address=Field(gettext("Address"), LIMITS["address"]),
+    notes=Field(gettext("Notes"), LIMITS["notes"]),
+)
 
 
 def _transaction(page: WorkspacePage):
@@ -63,7 +78,6 @@ async def companies_list(request: Request) -> Template:
         filtered=bool(q or tag or owner),
         members=await _members(page),
         errors=errors,
-        notice=query.get("notice"),
     )
 
 
@@ -75,7 +89,7 @@ async def companies_bulk(request: Request) -> Template | Redirect:
     action = form.get("action", "")
     back = f"{page.base}/companies"
     if not ids or action not in BULK_ACTIONS:
-        return page.redirect(back, notice=page._("Choose companies and an action."))
+        return page.redirect(back, error=page._("Choose companies and an action."))
     if action == "delete" and form.get("confirmed") != "1":
         question = page.ngettext("Delete %(num)d company?", "Delete %(num)d companies?", len(ids))
         return confirm_bulk_delete(page, "companies", ids, question, back)
@@ -101,7 +115,7 @@ async def companies_bulk(request: Request) -> Template | Redirect:
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return page.redirect(back, notice=page.error_text(error))
+        return page.redirect(back, error=page.error_text(error))
     return page.redirect(
         back,
         notice=page.ngettext("%(num)d company changed.", "%(num)d companies changed.", len(ids)),
@@ -109,7 +123,13 @@ async def companies_bulk(request: Request) -> Template | Redirect:
 
 
 def _form(page: WorkspacePage, status_code=200, **context) -> Template:
-    return page.render("companies/form.html", status_code, section="companies", **context)
+    return page.render(
+        "companies/form.html",
+        status_code,
+        section="companies",
+        form_fields=COMPANY_FORM,
+        **context,
+    )
 
 
 @get("/w/{slug:str}/companies/new")
@@ -127,11 +147,14 @@ def _data(form) -> dict:
 async def company_create(request: Request) -> Template | Redirect:
     page = await workspace_page(request)
     form = await request.form()
+    if problems := COMPANY_FORM.problems(form):
+        errors = page.form_errors(COMPANY_FORM, *problems)
+        return _form(page, 422, values=dict(form), company=None, errors=errors)
     try:
         async with _transaction(page) as session:
             card = await service.create_company(session, page.principal, _data(form))
     except DomainError as error:
-        errors = {error.field or "_form": page.error_text(error)}
+        errors = page.form_errors(COMPANY_FORM, error)
         return _form(page, error.status, values=dict(form), company=None, errors=errors)
     return Redirect(f"{page.base}/companies/{card.company.id}")
 
@@ -171,11 +194,13 @@ async def company_update(request: Request, company_id: FromPath[str]) -> Templat
     form = await request.form()
     try:
         async with _transaction(page) as session:
+            await service.company_card(session, page.principal, ident)  # a 404 first
+            COMPANY_FORM.check(form)
             card = await service.update_company(session, page.principal, ident, _data(form))
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        errors = {error.field or "_form": page.error_text(error)}
+        errors = page.form_errors(COMPANY_FORM, error)
         return _form(page, error.status, values=dict(form), company={"id": ident}, errors=errors)
     return Redirect(f"{page.base}/companies/{card.company.id}")
 

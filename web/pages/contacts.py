@@ -11,6 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from atrium.platform.auth.accounts import EMAIL_LIMIT
 from atrium.platform.auth.members import list_members
 from atrium.platform.crm import companies
 from atrium.platform.crm import contacts as service
@@ -18,13 +19,28 @@ from atrium.platform.crm.consent import MARKETING_CHANNELS
 from atrium.platform.crm.custom_fields import list_fields
 from atrium.platform.crm.merge import merge_contacts
 from atrium.platform.crm.models import GENDERS
+from atrium.platform.crm.normalize import CUSTOM_TEXT_LIMIT, PHONE_INPUT_LIMIT
 from atrium.platform.crm.notes import add_note
 from atrium.platform.crm.timeline import contact_timeline
 from atrium.platform.errors import Conflict, DomainError, Invalid
+from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
 from atrium.web.pages.kit import WorkspacePage, workspace_page
 
 BULK_ACTIONS = ("tag", "owner", "delete")
+LIMITS = service.TEXT_LIMITS
+CONTACT_FORM = FormFields(
+    first_name=Field(gettext("First name"), LIMITS["first_name"]),
+    last_name=Field(gettext("Last name"), LIMITS["last_name"]),
+    middle_name=Field(gettext("Middle name"), LIMITS["middle_name"]),
+    birthday=Field(gettext("Birthday")),
+    phone=Field(gettext("Phone"), PHONE_INPUT_LIMIT),
+    email=Field(gettext("E-mail"), EMAIL_LIMIT),
+    source=Field(gettext("Where they came from"), LIMITS["source"]),
+    address=Field(gettext("Address"), LIMITS["address"]),
+    tags=Field(gettext("Tags")),
+    notes=Field(gettext("Notes"), LIMITS["notes"]),
+)
 
 
 def record_id(raw: str) -> uuid.UUID:
@@ -74,7 +90,6 @@ async def contacts_list(request: Request) -> Template:
         filtered=bool(q or tag or owner),
         members=await _members(page),
         errors=errors,
-        notice=query.get("notice"),
     )
 
 
@@ -86,7 +101,7 @@ async def contacts_bulk(request: Request) -> Template | Redirect:
     action = form.get("action", "")
     back = f"{page.base}/contacts"
     if not ids or action not in BULK_ACTIONS:
-        return page.redirect(back, notice=page._("Choose contacts and an action."))
+        return page.redirect(back, error=page._("Choose contacts and an action."))
     if action == "delete" and form.get("confirmed") != "1":
         question = page.ngettext(
             "Delete %(num)d contact and its history?",
@@ -112,7 +127,7 @@ async def contacts_bulk(request: Request) -> Template | Redirect:
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return page.redirect(back, notice=page.error_text(error))
+        return page.redirect(back, error=page.error_text(error))
     return page.redirect(
         back,
         notice=page.ngettext("%(num)d contact changed.", "%(num)d contacts changed.", len(ids)),
@@ -223,6 +238,15 @@ def _form_values(form: FormMultiDict | None, card=None) -> dict:
     return values
 
 
+def contact_form(custom_fields) -> FormFields:
+    """The contact form's fields with the workspace's own (their labels are the workspace's)."""
+    form = FormFields(CONTACT_FORM)
+    for definition in custom_fields:
+        limit = CUSTOM_TEXT_LIMIT if definition.field_type == "text" else None
+        form[f"custom.{definition.key}"] = Field(definition.label, limit, definition.required)
+    return form
+
+
 async def _form_page(page: WorkspacePage, status_code: int = 200, **context) -> Template:
     async with database(page.request).tenant_transaction(page.principal.workspace.schema) as s:
         fields = await list_fields(s, "contact")
@@ -232,8 +256,25 @@ async def _form_page(page: WorkspacePage, status_code: int = 200, **context) -> 
         section="contacts",
         custom_fields=fields,
         genders=GENDERS,
+        form_fields=contact_form(fields),
         **context,
     )
+
+
+async def _contact_form(page: WorkspacePage) -> FormFields:
+    async with database(page.request).tenant_transaction(page.principal.workspace.schema) as s:
+        return contact_form(await list_fields(s, "contact"))
+
+
+async def _refused(
+    page: WorkspacePage, fields: FormFields, form, found: list[DomainError], **context
+) -> Template:
+    """The form again with every problem of the submit beside its field and the values typed."""
+    for error in found:
+        error.field = _field_of(error)
+    status = max((error.status for error in found), default=422)
+    errors = page.form_errors(fields, *found)
+    return await _form_page(page, status, values=_form_values(form), errors=errors, **context)
 
 
 @get("/w/{slug:str}/contacts/new")
@@ -246,6 +287,9 @@ async def contact_new(request: Request) -> Template:
 async def contact_create(request: Request) -> Template | Redirect:
     page = await workspace_page(request)
     form = await request.form()
+    form_fields = await _contact_form(page)
+    if problems := form_fields.problems(form):
+        return await _refused(page, form_fields, form, problems, contact=None)
     try:
         async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
             fields = await list_fields(s, "contact")
@@ -264,13 +308,7 @@ async def contact_create(request: Request) -> Template | Redirect:
             page, 409, values=_form_values(form), contact=None, duplicate=duplicate
         )
     except DomainError as error:
-        return await _form_page(
-            page,
-            error.status,
-            values=_form_values(form),
-            contact=None,
-            errors={_field_of(error): page.error_text(error)},
-        )
+        return await _refused(page, form_fields, form, [error], contact=None)
     return Redirect(f"{page.base}/contacts/{card.contact.id}")
 
 
@@ -312,7 +350,6 @@ async def contact_page(request: Request, contact_id: FromPath[str]) -> Template:
         owner=members.get(card.contact.owner_id),
         company_names=company_names,
         errors={},
-        notice=request.query_params.get("notice"),
     )
 
 
@@ -333,9 +370,11 @@ async def contact_update(request: Request, contact_id: FromPath[str]) -> Templat
     page = await workspace_page(request)
     ident = record_id(contact_id)
     form = await request.form()
+    form_fields = await _contact_form(page)
     try:
         async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
             await service.contact_card(s, page.principal, ident)  # a 404 before the form is read
+            form_fields.check(form)
             fields = await list_fields(s, "contact")
             data = _contact_input(form, fields)
             data.given |= {
@@ -351,13 +390,8 @@ async def contact_update(request: Request, contact_id: FromPath[str]) -> Templat
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return await _form_page(
-            page,
-            error.status,
-            values=_form_values(form),
-            contact={"id": ident},  # the rolled-back card is expired; the form needs its id
-            errors={_field_of(error): page.error_text(error)},
-        )
+        # The rolled-back card is expired; the form needs only its id.
+        return await _refused(page, form_fields, form, [error], contact={"id": ident})
     return Redirect(f"{page.base}/contacts/{ident}")
 
 
@@ -385,7 +419,7 @@ async def contact_note(request: Request, contact_id: FromPath[str]) -> Template 
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return page.redirect(f"{page.base}/contacts/{ident}", notice=page.error_text(error))
+        return page.redirect(f"{page.base}/contacts/{ident}", error=page.error_text(error))
     return Redirect(f"{page.base}/contacts/{ident}#timeline")
 
 
@@ -428,7 +462,7 @@ async def contact_merge(request: Request, contact_id: FromPath[str]) -> Redirect
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return page.redirect(f"{page.base}/contacts/{survivor}", notice=page.error_text(error))
+        return page.redirect(f"{page.base}/contacts/{survivor}", error=page.error_text(error))
     return page.redirect(
         f"{page.base}/contacts/{survivor}", notice=page._("The contacts are merged.")
     )

@@ -17,6 +17,7 @@ from atrium.platform.crm.contacts import contact_card, list_contacts
 from atrium.platform.crm.pipelines import list_pipelines
 from atrium.platform.crm.products import list_products
 from atrium.platform.errors import DomainError, Invalid
+from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
 from atrium.web.pages.contacts import record_id
 from atrium.web.pages.kit import WorkspacePage, workspace_page
@@ -32,6 +33,15 @@ def _pipeline_choice(pipelines: list, wanted: str | None):
         if str(pipeline.id) == wanted:
             return pipeline
     raise NotFoundException()
+
+
+DEAL_FORM = FormFields(
+    title=Field(gettext("Title"), service.TITLE_LIMIT, required=True),
+    stage_id=Field(gettext("Pipeline and stage")),
+    amount=Field(gettext("Amount")),
+    contact_id=Field(gettext("Client")),
+    notes=Field(gettext("Notes"), service.NOTES_LIMIT),
+)
 
 
 def _transaction(page: WorkspacePage):
@@ -74,7 +84,6 @@ async def deals_board(request: Request) -> Template:
         status=status or "",
         next_cursor=next_cursor,
         view=view,
-        notice=request.query_params.get("notice"),
     )
 
 
@@ -100,7 +109,7 @@ async def deal_move(request: Request, deal_id: FromPath[str]) -> Redirect:
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return page.redirect(back, notice=page.error_text(error))
+        return page.redirect(back, error=page.error_text(error))
     return page.redirect(back, notice=page._("“%(title)s” moved.", title=title))
 
 
@@ -114,6 +123,7 @@ async def _form_page(page: WorkspacePage, status_code: int = 200, **context) -> 
         "deals/form.html",
         status_code,
         section="deals",
+        form_fields=DEAL_FORM,
         pipelines=pipelines,
         contacts=[card.contact for card in contacts.items],
         **context,
@@ -152,6 +162,14 @@ async def deal_create(request: Request) -> Template | Redirect:
     page = await workspace_page(request)
     form = await request.form()
     values = {key: form.get(key, "") for key in form}
+    problems = DEAL_FORM.problems(form)
+    try:
+        _decimal(form.get("amount", ""), "amount")
+    except Invalid as error:
+        problems.append(error)
+    if problems:
+        errors = page.form_errors(DEAL_FORM, *problems)
+        return await _form_page(page, 422, values=values, errors=errors)
     try:
         async with _transaction(page) as session:
             stage_id = _optional_id(form, "stage_id")
@@ -178,7 +196,7 @@ async def deal_create(request: Request) -> Template | Redirect:
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        errors = {error.field or "_form": page.error_text(error)}
+        errors = page.form_errors(DEAL_FORM, error)
         return await _form_page(page, error.status, values=values, errors=errors)
     return Redirect(f"{page.base}/deals/{deal.id}")
 
@@ -212,7 +230,6 @@ async def _deal_page(page: WorkspacePage, ident: uuid.UUID, status_code=200, **c
         own_stages=own_stages,
         products=products,
         contact=contact,
-        notice=page.request.query_params.get("notice"),
         **context,
     )
 

@@ -52,7 +52,6 @@ async def imports_list(request: Request) -> Template:
         section="contacts",
         batches=batches,
         kind_titles=KIND_TITLES,
-        notice=request.query_params.get("notice"),
     )
 
 
@@ -141,7 +140,6 @@ async def _batch_page(
         record_path=RECORD_PATHS.get(batch.kind),
         shown=SHOWN,
         can_undo=page.principal.can(imports.UNDO_PERMISSION[batch.kind]),
-        notice=page.request.query_params.get("notice"),
         **context,
     )
 
@@ -199,7 +197,7 @@ async def _act(request: Request, batch_id: str, action, done: str) -> Redirect:
     except NotFound:
         raise NotFoundException() from None
     except DomainError as error:
-        return page.redirect(f"{page.base}/imports/{ident}", notice=page.error_text(error))
+        return page.redirect(f"{page.base}/imports/{ident}", error=page.error_text(error))
     notice = page._("The import goes on.") if done != "undo" else _undo_notice(page, batch)
     return page.redirect(f"{page.base}/imports/{ident}", notice=notice)
 

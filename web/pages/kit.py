@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 from litestar import Request, Response
 from litestar.di import NamedDependency, Provide
@@ -19,10 +19,12 @@ from atrium.billing.subscriptions.views import BillingNotice, billing_notice
 from atrium.platform.auth import accounts, sessions
 from atrium.platform.auth.principal import Principal
 from atrium.platform.errors import DomainError, TooManyRequests
+from atrium.platform.forms import FormFields
 from atrium.platform.http.auth import database, optional_principal, provide_shared_session
 from atrium.platform.notify.inbox import unread_count
 from atrium.platform.packs import GENERAL, registered_packs
 from atrium.platform.tenancy.service import workspace_settings
+from atrium.web.pages.flash import flash_cookie, forget_flash, take_flash
 from atrium.web.pages.formats import formatters
 from atrium.web.pages.i18n import (
     message_text,
@@ -56,19 +58,26 @@ def _secure(request: Request) -> bool:
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
+    """The page in the request's language; it shows the flash the server left for it, once."""
     locale = context.pop("locale", None) or page_locale(request)
+    flash = context.pop("flash", None)
+    left = take_flash(request)
     response = Template(
         template,
         context={
             "locale": locale,
             "errors": {},
             "values": {},
+            "limits": {},
+            "flash": flash or left,
             **template_functions(locale),
             **formatters(locale),
             **context,
         },
         status_code=status_code,
     )
+    if left is not None:
+        forget_flash(response)
     if request.query_params.get("lang") == locale:
         response.set_cookie(
             LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax", secure=_secure(request)
@@ -150,8 +159,25 @@ def error_text(locale: str, error: DomainError) -> str:
     return message_text(locale, error.message, error.field, **error.params)
 
 
-def form_errors(locale: str, error: DomainError) -> dict[str, str]:
-    return {error.field or "_form": error_text(locale, error)}
+def form_errors(
+    locale: str, *errors: DomainError, fields: FormFields | None = None
+) -> dict[str, str]:
+    """Each refusal beside its field, in the page's language, naming fields by their labels;
+    the first one per field. One that names no field of the form (``fields``) is the form's."""
+    shown: dict[str, str] = {}
+    each = [one for error in errors for one in getattr(error, "problems", None) or [error]]
+    for error in each:
+        params, where = dict(error.params), error.field or "_form"
+        if fields is not None:
+            spec = fields.get(where)
+            if spec is None:
+                where = "_form"
+            else:
+                label = plain_text(locale, spec.label)
+                labelled = fields.labelled(error).items()
+                params = {k: label if v == spec.label else v for k, v in labelled}
+        shown.setdefault(where, plain_text(locale, error.message, **params))
+    return shown
 
 
 def message(request: Request, heading: str, text: str, status_code: int = 200, **links) -> Template:
@@ -266,15 +292,27 @@ class WorkspacePage:
     def ngettext(self, singular: str, plural: str, num: int, **values) -> str:
         return plain_plural(self.locale, singular, plural, num, **values)
 
-    def redirect(self, path: str, *, notice: str | None = None) -> Redirect:
-        """Back to a page (after a form post), with a line to show there."""
-        if not notice:
-            return Redirect(path)
-        joiner = "&" if "?" in path else "?"
-        return Redirect(f"{path}{joiner}{urlencode({'notice': notice})}")
+    def redirect(
+        self, path: str, *, notice: str | None = None, error: str | None = None
+    ) -> Redirect:
+        """Back to a page (after a form post), with a line to show there once: ``notice`` for
+        what was done, ``error`` for why it was not."""
+        response = Redirect(path)
+        if error or notice:
+            kind = "error" if error else "success"
+            response.cookies.append(flash_cookie(self.request, path, error or notice or "", kind))
+        return response
 
     def error_text(self, error: DomainError) -> str:
         return error_text(self.locale, error)
+
+    def form_errors(self, fields: FormFields | None, *errors: DomainError) -> dict[str, str]:
+        """Refusals beside their fields, fields named by their labels (see ``form_errors``)."""
+        return form_errors(self.locale, *errors, fields=fields)
+
+    def form_problems(self, fields: FormFields, form: Any) -> dict[str, str]:
+        """Every empty required field and every too long text of a submit, at once."""
+        return form_errors(self.locale, *fields.problems(form), fields=fields)
 
     def sections(self) -> list[Section]:
         base = self.base
@@ -306,9 +344,18 @@ class WorkspacePage:
         ]
 
     def render(
-        self, template: str, status_code: int = 200, *, section: str = "home", **context
+        self,
+        template: str,
+        status_code: int = 200,
+        *,
+        section: str = "home",
+        form_fields: FormFields | None = None,
+        **context,
     ) -> Template:
+        """The page in the member's language; ``form_fields`` gives its inputs' ``limits``."""
         pack = registered_packs().get(self.principal.workspace.vertical or "")
+        if form_fields is not None:
+            context.setdefault("limits", form_fields.limits())
         return render(
             self.request,
             template,

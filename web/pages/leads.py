@@ -9,16 +9,26 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from atrium.platform.auth.accounts import EMAIL_LIMIT
 from atrium.platform.auth.members import list_members
 from atrium.platform.crm import leads as service
 from atrium.platform.crm.lead_models import LEAD_SOURCES, LEAD_STATUSES
+from atrium.platform.crm.normalize import PHONE_INPUT_LIMIT
 from atrium.platform.errors import DomainError
+from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
 from atrium.platform.tenancy.service import member_ids
 from atrium.web.pages.contacts import record_id
 from atrium.web.pages.kit import WorkspacePage, workspace_page
 
 FORM_FIELDS = ("name", "phone", "email", "source", "message")
+LEAD_FORM = FormFields(
+    name=Field(gettext("Customer's name"), service.TEXT_LIMITS["name"]),
+    source=Field(gettext("Where it came from")),
+    phone=Field(gettext("Phone"), PHONE_INPUT_LIMIT),
+    email=Field(gettext("E-mail"), EMAIL_LIMIT),
+    message=Field(gettext("What they asked for"), service.TEXT_LIMITS["message"]),
+)
 
 
 def _transaction(page: WorkspacePage):
@@ -50,10 +60,9 @@ def _labels(page: WorkspacePage) -> dict:
     }
 
 
-def _inbox_url(page: WorkspacePage, status: str = "", notice: str | None = None) -> str:
-    """The inbox with its filter kept, and a line to show there."""
-    query = {key: value for key, value in (("status", status), ("notice", notice)) if value}
-    return f"{page.base}/leads" + (f"?{urlencode(query)}" if query else "")
+def _inbox_url(page: WorkspacePage, status: str = "") -> str:
+    """The inbox with its filter kept."""
+    return f"{page.base}/leads" + (f"?{urlencode({'status': status})}" if status else "")
 
 
 def _status_filter(raw: str | None) -> str:
@@ -82,6 +91,7 @@ async def _inbox(page: WorkspacePage, status_code: int = 200, **context) -> Temp
         "leads/list.html",
         status_code,
         section="leads",
+        form_fields=LEAD_FORM,
         leads=result.items,
         next_cursor=result.next_cursor,
         status=status,
@@ -90,7 +100,6 @@ async def _inbox(page: WorkspacePage, status_code: int = 200, **context) -> Temp
         members=members,
         member_names={member.user_id: member.name or member.email for member in members},
         can_assign=page.principal.can("leads.assign"),
-        notice=query.get("notice"),
         **_labels(page),
         **context,
     )
@@ -107,19 +116,21 @@ async def lead_create(request: Request) -> Template | Redirect:
     page = await workspace_page(request)
     form = await request.form()
     values = {name: form.get(name, "") for name in FORM_FIELDS}
+    if errors := page.form_problems(LEAD_FORM, values):
+        return await _inbox(page, 422, errors=errors, values=values)
     try:
         async with _transaction(page) as session:
             lead = await service.create_lead(session, page.principal, values)
             unassigned = lead.assignee_id is None
     except DomainError as error:
-        errors = {error.field or "_form": page.error_text(error)}
+        errors = page.form_errors(LEAD_FORM, error)
         return await _inbox(page, error.status, errors=errors, values=values)
     if unassigned and not page.principal.can("leads.assign"):
         # Members see only the leads assigned to them: say where this one went.
         notice = page._("The lead is added to the inbox; a manager will assign it.")
     else:
         notice = page._("The lead is added.")
-    return Redirect(_inbox_url(page, notice=notice))
+    return page.redirect(_inbox_url(page), notice=notice)
 
 
 @post("/w/{slug:str}/leads/{lead_id:str}/assign")
@@ -131,7 +142,8 @@ async def lead_assign(request: Request, lead_id: FromPath[str]) -> Redirect:
     try:
         assignee = uuid.UUID(form.get("assignee_id", ""))
     except ValueError:
-        return Redirect(_inbox_url(page, status, page._("Choose whom to assign the lead to.")))
+        error = page._("Choose whom to assign the lead to.")
+        return page.redirect(_inbox_url(page, status), error=error)
     members = await member_ids(database(request), page.principal.workspace.id)
     try:
         async with _transaction(page) as session:
@@ -140,10 +152,10 @@ async def lead_assign(request: Request, lead_id: FromPath[str]) -> Redirect:
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return Redirect(_inbox_url(page, status, page.error_text(error)))
+        return page.redirect(_inbox_url(page, status), error=page.error_text(error))
     names = {member.user_id: member.name or member.email for member in await _members(page)}
     notice = page._("“%(lead)s” is assigned to %(name)s.", lead=title, name=names.get(assignee, ""))
-    return Redirect(_inbox_url(page, status, notice))
+    return page.redirect(_inbox_url(page, status), notice=notice)
 
 
 @post("/w/{slug:str}/leads/{lead_id:str}/convert")
@@ -161,7 +173,7 @@ async def lead_convert(request: Request, lead_id: FromPath[str]) -> Redirect:
         if error.status == 404:
             raise NotFoundException() from None
         status = _status_filter(form.get("status"))
-        return Redirect(_inbox_url(page, status, page.error_text(error)))
+        return page.redirect(_inbox_url(page, status), error=page.error_text(error))
     return page.redirect(
         f"{page.base}/contacts/{contact_id}",
         notice=page._("The lead is converted: here is its contact, with a new deal."),

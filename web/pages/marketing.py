@@ -143,7 +143,6 @@ async def segments_page(request: Request) -> Template:
         "marketing/segments.html",
         section="segments",
         segments=found,
-        notice=request.query_params.get("notice"),
     )
 
 
@@ -285,7 +284,6 @@ async def campaign_page(request: Request, campaign_id: FromPath[str]) -> Templat
         estimate=estimate,
         results=results,
         segment_names={segment.id: segment.name for segment, _ in found},
-        notice=request.query_params.get("notice"),
         values={
             "name": campaign.name,
             "channel": campaign.channel,
@@ -325,11 +323,11 @@ async def campaign_action(
             else:
                 raise NotFoundException()
     except Forbidden as error:
-        return page.redirect(back, notice=page.error_text(error))
+        return page.redirect(back, error=page.error_text(error))
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return page.redirect(back, notice=page.error_text(error))
+        return page.redirect(back, error=page.error_text(error))
     return page.redirect(back, notice=notice)
 
 

@@ -90,7 +90,6 @@ async def notification_settings(request: Request) -> Template:
         kinds=_kinds(page),
         muted=set(chosen.muted),
         email=chosen.email,
-        notice=request.query_params.get("notice"),
     )
 
 

@@ -326,7 +326,6 @@ async def workspace_home(request: Request, session: Session) -> Template:
         overview=overview,
         checklist=checklist,
         display_name=page.principal.name or page.principal.email,
-        notice=request.query_params.get("notice"),
     )
 
 

@@ -24,7 +24,6 @@ async def _subjects_page(page: WorkspacePage, status_code: int = 200, **context)
         status_code,
         section="settings",
         subjects=found,
-        notice=page.request.query_params.get("notice"),
         **context,
     )
 

@@ -4,7 +4,6 @@ The helpers at the top serve the other settings pages too (products, message tem
 
 import re
 import secrets
-from urllib.parse import urlencode
 
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
@@ -65,9 +64,8 @@ def whole_number(
 
 
 def _to_pipeline(page: WorkspacePage, pipeline_id, notice: str | None = None) -> Redirect:
-    """Back to the pipelines page, scrolled to the pipeline (the notice before the #)."""
-    query = f"?{urlencode({'notice': notice})}" if notice else ""
-    return Redirect(f"{page.base}/settings/pipelines{query}#pipeline-{pipeline_id}")
+    """Back to the pipelines page, scrolled to the pipeline."""
+    return page.redirect(f"{page.base}/settings/pipelines#pipeline-{pipeline_id}", notice=notice)
 
 
 def not_found_or(error: DomainError) -> DomainError:
@@ -141,7 +139,6 @@ async def _pipelines_page(page: WorkspacePage, status_code: int = 200, **context
         pipelines=found,
         kinds=STAGE_KINDS,
         kind_labels={"open": page._("Open"), "won": page._("Won"), "lost": page._("Lost")},
-        notice=page.request.query_params.get("notice"),
         **context,
     )
 
@@ -305,7 +302,6 @@ async def _fields_page(page: WorkspacePage, status_code: int = 200, **context) -
             "choice": page._("Choice from a list"),
             "boolean": page._("Yes or no"),
         },
-        notice=page.request.query_params.get("notice"),
         **context,
     )
 

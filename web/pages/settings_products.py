@@ -57,7 +57,6 @@ async def products_page(request: Request) -> Template:
         can_change=page.principal.can("crm.settings"),
         kind_labels=_kind_labels(page),
         errors=errors,
-        notice=request.query_params.get("notice"),
     )
 
 

@@ -140,7 +140,6 @@ def _profile_page(page: WorkspacePage, status_code: int = 200, **context) -> Tem
         status_code,
         section="settings",
         locales=WORKSPACE_LOCALES,
-        notice=page.request.query_params.get("notice"),
         **_profile_choices(page.locale),
         **context,
     )
@@ -201,7 +200,6 @@ async def _members_page(page: WorkspacePage, status_code: int = 200, **context) 
         role_labels=_role_labels(page),
         grantable=[role for role in order if role in {r.value for r in grantable}],
         invite_roles=[role for role in order if role in {r.value for r in inviting}],
-        notice=page.request.query_params.get("notice"),
         **{"row_errors": {}, "values": {"role": "employee"}, **context},
     )
 
@@ -319,7 +317,6 @@ async def _api_keys_page(page: WorkspacePage, status_code: int = 200, **context)
         next_cursor=keys.next_cursor,
         everyone=everyone,
         owners={person.user_id: person.name or person.email for person in people},
-        notice=page.request.query_params.get("notice"),
         **context,
     )
 

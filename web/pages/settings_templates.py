@@ -45,7 +45,6 @@ async def templates_page(request: Request) -> Template:
         section="settings",
         wordings=wordings,
         can_change=page.principal.can("workspace.update"),
-        notice=request.query_params.get("notice"),
         **_labels(page),
     )
 

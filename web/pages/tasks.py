@@ -4,6 +4,7 @@ zone), a quick form to add a task, and ticking one off."""
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.core import Locale
@@ -13,12 +14,19 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from atrium.platform.crm import activities as service
+from atrium.platform.crm.activity_models import Activity
 from atrium.platform.errors import DomainError, Invalid
+from atrium.platform.forms import Field, FormFields, column_limit, gettext
 from atrium.platform.http.auth import database
 from atrium.web.pages.contacts import _members, record_id
 from atrium.web.pages.kit import WorkspacePage, workspace_page
 
 VIEWS = ("today", "overdue", "upcoming", "calendar")
+TASK_FORM = FormFields(
+    title=Field(gettext("New task"), column_limit(Activity.title), required=True),
+    due_at=Field(gettext("When")),
+    assignee_id=Field(gettext("Who")),
+)
 UPCOMING = timedelta(days=30)
 
 
@@ -96,13 +104,20 @@ def agenda_of(query, timezone: str) -> Agenda:
 @get("/w/{slug:str}/tasks")
 async def tasks_page(request: Request) -> Template:
     page = await workspace_page(request)
-    query = request.query_params
+    return await _tasks_page(page, request.query_params)
+
+
+async def _tasks_page(
+    page: WorkspacePage, query, status_code: int = 200, *, errors=None, values=None
+) -> Template:
+    """The tasks page for ``query`` (view, whose, month); after a refused quick form, its
+    messages beside the fields and the text as typed."""
     agenda = agenda_of(query, page.timezone)
     view, mine, today, month = agenda.view, agenda.mine, agenda.today, agenda.month
     zone = ZoneInfo(page.timezone)
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
+    async with database(page.request).tenant_transaction(page.principal.workspace.schema) as s:
         items = await service.agenda(
-            session,
+            s,
             page.principal,
             due_from=agenda.due_from,
             due_to=agenda.due_to,
@@ -119,7 +134,9 @@ async def tasks_page(request: Request) -> Template:
     weekday_names = [locale.days["format"]["abbreviated"][(first_day + i) % 7] for i in range(7)]
     return page.render(
         "tasks/list.html",
+        status_code,
         section="tasks",
+        form_fields=TASK_FORM,
         view=view,
         who="me" if mine else "all",
         items=items,
@@ -132,9 +149,8 @@ async def tasks_page(request: Request) -> Template:
         today=today,
         members=members,
         members_by_id={member.user_id: member for member in members},
-        errors={},
-        values={},
-        notice=query.get("notice"),
+        errors=errors or {},
+        values=values or {},
     )
 
 
@@ -156,11 +172,18 @@ def _back(page: WorkspacePage, raw: str | None) -> str:
 async def task_create(request: Request) -> Redirect | Template:
     page = await workspace_page(request)
     form = await request.form()
+    back = _back(page, form.get("back"))
+    problems = TASK_FORM.problems(form)
+    try:
+        due_at = _due(form.get("due_at", ""), page.timezone)
+    except Invalid as error:
+        problems.append(error)
+    if problems:
+        return await _refused(page, back, form, page.form_errors(TASK_FORM, *problems))
     members = await _members(page)
     try:
         async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
             assignee = form.get("assignee_id") or str(page.principal.user_id)
-            due_at = _due(form.get("due_at", ""), page.timezone)
             data = {
                 "kind": "task",
                 "title": form.get("title", ""),
@@ -172,8 +195,15 @@ async def task_create(request: Request) -> Redirect | Template:
                 data["contact_id"] = record_id(form["contact_id"])
             await service.create_activity(s, page.principal, data, {m.user_id for m in members})
     except DomainError as error:
-        return page.redirect(_back(page, form.get("back")), notice=page.error_text(error))
-    return page.redirect(_back(page, form.get("back")), notice=page._("The task is added."))
+        return await _refused(page, back, form, page.form_errors(TASK_FORM, error), error.status)
+    return page.redirect(back, notice=page._("The task is added."))
+
+
+async def _refused(page: WorkspacePage, back: str, form, errors: dict, status: int = 422):
+    """The page the form was on, again, with its messages and the values as typed."""
+    values = {name: form.get(name, "") for name in ("title", "due_at", "assignee_id")}
+    query = dict(parse_qsl(urlsplit(back).query))
+    return await _tasks_page(page, query, status, errors=errors, values=values)
 
 
 @post("/w/{slug:str}/tasks/{task_id:str}/done")
