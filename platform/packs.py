@@ -41,6 +41,16 @@ class PackPermission:
     roles: frozenset[str]  # the roles (owner, admin, manager, employee) that hold it by default
 
 
+@dataclass(frozen=True)
+class SetupStep:
+    """A step of the home page's getting-started checklist, done once the workspace's data
+    shows it (demo records count: the checklist tells what the workspace has)."""
+
+    label: str  # English; translated by the pack's catalog
+    path: str  # below /w/<slug>/: where the step is done
+    done: Callable[[Any], Awaitable[bool]]  # async (tenant session) -> whether it is done
+
+
 # async (tenant session, workspace settings, now) -> how many events it raised
 DueWorkScan = Callable[[Any, Any, datetime], Awaitable[int]]
 # async (tenant session, principal, locale) -> how many demo records it made
@@ -73,6 +83,9 @@ class Pack:
     notification_kinds: dict[str, PackNotice] = field(default_factory=dict)  # by kind
     pipelines: Sequence[DefaultPipeline] = ()  # none: the general CRM's
     appeal_subjects: Sequence[DefaultName] = ()  # none: the general CRM's
+    # The trade's first steps on the home page; none: the general CRM's. The core adds
+    # inviting a colleague and connecting SMS or Telegram to every trade's list.
+    setup_steps: Sequence[SetupStep] = ()
 
     def name(self, locale: str) -> str:
         return self.names.get(locale) or self.names["en"]

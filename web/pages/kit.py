@@ -21,7 +21,7 @@ from atrium.platform.auth.principal import Principal
 from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.http.auth import database, optional_principal, provide_shared_session
 from atrium.platform.notify.inbox import unread_count
-from atrium.platform.packs import GENERAL, registered_packs
+from atrium.platform.packs import GENERAL, Pack, registered_packs
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.web.pages.formats import formatters
 from atrium.web.pages.i18n import pick_locale, plain_plural, plain_text, template_functions
@@ -286,12 +286,19 @@ class WorkspacePage:
             Section("settings", self._("Settings"), f"{base}/settings"),
         ]
 
-    def pack_sections(self) -> list[Section]:
-        """The workspace's pack adds its sections (a journal, jobs, a till) once its plan has it."""
+    def active_pack(self) -> Pack | None:
+        """The workspace's trade pack, once its plan has it."""
         workspace = self.principal.workspace
         pack = registered_packs().get(workspace.vertical or "")
         entitlements = workspace.entitlements
         if pack is None or (entitlements is not None and pack.key not in entitlements.packs):
+            return None
+        return pack
+
+    def pack_sections(self) -> list[Section]:
+        """The workspace's pack adds its sections (a journal, jobs, a till) once its plan has it."""
+        pack = self.active_pack()
+        if pack is None:
             return []
         return [
             Section(item.key, self._(item.label), f"{self.base}/{item.path}")
