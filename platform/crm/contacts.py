@@ -17,6 +17,7 @@ from atrium.platform.crm.consent import MARKETING_CHANNELS
 from atrium.platform.crm.models import CHANNELS, GENDERS, Contact, ContactTag
 from atrium.platform.crm.normalize import custom_values, e164, e164_or_none, tag_names
 from atrium.platform.db import Database, workspace_sql
+from atrium.platform.db.names import name_key, name_key_of
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.events.service import record_event
@@ -42,8 +43,12 @@ TEXT_LIMITS = {
 }
 SORTS = {
     "created_at": (Contact.created_at, lambda c: c.created_at.isoformat(), datetime.fromisoformat),
-    "last_name": (Contact.last_name, lambda c: c.last_name, str),
-    "display_name": (Contact.display_name, lambda c: c.display_name, str),
+    "last_name": (name_key(Contact.last_name), lambda c: name_key_of(c.last_name), str),
+    "display_name": (
+        name_key(Contact.display_name),
+        lambda c: name_key_of(c.display_name),
+        str,
+    ),
 }
 
 
