@@ -277,8 +277,12 @@ async def replace_companies(
         )
 
 
-async def existing_company_ids(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    return set(await session.scalars(select(Company.id).where(Company.id.in_(ids))))
+async def visible_company_ids(
+    session: AsyncSession, ids: list[uuid.UUID], principal: Principal
+) -> set[uuid.UUID]:
+    """Those of these companies the principal may see (another's is as missing)."""
+    query = visible(select(Company.id).where(Company.id.in_(ids)), Company, principal)
+    return set(await session.scalars(query))
 
 
 async def custom_field_definitions(session: AsyncSession, object_type: str) -> dict:

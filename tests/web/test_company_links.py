@@ -172,6 +172,13 @@ async def test_an_employee_cannot_link_records_they_may_not_see(
         data={"csrf_token": csrf},
     )
     assert hidden_contact.status_code == 404
+    # nor through the API: a company they may not see is as one that does not exist
+    through_api = await browser.patch(
+        f"/api/v1/contacts/{mine}",
+        json={"companies": [{"company_id": owners_company, "role": ""}]},
+        headers={"X-CSRF-Token": csrf, "X-Workspace": slug},
+    )
+    assert through_api.status_code == 422 and through_api.json()["field"] == "companies"
 
 
 async def test_another_workspaces_contacts_and_companies_are_not_found(
