@@ -230,6 +230,10 @@ class Section:
     key: str
     label: str
     href: str
+    also: tuple[str, ...] = ()  # the keys of pages that light it up besides its own
+
+    def current(self, section: str) -> bool:
+        return section == self.key or section in self.also
 
 
 @dataclass
@@ -272,9 +276,9 @@ class WorkspacePage:
 
     def sections(self) -> list[Section]:
         base = self.base
-        return [
-            Section("home", self._("Overview"), f"{base}/"),
-            *self.pack_sections(),
+        pack = self.pack_sections()
+        standing_in = {item.also[0]: item for item in pack if item.also}
+        core = [
             Section("contacts", self._("Contacts"), f"{base}/contacts"),
             Section("companies", self._("Companies"), f"{base}/companies"),
             Section("deals", self._("Deals"), f"{base}/deals"),
@@ -284,6 +288,11 @@ class WorkspacePage:
             Section("reports", self._("Reports"), f"{base}/reports"),
             Section("segments", self._("Marketing"), f"{base}/segments"),
             Section("settings", self._("Settings"), f"{base}/settings"),
+        ]
+        return [
+            Section("home", self._("Overview"), f"{base}/"),
+            *(item for item in pack if not item.also),
+            *(standing_in.get(item.key, item) for item in core),
         ]
 
     def active_pack(self) -> Pack | None:
@@ -301,7 +310,12 @@ class WorkspacePage:
         if pack is None:
             return []
         return [
-            Section(item.key, self._(item.label), f"{self.base}/{item.path}")
+            Section(
+                item.key,
+                self._(item.label),
+                f"{self.base}/{item.path}",
+                (item.replaces,) if item.replaces else (),
+            )
             for item in pack.sections
             if item.permission is None or self.principal.can(item.permission)
         ]
