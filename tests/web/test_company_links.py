@@ -5,7 +5,12 @@ the member may see; another workspace's records are a 404 like missing ones."""
 import re
 import uuid
 
+import pytest
+from playwright.async_api import expect
+
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
+from tests.web.conftest import screenshot_path
+from tests.web.test_browser_daily_work import SCREENS, fits_width
 from tests.web.test_contact_pages import base, owner  # noqa: F401
 
 
@@ -258,3 +263,40 @@ async def test_the_deal_form_picks_a_client_by_typing_without_scripts(owner, cli
     # a contact card's "new deal" link names its client by name in the form
     prefilled = await browser.get(f"{base(workspace)}/deals/new?contact_id={wanted}")
     assert 'value="Smirnov Oleg"' in prefilled.text and f'value="{wanted}"' in prefilled.text
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+async def test_a_company_is_chosen_on_the_contact_card_by_keyboard_in_chromium(
+    browser, live_server, make_workspace, client, screen
+):
+    workspace = await make_workspace(company="Клавиатура", vertical="general", locale="ru")
+    nina = await _contact(client, workspace, first_name="Нина", last_name="Орлова")
+    await _company(client, workspace, "Ромашка")
+    await _company(client, workspace, "Ромб и Ко")
+    context = await browser.new_context(viewport=SCREENS[screen])
+    page = await context.new_page()
+    await page.goto(f"{live_server}/login?lang=ru")
+    await page.get_by_label("Эл. почта").fill(workspace["user"]["email"])
+    await page.get_by_label("Пароль").fill(workspace["password"])
+    await page.get_by_role("button", name="Войти").click()
+    await expect(page).to_have_url(re.compile(r"/w/"))
+    await page.goto(f"{live_server}{base(workspace)}/contacts/{nina}")
+    field = page.get_by_role("combobox", name="Компания")
+    await field.press_sequentially("ром")
+    options = page.get_by_role("option")
+    await expect(options).to_have_count(2)
+    await field.press("ArrowDown")
+    await field.press("ArrowDown")  # the second: "Ромб и Ко"
+    await field.press("Enter")
+    await expect(field).to_have_value("Ромб и Ко")
+    await page.get_by_label("Должность").fill("Бухгалтер")
+    await page.get_by_role("button", name="Связать с компанией").click()
+    await expect(page.get_by_role("status")).to_have_text("Компания сохранена.")
+    link = page.get_by_role("link", name="Ромб и Ко")
+    await expect(link).to_be_visible()
+    await fits_width(page, SCREENS[screen]["width"])
+    await page.screenshot(path=screenshot_path(f"{screen}-contact-company-ru"), full_page=True)
+    await link.click()
+    await expect(page.get_by_role("link", name="Орлова Нина")).to_be_visible()
+    await expect(page.get_by_text("Бухгалтер")).to_be_visible()
+    await context.close()
