@@ -25,6 +25,9 @@ class PackSection:
     label: str  # English; translated by the pack's catalog
     path: str  # below /w/<slug>/
     permission: str | None = None  # shown only to members holding it
+    # A core section (its key) this entry stands for, in its place: the salon's clients are
+    # the core's contacts, so the navigation names them once; the core's pages light it up.
+    replaces: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,16 @@ class PackNotice:
 class PackPermission:
     description: str
     roles: frozenset[str]  # the roles (owner, admin, manager, employee) that hold it by default
+
+
+@dataclass(frozen=True)
+class SetupStep:
+    """A step of the home page's getting-started checklist, done once the workspace's data
+    shows it (demo records count: the checklist tells what the workspace has)."""
+
+    label: str  # English; translated by the pack's catalog
+    path: str  # below /w/<slug>/: where the step is done
+    done: Callable[[Any], Awaitable[bool]]  # async (tenant session) -> whether it is done
 
 
 # async (tenant session, workspace settings, now) -> how many events it raised
@@ -73,6 +86,9 @@ class Pack:
     notification_kinds: dict[str, PackNotice] = field(default_factory=dict)  # by kind
     pipelines: Sequence[DefaultPipeline] = ()  # none: the general CRM's
     appeal_subjects: Sequence[DefaultName] = ()  # none: the general CRM's
+    # The trade's first steps on the home page; none: the general CRM's. The core adds
+    # inviting a colleague and connecting SMS or Telegram to every trade's list.
+    setup_steps: Sequence[SetupStep] = ()
 
     def name(self, locale: str) -> str:
         return self.names.get(locale) or self.names["en"]

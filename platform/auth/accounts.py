@@ -24,6 +24,7 @@ from atrium.platform.auth.passwords import check_password, hash_password
 from atrium.platform.auth.sessions import end_all_sessions, start_session
 from atrium.platform.auth.throttle import PasswordAttempts
 from atrium.platform.auth.tokens import new_token, token_hash
+from atrium.platform.db.names import by_name
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import DomainError, Forbidden, Invalid, Unauthorized
 from atrium.platform.mail.service import queue_system_mail
@@ -74,7 +75,7 @@ async def workspaces_of(session: AsyncSession, user_id: uuid.UUID) -> list[Works
         select(Tenant.slug, Tenant.name, Membership.role)
         .join(Membership, Membership.tenant_id == Tenant.id)
         .where(Membership.user_id == user_id, Tenant.status == TenantStatus.READY)
-        .order_by(Tenant.name, Tenant.slug)
+        .order_by(*by_name(Tenant.name), Tenant.slug)
     )
     return [WorkspaceChoice(slug, name, role) for slug, name, role in rows]
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.appeal_models import AppealSubject
+from atrium.platform.db.names import by_name
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.packs import DefaultName, registered_packs
 
@@ -46,7 +47,7 @@ async def seed_appeal_subjects(session: AsyncSession, vertical: str, locale: str
 
 
 async def list_subjects(session: AsyncSession) -> list[AppealSubject]:
-    query = select(AppealSubject).order_by(AppealSubject.position, func.lower(AppealSubject.name))
+    query = select(AppealSubject).order_by(AppealSubject.position, *by_name(AppealSubject.name))
     return list(await session.scalars(query))
 
 

@@ -14,6 +14,7 @@ from atrium.platform.crm import repository as repo
 from atrium.platform.crm.audit import audit_changes, audit_event
 from atrium.platform.crm.models import Company, CompanyTag, Contact, ContactCompany
 from atrium.platform.crm.normalize import custom_values, e164, tag_names
+from atrium.platform.db.names import by_name, name_key, name_key_of
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, NotFound
 from atrium.platform.events.service import record_event
@@ -30,7 +31,7 @@ TEXT_LIMITS = {
 }
 SORTS = {
     "created_at": (Company.created_at, lambda c: c.created_at.isoformat(), datetime.fromisoformat),
-    "name": (Company.name, lambda c: c.name, str),
+    "name": (name_key(Company.name), lambda c: name_key_of(c.name), str),
 }
 
 
@@ -190,7 +191,7 @@ async def company_people(
         select(Contact.id, Contact.display_name, ContactCompany.role)
         .join(ContactCompany, ContactCompany.contact_id == Contact.id)
         .where(ContactCompany.company_id == company_id)
-        .order_by(Contact.display_name),
+        .order_by(*by_name(Contact.display_name)),
         Contact,
         principal,
     )

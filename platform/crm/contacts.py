@@ -17,6 +17,7 @@ from atrium.platform.crm.consent import MARKETING_CHANNELS
 from atrium.platform.crm.models import CHANNELS, GENDERS, Contact, ContactTag
 from atrium.platform.crm.normalize import custom_values, e164, e164_or_none, tag_names
 from atrium.platform.db import Database, workspace_sql
+from atrium.platform.db.names import name_key, name_key_of
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.events.service import record_event
@@ -42,8 +43,12 @@ TEXT_LIMITS = {
 }
 SORTS = {
     "created_at": (Contact.created_at, lambda c: c.created_at.isoformat(), datetime.fromisoformat),
-    "last_name": (Contact.last_name, lambda c: c.last_name, str),
-    "display_name": (Contact.display_name, lambda c: c.display_name, str),
+    "last_name": (name_key(Contact.last_name), lambda c: name_key_of(c.last_name), str),
+    "display_name": (
+        name_key(Contact.display_name),
+        lambda c: name_key_of(c.display_name),
+        str,
+    ),
 }
 
 
@@ -86,7 +91,9 @@ def display_name_of(contact: Contact, first_email: str | None, first_phone: str 
     return name or first_email or first_phone or "—"
 
 
-async def _checked(session: AsyncSession, data: ContactInput, *, partial: bool) -> dict:
+async def _checked(
+    session: AsyncSession, data: ContactInput, *, partial: bool, principal: Principal
+) -> dict:
     """Normalised values for every given field; Invalid names the first bad one."""
     values: dict[str, Any] = {}
     for name, limit in TEXT_LIMITS.items():
@@ -155,7 +162,7 @@ async def _checked(session: AsyncSession, data: ContactInput, *, partial: bool) 
         values["tags"] = tag_names(data.tags)
     if data.companies is not None:
         wanted = [company_id for company_id, _ in data.companies]
-        missing = set(wanted) - await repo.existing_company_ids(session, wanted)
+        missing = set(wanted) - await repo.visible_company_ids(session, wanted, principal)
         if missing:
             raise Invalid("There is no company %(id)s.", field="companies", id=str(missing.pop()))
         values["companies"] = [
@@ -204,7 +211,7 @@ async def require_contact_room(
 async def create_contact(
     session: AsyncSession, principal: Principal, data: ContactInput, *, force: bool = False
 ) -> ContactCard:
-    values = await _checked(session, data, partial=False)
+    values = await _checked(session, data, partial=False, principal=principal)
     if not any(values.get(name) for name in ("first_name", "last_name", "phones", "emails")):
         raise Invalid("A contact needs a name, a phone or an e-mail.", field="first_name")
     if not force:
@@ -313,7 +320,7 @@ async def update_contact(
 ) -> ContactCard:
     before = await contact_card(session, principal, contact_id, lock=True)
     contact = before.contact
-    values = await _checked(session, data, partial=True)
+    values = await _checked(session, data, partial=True, principal=principal)
     if not force:
         await _refuse_duplicates(session, values, exclude=contact_id)
     links = {key: values.pop(key, None) for key in ("phones", "emails", "tags", "companies")}

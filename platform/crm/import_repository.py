@@ -37,6 +37,7 @@ from atrium.platform.crm.models import (
 from atrium.platform.crm.product_models import DealLine, PriceListItem, Product, ProductCategory
 from atrium.platform.crm.segment_models import CampaignMessage
 from atrium.platform.db import TENANT_SCHEMA
+from atrium.platform.db.names import by_name, name_key
 
 RECORD_MODELS = {"contact": Contact, "company": Company, "deal": Deal, "product": Product}
 # Deleted in this order: what points at a record goes before it.
@@ -301,7 +302,7 @@ def contact_export(
 def company_export(principal: Principal, *, q: str | None, tag: str | None) -> Select:
     """The companies list's query (companies.list_companies), with each company's tags."""
     tags = (
-        select(func.string_agg(Tag.name, aggregate_order_by(literal(", "), Tag.name)))
+        select(func.string_agg(Tag.name, aggregate_order_by(literal(", "), name_key(Tag.name))))
         .join(CompanyTag, CompanyTag.tag_id == Tag.id)
         .where(CompanyTag.company_id == Company.id)
         .scalar_subquery()
@@ -311,7 +312,7 @@ def company_export(principal: Principal, *, q: str | None, tag: str | None) -> S
         query = repo.company_search(query, q[:200])
     if tag:
         query = repo.with_tag(query, Company, CompanyTag, CompanyTag.company_id, tag)
-    return query.order_by(Company.name, Company.id)
+    return query.order_by(*by_name(Company.name), Company.id)
 
 
 def deal_export(
@@ -343,7 +344,9 @@ def segment_export(members: Select) -> Select:
     """A segment's members (segments.members_query) as contact cards, by name."""
     ids = members.with_only_columns(Contact.id)
     return (
-        repo.contact_cards().where(Contact.id.in_(ids)).order_by(Contact.display_name, Contact.id)
+        repo.contact_cards()
+        .where(Contact.id.in_(ids))
+        .order_by(*by_name(Contact.display_name), Contact.id)
     )
 
 
@@ -371,4 +374,4 @@ def product_export(*, q: str | None) -> Select:
         query = query.where(
             or_(func.lower(Product.name).like(pattern), func.lower(Product.sku).like(pattern))
         )
-    return query.order_by(Product.name, Product.id)
+    return query.order_by(*by_name(Product.name), Product.id)

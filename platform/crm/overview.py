@@ -1,5 +1,6 @@
 """The workspace at a glance: today's figures for the home page and the setup checklist."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -18,6 +19,7 @@ from atrium.platform.crm.models import Contact, DemoRecord
 from atrium.platform.crm.product_models import Product
 from atrium.platform.db.types import utcnow
 from atrium.platform.notify.models import SmsSettings, TelegramSettings
+from atrium.platform.packs import Pack, SetupStep
 from atrium.platform.tenancy.service import workspace_settings
 
 
@@ -30,16 +32,54 @@ class Overview:
     tasks_overdue: int
     open_complaints: int
     new_leads: int
-    # The setup checklist: what the business did itself (demo records do not count).
-    own_clients: bool
-    own_deals: bool
-    own_products: bool
-    messaging: bool
     demo_data: bool
 
 
-def _not_demo(model, kind: str):
-    return model.id.not_in(select(DemoRecord.record_id).where(DemoRecord.kind == kind))
+@dataclass(frozen=True)
+class ChecklistItem:
+    label: str  # English, as the step names it; the page translates it
+    path: str  # below /w/<slug>/
+    done: bool
+
+
+def has_any(model):
+    """A step's check: the workspace holds at least one ``model`` row (demo ones too)."""
+
+    async def check(session: AsyncSession) -> bool:
+        return bool(await session.scalar(select(select(model.id).exists())))
+
+    return check
+
+
+async def messaging_connected(session: AsyncSession) -> bool:
+    """An SMS gateway or a Telegram bot is set up, so reminders and codes can go out."""
+    sms = await session.get(SmsSettings, 1)
+    return bool(sms and sms.gateway_url) or await session.get(TelegramSettings, 1) is not None
+
+
+GENERAL_STEPS = (
+    SetupStep("Add your first client", "contacts/new", has_any(Contact)),
+    SetupStep("Add your services and prices", "settings/products", has_any(Product)),
+    SetupStep("Create a deal", "deals/new", has_any(Deal)),
+)
+
+
+async def setup_checklist(
+    session: AsyncSession, pack: Pack | None, members: int
+) -> list[ChecklistItem]:
+    """The trade's first steps (the pack's, else the general CRM's), then the steps every
+    workspace shares, each done or not by what the workspace has now."""
+    steps: Sequence[SetupStep] = (pack.setup_steps if pack else ()) or GENERAL_STEPS
+    items = [ChecklistItem(step.label, step.path, await step.done(session)) for step in steps]
+    return [
+        *items,
+        ChecklistItem("Invite a colleague", "settings/members", members > 1),
+        ChecklistItem(
+            "Connect SMS or Telegram for reminders",
+            "settings/messaging",
+            await messaging_connected(session),
+        ),
+    ]
 
 
 async def workspace_overview(session: AsyncSession, principal: Principal) -> Overview:
@@ -55,9 +95,6 @@ async def workspace_overview(session: AsyncSession, principal: Principal) -> Ove
     async def count(query) -> int:
         return int(await session.scalar(query) or 0)
 
-    async def any_of(model, *conditions) -> bool:
-        return bool(await session.scalar(select(select(model.id).where(*conditions).exists())))
-
     return Overview(
         clients=await count(
             repo.visible(select(func.count()).select_from(Contact), Contact, principal)
@@ -72,10 +109,5 @@ async def workspace_overview(session: AsyncSession, principal: Principal) -> Ove
             select(func.count()).where(Appeal.kind == "complaint", Appeal.answered_at.is_(None))
         ),
         new_leads=await count(select(func.count()).where(Lead.status == "unsorted")),
-        own_clients=await any_of(Contact, _not_demo(Contact, "contact")),
-        own_deals=await any_of(Deal, _not_demo(Deal, "deal")),
-        own_products=await any_of(Product, _not_demo(Product, "product")),
-        messaging=await session.get(SmsSettings, 1) is not None
-        or await session.get(TelegramSettings, 1) is not None,
         demo_data=bool(await session.scalar(select(func.count()).select_from(DemoRecord))),
     )

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.deal_models import STAGE_KINDS, Deal, Pipeline, Stage
+from atrium.platform.db.names import by_name
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.packs import CLOSING_STAGES, DefaultPipeline, registered_packs
 
@@ -56,7 +57,7 @@ async def seed_default_pipelines(session: AsyncSession, vertical: str, locale: s
 
 async def list_pipelines(session: AsyncSession) -> list[tuple[Pipeline, list[Stage]]]:
     pipelines = list(
-        await session.scalars(select(Pipeline).order_by(Pipeline.position, Pipeline.name))
+        await session.scalars(select(Pipeline).order_by(Pipeline.position, *by_name(Pipeline.name)))
     )
     stages = list(await session.scalars(select(Stage).order_by(Stage.position)))
     return [(p, [s for s in stages if s.pipeline_id == p.id]) for p in pipelines]

@@ -15,6 +15,7 @@ from atrium.platform.crm.product_models import (
     Product,
     ProductCategory,
 )
+from atrium.platform.db.names import by_name, name_key, name_key_of
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.http.pagination import Page, paginate
@@ -161,8 +162,8 @@ async def list_products(
     return await paginate(
         session,
         query,
-        sort=[Product.name, Product.id],
-        key=lambda product: [product.name, product.id],
+        sort=[name_key(Product.name), Product.id],
+        key=lambda product: [name_key_of(product.name), product.id],
         parse=[str, uuid.UUID],
         cursor=cursor,
         limit=limit,
@@ -207,6 +208,6 @@ async def create_price_list(
 
 
 async def list_price_lists(session: AsyncSession) -> list[tuple[PriceList, list[PriceListItem]]]:
-    lists = list(await session.scalars(select(PriceList).order_by(PriceList.name)))
+    lists = list(await session.scalars(select(PriceList).order_by(*by_name(PriceList.name))))
     items = list(await session.scalars(select(PriceListItem)))
     return [(pl, [i for i in items if i.price_list_id == pl.id]) for pl in lists]

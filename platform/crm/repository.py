@@ -33,6 +33,7 @@ from atrium.platform.crm.models import (
     TeamMember,
 )
 from atrium.platform.crm.normalize import search_words
+from atrium.platform.db.names import name_key, name_key_of
 
 
 def select_contacts() -> Select:
@@ -158,7 +159,7 @@ def _card_links() -> list:
     tags = (
         select(
             func.coalesce(
-                func.json_agg(aggregate_order_by(Tag.name, Tag.name)),
+                func.json_agg(aggregate_order_by(Tag.name, name_key(Tag.name))),
                 literal_column("'[]'::json"),
             )
         )
@@ -209,7 +210,7 @@ async def tags_of(session: AsyncSession, link, key, record_ids: list[uuid.UUID])
     found: dict = {record_id: [] for record_id in record_ids}
     for record_id, name in rows:
         found[record_id].append(name)
-    return {record_id: sorted(names) for record_id, names in found.items()}
+    return {record_id: sorted(names, key=name_key_of) for record_id, names in found.items()}
 
 
 async def replace_phones(session: AsyncSession, contact_id: uuid.UUID, phones: list) -> None:
@@ -276,8 +277,12 @@ async def replace_companies(
         )
 
 
-async def existing_company_ids(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    return set(await session.scalars(select(Company.id).where(Company.id.in_(ids))))
+async def visible_company_ids(
+    session: AsyncSession, ids: list[uuid.UUID], principal: Principal
+) -> set[uuid.UUID]:
+    """Those of these companies the principal may see (another's is as missing)."""
+    query = visible(select(Company.id).where(Company.id.in_(ids)), Company, principal)
+    return set(await session.scalars(query))
 
 
 async def custom_field_definitions(session: AsyncSession, object_type: str) -> dict:

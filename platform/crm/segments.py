@@ -33,6 +33,7 @@ from atrium.platform.crm.models import (
     Tag,
 )
 from atrium.platform.crm.segment_models import Segment
+from atrium.platform.db.names import by_name
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, NotFound
 from atrium.platform.events.service import record_event
@@ -309,7 +310,7 @@ async def segment_conditions(session: AsyncSession, segment_id: uuid.UUID) -> li
 
 async def list_segments(session: AsyncSession, principal: Principal) -> list[tuple[Segment, int]]:
     """Every segment with how many contacts (that the caller may see) are in it now."""
-    segments = list(await session.scalars(select(Segment).order_by(Segment.name)))
+    segments = list(await session.scalars(select(Segment).order_by(*by_name(Segment.name))))
     return [
         (segment, await count_members(session, _as_conditions(segment), principal))
         for segment in segments
@@ -324,5 +325,6 @@ async def delete_segment(session: AsyncSession, principal: Principal, segment_id
 async def first_members(
     session: AsyncSession, conditions: list[Condition], principal: Principal, limit: int
 ) -> list[Contact]:
-    query = members_query(conditions, principal).order_by(Contact.display_name).limit(limit)
+    query = members_query(conditions, principal).order_by(*by_name(Contact.display_name))
+    query = query.limit(limit)
     return list(await session.scalars(query))

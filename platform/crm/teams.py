@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.audit import audit_event
 from atrium.platform.crm.models import Team, TeamMember
+from atrium.platform.db.names import by_name
 from atrium.platform.errors import Conflict, Invalid, NotFound
 
 
@@ -59,7 +60,7 @@ async def _replace_members(session: AsyncSession, team_id: uuid.UUID, user_ids: 
 
 
 async def list_teams(session: AsyncSession) -> list[Team]:
-    return list(await session.scalars(select(Team).order_by(Team.name)))
+    return list(await session.scalars(select(Team).order_by(*by_name(Team.name))))
 
 
 async def get_team(session: AsyncSession, team_id: uuid.UUID, *, lock: bool = False) -> Team:

@@ -71,3 +71,15 @@ def test_every_plan_has_a_russian_name():
         "Business": "Бизнес",
         "Network": "Сеть",
     }
+
+
+def test_every_trades_first_steps_are_translated_to_russian():
+    from atrium.platform.crm.overview import GENERAL_STEPS
+    from atrium.platform.packs import registered_packs
+    from atrium.web.pages.i18n import plain_text
+
+    steps = [*GENERAL_STEPS, *(s for pack in registered_packs().values() for s in pack.setup_steps)]
+    shared = ["Invite a colleague", "Connect SMS or Telegram for reminders"]
+    labels = [step.label for step in steps] + shared
+    untranslated = [label for label in labels if plain_text("ru", label) == label]
+    assert not untranslated, untranslated

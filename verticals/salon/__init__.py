@@ -13,6 +13,7 @@ from atrium.verticals.salon import (  # noqa: F401 (models: its tables)
     clients_pages,
     defaults,
     demo,
+    first_steps,
     journal_pages,
     merging,
     models,
@@ -37,7 +38,7 @@ PACK = Pack(
     },
     sections=(
         PackSection("salon_journal", "Journal", "salon/journal"),
-        PackSection("salon_clients", "Client cards", "salon/clients"),
+        PackSection("salon_clients", "Clients", "salon/clients", replaces="contacts"),
         PackSection("salon_results", "Staff results", "salon/results", "salon.results"),
         PackSection("salon_catalog", "Salon", "salon/catalog", "salon.manage"),
     ),
@@ -60,4 +61,5 @@ PACK = Pack(
     notification_kinds={"salon.stock_low": PackNotice("Stock running low", "salon.manage")},
     pipelines=defaults.PIPELINES,
     appeal_subjects=defaults.APPEAL_SUBJECTS,
+    setup_steps=first_steps.SETUP_STEPS,
 )

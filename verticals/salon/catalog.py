@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.db.names import by_name
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.tenancy.service import workspace_settings
@@ -40,7 +41,7 @@ async def workspace_country(session: AsyncSession) -> str | None:
 
 
 async def list_locations(session: AsyncSession, *, archived: bool = False) -> list[Location]:
-    query = select(Location).order_by(Location.name, Location.id)
+    query = select(Location).order_by(*by_name(Location.name), Location.id)
     if not archived:
         query = query.where(Location.archived_at.is_(None))
     return list(await session.scalars(query))
@@ -170,7 +171,7 @@ async def list_services(
     session: AsyncSession, *, archived: bool = False, category: str | None = None
 ) -> list[Service]:
     """By category, then name."""
-    query = select(Service).order_by(func.lower(Service.category), func.lower(Service.name))
+    query = select(Service).order_by(*by_name(Service.category), *by_name(Service.name))
     if not archived:
         query = query.where(Service.archived_at.is_(None))
     if category is not None:
@@ -283,7 +284,7 @@ async def consumables_of(
         select(ServiceConsumable, StockItem)
         .join(StockItem, StockItem.id == ServiceConsumable.item_id)
         .where(ServiceConsumable.service_id.in_(service_ids))
-        .order_by(StockItem.name)
+        .order_by(*by_name(StockItem.name))
     )
     for used, item in rows:
         found[used.service_id].append(Consumable(item.id, item.name, item.unit, used.quantity))

@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.dates import format_date
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.deal_models import Deal, DealMove, Pipeline, Stage
+from atrium.platform.db.names import by_name
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.events.service import record_event
 from atrium.platform.tenancy.service import workspace_settings
@@ -365,7 +366,7 @@ async def products_for_sale(session: AsyncSession) -> list[StockItem]:
                 StockItem.archived_at.is_(None),
                 StockItem.price.is_not(None),
             )
-            .order_by(func.lower(StockItem.name), StockItem.id)
+            .order_by(*by_name(StockItem.name), StockItem.id)
         )
     )
 
@@ -375,6 +376,6 @@ async def sold_products(session: AsyncSession, visit_id: uuid.UUID) -> list[Visi
         await session.scalars(
             select(VisitProduct)
             .where(VisitProduct.visit_id == visit_id)
-            .order_by(VisitProduct.name, VisitProduct.id)
+            .order_by(*by_name(VisitProduct.name), VisitProduct.id)
         )
     )

@@ -23,6 +23,7 @@ from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import repository as contacts_repository
 from atrium.platform.crm.models import Contact
 from atrium.platform.crm.normalize import e164_or_none
+from atrium.platform.db.names import name_key
 from atrium.platform.errors import Invalid, NotFound
 from atrium.platform.http.pagination import Page, checked_limit, cursor_values, page_of, page_query
 from atrium.platform.tenancy.service import workspace_settings
@@ -321,7 +322,7 @@ async def clients_list(
     column, parse = {
         "spend": (stats.c.spend, Decimal),
         "last_visit": (last_seen, datetime.fromisoformat),
-        "name": (Contact.display_name, str),
+        "name": (name_key(Contact.display_name), str),
     }[sort]
     query = (
         select(

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.db.names import by_name
 from atrium.platform.errors import NotFound
 from atrium.verticals.salon.models import RELEASED, Location, Master, MasterService, Service
 from atrium.verticals.salon.schedule import Interval, location_zone, weeks_of
@@ -21,7 +22,7 @@ ROW_MINUTES = (15, 30)  # a row is the salon's step, but never finer than 15 min
 async def active_locations(session: AsyncSession) -> list[Location]:
     return list(
         await session.scalars(
-            select(Location).where(Location.archived_at.is_(None)).order_by(Location.name)
+            select(Location).where(Location.archived_at.is_(None)).order_by(*by_name(Location.name))
         )
     )
 
@@ -31,7 +32,7 @@ async def masters_of(session: AsyncSession, location_id: uuid.UUID) -> list[Mast
         await session.scalars(
             select(Master)
             .where(Master.location_id == location_id, Master.archived_at.is_(None))
-            .order_by(Master.name, Master.id)
+            .order_by(*by_name(Master.name), Master.id)
         )
     )
 
@@ -47,7 +48,7 @@ async def services_of(session: AsyncSession, location_id: uuid.UUID) -> list[Ser
         await session.scalars(
             select(Service)
             .where(Service.archived_at.is_(None), Service.id.in_(done_here))
-            .order_by(Service.category, Service.name)
+            .order_by(*by_name(Service.category), *by_name(Service.name))
         )
     )
 

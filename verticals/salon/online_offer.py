@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.db.names import by_name, name_key_of
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon.models import Location, Master, MasterService, Service
@@ -21,7 +22,7 @@ async def bookable_locations(session: AsyncSession) -> list[Location]:
         await session.scalars(
             select(Location)
             .where(Location.archived_at.is_(None), Location.online_booking.is_(True))
-            .order_by(Location.name, Location.id)
+            .order_by(*by_name(Location.name), Location.id)
         )
     )
 
@@ -68,7 +69,9 @@ def _online_offers(location: Location):
 async def offered_services(session: AsyncSession, location: Location) -> list[Service]:
     """Services some master of the salon does online, by category and name."""
     found = {service.id: service for service, _ in await session.execute(_online_offers(location))}
-    return sorted(found.values(), key=lambda s: (s.category.lower(), s.name.lower(), str(s.id)))
+    return sorted(
+        found.values(), key=lambda s: (name_key_of(s.category), name_key_of(s.name), str(s.id))
+    )
 
 
 async def offered_masters(

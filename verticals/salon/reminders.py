@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.models import Contact, ContactEmail, ContactPhone, DemoRecord
 from atrium.platform.db import WorkspaceSchema
+from atrium.platform.db.names import name_key_of
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, LimitReached
 from atrium.platform.events.handlers import dispatching_workspace, on_event
@@ -436,4 +437,4 @@ async def suggestions(session: AsyncSession, contact_id: uuid.UUID) -> list[Sugg
     for service_id, name, repeat, last in rows:
         last_day = last.astimezone(zone).date()
         found.append(Suggestion(service_id, name, last_day, last_day + timedelta(days=repeat)))
-    return sorted(found, key=lambda suggestion: (suggestion.next_on, suggestion.name))
+    return sorted(found, key=lambda suggestion: (suggestion.next_on, name_key_of(suggestion.name)))

@@ -23,6 +23,7 @@ from sqlalchemy import Date, case, cast, distinct, exists, func, or_, select, tu
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from atrium.platform.db.names import by_name
 from atrium.platform.errors import Invalid
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon.models import Location, Master, Visit, VisitProduct, VisitService
@@ -188,7 +189,7 @@ async def staff_results(
     timezone = (await workspace_settings(session)).timezone
     visits = _per_visit(date_from, date_to, location_id, timezone)
     rows = {row.master_id: row for row in await session.execute(_aggregates(visits))}
-    masters_query = select(Master).order_by(Master.name, Master.id)
+    masters_query = select(Master).order_by(*by_name(Master.name), Master.id)
     active = Master.archived_at.is_(None)
     if location_id is not None:
         active = active & (Master.location_id == location_id)
@@ -227,6 +228,6 @@ async def salon_locations(session: AsyncSession) -> list[Location]:
     """The salons to filter by: open ones, by name."""
     return list(
         await session.scalars(
-            select(Location).where(Location.archived_at.is_(None)).order_by(Location.name)
+            select(Location).where(Location.archived_at.is_(None)).order_by(*by_name(Location.name))
         )
     )

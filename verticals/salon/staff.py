@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.db.names import by_name
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, NotFound
 from atrium.verticals.salon import catalog_checks as check
@@ -29,7 +30,7 @@ from atrium.verticals.salon.models import (
 async def list_masters(
     session: AsyncSession, *, location_id: uuid.UUID | None = None, archived: bool = False
 ) -> list[Master]:
-    query = select(Master).order_by(Master.name, Master.id)
+    query = select(Master).order_by(*by_name(Master.name), Master.id)
     if location_id is not None:
         query = query.where(Master.location_id == location_id)
     if not archived:
@@ -140,7 +141,7 @@ async def offers_of(
         select(MasterService, Service)
         .join(Service, Service.id == MasterService.service_id)
         .where(MasterService.master_id.in_(master_ids), Service.archived_at.is_(None))
-        .order_by(Service.category, Service.name)
+        .order_by(*by_name(Service.category), *by_name(Service.name))
     )
     for offer, service in rows:
         found[offer.master_id].append(

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from atrium.platform.db.names import by_name
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.http.pagination import Page, paginate
@@ -172,7 +173,7 @@ async def levels_of(
     query = (
         select(StockLevel, StockItem)
         .join(StockItem, StockItem.id == StockLevel.item_id)
-        .order_by(func.lower(StockItem.name), StockItem.id)
+        .order_by(*by_name(StockItem.name), StockItem.id)
     )
     if location_id is not None:
         query = query.where(StockLevel.location_id == location_id)
@@ -192,7 +193,7 @@ async def salon_stock(session: AsyncSession, location_id: uuid.UUID) -> list[Lev
     items = await session.scalars(
         select(StockItem)
         .where(StockItem.archived_at.is_(None))
-        .order_by(func.lower(StockItem.name), StockItem.id)
+        .order_by(*by_name(StockItem.name), StockItem.id)
     )
     zero = Decimal(0)
     return [held.get(item.id) or Level(item, location_id, zero, zero, zero) for item in items]

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from litestar import Request, get, post
-from litestar.datastructures import FormMultiDict
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -17,12 +16,13 @@ from atrium.platform.auth.members import list_members
 from atrium.platform.crm import appeal_subjects
 from atrium.platform.crm import appeals as service
 from atrium.platform.crm.appeal_models import APPEAL_CHANNELS, APPEAL_KINDS, Appeal
-from atrium.platform.crm.contacts import contact_card, list_contacts
-from atrium.platform.errors import DomainError, Invalid
+from atrium.platform.crm.contacts import contact_card
+from atrium.platform.errors import DomainError
 from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
 from atrium.web.pages.contacts import record_id
 from atrium.web.pages.kit import WorkspacePage, workspace_page
+from atrium.web.pages.picker import SeveralMatch, picked
 
 FORM_FIELDS = ("contact_id", "channel", "kind", "received_at", "subject", "summary", "result")
 LIMITS = service.TEXT_LIMITS
@@ -112,11 +112,18 @@ async def _register(page: WorkspacePage, status_code: int = 200, **context) -> T
             )
         except DomainError:  # a cursor that was tampered with: start from the top
             result = await service.list_appeals(session, page.principal, limit=25, **wanted)
-    contacts = await list_contacts(
-        database(page.request), page.principal, sort="display_name", limit=200
-    )
     contact_id = page.request.query_params.get("contact_id", "")
-    context.setdefault("values", {"channel": "phone", "kind": "inquiry", "contact_id": contact_id})
+    values = context.setdefault(
+        "values", {"channel": "phone", "kind": "inquiry", "contact_id": contact_id}
+    )
+    if values.get("contact_id") and not values.get("contact_id_text"):
+        # A contact named by the link (the contact card's "register an appeal"): by name.
+        async with _transaction(page) as session:
+            try:
+                card = await contact_card(session, page.principal, uuid.UUID(values["contact_id"]))
+                values["contact_id_text"] = card.contact.display_name
+            except (DomainError, ValueError):
+                values["contact_id"] = ""
     return page.render(
         "appeals/list.html",
         status_code,
@@ -132,7 +139,6 @@ async def _register(page: WorkspacePage, status_code: int = 200, **context) -> T
         kinds=APPEAL_KINDS,
         subjects=subjects,
         can_edit_subjects=page.principal.can("crm.settings"),
-        contacts=[card.contact for card in contacts.items],
         member_names=await _member_names(page),
         **_labels(page),
         **context,
@@ -153,21 +159,11 @@ def _received_at(page: WorkspacePage, raw: str) -> datetime | None:
     return typed.replace(tzinfo=ZoneInfo(page.timezone)) if typed.tzinfo is None else typed
 
 
-def _contact_id(form: FormMultiDict) -> uuid.UUID | None:
-    raw = form.get("contact_id", "").strip()
-    if not raw:
-        return None
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise Invalid("Choose from the list.", field="contact_id") from None
-
-
 @post("/w/{slug:str}/appeals")
 async def appeal_create(request: Request) -> Template | Redirect:
     page = await workspace_page(request)
     form = await request.form()
-    values = {name: form.get(name, "") for name in FORM_FIELDS}
+    values = {name: form.get(name, "") for name in (*FORM_FIELDS, "contact_id_text")}
     errors = page.form_problems(APPEAL_FORM, values)
     try:
         received_at = _received_at(page, values["received_at"])
@@ -177,7 +173,7 @@ async def appeal_create(request: Request) -> Template | Redirect:
         return await _register(page, 422, errors=errors, values=values)
     try:
         data = {
-            "contact_id": _contact_id(form),
+            "contact_id": await picked(page, form, "contact_id", "contacts"),
             "channel": values["channel"],
             "kind": values["kind"],
             "received_at": received_at,
@@ -189,7 +185,10 @@ async def appeal_create(request: Request) -> Template | Redirect:
             await service.create_appeal(session, page.principal, data)
     except DomainError as error:
         errors = page.form_errors(APPEAL_FORM, error)
-        return await _register(page, error.status, errors=errors, values=values)
+        choices = error.choices if isinstance(error, SeveralMatch) else None
+        return await _register(
+            page, error.status, errors=errors, values=values, client_choices=choices
+        )
     return page.redirect(f"{page.base}/appeals", notice=page._("The appeal is registered."))
 
 

@@ -161,8 +161,13 @@ async def company_create(request: Request) -> Template | Redirect:
 
 @get("/w/{slug:str}/companies/{company_id:str}")
 async def company_page(request: Request, company_id: FromPath[str]) -> Template:
-    page = await workspace_page(request)
-    ident = record_id(company_id)
+    return await company_card_page(await workspace_page(request), record_id(company_id))
+
+
+async def company_card_page(
+    page: WorkspacePage, ident: uuid.UUID, status_code: int = 200, **context
+) -> Template:
+    """The company's card; a form on it that was refused comes back with ``context``."""
     async with _transaction(page) as session:
         try:
             card = await service.company_card(session, page.principal, ident)
@@ -170,7 +175,13 @@ async def company_page(request: Request, company_id: FromPath[str]) -> Template:
         except DomainError:
             raise NotFoundException() from None
     return page.render(
-        "companies/card.html", section="companies", card=card, company=card.company, people=people
+        "companies/card.html",
+        status_code,
+        section="companies",
+        card=card,
+        company=card.company,
+        people=people,
+        **({"errors": {}, "values": {}} | context),
     )
 
 

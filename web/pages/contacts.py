@@ -323,8 +323,14 @@ def _field_of(error: DomainError) -> str:
 
 @get("/w/{slug:str}/contacts/{contact_id:str}")
 async def contact_page(request: Request, contact_id: FromPath[str]) -> Template:
-    page = await workspace_page(request)
-    ident = record_id(contact_id)
+    return await contact_card_page(await workspace_page(request), record_id(contact_id))
+
+
+async def contact_card_page(
+    page: WorkspacePage, ident: uuid.UUID, status_code: int = 200, **context
+) -> Template:
+    """The contact's card; a form on it that was refused comes back with ``context``."""
+    request = page.request
     async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
         try:
             card = await service.contact_card(s, page.principal, ident)
@@ -339,6 +345,7 @@ async def contact_page(request: Request, contact_id: FromPath[str]) -> Template:
     merge_q = request.query_params.get("merge_q", "").strip()
     return page.render(
         "contacts/card.html",
+        status_code,
         merge_q=merge_q,
         merge_candidates=await _merge_candidates(page, ident, merge_q) if merge_q else None,
         section="contacts",
@@ -349,7 +356,7 @@ async def contact_page(request: Request, contact_id: FromPath[str]) -> Template:
         members=members,
         owner=members.get(card.contact.owner_id),
         company_names=company_names,
-        errors={},
+        **({"errors": {}, "values": {}} | context),
     )
 
 

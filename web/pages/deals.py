@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from atrium.platform.crm import deals as service
 from atrium.platform.crm.board import pipeline_board
-from atrium.platform.crm.contacts import contact_card, list_contacts
+from atrium.platform.crm.contacts import contact_card
 from atrium.platform.crm.pipelines import list_pipelines
 from atrium.platform.crm.products import list_products
 from atrium.platform.errors import DomainError, Invalid
@@ -21,6 +21,7 @@ from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
 from atrium.web.pages.contacts import record_id
 from atrium.web.pages.kit import WorkspacePage, workspace_page
+from atrium.web.pages.picker import SeveralMatch, picked
 
 
 def _pipeline_choice(pipelines: list, wanted: str | None):
@@ -113,21 +114,27 @@ async def deal_move(request: Request, deal_id: FromPath[str]) -> Redirect:
     return page.redirect(back, notice=page._("“%(title)s” moved.", title=title))
 
 
-async def _form_page(page: WorkspacePage, status_code: int = 200, **context) -> Template:
+async def _form_page(
+    page: WorkspacePage, status_code: int = 200, *, values: dict, **context
+) -> Template:
     async with _transaction(page) as session:
         pipelines = await list_pipelines(session)
-    contacts = await list_contacts(
-        database(page.request), page.principal, sort="display_name", limit=200
-    )
+        if values.get("contact_id") and not values.get("contact_id_text"):
+            # A client named by the link (a contact card's "new deal"): shown by name.
+            try:
+                card = await contact_card(session, page.principal, uuid.UUID(values["contact_id"]))
+                values["contact_id_text"] = card.contact.display_name
+            except (DomainError, ValueError):
+                values["contact_id"] = ""
     return page.render(
         "deals/form.html",
         status_code,
         section="deals",
         form_fields=DEAL_FORM,
         pipelines=pipelines,
-        contacts=[card.contact for card in contacts.items],
+        values=values,
         **context,
-    )
+    )  # fmt: skip
 
 
 @get("/w/{slug:str}/deals/new")
@@ -171,6 +178,7 @@ async def deal_create(request: Request) -> Template | Redirect:
         errors = page.form_errors(DEAL_FORM, *problems)
         return await _form_page(page, 422, values=values, errors=errors)
     try:
+        contact_id = await picked(page, form, "contact_id", "contacts")
         async with _transaction(page) as session:
             stage_id = _optional_id(form, "stage_id")
             pipelines = await list_pipelines(session)
@@ -188,7 +196,7 @@ async def deal_create(request: Request) -> Template | Redirect:
                     "title": form.get("title", ""),
                     "pipeline_id": pipeline_id,
                     "stage_id": stage_id,
-                    "contact_id": _optional_id(form, "contact_id"),
+                    "contact_id": contact_id,
                     "amount": _decimal(form.get("amount", ""), "amount"),
                     "notes": form.get("notes", ""),
                 },
@@ -197,7 +205,10 @@ async def deal_create(request: Request) -> Template | Redirect:
         if error.status == 404:
             raise NotFoundException() from None
         errors = page.form_errors(DEAL_FORM, error)
-        return await _form_page(page, error.status, values=values, errors=errors)
+        choices = error.choices if isinstance(error, SeveralMatch) else None
+        return await _form_page(
+            page, error.status, values=values, errors=errors, client_choices=choices
+        )
     return Redirect(f"{page.base}/deals/{deal.id}")
 
 

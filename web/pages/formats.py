@@ -91,6 +91,12 @@ def phone(number_e164: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def capital(text: str) -> str:
+    """The first letter upper-case and the rest as written: "Четверг, 5 марта", "Thursday, 5
+    March" (Jinja's ``capitalize`` lowers the rest: "Thursday, 5 march")."""
+    return text[:1].upper() + text[1:]
+
+
 def formatters(locale: str, zone: str = "UTC", currency: str = "RUB") -> dict:
     """What templates call: money(x), day(d), moment(dt), phone(n), number(n)."""
     return {
@@ -101,4 +107,5 @@ def formatters(locale: str, zone: str = "UTC", currency: str = "RUB") -> dict:
         "moment": lambda value: moment(value, locale, zone),
         "clock": lambda value: clock(value, locale, zone),
         "phone": phone,
+        "capital": capital,
     }

@@ -22,7 +22,7 @@ from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.forms import FormFields
 from atrium.platform.http.auth import database, optional_principal, provide_shared_session
 from atrium.platform.notify.inbox import unread_count
-from atrium.platform.packs import GENERAL, registered_packs
+from atrium.platform.packs import GENERAL, Pack, registered_packs
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.web.pages.flash import flash_cookie, forget_flash, take_flash
 from atrium.web.pages.formats import formatters
@@ -262,6 +262,10 @@ class Section:
     key: str
     label: str
     href: str
+    also: tuple[str, ...] = ()  # the keys of pages that light it up besides its own
+
+    def current(self, section: str) -> bool:
+        return section == self.key or section in self.also
 
 
 @dataclass
@@ -316,9 +320,9 @@ class WorkspacePage:
 
     def sections(self) -> list[Section]:
         base = self.base
-        return [
-            Section("home", self._("Overview"), f"{base}/"),
-            *self.pack_sections(),
+        pack = self.pack_sections()
+        standing_in = {item.also[0]: item for item in pack if item.also}
+        core = [
             Section("contacts", self._("Contacts"), f"{base}/contacts"),
             Section("companies", self._("Companies"), f"{base}/companies"),
             Section("deals", self._("Deals"), f"{base}/deals"),
@@ -329,16 +333,33 @@ class WorkspacePage:
             Section("segments", self._("Marketing"), f"{base}/segments"),
             Section("settings", self._("Settings"), f"{base}/settings"),
         ]
+        return [
+            Section("home", self._("Overview"), f"{base}/"),
+            *(item for item in pack if not item.also),
+            *(standing_in.get(item.key, item) for item in core),
+        ]
 
-    def pack_sections(self) -> list[Section]:
-        """The workspace's pack adds its sections (a journal, jobs, a till) once its plan has it."""
+    def active_pack(self) -> Pack | None:
+        """The workspace's trade pack, once its plan has it."""
         workspace = self.principal.workspace
         pack = registered_packs().get(workspace.vertical or "")
         entitlements = workspace.entitlements
         if pack is None or (entitlements is not None and pack.key not in entitlements.packs):
+            return None
+        return pack
+
+    def pack_sections(self) -> list[Section]:
+        """The workspace's pack adds its sections (a journal, jobs, a till) once its plan has it."""
+        pack = self.active_pack()
+        if pack is None:
             return []
         return [
-            Section(item.key, self._(item.label), f"{self.base}/{item.path}")
+            Section(
+                item.key,
+                self._(item.label),
+                f"{self.base}/{item.path}",
+                (item.replaces,) if item.replaces else (),
+            )
             for item in pack.sections
             if item.permission is None or self.principal.can(item.permission)
         ]

@@ -9,7 +9,7 @@ from litestar.static_files import create_static_files_router
 from atrium.platform.auth import accounts, invitations, sessions
 from atrium.platform.auth.throttle import password_attempts
 from atrium.platform.crm.demo import clear_demo_data
-from atrium.platform.crm.overview import workspace_overview
+from atrium.platform.crm.overview import setup_checklist, workspace_overview
 from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.http.auth import database
 from atrium.platform.packs import GENERAL, registered_packs
@@ -20,12 +20,14 @@ from atrium.web.pages import (
     appeals,
     billing,
     companies,
+    company_people,
     contacts,
     deals,
     imports,
     leads,
     marketing,
     notifications,
+    picker,
     reports,
     search,
     settings,
@@ -306,21 +308,11 @@ async def accept_invitation(request: Request, data: FormData, session: Session) 
 async def workspace_home(request: Request, session: Session) -> Template:
     page = await workspace_page(request)
     workspace = page.principal.workspace
+    members = await member_count(session, workspace.id)
     async with database(request).tenant_transaction(workspace.schema) as tenant_session:
         overview = await workspace_overview(tenant_session, page.principal)
-    members = await member_count(session, workspace.id)
-    base = page.base
-    checklist = [
-        (overview.own_clients, page._("Add your first client"), f"{base}/contacts/new"),
-        (
-            overview.own_products,
-            page._("Add your services and prices"),
-            f"{base}/settings/products",
-        ),
-        (overview.own_deals, page._("Create a deal"), f"{base}/deals/new"),
-        (members > 1, page._("Invite a colleague"), f"{base}/settings/members"),
-        (overview.messaging, page._("Connect SMS or Telegram for reminders"), f"{base}/settings"),
-    ]
+        steps = await setup_checklist(tenant_session, page.active_pack(), members)
+    checklist = [(step.done, page._(step.label), f"{page.base}/{step.path}") for step in steps]
     return page.render(
         "workspace_home.html",
         overview=overview,
@@ -342,6 +334,8 @@ async def demo_clear(request: Request) -> Response:
 WORK_PAGES = (
     contacts,
     companies,
+    company_people,
+    picker,
     deals,
     imports,
     leads,

@@ -34,7 +34,7 @@
     const status = document.createElement("span");
     status.className = "visit-status";
     status.textContent = props.status || "";
-    box.append(time, name, services, status);
+    box.append(time, status, name, services);  // the status before what may not fit
     return { domNodes: [box] };
   }
 

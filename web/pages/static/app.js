@@ -81,3 +81,96 @@ function initBoard() {
 }
 document.addEventListener("DOMContentLoaded", initBoard);
 document.addEventListener("htmx:afterSettle", initBoard);
+
+// Pickers (templates/_picker.html): type a few letters, the server suggests matches with their
+// phone and e-mail; arrows move, Enter or a click chooses, Escape closes. Choosing fills the
+// hidden id; typing again forgets it (the server then resolves the text, as without scripts).
+function pickerParts(input) {
+  const box = input.closest("[data-picker]");
+  return {
+    list: document.getElementById(input.getAttribute("aria-controls")),
+    chosen: box.querySelector("input[type=hidden], select"),
+  };
+}
+
+function closePicker(input) {
+  const { list } = pickerParts(input);
+  list.hidden = true;
+  list.replaceChildren();
+  input.setAttribute("aria-expanded", "false");
+  input.removeAttribute("aria-activedescendant");
+}
+
+function choosePicker(input, option) {
+  const { chosen } = pickerParts(input);
+  if (chosen.tagName === "SELECT") {
+    const known = Array.from(chosen.options).find((o) => o.value === option.dataset.value);
+    if (!known) chosen.add(new Option(option.dataset.label, option.dataset.value));
+  }
+  chosen.value = option.dataset.value;
+  input.value = option.dataset.label;
+  closePicker(input);
+}
+
+async function suggestPicker(input) {
+  const { list } = pickerParts(input);
+  const text = input.value.trim();
+  if (!text) return closePicker(input);
+  const answer = await fetch(`${input.dataset.suggest}?q=${encodeURIComponent(text)}`,
+                             { credentials: "same-origin" });
+  if (!answer.ok || input.value.trim() !== text) return;
+  // Our own server's fragment, its values escaped by the template.
+  list.innerHTML = await answer.text();
+  list.querySelectorAll("[role=option]").forEach((option, index) => {
+    option.id = `${list.id}-${index}`;
+  });
+  list.hidden = !list.children.length;
+  input.setAttribute("aria-expanded", String(!list.hidden));
+}
+
+document.addEventListener("input", (event) => {
+  const input = event.target;
+  if (!input.matches || !input.matches("input[data-suggest]")) return;
+  const { chosen } = pickerParts(input);
+  chosen.value = "";
+  clearTimeout(input.pickerTimer);
+  input.pickerTimer = setTimeout(() => suggestPicker(input), 150);
+});
+
+document.addEventListener("keydown", (event) => {
+  const input = event.target;
+  if (!input.matches || !input.matches("input[data-suggest]")) return;
+  const { list } = pickerParts(input);
+  const options = Array.from(list.querySelectorAll("[role=option]"));
+  if (list.hidden || !options.length) return;
+  let index = options.findIndex((option) => option.getAttribute("aria-selected") === "true");
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    event.preventDefault();
+    const step = event.key === "ArrowDown" ? 1 : -1;
+    index = (index + step + options.length) % options.length;
+    options.forEach((option, i) => option.setAttribute("aria-selected", String(i === index)));
+    input.setAttribute("aria-activedescendant", options[index].id);
+    options[index].scrollIntoView({ block: "nearest" });
+  } else if (event.key === "Enter" && index >= 0) {
+    event.preventDefault();  // choosing, not sending the form
+    choosePicker(input, options[index]);
+  } else if (event.key === "Escape") {
+    event.preventDefault();
+    closePicker(input);
+  }
+});
+
+document.addEventListener("mousedown", (event) => {
+  const option = event.target.closest && event.target.closest(".picker-options [role=option]");
+  if (!option) return;
+  event.preventDefault();  // keep the focus in the field
+  const input = document.querySelector(`input[aria-controls="${option.parentElement.id}"]`);
+  choosePicker(input, option);
+});
+
+document.addEventListener("focusout", (event) => {
+  const input = event.target;
+  if (input.matches && input.matches("input[data-suggest]")) {
+    setTimeout(() => closePicker(input), 100);
+  }
+});

@@ -43,7 +43,12 @@
           },
         },
         scales: round ? {} : {
-          [valueAxis]: { beginAtZero: true, ticks: { callback: (value) => format(value) } },
+          // Whole steps: counts have no fractions, and money is shown without kopecks, so a
+          // fractional step would print one label several times ("1 ₽", "1 ₽").
+          [valueAxis]: {
+            beginAtZero: true,
+            ticks: { precision: 0, callback: (value) => format(value) },
+          },
         },
       },
     });
