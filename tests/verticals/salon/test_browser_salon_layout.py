@@ -65,17 +65,19 @@ async def _nothing_wider_than(page, width: int) -> None:
 
 
 @pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("lang", ["ru", "en"])
 async def test_the_journal_shows_its_first_hour_and_whole_statuses(
     browser,  # noqa: F811
     live_server,
     demo_salon_ru,
     screen,
+    lang,
 ):
     email, base, first = demo_salon_ru
-    context, page = await signed_in(browser, live_server, email, screen, "ru")
-    await page.goto(f"{live_server}{base}/salon/journal?day={first.date().isoformat()}")
+    context, page = await signed_in(browser, live_server, email, screen, lang)
+    await page.goto(f"{live_server}{base}/salon/journal?day={first.date().isoformat()}&lang={lang}")
     await page.locator(".journal-calendar.ready").wait_for()
-    await page.screenshot(path=screenshot_path(f"{screen}-salon-journal-ru"), full_page=True)
+    await page.screenshot(path=screenshot_path(f"{screen}-salon-journal-{lang}"), full_page=True)
     labels = await page.evaluate(
         f"""() => {{
           const box = {BOX};
@@ -87,8 +89,11 @@ async def test_the_journal_shows_its_first_hour_and_whole_statuses(
           }});
         }}"""
     )
+    opens = await page.evaluate(
+        'JSON.parse(document.getElementById("journal-calendar").dataset.calendar).slotMinTime'
+    )
     hour = labels[0]
-    assert hour["text"] == "10:00" and hour["shown"] == "visible", labels
+    assert hour["text"] == opens and hour["shown"] == "visible", labels
     assert hour["box"][1] >= hour["side"][1] - 0.5, f"the first hour is cut off: {labels}"
     assert hour["box"][3] <= labels[1]["box"][1] + 0.5  # above the next label, not on it
     events = await page.evaluate(
