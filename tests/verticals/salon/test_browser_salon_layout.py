@@ -101,14 +101,15 @@ async def test_the_journal_shows_its_first_hour_and_whole_statuses(
           const box = {BOX};
           const status = event.querySelector(".visit-status");
           return {{text: event.innerText, event: box(event), status: box(status),
-                   status_text: status.textContent}};
+                   status_text: status.textContent,
+                   cut: status.scrollWidth > status.clientWidth + 1}};
         }})"""
     )
     assert events
     for found in events:
         left, top, right, bottom = found["event"]
         s_left, s_top, s_right, s_bottom = found["status"]
-        assert found["status_text"], found
+        assert found["status_text"] and not found["cut"], f"status cut short: {found}"
         assert top - 0.5 <= s_top and s_bottom <= bottom + 0.5, f"status clipped: {found}"
         assert left - 0.5 <= s_left and s_right <= right + 0.5, f"status clipped: {found}"
     await context.close()
