@@ -167,10 +167,13 @@ async def test_the_salon_navigation_names_its_clients_once(
     nav = page.get_by_role("navigation", name=re.compile("Sections|Разделы"))
     names = [name.strip() for name in await nav.get_by_role("link").all_inner_texts()]
     clients = [name for name in names if re.search("client|клиент|contact", name, re.I)]
-    assert clients == (["Клиенты"] if lang == "ru" else ["Clients"]), names
-    # the core's contact pages light up the same entry
-    await page.goto(f"{live_server}{base}/contacts")
-    await expect(nav.locator("[aria-current=page]")).to_have_text(clients[0])
+    assert clients == (["Клиенты"] if lang == "ru" else ["Contacts"]), names
+    # the salon's view of its clients is a tab of that section, which stays lit on it
     await nav.get_by_role("link", name=clients[0]).click()
+    tabs = page.locator("main nav.tabs")
+    salon_view = "Клиенты салона" if lang == "ru" else "Salon clients"
+    await tabs.get_by_role("link", name=salon_view).click()
     await expect(page).to_have_url(re.compile(r"/salon/clients$"))
+    await expect(nav.locator("[aria-current=page]")).to_have_text(clients[0])
+    await expect(tabs.locator("[aria-current=page]")).to_have_text(salon_view)
     await context.close()
