@@ -25,9 +25,9 @@ class PackSection:
     label: str  # English; translated by the pack's catalog
     path: str  # below /w/<slug>/
     permission: str | None = None  # shown only to members holding it
-    # A core section (its key) this entry stands for, in its place: the salon's clients are
-    # the core's contacts, so the navigation names them once; the core's pages light it up.
-    replaces: str | None = None
+    # A core section (its key) this entry belongs to: shown as a tab of that section's pages,
+    # not as a second entry in the navigation (the salon's clients are the core's contacts).
+    under: str | None = None
 
 
 @dataclass(frozen=True)

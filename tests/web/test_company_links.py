@@ -71,6 +71,7 @@ async def test_a_contact_is_linked_to_a_company_on_its_card_and_removed(owner, c
     assert answer.json()["companies"] == []
     history = await browser.get(f"{base(workspace)}/contacts/{nina}?lang=en")
     assert "Not linked to a company." in history.text
+    assert "Changed: Companies" in history.text and "Changed: companies" not in history.text
 
 
 async def test_a_company_card_adds_one_of_two_namesakes_told_apart_by_phone(owner, client):  # noqa: F811

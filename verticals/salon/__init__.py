@@ -38,7 +38,7 @@ PACK = Pack(
     },
     sections=(
         PackSection("salon_journal", "Journal", "salon/journal"),
-        PackSection("salon_clients", "Clients", "salon/clients", replaces="contacts"),
+        PackSection("salon_clients", "Salon clients", "salon/clients", under="contacts"),
         PackSection("salon_results", "Staff results", "salon/results", "salon.results"),
         PackSection("salon_catalog", "Salon", "salon/catalog", "salon.manage"),
     ),

@@ -319,9 +319,10 @@ class WorkspacePage:
         return form_errors(self.locale, *fields.problems(form), fields=fields)
 
     def sections(self) -> list[Section]:
+        """The navigation: the core's sections and the pack's own; a pack section that belongs
+        under a core one is a tab of that section's pages instead, and lights its entry up."""
         base = self.base
         pack = self.pack_sections()
-        standing_in = {item.also[0]: item for item in pack if item.also}
         core = [
             Section("contacts", self._("Contacts"), f"{base}/contacts"),
             Section("companies", self._("Companies"), f"{base}/companies"),
@@ -333,11 +334,20 @@ class WorkspacePage:
             Section("segments", self._("Marketing"), f"{base}/segments"),
             Section("settings", self._("Settings"), f"{base}/settings"),
         ]
+        for section in core:
+            section.also = tuple(item.key for item, under in pack if under == section.key)
         return [
             Section("home", self._("Overview"), f"{base}/"),
-            *(item for item in pack if not item.also),
-            *(standing_in.get(item.key, item) for item in core),
+            *(item for item, under in pack if under is None),
+            *core,
         ]
+
+    def tabs(self, key: str) -> list[Section]:
+        """A core section and the pack's sections under it (clients, then the salon's view of
+        them); a section alone needs no tabs."""
+        found = [item for item in self.sections() if item.key == key]
+        found += [item for item, under in self.pack_sections() if under == key]
+        return found if len(found) > 1 else []
 
     def active_pack(self) -> Pack | None:
         """The workspace's trade pack, once its plan has it."""
@@ -348,18 +358,14 @@ class WorkspacePage:
             return None
         return pack
 
-    def pack_sections(self) -> list[Section]:
-        """The workspace's pack adds its sections (a journal, jobs, a till) once its plan has it."""
+    def pack_sections(self) -> list[tuple[Section, str | None]]:
+        """The workspace's pack adds its sections (a journal, jobs, a till) once its plan has
+        it, each with the core section it belongs under, if any."""
         pack = self.active_pack()
         if pack is None:
             return []
         return [
-            Section(
-                item.key,
-                self._(item.label),
-                f"{self.base}/{item.path}",
-                (item.replaces,) if item.replaces else (),
-            )
+            (Section(item.key, self._(item.label), f"{self.base}/{item.path}"), item.under)
             for item in pack.sections
             if item.permission is None or self.principal.can(item.permission)
         ]

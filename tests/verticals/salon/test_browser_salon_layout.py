@@ -65,17 +65,19 @@ async def _nothing_wider_than(page, width: int) -> None:
 
 
 @pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("lang", ["ru", "en"])
 async def test_the_journal_shows_its_first_hour_and_whole_statuses(
     browser,  # noqa: F811
     live_server,
     demo_salon_ru,
     screen,
+    lang,
 ):
     email, base, first = demo_salon_ru
-    context, page = await signed_in(browser, live_server, email, screen, "ru")
-    await page.goto(f"{live_server}{base}/salon/journal?day={first.date().isoformat()}")
+    context, page = await signed_in(browser, live_server, email, screen, lang)
+    await page.goto(f"{live_server}{base}/salon/journal?day={first.date().isoformat()}&lang={lang}")
     await page.locator(".journal-calendar.ready").wait_for()
-    await page.screenshot(path=screenshot_path(f"{screen}-salon-journal-ru"), full_page=True)
+    await page.screenshot(path=screenshot_path(f"{screen}-salon-journal-{lang}"), full_page=True)
     labels = await page.evaluate(
         f"""() => {{
           const box = {BOX};
@@ -87,8 +89,11 @@ async def test_the_journal_shows_its_first_hour_and_whole_statuses(
           }});
         }}"""
     )
+    opens = await page.evaluate(
+        'JSON.parse(document.getElementById("journal-calendar").dataset.calendar).slotMinTime'
+    )
     hour = labels[0]
-    assert hour["text"] == "10:00" and hour["shown"] == "visible", labels
+    assert hour["text"] == opens and hour["shown"] == "visible", labels
     assert hour["box"][1] >= hour["side"][1] - 0.5, f"the first hour is cut off: {labels}"
     assert hour["box"][3] <= labels[1]["box"][1] + 0.5  # above the next label, not on it
     events = await page.evaluate(
@@ -96,14 +101,15 @@ async def test_the_journal_shows_its_first_hour_and_whole_statuses(
           const box = {BOX};
           const status = event.querySelector(".visit-status");
           return {{text: event.innerText, event: box(event), status: box(status),
-                   status_text: status.textContent}};
+                   status_text: status.textContent,
+                   cut: status.scrollWidth > status.clientWidth + 1}};
         }})"""
     )
     assert events
     for found in events:
         left, top, right, bottom = found["event"]
         s_left, s_top, s_right, s_bottom = found["status"]
-        assert found["status_text"], found
+        assert found["status_text"] and not found["cut"], f"status cut short: {found}"
         assert top - 0.5 <= s_top and s_bottom <= bottom + 0.5, f"status clipped: {found}"
         assert left - 0.5 <= s_left and s_right <= right + 0.5, f"status clipped: {found}"
     await context.close()
@@ -161,10 +167,13 @@ async def test_the_salon_navigation_names_its_clients_once(
     nav = page.get_by_role("navigation", name=re.compile("Sections|Разделы"))
     names = [name.strip() for name in await nav.get_by_role("link").all_inner_texts()]
     clients = [name for name in names if re.search("client|клиент|contact", name, re.I)]
-    assert clients == (["Клиенты"] if lang == "ru" else ["Clients"]), names
-    # the core's contact pages light up the same entry
-    await page.goto(f"{live_server}{base}/contacts")
-    await expect(nav.locator("[aria-current=page]")).to_have_text(clients[0])
+    assert clients == (["Клиенты"] if lang == "ru" else ["Contacts"]), names
+    # the salon's view of its clients is a tab of that section, which stays lit on it
     await nav.get_by_role("link", name=clients[0]).click()
+    tabs = page.locator("main nav.tabs")
+    salon_view = "Клиенты салона" if lang == "ru" else "Salon clients"
+    await tabs.get_by_role("link", name=salon_view).click()
     await expect(page).to_have_url(re.compile(r"/salon/clients$"))
+    await expect(nav.locator("[aria-current=page]")).to_have_text(clients[0])
+    await expect(tabs.locator("[aria-current=page]")).to_have_text(salon_view)
     await context.close()
