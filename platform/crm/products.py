@@ -1,7 +1,7 @@
 """Products and services with SKU, unit and price in the workspace currency; price lists."""
 
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -19,18 +19,14 @@ from atrium.platform.db.savepoints import unique_or
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.http.pagination import Page, paginate
+from atrium.platform.numbers import decimal_of
 
 MAX_MONEY = Decimal("999999999999.99")
 
 
 def money(raw: Any, field: str) -> Decimal:
     """A non-negative amount with at most two decimals (never a float)."""
-    try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
-        raise Invalid(
-            "%(name)s must be a number such as 1500.00.", field=field, name=field
-        ) from None
+    value = decimal_of(raw, field, "%(name)s must be a number such as 1500.00.", name=field)
     if (
         not value.is_finite()
         or not 0 <= value <= MAX_MONEY
