@@ -4,6 +4,7 @@ and the app served over ASGI. Each session gets its own database and drops it at
 import asyncio
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -215,6 +216,45 @@ async def live_server(migrated):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     await task
+
+
+# A real `atrium serve` process, for what only shows across processes and real sockets
+# (races, throttles): its own pools, its own event loop, the test database.
+
+ATRIUM = str(Path(sys.executable).with_name("atrium"))
+
+
+@pytest.fixture
+def served(migrated, tmp_path):
+    """`atrium serve` in its own process on the test database; its base URL. Its output goes
+    to a file: a pipe nobody reads fills up and stops the server mid-request."""
+    port = free_port()
+    output = (tmp_path / "serve.log").open("w+")
+    env = {**os.environ, "ATRIUM_EMBEDDED_WORKER": "false", "ATRIUM_LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen(
+        [ATRIUM, "serve", "--port", str(port)],
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90  # a loaded 2-core machine takes a while to import it all
+    while True:
+        assert process.poll() is None, (tmp_path / "serve.log").read_text()
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, "atrium serve did not come up in 90 s"
+            time.sleep(0.2)
+    yield base
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    output.close()
 
 
 # Stripe in tests: localstripe (a stateful fake Stripe server from PyPI) on loopback.

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.accounts import (
@@ -26,6 +25,7 @@ from atrium.platform.auth.models import Membership, OneTimeToken, OneTimeTokenPu
 from atrium.platform.auth.passwords import check_password, hash_password
 from atrium.platform.auth.principal import Principal
 from atrium.platform.auth.throttle import PasswordAttempts
+from atrium.platform.db.savepoints import unique_or
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from atrium.platform.http.pagination import Page, paginate
@@ -198,12 +198,8 @@ async def _require_seat(
 
 async def _insert(session: AsyncSession, row, conflict: Conflict) -> None:
     """Add a row whose uniqueness a concurrent request may have taken first: 409, not 500."""
-    try:
-        async with session.begin_nested():
-            session.add(row)
-            await session.flush()
-    except IntegrityError:
-        raise conflict from None
+    async with unique_or(session, conflict):
+        session.add(row)
 
 
 async def _new_user(

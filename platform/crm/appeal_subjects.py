@@ -5,11 +5,11 @@ or deletes. An appeal keeps its subject as text, so the list never rewrites the 
 import uuid
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.appeal_models import AppealSubject
 from atrium.platform.db.names import by_name
+from atrium.platform.db.savepoints import unique_or
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.packs import DefaultName, registered_packs
 
@@ -59,18 +59,12 @@ def _clean(name: str) -> str:
 
 
 async def _named(session: AsyncSession, subject: AppealSubject, name: str) -> AppealSubject:
-    """The subject saved under ``name``; the name is set inside the savepoint, since beginning
-    one flushes what is pending, and a clash must roll back to it."""
+    """The subject saved under ``name``, or a 409 if the list has it."""
     name = _clean(name)
-    try:
-        async with session.begin_nested():
-            subject.name = name
-            session.add(subject)
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(
-            "The subject “%(name)s” is in the list already.", field="name", name=name
-        ) from None
+    taken = Conflict("The subject “%(name)s” is in the list already.", field="name", name=name)
+    async with unique_or(session, taken):
+        subject.name = name
+        session.add(subject)
     return subject
 
 

@@ -175,19 +175,34 @@ async def _checked(
 
 
 async def _refuse_duplicates(
-    session: AsyncSession, values: dict, *, exclude: uuid.UUID | None = None
+    session: AsyncSession,
+    principal: Principal,
+    values: dict,
+    *,
+    exclude: uuid.UUID | None = None,
 ) -> None:
+    """409 when a contact holds one of these phones or e-mails; it is named only to those who
+    may see it (to others the refusal says no more than that such a contact exists)."""
     phones = [number for number, _ in values.get("phones", [])]
     emails = [address for address, _ in values.get("emails", [])]
     existing = await repo.contacts_with(session, phones=phones, emails=emails, exclude=exclude)
-    if existing:
-        first = existing[0]
+    if not existing:
+        return
+    field = "phones" if phones else "emails"
+    visible = await repo.visible_ids(session, Contact, principal, [c.id for c in existing])
+    shown = next((contact for contact in existing if contact.id in visible), None)
+    if shown is None:
         raise Conflict(
-            "%(name)s (%(id)s) already has this phone or e-mail; send force=true to add anyway.",
-            field="phones" if phones else "emails",
-            name=first.display_name,
-            id=str(first.id),
+            "A contact not shared with you already has this phone or e-mail; "
+            "send force=true to add anyway.",
+            field=field,
         )
+    raise Conflict(
+        "%(name)s (%(id)s) already has this phone or e-mail; send force=true to add anyway.",
+        field=field,
+        name=shown.display_name,
+        id=str(shown.id),
+    )
 
 
 async def contact_room(session: AsyncSession, entitlements: Entitlements | None) -> int | None:
@@ -215,7 +230,7 @@ async def create_contact(
     if not any(values.get(name) for name in ("first_name", "last_name", "phones", "emails")):
         raise Invalid("A contact needs a name, a phone or an e-mail.", field="first_name")
     if not force:
-        await _refuse_duplicates(session, values)
+        await _refuse_duplicates(session, principal, values)
     await require_contact_room(session, principal.workspace.entitlements)
     links = {key: values.pop(key, None) for key in ("phones", "emails", "tags", "companies")}
     if values.get("marketing_consent"):
@@ -322,7 +337,7 @@ async def update_contact(
     contact = before.contact
     values = await _checked(session, data, partial=True, principal=principal)
     if not force:
-        await _refuse_duplicates(session, values, exclude=contact_id)
+        await _refuse_duplicates(session, principal, values, exclude=contact_id)
     links = {key: values.pop(key, None) for key in ("phones", "emails", "tags", "companies")}
     if "custom" in values:
         values["custom"] = {**contact.custom, **values["custom"]}

@@ -4,10 +4,10 @@ import re
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.models import CustomField
+from atrium.platform.db.savepoints import unique_or
 from atrium.platform.errors import Conflict, Invalid, NotFound
 
 OBJECT_TYPES = ("contact", "company")
@@ -60,17 +60,14 @@ async def create_field(
         choices=choices if field_type == "choice" else [],
         required=required,
     )
-    session.add(definition)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(
-            "The %(object_type)s field %(key)s already exists.",
-            field="key",
-            object_type=object_type,
-            key=key,
-        ) from None
+    taken = Conflict(
+        "The %(object_type)s field %(key)s already exists.",
+        field="key",
+        object_type=object_type,
+        key=key,
+    )
+    async with unique_or(session, taken):
+        session.add(definition)
     return definition
 
 

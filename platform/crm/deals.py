@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, exists, select, tuple_, update
@@ -23,6 +23,7 @@ from atrium.platform.errors import Invalid, NotFound
 from atrium.platform.events.service import record_event
 from atrium.platform.forms import column_limit
 from atrium.platform.http.pagination import Page, paginate
+from atrium.platform.numbers import decimal_of
 from atrium.platform.tenancy.service import workspace_settings
 
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -292,11 +293,10 @@ async def set_deal_lines(
         name = " ".join((line.get("name") or (product.name if product else "")).split())
         if not name or len(name) > 300:
             raise Invalid("A line needs a name or a product.", field=f"{field}.name")
-        try:
-            quantity = Decimal(str(line.get("quantity", 1)))
-        except InvalidOperation:
-            quantity = Decimal("-1")
-        if not quantity.is_finite() or not Decimal("0") < quantity <= Decimal("999999999"):
+        quantity = decimal_of(
+            line.get("quantity", 1), f"{field}.quantity", "quantity must be above 0."
+        )
+        if not Decimal("0") < quantity <= Decimal("999999999"):
             raise Invalid("quantity must be above 0.", field=f"{field}.quantity")
         quantity = quantity.quantize(Decimal("0.001"))
         price_raw = line.get("unit_price")

@@ -3,11 +3,11 @@
 import uuid
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.deal_models import STAGE_KINDS, Deal, Pipeline, Stage
 from atrium.platform.db.names import by_name
+from atrium.platform.db.savepoints import unique_or
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.packs import CLOSING_STAGES, DefaultPipeline, registered_packs
 
@@ -103,14 +103,9 @@ async def create_pipeline(session: AsyncSession, name: str, stages: list[dict]):
         seen.add(stage["name"].lower())
     position = await session.scalar(select(func.coalesce(func.max(Pipeline.position), -1) + 1))
     pipeline = Pipeline(name=name, position=position)
-    session.add(pipeline)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(
-            "A pipeline named %(name)s exists already.", field="name", name=name
-        ) from None
+    taken = Conflict("A pipeline named %(name)s exists already.", field="name", name=name)
+    async with unique_or(session, taken):
+        session.add(pipeline)
     session.add_all(
         Stage(pipeline_id=pipeline.id, position=index, **stage)
         for index, stage in enumerate(stages)

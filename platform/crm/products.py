@@ -1,11 +1,10 @@
 """Products and services with SKU, unit and price in the workspace currency; price lists."""
 
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.product_models import (
@@ -16,21 +15,18 @@ from atrium.platform.crm.product_models import (
     ProductCategory,
 )
 from atrium.platform.db.names import by_name, name_key, name_key_of
+from atrium.platform.db.savepoints import unique_or
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.http.pagination import Page, paginate
+from atrium.platform.numbers import decimal_of
 
 MAX_MONEY = Decimal("999999999999.99")
 
 
 def money(raw: Any, field: str) -> Decimal:
     """A non-negative amount with at most two decimals (never a float)."""
-    try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
-        raise Invalid(
-            "%(name)s must be a number such as 1500.00.", field=field, name=field
-        ) from None
+    value = decimal_of(raw, field, "%(name)s must be a number such as 1500.00.", name=field)
     if (
         not value.is_finite()
         or not 0 <= value <= MAX_MONEY
@@ -89,20 +85,14 @@ async def _checked(session: AsyncSession, data: dict[str, Any], *, partial: bool
     return values
 
 
-async def _save(session: AsyncSession, product: Product) -> None:
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(
-            "A product with SKU %(sku)s exists already.", field="sku", sku=product.sku
-        ) from None
+def _sku_taken(sku: str) -> Conflict:
+    return Conflict("A product with SKU %(sku)s exists already.", field="sku", sku=sku)
 
 
 async def create_product(session: AsyncSession, data: dict[str, Any]) -> Product:
     product = Product(**await _checked(session, data, partial=False))
-    session.add(product)
-    await _save(session, product)
+    async with unique_or(session, _sku_taken(product.sku)):
+        session.add(product)
     return product
 
 
@@ -117,10 +107,11 @@ async def update_product(
     session: AsyncSession, product_id: uuid.UUID, data: dict[str, Any]
 ) -> Product:
     product = await get_product(session, product_id)
-    for name, value in (await _checked(session, data, partial=True)).items():
-        setattr(product, name, value)
-    product.updated_at = utcnow()
-    await _save(session, product)
+    values = await _checked(session, data, partial=True)
+    async with unique_or(session, _sku_taken(values.get("sku", product.sku))):
+        for name, value in values.items():
+            setattr(product, name, value)
+        product.updated_at = utcnow()
     return product
 
 
@@ -186,14 +177,9 @@ async def create_price_list(
                 id=str(product_id),
             )
     price_list = PriceList(name=name)
-    session.add(price_list)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(
-            "A price list named %(name)s exists already.", field="name", name=name
-        ) from None
+    taken = Conflict("A price list named %(name)s exists already.", field="name", name=name)
+    async with unique_or(session, taken):
+        session.add(price_list)
     items = [
         PriceListItem(
             price_list_id=price_list.id,

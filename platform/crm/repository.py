@@ -103,6 +103,16 @@ def visible(query: Select, model, principal: Principal) -> Select:
     return query if condition is None else query.where(condition)
 
 
+async def visible_ids(
+    session: AsyncSession, model, principal: Principal, ids: list[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Those of ``ids`` the principal may see."""
+    if not ids:
+        return set()
+    query = visible(select(model.id).where(model.id.in_(ids)), model, principal)
+    return set(await session.scalars(query))
+
+
 async def get_visible(
     session: AsyncSession, model, record_id: uuid.UUID, principal: Principal, *, lock=True
 ):

@@ -11,7 +11,7 @@ the person is at), phone and email (whether the card has one).
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Numeric, Select, and_, exists, extract, func, not_, or_, select
@@ -37,6 +37,7 @@ from atrium.platform.db.names import by_name
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, NotFound
 from atrium.platform.events.service import record_event
+from atrium.platform.numbers import decimal_of
 
 TEXT_FIELDS = ("first_name", "last_name", "middle_name", "display_name", "source", "address")
 TEXT_OPS = ("is", "contains", "empty", "not_empty")
@@ -73,13 +74,7 @@ class Condition:
 
 
 def _number(raw: Any, index: int) -> Decimal:
-    try:
-        value = Decimal(str(raw).replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        raise Invalid("Enter a number.", field=f"conditions[{index}]") from None
-    if not value.is_finite():
-        raise Invalid("Enter a number.", field=f"conditions[{index}]")
-    return value
+    return decimal_of(str(raw).replace(" ", ""), f"conditions[{index}]", "Enter a number.")
 
 
 async def checked_conditions(session: AsyncSession, raw: list[dict[str, Any]]) -> list[Condition]:

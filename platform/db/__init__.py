@@ -259,6 +259,17 @@ class Database:
         async with self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
 
+    async def superuser(self) -> str | None:
+        """The login user's name if it is a superuser (which would void the workspace roles:
+        a superuser passes every permission check), else None."""
+        async with self.engine.connect() as connection:
+            row = (
+                await connection.execute(
+                    text("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")
+                )
+            ).one()
+        return row[0] if row[1] else None
+
     async def dispose(self) -> None:
         if self._read_pool is not None:
             await self._read_pool.close()

@@ -1,7 +1,8 @@
 """API calls per minute per workspace, as its plan allows (``Entitlements.api_per_minute``).
 
 Counted in Redis in fixed one-minute windows per workspace, with the `limits` library, so every
-process of the app shares one count. Web pages are not counted: only API-key requests.
+process of the app shares one count. Every call under /api/v1 counts, with an API key or a
+signed-in session; web pages (/w/...) and the public booking API do not.
 """
 
 import math

@@ -19,6 +19,7 @@ from atrium.platform.http.api_rate import count_api_call
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Routes that stay open in a read-only workspace (paying the overdue invoice) set this opt.
 OPEN_WHILE_READ_ONLY = "open_while_read_only"
+API_PREFIX = "/api/v1/"
 
 # Other ways to authenticate (the web session cookie) register here; each returns a
 # Principal or None. Bearer API keys are always tried first.
@@ -48,7 +49,6 @@ async def optional_principal(connection: ASGIConnection) -> Principal | None:
             if principal is None:
                 raise Unauthorized("The API key is unknown, revoked or expired.")
             remember_principal(key, principal)
-        await count_api_call(connection, principal)
     elif authorization:
         raise Unauthorized("Use 'Authorization: Bearer <API key>'.")
     else:
@@ -56,6 +56,9 @@ async def optional_principal(connection: ASGIConnection) -> Principal | None:
             if (principal := await resolver(connection)) is not None:
                 break
     connection.state.principal = principal
+    if principal is not None and connection.scope["path"].startswith(API_PREFIX):
+        # The plan's rate counts every API call, with a key or with a signed-in session.
+        await count_api_call(connection, principal)
     if principal is not None and principal.workspace.read_only:
         _refuse_changes_while_read_only(connection)
     return principal

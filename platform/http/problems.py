@@ -43,6 +43,7 @@ def problem(
     request: Request,
     status: int,
     message: str,
+    /,
     *,
     title: str | None = None,
     headers=None,
@@ -52,6 +53,10 @@ def problem(
 ) -> Response:
     """The problem answer, its title and detail in the caller's language (see
     ``platform.http.language``); ``message`` may hold %(name)s placeholders for ``values``."""
+    return _problem(request, status, message, title, headers, field, extra, values)
+
+
+def _problem(request, status, message, title, headers, field, extra, values: dict) -> Response:
     body = {
         "type": "about:blank",
         "title": say(request, title or TITLES.get(status) or HTTPStatus(status).phrase),
@@ -68,15 +73,10 @@ def domain_error_handler(request: Request, error: DomainError) -> Response:
     headers = (
         {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequests) else None
     )
-    return problem(
-        request,
-        error.status,
-        error.message,
-        title=error.title,
-        headers=headers,
-        field=error.field,
-        extra={"upgrade": getattr(error, "upgrade", None)},
-        **error.params,
+    # The error's own values go as a dict: a placeholder may be named status or title too.
+    extra = {"upgrade": getattr(error, "upgrade", None)}
+    return _problem(
+        request, error.status, error.message, error.title, headers, error.field, extra, error.params
     )
 
 

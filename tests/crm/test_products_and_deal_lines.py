@@ -103,3 +103,22 @@ async def test_skus_are_unique_and_price_lists_name_their_products(client, tools
     assert wholesale.json()["prices"] == [{"product_id": first["id"], "price": "2900.00"}]
     found = await client.get("/api/v1/products?q=drill", headers=headers)
     assert [p["sku"] for p in found.json()["items"]] == ["DRILL-1"]
+
+
+async def test_renaming_a_product_onto_a_taken_sku_is_a_409_and_changes_nothing(client, tools):
+    headers = tools["headers"]
+    for sku in ("SAW-1", "SAW-2"):
+        made = await client.post(
+            "/api/v1/products", json={"sku": sku, "name": f"Пила {sku}", "price": "100"},
+            headers=headers,
+        )  # fmt: skip
+        assert made.status_code == 201, made.text
+    second = made.json()
+    renamed = await client.patch(
+        f"/api/v1/products/{second['id']}", json={"sku": "SAW-1", "name": "Другая"},
+        headers=headers,
+    )  # fmt: skip
+    assert renamed.status_code == 409, renamed.text
+    assert renamed.json()["field"] == "sku"
+    kept = await client.get(f"/api/v1/products/{second['id']}", headers=headers)
+    assert (kept.json()["sku"], kept.json()["name"]) == ("SAW-2", "Пила SAW-2")

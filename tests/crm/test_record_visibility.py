@@ -158,3 +158,43 @@ async def test_another_workspaces_team_is_unreachable(client, make_workspace):
     assert (
         await client.get(f"/api/v1/teams/{team_id}", headers=shop["headers"])
     ).status_code == 200
+
+
+async def test_the_duplicate_check_names_a_contact_only_to_those_who_may_see_it(
+    client, team, join, sign_in, new_browser
+):
+    slug = team["tenant"]["slug"]
+    employee = await join(team, "employee")
+    as_employee = await sign_in(employee["email"], slug=slug)
+    phones = [{"number": "+7 916 555-44-33"}]
+    hidden = await client.post(
+        "/api/v1/contacts",
+        json={"first_name": "Secret", "last_name": "Client", "phones": phones},
+        headers=team["headers"],
+    )
+    assert hidden.status_code == 201
+    refused = await as_employee.post(
+        "/api/v1/contacts",
+        json={"first_name": "Mine", "phones": [{"number": "+7 916 555-44-33"}]},
+    )
+    assert refused.status_code == 409, refused.text
+    assert "Secret" not in refused.text and hidden.json()["id"] not in refused.text
+    assert refused.json()["detail"].startswith("A contact not shared with you already has")
+    # The page says as much, with no link to the card and no merge.
+    page_browser = await sign_in(employee["email"])
+    csrf = page_browser.headers.pop("X-CSRF-Token")
+    form = await page_browser.post(
+        f"/w/{slug}/contacts",
+        data={"csrf_token": csrf, "first_name": "Mine", "phone": "+7 916 555-44-33"},
+    )
+    assert form.status_code == 409
+    assert "A contact not shared with you already has this phone or e-mail." in form.text
+    assert "Secret" not in form.text and hidden.json()["id"] not in form.text
+    # Whoever may see it is told whose it is, as before.
+    owners = await client.post(
+        "/api/v1/contacts",
+        json={"first_name": "Again", "phones": [{"number": "+7 916 555-44-33"}]},
+        headers=team["headers"],
+    )
+    assert owners.status_code == 409 and "Client Secret" in owners.json()["detail"]
+    assert hidden.json()["id"] in owners.json()["detail"]

@@ -5,12 +5,13 @@ an Invalid naming the field, worded so it reads well next to that field on a pag
 import re
 import uuid
 from datetime import date, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from atrium.platform.crm.normalize import e164
 from atrium.platform.crm.products import money
 from atrium.platform.errors import Invalid
+from atrium.platform.numbers import decimal_of
 
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?")
@@ -62,17 +63,9 @@ def optional_whole(raw: Any, field: str, *, low: int, high: int) -> int | None:
 
 def _number(raw: Any, field: str) -> Decimal:
     """A decimal as typed: "1 500,50" (Russian) as well as "1500.50"; never a float."""
-    if isinstance(raw, bool) or isinstance(raw, float):
-        raw = str(raw) if isinstance(raw, float) else None
     if isinstance(raw, str):
-        raw = raw.replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        value = Decimal(str(raw)) if raw is not None and raw != "" else None
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        raise Invalid("Enter a number such as 1500 or 12.5.", field=field)
-    return value
+        raw = raw.replace("\u00a0", "").replace(" ", "")
+    return decimal_of(raw, field, "Enter a number such as 1500 or 12.5.")
 
 
 def amount(raw: Any, field: str) -> Decimal:

@@ -8,7 +8,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from atrium.platform.crm.deal_models import Deal, DealMove, Pipeline, Stage
 from atrium.platform.db.names import by_name
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.events.service import record_event
+from atrium.platform.numbers import decimal_of
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon import loyalty
 from atrium.verticals.salon.booking import visit_for_change
@@ -106,12 +107,7 @@ class Checkout:
 
 
 def _quantity(raw, field: str) -> Decimal:
-    try:
-        quantity = Decimal(str(raw).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise Invalid("Give the quantity as a number.", field=field) from None
-    if not quantity.is_finite():
-        raise Invalid("Give the quantity as a number.", field=field)
+    quantity = decimal_of(raw, field, "Give the quantity as a number.")
     if not 0 < quantity <= MAX_QUANTITY:
         raise Invalid("The quantity must be above 0 and at most 10000.", field=field)
     if quantity != quantity.quantize(Decimal("0.001")):

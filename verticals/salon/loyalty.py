@@ -10,7 +10,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
@@ -20,6 +20,7 @@ from atrium.platform.crm.models import Contact
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.events.service import record_event
 from atrium.platform.http.pagination import Page, paginate
+from atrium.platform.numbers import decimal_of
 from atrium.verticals.salon.models import Location, LoyaltyCard, LoyaltyEntry, Visit
 
 MAX_POINTS = Decimal("999999999")
@@ -199,12 +200,7 @@ async def issue_card(
 
 
 def checked_points(raw, field: str = "points", *, allow_negative: bool = False) -> Decimal:
-    try:
-        points = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise Invalid("Give the points as a number.", field=field) from None
-    if not points.is_finite():
-        raise Invalid("Give the points as a number.", field=field)
+    points = decimal_of(raw, field, "Give the points as a number.")
     if abs(points) > MAX_POINTS or (points < 0 and not allow_negative):
         raise Invalid("That number of points is out of range.", field=field)
     if points != points.quantize(CENT):

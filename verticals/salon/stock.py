@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.db.names import by_name
+from atrium.platform.db.savepoints import unique_or
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.http.pagination import Page, paginate
@@ -104,14 +104,8 @@ async def _write_levels(session: AsyncSession, item: StockItem, rows: list[dict]
         )
 
 
-async def _save(session: AsyncSession, item: StockItem) -> None:
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise Conflict(
-            "There is a stock item named %(name)s already.", field="name", name=item.name
-        ) from None
+def _name_taken(name: str) -> Conflict:
+    return Conflict("There is a stock item named %(name)s already.", field="name", name=name)
 
 
 async def create_item(session: AsyncSession, data: dict[str, Any]) -> StockItem:
@@ -120,8 +114,8 @@ async def create_item(session: AsyncSession, data: dict[str, Any]) -> StockItem:
     values |= {name: rule(data[name]) for name, rule in ITEM_RULES.items() if name in data}
     levels = await _checked_levels(session, data.get("levels") or [])
     item = StockItem(**values)
-    session.add(item)
-    await _save(session, item)
+    async with unique_or(session, _name_taken(item.name)):
+        session.add(item)
     await _write_levels(session, item, levels)
     return item
 
@@ -136,9 +130,9 @@ async def update_item(session: AsyncSession, item_id: uuid.UUID, data: dict[str,
         archived = check.flag(data["archived"], "archived")
         values["archived_at"] = (item.archived_at or utcnow()) if archived else None
     levels = await _checked_levels(session, data.get("levels") or [])
-    for name, value in values.items():
-        setattr(item, name, value)
-    await _save(session, item)
+    async with unique_or(session, _name_taken(values.get("name", item.name))):
+        for name, value in values.items():
+            setattr(item, name, value)
     await _write_levels(session, item, levels)
     return item
 

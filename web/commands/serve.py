@@ -7,6 +7,7 @@ import click
 import structlog
 import uvicorn
 
+from atrium.platform.config import get_settings
 from atrium.platform.runtime import stop_embedded_servers
 from atrium.web.cli import console, run_async, runtime
 
@@ -38,6 +39,25 @@ class _Server(uvicorn.Server):
         super().handle_exit(sig, frame)
 
 
+def _warn_of_a_superuser(current) -> None:
+    from atrium.platform.db import Database
+
+    async def check() -> str | None:
+        db = Database(current.database_url, pool_size=1)
+        try:
+            return await db.superuser()
+        finally:
+            await db.dispose()
+
+    if name := run_async(check()):
+        console.print(
+            f"[bold yellow]Warning:[/] the database user {name} is a superuser, so a query "
+            "naming another workspace's schema would not be refused by its role. Give Atrium "
+            "a user with LOGIN and CREATEROLE that owns its database (README: Database rights)."
+        )
+        log.warning("database_user_is_superuser", user=name)
+
+
 def _give_up() -> None:
     log.warning("shutdown_overdue", after_s=SHUTDOWN_DEADLINE_S)
     stop_embedded_servers()
@@ -60,6 +80,8 @@ def serve(host: str, port: int, demo: bool, workers: int) -> None:
     from atrium.web.app import create_app
 
     current = runtime()
+    if get_settings().is_production:
+        _warn_of_a_superuser(current)
     banner = [f"Atrium is at http://{host}:{port}/"]
     if demo:
         _migrate(current)

@@ -78,6 +78,10 @@ async def vendor_file(name: FromPath[str]) -> File:
 # https: over plain HTTP, as in the embedded default, it would lock people out of the site).
 HSTS_HEADER = "strict-transport-security"
 HSTS_VALUE = "max-age=31536000; includeSubDomains"
+# Answers that may hold a workspace's data are never kept by a browser or a proxy (a shared
+# computer's back button, a caching proxy); an answer that sets its own policy (files from
+# /static, the widget) keeps it.
+PRIVATE_PREFIXES = ("/w/", "/api/", "/book/", "/reset-password", "/invitations/")
 
 
 def _served_over_https(scope: Scope) -> bool:
@@ -109,6 +113,8 @@ def security_headers(app: ASGIApp) -> ASGIApp:
                         headers[name] = value
                 if _served_over_https(scope) and HSTS_HEADER not in headers:
                     headers[HSTS_HEADER] = HSTS_VALUE
+                if scope["path"].startswith(PRIVATE_PREFIXES) and "cache-control" not in headers:
+                    headers["cache-control"] = "no-store"
             await send(message)
 
         await app(scope, receive, send_with_headers)

@@ -630,3 +630,23 @@ async def test_another_workspaces_salons_services_and_masters_answer_404(
     )
     refused(receipt, 422, "lines[0].item_id")
     assert (await get(client, salon, f"masters/{master['id']}"))["name"] == "Anna"
+
+
+async def test_renaming_a_stock_item_onto_a_taken_name_is_a_409_and_changes_nothing(
+    client, make_workspace
+):
+    salon = await make_workspace(company="Stock Names Salon")
+    headers = salon["headers"]
+    made = [
+        await client.post("/api/v1/salon/stock/items", json={"name": name}, headers=headers)
+        for name in ("Шампунь", "Бальзам")
+    ]
+    assert [answer.status_code for answer in made] == [201, 201], made[1].text
+    second = made[1].json()["id"]
+    renamed = await client.patch(
+        f"/api/v1/salon/stock/items/{second}", json={"name": "Шампунь"}, headers=headers
+    )
+    assert renamed.status_code == 409, renamed.text
+    assert renamed.json()["field"] == "name"
+    listed = await client.get("/api/v1/salon/stock/items", headers=headers)
+    assert sorted(item["name"] for item in listed.json()["items"]) == ["Бальзам", "Шампунь"]

@@ -502,3 +502,30 @@ async def test_pages_of_another_workspace_are_not_found_and_employees_do_not_adj
     async with db.tenant_transaction(salon.schema) as session:
         assert (await session.get(Visit, visit_id)).status == "booked"
         assert (await session.get(LoyaltyCard, card_id)).points == 0
+
+
+@pytest.mark.parametrize("huge", ["1e1000000", "-1e1000000", "1e-1000000", "9" * 400])
+async def test_points_beyond_any_number_are_a_422_not_a_500(client, db, salon, huge):
+    card_id = await give_card(db, salon, points=100)
+    visit_id = await book(db, salon, 10)
+    adjusted = await client.post(
+        f"/api/v1/salon/loyalty-cards/{card_id}/adjustments",
+        json={"points": huge, "note": "Подарок"},
+        headers=salon.headers,
+    )
+    assert adjusted.status_code == 422, adjusted.text
+    assert adjusted.json()["field"] == "points"
+    paid = await client.post(
+        _checkout_url(visit_id),
+        json={"payment_method": "cash", "redeem_points": huge},
+        headers=salon.headers,
+    )
+    assert paid.status_code == 422, paid.text
+    assert paid.json()["field"] == "redeem_points"
+    previewed = await client.get(
+        _checkout_url(visit_id), params={"redeem_points": huge}, headers=salon.headers
+    )
+    assert previewed.status_code == 422, previewed.text
+    async with db.tenant_transaction(salon.schema) as session:
+        assert (await session.get(Visit, visit_id)).status == "booked"
+        assert (await session.get(LoyaltyCard, card_id)).points == 100
