@@ -10,6 +10,7 @@ from playwright.async_api import expect
 from atrium.platform.notify.models import SmsSettings, TelegramSettings
 from tests.helpers import STRONG_PASSWORD
 from tests.jobs.test_telegram import TOKEN, BotApi, bot_api  # noqa: F401
+from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 from tests.verticals.salon.conftest import schema_of
 from tests.web.conftest import browser, screenshot_path  # noqa: F401
 from tests.web.test_browser_daily_work import SCREENS, fits_width
@@ -100,3 +101,36 @@ async def test_the_owner_connects_sms_and_telegram_on_the_settings_page(
     assert gateway.gateway_url == "https://sms.example.com/send"
     assert GATEWAY_TOKEN not in gateway.token_sealed and TOKEN not in bot.token_sealed
     assert bot.bot_username == "liza_salon_bot"
+
+
+async def test_the_outbox_shows_a_members_own_mail_and_no_one_elses(
+    client,
+    db,
+    make_workspace,
+    sign_in,  # noqa: F811
+    join,  # noqa: F811
+    mails_to,  # noqa: F811
+):
+    from atrium.platform.mail.service import queue_system_mail
+
+    workspace = await make_workspace("Mail Outbox Salon", "salon")
+    slug, owner_email = workspace["tenant"]["slug"], workspace["user"]["email"]
+    admin = await join(workspace, "admin")
+    [invitation] = await mails_to(admin["email"])
+    async with db.shared_transaction() as session:
+        await queue_system_mail(
+            session,
+            to=owner_email.upper(),
+            subject="Your sign-in link",
+            text="Sign in: https://atrium.example/login/owner-only-7f3a",
+        )
+
+    owner = await sign_in(owner_email)
+    theirs = (await owner.get(f"/w/{slug}/settings/outbox")).text
+    assert "owner-only-7f3a" in theirs and "Your sign-in link" in theirs
+    assert invitation.split()[-1] not in theirs  # the admin's invitation link is theirs alone
+
+    second = await sign_in(admin["email"])
+    seen = await second.get(f"/w/{slug}/settings/outbox")
+    assert seen.status_code == 200
+    assert "owner-only-7f3a" not in seen.text
