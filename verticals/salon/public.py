@@ -397,8 +397,9 @@ async def confirm_code(
         return await _code_page(
             request, visitor, slug, location_slug, request_id, 403, errors=errors
         )
+    finishing = data.get("action") == "finish"  # the phone was shared in the salon's bot
     try:
-        if data.get("action") == "finish":  # the phone was shared in the salon's Telegram bot
+        if finishing:
             booked, _ = await public_api.finish_booking(request, workspace, request_id)
         else:
             booked, _ = await public_api.confirm_booking(
@@ -411,8 +412,10 @@ async def confirm_code(
         return await _code_page(
             request, visitor, slug, location_slug, request_id, error.status, errors=errors
         )
+    told = "telegram" if finishing else "1"
     return Redirect(
-        f"/book/{slug}/visit/{booked.token}?booked=1{embed_suffix(request, '&')}", status_code=303
+        f"/book/{slug}/visit/{booked.token}?booked={told}{embed_suffix(request, '&')}",
+        status_code=303,
     )
 
 

@@ -271,9 +271,9 @@
     show(T.details, [form], function () { renderDays(today()); });
   }
 
-  function goToVisit(visit) {
+  function goToVisit(visit, told) {
     var token = visit.manage_url.split("/").pop();
-    window.location.assign(root.dataset.visitBase + token + "?booked=1" + (embed ? "&embed=1" : ""));
+    window.location.assign(root.dataset.visitBase + token + "?booked=" + (told || "1") + (embed ? "&embed=1" : ""));
   }
 
   function showTelegram(answer) {
@@ -281,7 +281,9 @@
     var open = el("a", { "class": "button", href: answer.telegram_url, target: "_blank", rel: "noopener", text: T.open_telegram });
     var done = el("button", { type: "button", text: T.finish, onclick: function () {
       busy(true);
-      post("/bookings/" + answer.request_id + "/finish", {}).then(goToVisit).catch(function (error) {
+      post("/bookings/" + answer.request_id + "/finish", {}).then(function (visit) {
+        goToVisit(visit, "telegram");
+      }).catch(function (error) {
         busy(false);
         fail(box, error);
       });
@@ -301,7 +303,9 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       busy(true);
-      post("/bookings/" + requestId + "/confirm", { code: input.value }).then(goToVisit).catch(function (error) {
+      post("/bookings/" + requestId + "/confirm", { code: input.value }).then(function (visit) {
+        goToVisit(visit);
+      }).catch(function (error) {
         busy(false);
         fail(box, error);
         input.focus();
