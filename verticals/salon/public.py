@@ -43,6 +43,7 @@ from atrium.verticals.salon.public_kit import (
     parse_moment,
     render_page,
 )
+from atrium.verticals.salon.public_throttle import code_reserver
 from atrium.verticals.salon.public_workspace import acting_owner, public_workspace
 from atrium.verticals.salon.schedule import masters_doing
 
@@ -294,7 +295,7 @@ async def ask_for_code(
                 ),
                 secret_key=request.app.state.runtime.secret_key,
                 manage_url=lambda token: public_api.manage_url(request, slug, token),
-                reserve=public_api.code_reserver(request, workspace),
+                reserve=code_reserver(request, workspace),
             )
     except NotFound:
         return missing_page(request, visitor)
