@@ -154,3 +154,28 @@ async def test_an_employee_cannot_read_the_outbox(client, db, make_workspace, si
     staff = await sign_in(employee["email"])
     answer = await staff.get(f"/w/{workspace['tenant']['slug']}/settings/outbox")
     assert answer.status_code == 403
+
+
+async def test_a_plan_with_no_sms_still_books_sms_salons_to_confirm_by_phone(client, db, salon):
+    """The salon chose SMS codes and has a gateway, but its plan includes no SMS (as Free):
+    no code can go, so the booking completes and waits for the desk's call."""
+    from sqlalchemy import update
+
+    from atrium.platform.tenancy.models import Tenant
+    from tests.verticals.salon.test_public_booking import last_sms, sms_gateway
+
+    await sms_gateway(client, salon)
+    async with db.shared_transaction() as session:
+        tenant = await session.scalar(select(Tenant).where(Tenant.slug == salon.slug))
+        await session.execute(
+            update(Tenant)
+            .where(Tenant.id == tenant.id)
+            .values(entitlements={**tenant.entitlements, "sms_per_month": 0})
+        )
+    answer = await client.post(
+        api(salon, "bookings"), json=booking_body(salon, salon.at(10), master=salon.anna)
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["confirm_by"] == "none"
+    assert answer.json()["visit"]["to_confirm_by_phone"] is True
+    assert await last_sms(db, salon, "booking_code") is None
