@@ -22,6 +22,7 @@ from litestar.response import Redirect
 
 from atrium.platform.errors import DomainError, NotFound
 from atrium.platform.http.auth import database
+from atrium.platform.notify.sms import sms_route
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon import (
     booking,
@@ -145,6 +146,7 @@ async def _steps(session, location, way: Choices, now: datetime) -> dict:
         "zone": zone,
         "step": "services",
         "confirm_by": await phone_check.channel_now(session),  # book.js asks for it at once
+        "sms_kept": await sms_route(session) == "outbox",  # codes wait in the salon's outbox
     }
     if not chosen:
         return steps
@@ -373,6 +375,7 @@ async def _code_page(
             status_code,
             location=location,
             phone_number=code.phone,
+            sms_kept=await sms_route(session) == "outbox",
             action=request.url.path + embed_suffix(request),
             start_over=f"/book/{slug}/{location.slug}{embed_suffix(request)}",
             **context,

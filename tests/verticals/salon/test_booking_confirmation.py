@@ -130,6 +130,10 @@ async def test_with_sms_codes_and_no_gateway_the_code_is_read_in_the_outbox(
     assert asked.status_code == 202, asked.text
     assert asked.json()["confirm_by"] == "sms"
 
+    code_page = await client.get(
+        f"/book/{salon.slug}/arbat/code/{asked.json()['request_id']}", params={"lang": "en"}
+    )
+    assert "the salon reads the code in Settings → Outbox" in code_page.text
     outbox = await desk.get(f"/w/{salon.slug}/settings/outbox")
     assert outbox.status_code == 200
     assert "Kept, not sent" in outbox.text

@@ -296,7 +296,8 @@
     var box = alertBox();
     var input = el("input", { id: "book-code", name: "code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: "6", required: true });
     var form = el("form", { novalidate: true }, [
-      el("p", { text: T.code_sent }), box,
+      el("p", { text: T.code_sent }),
+      root.dataset.smsKept === "1" ? el("p", { "class": "muted", text: T.code_kept }) : null, box,
       el("label", { "for": "book-code", text: T.code }), input,
       el("div", { "class": "actions" }, [el("button", { type: "submit", text: T.confirm })])
     ]);
