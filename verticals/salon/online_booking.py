@@ -221,13 +221,14 @@ async def finish_in_telegram(
     asked = found.request
     visit, token = await _book(session, principal, asked, found.phone, now=now)
     found.used_at = now
-    await online_telegram.link_client_chat(session, visit.contact_id, asked["chat_id"])
+    chat_id = asked["confirmed_chat_id"]
+    await online_telegram.link_client_chat(session, visit.contact_id, chat_id)
     await session.flush()
     summary = await visit_summary(session, visit)
     locale = asked.get("locale", "en")
     await telegram.queue_to_chat(
         session,
-        asked["chat_id"],
+        chat_id,
         _booked_text(summary, locale, manage_url(token)),
         "booking_confirmed",
         visit.contact_id,

@@ -98,6 +98,10 @@ async def test_a_visitor_confirms_the_phone_in_the_salons_bot_and_is_booked(
     )
     assert "телефон подтверждён" in confirmed["text"]
     assert confirmed["reply_markup"] == {"remove_keyboard": True}
+    # Someone else with the link, once the phone is confirmed, cannot take the visit's chat.
+    hijack = message(f"/start {start}")
+    hijack["message"]["chat"]["id"] = hijack["message"]["from"]["id"] = 666
+    assert "no longer valid" in (await tell_bot(hijack))["text"]
 
     booked = await client.post(finish)
     assert booked.status_code == 201, booked.text
