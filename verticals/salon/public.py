@@ -296,7 +296,6 @@ async def ask_for_code(
                     locale=locale,
                 ),
                 secret_key=request.app.state.runtime.secret_key,
-                manage_url=lambda token: public_api.manage_url(request, slug, token),
                 reserve=code_reserver(request, workspace),
             )
     except NotFound:

@@ -300,7 +300,6 @@ async def ask_for_code(
                 locale=locale,
             ),
             secret_key=request.app.state.runtime.secret_key,
-            manage_url=lambda token: manage_url(request, slug, token),
             reserve=code_reserver(request, workspace),
         )
         if asked.booked is not None:
