@@ -3,7 +3,9 @@
 
 The client's own link to their visit is public_visit; what the pages share, public_kit.
 The pages work step by step with plain GET forms (service, master, day, time, then the
-client's details and the SMS code); book.js turns the same page into one screen over the JSON.
+client's details, and the phone confirmed the salon's way: the SMS code, the salon's Telegram
+bot, or none, the visit booked to confirm by phone); book.js turns the same page into one
+screen over the JSON.
 Booking pages may be shown in a frame on the salon's site (the ``frameable`` route opt); the
 rest of the app may not.
 """
