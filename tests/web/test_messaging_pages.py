@@ -23,6 +23,8 @@ WORDS = {
         "bot_token": "Токен бота", "connect": "Подключить бота",
         "connected": "Telegram-бот подключён.", "bad_bot": "Вставьте токен точно так",
         "kept": "Токен сохранён",
+        "choice": "Клиент делится телефоном с Telegram-ботом салона",
+        "save_salon": "Сохранить", "salon_saved": "Изменения сохранены.",
     },
     "en": {
         "heading": "SMS and Telegram", "url": "Gateway address", "token": "Gateway token",
@@ -30,6 +32,8 @@ WORDS = {
         "bot_token": "Bot token", "connect": "Connect the bot",
         "connected": "The Telegram bot is connected.", "bad_bot": "Paste the token exactly",
         "kept": "A token is saved",
+        "choice": "The client shares the phone with the salon's Telegram bot",
+        "save_salon": "Save", "salon_saved": "The changes are saved.",
     },
 }  # fmt: skip
 
@@ -39,6 +43,7 @@ WORDS = {
 async def test_the_owner_connects_sms_and_telegram_on_the_settings_page(
     browser,  # noqa: F811
     live_server,
+    client,
     db,
     make_workspace,
     worker,
@@ -89,6 +94,17 @@ async def test_the_owner_connects_sms_and_telegram_on_the_settings_page(
         await page.screenshot(
             path=screenshot_path(f"{screen}-{locale}-settings-messaging"), full_page=True
         )
+
+        # The salon then asks online bookers to confirm their phone in that bot.
+        await page.goto(f"{live_server}/w/{slug}/salon/catalog/settings")
+        await page.get_by_role("radio", name=words["choice"]).check()
+        await page.get_by_role("button", name=words["save_salon"], exact=True).click()
+        await expect(page.get_by_role("status")).to_have_text(words["salon_saved"])
+        await expect(page.get_by_role("radio", name=words["choice"])).to_be_checked()
+        await fits_width(page, SCREENS[screen]["width"])
+        await page.screenshot(
+            path=screenshot_path(f"{screen}-{locale}-salon-phone-check"), full_page=True
+        )
     finally:
         await context.close()
     assert not refused, refused
@@ -101,6 +117,8 @@ async def test_the_owner_connects_sms_and_telegram_on_the_settings_page(
     assert gateway.gateway_url == "https://sms.example.com/send"
     assert GATEWAY_TOKEN not in gateway.token_sealed and TOKEN not in bot.token_sealed
     assert bot.bot_username == "liza_salon_bot"
+    chosen = await client.get("/api/v1/salon/settings", headers=workspace["headers"])
+    assert chosen.json()["phone_check"] == "telegram"
 
 
 async def test_the_outbox_shows_a_members_own_mail_and_no_one_elses(
