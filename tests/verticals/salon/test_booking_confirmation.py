@@ -150,6 +150,13 @@ async def test_with_sms_codes_and_no_gateway_the_code_is_read_in_the_outbox(
     assert their_outbox.status_code == 200 and code not in their_outbox.text
     reached = await theirs.get(f"/w/{salon.slug}/settings/outbox")
     assert reached.status_code == 404 and code not in reached.text
+    assert (await theirs.get(f"/w/{salon.slug}/settings/messaging")).status_code == 404
+    csrf = theirs.headers.pop("X-CSRF-Token")
+    changed = await theirs.post(
+        f"/w/{salon.slug}/settings/messaging/sms",
+        data={"csrf_token": csrf, "gateway_url": "https://evil.example/send", "token": "x"},
+    )
+    assert changed.status_code == 404
 
 
 async def test_an_employee_cannot_read_the_outbox(client, db, make_workspace, sign_in, join):  # noqa: F811

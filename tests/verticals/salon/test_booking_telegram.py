@@ -44,6 +44,7 @@ async def test_a_visitor_confirms_the_phone_in_the_salons_bot_and_is_booked(
     client,
     db,
     salon,
+    make_workspace,
     worker,
     drained,
     bot_api,  # noqa: F811
@@ -73,6 +74,23 @@ async def test_a_visitor_confirms_the_phone_in_the_salons_bot_and_is_booked(
 
     early = await client.post(finish)
     assert early.status_code == 409 and "not confirmed in Telegram" in early.json()["detail"]
+
+    # Another workspace's bot knows nothing of this request, nor its API of this salon's.
+    other = await make_workspace("Other Bot Salon", "salon")
+    saved = await client.put(
+        "/api/v1/settings/telegram",
+        json={"token": TOKEN, "bot_username": "other_salon_bot"},
+        headers=other["headers"],
+    )
+    their_secret = [call for call in BotApi.calls if call[1] == "setWebhook"][-1][2]["secret_token"]
+    elsewhere = await client.post(
+        f"/webhooks/telegram/{other['tenant']['slug']}",
+        json=message(f"/start {start}"),
+        headers={"X-Telegram-Bot-Api-Secret-Token": their_secret},
+    )
+    assert saved.status_code == 200 and "no longer valid" in elsewhere.json()["text"]
+    other_finish = api(salon, f"bookings/{body['request_id']}/finish", slug=other["tenant"]["slug"])
+    assert (await client.post(other_finish)).status_code == 404
 
     forged = await tell_bot(message(f"/start {start[:-1]}{'0' if start[-1] != '0' else '1'}"))
     assert forged["method"] == "sendMessage" and "no longer valid" in forged["text"]
