@@ -1,6 +1,6 @@
 """Queueing system mail; a job delivers it after the transaction commits."""
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.mail.models import SystemMail
@@ -20,3 +20,16 @@ async def queue_system_mail(
     await session.flush()
     await session.execute(_NOTIFY_MAIL)
     return mail
+
+
+async def mail_to(session: AsyncSession, address: str, limit: int = 20) -> list[SystemMail]:
+    """The latest system mail to one address, newest first: shown only to that address's own
+    member (sign-in and reset links are keys to their account, never anyone else's to read)."""
+    return list(
+        await session.scalars(
+            select(SystemMail)
+            .where(func.lower(SystemMail.to_address) == address.lower())
+            .order_by(SystemMail.id.desc())
+            .limit(limit)
+        )
+    )

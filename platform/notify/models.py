@@ -83,7 +83,8 @@ class SmsSettings(TenantBase):
 
 class SmsLog(TenantBase):
     """Every SMS: text, segments billed, and where it got to (queued, sending, sent,
-    delivered, failed, unknown)."""
+    delivered, failed, unknown; or outbox: kept unsent and unbilled, no gateway outside
+    production)."""
 
     __tablename__ = "sms_log"
     __table_args__ = (Index("ix_sms_log_created", "created_at"),)

@@ -31,6 +31,7 @@ PAGES = {
     "settings-templates": "/settings/templates", "settings-api-keys": "/settings/api-keys",
     "settings-billing": "/settings/billing",
     "settings-appeal-subjects": "/settings/appeal-subjects",
+    "settings-messaging": "/settings/messaging", "settings-outbox": "/settings/outbox",
     "notification-settings": "/notifications/settings",
     "segments": "/segments", "segment-form": "/segments/new", "campaigns": "/campaigns",
     "campaign-form": "/campaigns/new", "imports": "/imports",

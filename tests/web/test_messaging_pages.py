@@ -10,6 +10,7 @@ from playwright.async_api import expect
 from atrium.platform.notify.models import SmsSettings, TelegramSettings
 from tests.helpers import STRONG_PASSWORD
 from tests.jobs.test_telegram import TOKEN, BotApi, bot_api  # noqa: F401
+from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 from tests.verticals.salon.conftest import schema_of
 from tests.web.conftest import browser, screenshot_path  # noqa: F401
 from tests.web.test_browser_daily_work import SCREENS, fits_width
@@ -22,6 +23,8 @@ WORDS = {
         "bot_token": "Токен бота", "connect": "Подключить бота",
         "connected": "Telegram-бот подключён.", "bad_bot": "Вставьте токен точно так",
         "kept": "Токен сохранён",
+        "choice": "Клиент делится телефоном с Telegram-ботом салона",
+        "save_salon": "Сохранить", "salon_saved": "Изменения сохранены.",
     },
     "en": {
         "heading": "SMS and Telegram", "url": "Gateway address", "token": "Gateway token",
@@ -29,6 +32,8 @@ WORDS = {
         "bot_token": "Bot token", "connect": "Connect the bot",
         "connected": "The Telegram bot is connected.", "bad_bot": "Paste the token exactly",
         "kept": "A token is saved",
+        "choice": "The client shares the phone with the salon's Telegram bot",
+        "save_salon": "Save", "salon_saved": "The changes are saved.",
     },
 }  # fmt: skip
 
@@ -38,6 +43,7 @@ WORDS = {
 async def test_the_owner_connects_sms_and_telegram_on_the_settings_page(
     browser,  # noqa: F811
     live_server,
+    client,
     db,
     make_workspace,
     worker,
@@ -88,15 +94,65 @@ async def test_the_owner_connects_sms_and_telegram_on_the_settings_page(
         await page.screenshot(
             path=screenshot_path(f"{screen}-{locale}-settings-messaging"), full_page=True
         )
+
+        # The salon then asks online bookers to confirm their phone in that bot.
+        await page.goto(f"{live_server}/w/{slug}/salon/catalog/settings")
+        await page.get_by_role("radio", name=words["choice"]).check()
+        await page.get_by_role("button", name=words["save_salon"], exact=True).click()
+        await expect(page.get_by_role("status")).to_have_text(words["salon_saved"])
+        await expect(page.get_by_role("radio", name=words["choice"])).to_be_checked()
+        await fits_width(page, SCREENS[screen]["width"])
+        await page.screenshot(
+            path=screenshot_path(f"{screen}-{locale}-salon-phone-check"), full_page=True
+        )
     finally:
         await context.close()
     assert not refused, refused
     assert GATEWAY_TOKEN not in html and TOKEN not in html
-    [(_, method, registered)] = [call for call in BotApi.calls if call[0] == TOKEN]
-    assert method == "setWebhook" and registered["url"].endswith(f"/webhooks/telegram/{slug}")
+    registered = [
+        body
+        for token, method, body in BotApi.calls
+        if token == TOKEN and method == "setWebhook" and body["url"].endswith(f"/{slug}")
+    ]
+    assert len(registered) == 1, BotApi.calls  # the refused token never reached Telegram
     async with db.tenant_transaction(await schema_of(db, slug)) as session:
         gateway = await session.get(SmsSettings, 1)
         bot = await session.get(TelegramSettings, 1)
     assert gateway.gateway_url == "https://sms.example.com/send"
     assert GATEWAY_TOKEN not in gateway.token_sealed and TOKEN not in bot.token_sealed
     assert bot.bot_username == "liza_salon_bot"
+    chosen = await client.get("/api/v1/salon/settings", headers=workspace["headers"])
+    assert chosen.json()["phone_check"] == "telegram"
+
+
+async def test_the_outbox_shows_a_members_own_mail_and_no_one_elses(
+    client,
+    db,
+    make_workspace,
+    sign_in,  # noqa: F811
+    join,  # noqa: F811
+    mails_to,  # noqa: F811
+):
+    from atrium.platform.mail.service import queue_system_mail
+
+    workspace = await make_workspace("Mail Outbox Salon", "salon")
+    slug, owner_email = workspace["tenant"]["slug"], workspace["user"]["email"]
+    admin = await join(workspace, "admin")
+    [invitation] = await mails_to(admin["email"])
+    async with db.shared_transaction() as session:
+        await queue_system_mail(
+            session,
+            to=owner_email.upper(),
+            subject="Your sign-in link",
+            text="Sign in: https://atrium.example/login/owner-only-7f3a",
+        )
+
+    owner = await sign_in(owner_email)
+    theirs = (await owner.get(f"/w/{slug}/settings/outbox")).text
+    assert "owner-only-7f3a" in theirs and "Your sign-in link" in theirs
+    assert invitation.split()[-1] not in theirs  # the admin's invitation link is theirs alone
+
+    second = await sign_in(admin["email"])
+    seen = await second.get(f"/w/{slug}/settings/outbox")
+    assert seen.status_code == 200
+    assert "owner-only-7f3a" not in seen.text

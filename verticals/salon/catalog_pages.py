@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from atrium.platform.errors import DomainError
+from atrium.platform.notify.sms import sms_route
 from atrium.verticals.salon import (
     catalog,
     catalog_staff_pages,
@@ -276,6 +277,7 @@ async def _settings_form(page: Any, values: dict, errors: dict, status: int = 20
     booking_url = f"{page.request.app.state.settings.base_url}/book/{page.principal.workspace.slug}"
     async with transaction(page) as session:
         ready = {mode: await phone_check.channel_ready(session, mode) for mode in PHONE_CHECKS}
+        sms_kept = await sms_route(session) == "outbox"
     return render(
         page,
         "salon/catalog_settings.html",
@@ -288,6 +290,7 @@ async def _settings_form(page: Any, values: dict, errors: dict, status: int = 20
         widget_snippet=f'<script src="{booking_url}/widget.js" async></script>',
         phone_checks=PHONE_CHECKS,
         channel_ready=ready,
+        sms_kept=sms_kept,
     )
 
 

@@ -104,14 +104,13 @@ async def ask_to_book(
     data: BookingRequest,
     *,
     secret_key: str,
-    manage_url,
     reserve=None,
     now: datetime | None = None,
 ) -> Asked:
     """Check the time is free, then confirm the phone the salon's way (phone_check): a code
     by SMS, a link to the salon's Telegram bot, or none: booked now, to confirm by phone.
     ``reserve(phone)`` counts the request against the throttle (raises when spent);
-    ``principal`` (the owner) makes a new client's card; ``manage_url(token)``, her link."""
+    ``principal`` (the owner) makes a new client's card."""
     now = now or datetime.now(UTC)
     location = await bookable_location(session, location_id=data.location_id)
     if not data.service_ids:
@@ -221,13 +220,14 @@ async def finish_in_telegram(
     asked = found.request
     visit, token = await _book(session, principal, asked, found.phone, now=now)
     found.used_at = now
-    await online_telegram.link_client_chat(session, visit.contact_id, asked["chat_id"])
+    chat_id = asked["confirmed_chat_id"]
+    await online_telegram.link_client_chat(session, visit.contact_id, chat_id)
     await session.flush()
     summary = await visit_summary(session, visit)
     locale = asked.get("locale", "en")
     await telegram.queue_to_chat(
         session,
-        asked["chat_id"],
+        chat_id,
         _booked_text(summary, locale, manage_url(token)),
         "booking_confirmed",
         visit.contact_id,

@@ -109,7 +109,7 @@ async def _asked_to_confirm(session: AsyncSession, found: telegram.BotUpdate, pa
     locale = (await workspace_settings(session)).locale
     request_id = request_of_payload(found.secret_key, payload)
     request = await _waiting(session, request_id) if request_id else None
-    if request is None:
+    if request is None or request.request.get("phone_confirmed_at"):
         return _say(found.chat_id, GONE, locale)
     locale = request.request.get("locale", locale)
     request.request = {**request.request, "chat_id": found.chat_id}
@@ -146,7 +146,12 @@ async def _shared_phone(session: AsyncSession, found: telegram.BotUpdate) -> dic
         shared = None
     if shared != request.phone:
         return _say(found.chat_id, NOT_THIS_PHONE, locale)
-    request.request = {**request.request, "phone_confirmed_at": datetime.now(UTC).isoformat()}
+    # The chat that proved the phone gets the visit: a later /start from elsewhere cannot.
+    confirmed = {
+        "phone_confirmed_at": datetime.now(UTC).isoformat(),
+        "confirmed_chat_id": found.chat_id,
+    }
+    request.request = {**request.request, **confirmed}
     return _say(found.chat_id, CONFIRMED, locale, {"remove_keyboard": True})
 
 

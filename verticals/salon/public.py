@@ -3,7 +3,9 @@
 
 The client's own link to their visit is public_visit; what the pages share, public_kit.
 The pages work step by step with plain GET forms (service, master, day, time, then the
-client's details and the SMS code); book.js turns the same page into one screen over the JSON.
+client's details, and the phone confirmed the salon's way: the SMS code, the salon's Telegram
+bot, or none, the visit booked to confirm by phone); book.js turns the same page into one
+screen over the JSON.
 Booking pages may be shown in a frame on the salon's site (the ``frameable`` route opt); the
 rest of the app may not.
 """
@@ -22,6 +24,7 @@ from litestar.response import Redirect
 
 from atrium.platform.errors import DomainError, NotFound
 from atrium.platform.http.auth import database
+from atrium.platform.notify.sms import sms_route
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon import (
     booking,
@@ -43,6 +46,7 @@ from atrium.verticals.salon.public_kit import (
     parse_moment,
     render_page,
 )
+from atrium.verticals.salon.public_throttle import code_reserver
 from atrium.verticals.salon.public_workspace import acting_owner, public_workspace
 from atrium.verticals.salon.schedule import masters_doing
 
@@ -144,6 +148,7 @@ async def _steps(session, location, way: Choices, now: datetime) -> dict:
         "zone": zone,
         "step": "services",
         "confirm_by": await phone_check.channel_now(session),  # book.js asks for it at once
+        "sms_kept": await sms_route(session) == "outbox",  # codes wait in the salon's outbox
     }
     if not chosen:
         return steps
@@ -293,8 +298,7 @@ async def ask_for_code(
                     locale=locale,
                 ),
                 secret_key=request.app.state.runtime.secret_key,
-                manage_url=lambda token: public_api.manage_url(request, slug, token),
-                reserve=public_api.code_reserver(request, workspace),
+                reserve=code_reserver(request, workspace),
             )
     except NotFound:
         return missing_page(request, visitor)
@@ -372,6 +376,7 @@ async def _code_page(
             status_code,
             location=location,
             phone_number=code.phone,
+            sms_kept=await sms_route(session) == "outbox",
             action=request.url.path + embed_suffix(request),
             start_over=f"/book/{slug}/{location.slug}{embed_suffix(request)}",
             **context,
@@ -397,8 +402,9 @@ async def confirm_code(
         return await _code_page(
             request, visitor, slug, location_slug, request_id, 403, errors=errors
         )
+    finishing = data.get("action") == "finish"  # the phone was shared in the salon's bot
     try:
-        if data.get("action") == "finish":  # the phone was shared in the salon's Telegram bot
+        if finishing:
             booked, _ = await public_api.finish_booking(request, workspace, request_id)
         else:
             booked, _ = await public_api.confirm_booking(
@@ -411,8 +417,10 @@ async def confirm_code(
         return await _code_page(
             request, visitor, slug, location_slug, request_id, error.status, errors=errors
         )
+    told = "telegram" if finishing else "1"
     return Redirect(
-        f"/book/{slug}/visit/{booked.token}?booked=1{embed_suffix(request, '&')}", status_code=303
+        f"/book/{slug}/visit/{booked.token}?booked={told}{embed_suffix(request, '&')}",
+        status_code=303,
     )
 
 

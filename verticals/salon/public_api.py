@@ -15,25 +15,20 @@ in. Every answer works in the workspace named by the slug only (another workspac
     GET  widget                                     the <script> tag a salon's site includes
 """
 
-import math
-import time
 import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import msgspec
-from limits import RateLimitItemPerHour
-from limits.aio.storage import RedisStorage
-from limits.aio.strategies import FixedWindowRateLimiter
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from atrium.platform.auth.throttle import client_ip
-from atrium.platform.errors import Invalid, TooManyRequests
+from atrium.platform.errors import Invalid
 from atrium.platform.http.auth import database
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon import booking, online_booking, online_offer, online_visit
+from atrium.verticals.salon.public_throttle import code_reserver
 from atrium.verticals.salon.public_workspace import (
     PublicWorkspace,
     acting_owner,
@@ -43,59 +38,7 @@ from atrium.verticals.salon.slots import check_days
 
 API = "/api/public/{slug:str}"
 DAYS_SHOWN = 14  # the booking page offers the next two weeks
-CODES_PER_PHONE_PER_HOUR = 5
-CODES_PER_IP_PER_HOUR = 20
 OPTS = {"include_in_schema": False}
-
-
-# Throttling code requests (each is an SMS the salon pays for)
-
-
-class CodeThrottle:
-    def __init__(self, redis) -> None:
-        storage = RedisStorage(
-            "async+redis://",
-            implementation="redispy",
-            key_prefix="atrium:throttle",
-            connection_pool=redis.connection_pool,
-        )
-        self.limiter = FixedWindowRateLimiter(storage)
-        self.per_phone = RateLimitItemPerHour(
-            CODES_PER_PHONE_PER_HOUR, namespace="salon-code-phone"
-        )
-        self.per_ip = RateLimitItemPerHour(CODES_PER_IP_PER_HOUR, namespace="salon-code-ip")
-
-    async def _refuse(self, item, *keys: str) -> TooManyRequests:
-        stats = await self.limiter.get_window_stats(item, *keys)
-        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
-        return TooManyRequests(
-            "Too many codes asked for. Try again in %(minutes)s min.",
-            retry_after=retry_after,
-            minutes=max(1, math.ceil(retry_after / 60)),
-        )
-
-    async def reserve(self, workspace: str, phone: str, ip: str) -> None:
-        if not await self.limiter.hit(self.per_ip, workspace, ip):
-            raise await self._refuse(self.per_ip, workspace, ip)
-        if not await self.limiter.hit(self.per_phone, workspace, phone):
-            raise await self._refuse(self.per_phone, workspace, phone)
-
-
-def code_throttle(request: Request) -> CodeThrottle:
-    state = request.app.state
-    if getattr(state, "salon_code_throttle", None) is None:
-        state.salon_code_throttle = CodeThrottle(state.redis)
-    return state.salon_code_throttle
-
-
-def code_reserver(request: Request, workspace: PublicWorkspace):
-    throttle, ip = code_throttle(request), client_ip(request)
-
-    async def reserve(phone: str) -> None:
-        # By the workspace's id: a slug may be taken again by a new workspace.
-        await throttle.reserve(str(workspace.tenant.id), phone, ip)
-
-    return reserve
 
 
 # Shapes
@@ -357,7 +300,6 @@ async def ask_for_code(
                 locale=locale,
             ),
             secret_key=request.app.state.runtime.secret_key,
-            manage_url=lambda token: manage_url(request, slug, token),
             reserve=code_reserver(request, workspace),
         )
         if asked.booked is not None:

@@ -56,7 +56,7 @@ async def _visit_page(request, visitor, slug, token, status_code=200, **context)
             status_code,
             clock_zone=summary.zone.key,
             summary=summary,
-            booked="booked" in request.query_params,
+            booked=request.query_params.get("booked"),  # "telegram": told there
             done=request.query_params.get("done"),
             manage_url=public_api.manage_url(request, slug, token),
             action=request.url.path,

@@ -76,6 +76,8 @@ class VisitOut(msgspec.Struct):
     points_used: Decimal
     paid: Decimal
     payment_method: str | None
+    # Booked online with the phone unconfirmed: the desk calls, then confirms (status).
+    to_confirm_by_phone: bool
 
 
 class VisitList(msgspec.Struct):
@@ -104,6 +106,7 @@ def visit_out(view: visits.VisitView) -> VisitOut:
         points_used=visit.points_used,
         paid=visit.paid,
         payment_method=visit.payment_method,
+        to_confirm_by_phone=visit.to_call and visit.status == "booked",
     )
 
 

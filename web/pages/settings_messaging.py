@@ -7,6 +7,8 @@ from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
 from atrium.platform.errors import DomainError
+from atrium.platform.http.auth import database
+from atrium.platform.mail.service import mail_to
 from atrium.platform.notify import messaging, telegram
 from atrium.web.pages.kit import WorkspacePage, workspace_page
 from atrium.web.pages.settings_crm import Unreadable, refusal, transaction, whole_number
@@ -118,7 +120,13 @@ async def outbox_page(request: Request) -> Template:
         return refused
     async with transaction(page) as session:
         messages = await messaging.outbox(session)
-    return page.render("settings/outbox.html", section="settings", messages=messages)
+    async with database(request).shared_reads() as shared:
+        # The member's own system mail (sign-in links, invitations, billing notices) and no
+        # one else's: those mails belong to a person, not to a workspace.
+        own_mail = await mail_to(shared, page.principal.email)
+    return page.render(
+        "settings/outbox.html", section="settings", messages=messages, own_mail=own_mail
+    )
 
 
 routes = [messaging_page, save_sms, save_bot, outbox_page]

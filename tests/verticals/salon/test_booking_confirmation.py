@@ -130,6 +130,10 @@ async def test_with_sms_codes_and_no_gateway_the_code_is_read_in_the_outbox(
     assert asked.status_code == 202, asked.text
     assert asked.json()["confirm_by"] == "sms"
 
+    code_page = await client.get(
+        f"/book/{salon.slug}/arbat/code/{asked.json()['request_id']}", params={"lang": "en"}
+    )
+    assert "the salon reads the code in Settings → Outbox" in code_page.text
     outbox = await desk.get(f"/w/{salon.slug}/settings/outbox")
     assert outbox.status_code == 200
     assert "Kept, not sent" in outbox.text
@@ -146,6 +150,13 @@ async def test_with_sms_codes_and_no_gateway_the_code_is_read_in_the_outbox(
     assert their_outbox.status_code == 200 and code not in their_outbox.text
     reached = await theirs.get(f"/w/{salon.slug}/settings/outbox")
     assert reached.status_code == 404 and code not in reached.text
+    assert (await theirs.get(f"/w/{salon.slug}/settings/messaging")).status_code == 404
+    csrf = theirs.headers.pop("X-CSRF-Token")
+    changed = await theirs.post(
+        f"/w/{salon.slug}/settings/messaging/sms",
+        data={"csrf_token": csrf, "gateway_url": "https://evil.example/send", "token": "x"},
+    )
+    assert changed.status_code == 404
 
 
 async def test_an_employee_cannot_read_the_outbox(client, db, make_workspace, sign_in, join):  # noqa: F811
@@ -154,3 +165,28 @@ async def test_an_employee_cannot_read_the_outbox(client, db, make_workspace, si
     staff = await sign_in(employee["email"])
     answer = await staff.get(f"/w/{workspace['tenant']['slug']}/settings/outbox")
     assert answer.status_code == 403
+
+
+async def test_a_plan_with_no_sms_still_books_sms_salons_to_confirm_by_phone(client, db, salon):
+    """The salon chose SMS codes and has a gateway, but its plan includes no SMS (as Free):
+    no code can go, so the booking completes and waits for the desk's call."""
+    from sqlalchemy import update
+
+    from atrium.platform.tenancy.models import Tenant
+    from tests.verticals.salon.test_public_booking import last_sms, sms_gateway
+
+    await sms_gateway(client, salon)
+    async with db.shared_transaction() as session:
+        tenant = await session.scalar(select(Tenant).where(Tenant.slug == salon.slug))
+        await session.execute(
+            update(Tenant)
+            .where(Tenant.id == tenant.id)
+            .values(entitlements={**tenant.entitlements, "sms_per_month": 0})
+        )
+    answer = await client.post(
+        api(salon, "bookings"), json=booking_body(salon, salon.at(10), master=salon.anna)
+    )
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["confirm_by"] == "none"
+    assert answer.json()["visit"]["to_confirm_by_phone"] is True
+    assert await last_sms(db, salon, "booking_code") is None

@@ -12,6 +12,7 @@ from atrium.verticals.salon.models import Visit
 from tests.jobs.conftest import eventually
 from tests.jobs.test_telegram import TOKEN, BotApi, bot_api  # noqa: F401
 from tests.verticals.salon.test_public_booking import NEW_PHONE, api, booking_body, visits_of
+from tests.web.conftest import browser  # noqa: F401
 
 CHAT, USER = 7_000_111, 7_000_111  # a private chat's id is its user's id
 
@@ -43,6 +44,7 @@ async def test_a_visitor_confirms_the_phone_in_the_salons_bot_and_is_booked(
     client,
     db,
     salon,
+    make_workspace,
     worker,
     drained,
     bot_api,  # noqa: F811
@@ -73,6 +75,23 @@ async def test_a_visitor_confirms_the_phone_in_the_salons_bot_and_is_booked(
     early = await client.post(finish)
     assert early.status_code == 409 and "not confirmed in Telegram" in early.json()["detail"]
 
+    # Another workspace's bot knows nothing of this request, nor its API of this salon's.
+    other = await make_workspace("Other Bot Salon", "salon")
+    saved = await client.put(
+        "/api/v1/settings/telegram",
+        json={"token": TOKEN, "bot_username": "other_salon_bot"},
+        headers=other["headers"],
+    )
+    their_secret = [call for call in BotApi.calls if call[1] == "setWebhook"][-1][2]["secret_token"]
+    elsewhere = await client.post(
+        f"/webhooks/telegram/{other['tenant']['slug']}",
+        json=message(f"/start {start}"),
+        headers={"X-Telegram-Bot-Api-Secret-Token": their_secret},
+    )
+    assert saved.status_code == 200 and "no longer valid" in elsewhere.json()["text"]
+    other_finish = api(salon, f"bookings/{body['request_id']}/finish", slug=other["tenant"]["slug"])
+    assert (await client.post(other_finish)).status_code == 404
+
     forged = await tell_bot(message(f"/start {start[:-1]}{'0' if start[-1] != '0' else '1'}"))
     assert forged["method"] == "sendMessage" and "no longer valid" in forged["text"]
 
@@ -97,6 +116,10 @@ async def test_a_visitor_confirms_the_phone_in_the_salons_bot_and_is_booked(
     )
     assert "телефон подтверждён" in confirmed["text"]
     assert confirmed["reply_markup"] == {"remove_keyboard": True}
+    # Someone else with the link, once the phone is confirmed, cannot take the visit's chat.
+    hijack = message(f"/start {start}")
+    hijack["message"]["chat"]["id"] = hijack["message"]["from"]["id"] = 666
+    assert "no longer valid" in (await tell_bot(hijack))["text"]
 
     booked = await client.post(finish)
     assert booked.status_code == 201, booked.text
@@ -133,3 +156,121 @@ async def test_without_a_bot_the_telegram_choice_falls_back_to_a_call(client, db
     async with db.tenant_transaction(salon.schema) as session:
         [visit] = list(await session.scalars(select(Visit)))
     assert visit.to_call
+
+
+async def test_on_a_phone_the_visitor_is_sent_to_the_bot_and_finishes_the_booking(
+    browser,  # noqa: F811
+    live_server,
+    client,
+    db,
+    salon,
+    worker,
+    drained,
+    bot_api,  # noqa: F811
+):
+    """book.js at 375 px: "Continue in Telegram" shows the bot's link; finishing before the
+    phone is shared is refused with a reason; after it, the visit's page."""
+    import re
+
+    from playwright.async_api import expect
+
+    from tests.web.conftest import screenshot_path
+    from tests.web.test_browser_daily_work import fits_width
+
+    secret = await telegram_salon(client, salon)
+    context = await browser.new_context(viewport={"width": 375, "height": 812})
+    page = await context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if m.type == "error" and "409" not in m.text else None,
+    )
+    try:
+        await page.goto(f"{live_server}/book/{salon.slug}?lang=en")
+        await page.get_by_role("checkbox", name=re.compile("Haircut")).check()
+        await page.get_by_role("button", name="Next").click()
+        await page.get_by_role("radio", name="Anna").check()
+        await page.get_by_role("button", name="Next").click()
+        await page.locator(".book-days button:not([disabled])").nth(1).click()
+        await page.locator(".book-times button").first.click()
+        await page.get_by_label("First name").fill("Olga")
+        await page.get_by_label("Phone").fill(NEW_PHONE)
+        await expect(
+            page.get_by_text("You will confirm it in the salon's Telegram bot.")
+        ).to_be_visible()
+        await page.get_by_role("button", name="Continue in Telegram").click()
+        open_bot = page.get_by_role("link", name="Open Telegram")
+        await expect(open_bot).to_have_attribute(
+            "href", re.compile(r"^https://t\.me/liza_salon_bot\?start=bk")
+        )
+        await page.get_by_role("button", name="Finish the booking").click()
+        await expect(page.get_by_role("alert")).to_contain_text("not confirmed in Telegram yet")
+        await fits_width(page, 375)
+        await page.screenshot(path=screenshot_path("phone-salon-book-telegram"), full_page=True)
+
+        start = parse_qs(urlsplit(await open_bot.get_attribute("href")).query)["start"][0]
+        for update in (
+            message(f"/start {start}"),
+            message(contact={"phone_number": NEW_PHONE, "user_id": USER}),
+        ):
+            answer = await client.post(
+                f"/webhooks/telegram/{salon.slug}",
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+            )
+            assert answer.status_code == 200, answer.text
+        await page.get_by_role("button", name="Finish the booking").click()
+        await expect(page).to_have_url(re.compile(r"/visit/.+booked=telegram"))
+        await expect(page.get_by_text("We sent the details to Telegram.")).to_be_visible()
+        await fits_width(page, 375)
+    finally:
+        await context.close()
+    await drained()
+    assert not refused, refused
+    [visit] = await visits_of(db, salon)
+    assert not visit.to_call
+
+
+async def test_without_javascript_the_page_links_to_the_bot_and_finishes_after_it(
+    client,
+    db,
+    salon,
+    worker,
+    drained,
+    bot_api,  # noqa: F811
+):
+    import re
+
+    secret = await telegram_salon(client, salon)
+    base = f"/book/{salon.slug}/arbat"
+    chosen = {
+        "service": str(salon.cut), "lang": "ru", "master": str(salon.anna),
+        "date": salon.day.isoformat(), "start": salon.at(15).isoformat(),
+    }  # fmt: skip
+    details = await client.get(base, params=chosen)
+    assert "Продолжить в Telegram" in details.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', details.text)[1]
+    form = {"csrf_token": token, "first_name": "Ольга", "phone": NEW_PHONE}
+    asked = await client.post(base, params=chosen, data=form, follow_redirects=False)
+    assert asked.status_code == 303, asked.text
+    waiting = await client.get(asked.headers["location"])
+    assert "Подтвердите в Telegram" in waiting.text and "+7 903 555-01-01" in waiting.text
+    start = re.search(r"https://t\.me/liza_salon_bot\?start=(bk\w+)", waiting.text)[1]
+    finish = {"csrf_token": token, "action": "finish"}
+    early = await client.post(asked.headers["location"], data=finish)
+    assert early.status_code == 409 and "Телефон ещё не подтверждён в Telegram" in early.text
+    for update in (
+        message(f"/start {start}"),
+        message(contact={"phone_number": NEW_PHONE, "user_id": USER}),
+    ):
+        answer = await client.post(
+            f"/webhooks/telegram/{salon.slug}",
+            json=update,
+            headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+        )
+        assert answer.status_code == 200, answer.text
+    done = await client.post(asked.headers["location"], data=finish, follow_redirects=False)
+    assert done.status_code == 303 and "booked=telegram" in done.headers["location"]
+    visit_page = await client.get(done.headers["location"])
+    assert "Подробности мы прислали в Telegram" in visit_page.text
+    await drained()

@@ -249,6 +249,12 @@ async def test_a_new_salon_books_at_once_and_the_visit_waits_for_a_call(client, 
     [visit] = await visits_of(db, salon)
     assert visit.to_call and visit.status == "booked" and visit.source == "online"
     assert await last_sms(db, salon, "booking_code") is None
+    desk = f"/api/v1/salon/visits/{visit.id}"
+    shown = await client.get(desk, headers=salon.headers)
+    assert shown.json()["to_confirm_by_phone"] is True
+    called = await client.patch(desk, json={"status": "confirmed"}, headers=salon.headers)
+    assert called.status_code == 200, called.text
+    assert called.json()["status"] == "confirmed" and called.json()["to_confirm_by_phone"] is False
 
 
 async def test_sms_chosen_but_spent_on_the_plan_falls_back_to_a_call(client, db, salon):

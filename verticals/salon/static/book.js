@@ -277,9 +277,9 @@
     show(T.details, [form], function () { renderDays(today()); });
   }
 
-  function goToVisit(visit) {
+  function goToVisit(visit, told) {
     var token = visit.manage_url.split("/").pop();
-    window.location.assign(root.dataset.visitBase + token + "?booked=1" + (embed ? "&embed=1" : ""));
+    window.location.assign(root.dataset.visitBase + token + "?booked=" + (told || "1") + (embed ? "&embed=1" : ""));
   }
 
   function showTelegram(answer) {
@@ -287,7 +287,9 @@
     var open = el("a", { "class": "button", href: answer.telegram_url, target: "_blank", rel: "noopener", text: T.open_telegram });
     var done = el("button", { type: "button", text: T.finish, onclick: function () {
       busy(true);
-      post("/bookings/" + answer.request_id + "/finish", {}).then(goToVisit).catch(function (error) {
+      post("/bookings/" + answer.request_id + "/finish", {}).then(function (visit) {
+        goToVisit(visit, "telegram");
+      }).catch(function (error) {
         busy(false);
         fail(box, error);
       });
@@ -300,14 +302,17 @@
     var box = alertBox();
     var input = el("input", { id: "book-code", name: "code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: "6", required: true });
     var form = el("form", { novalidate: true }, [
-      el("p", { text: T.code_sent }), box,
+      el("p", { text: T.code_sent }),
+      root.dataset.smsKept === "1" ? el("p", { "class": "muted", text: T.code_kept }) : null, box,
       el("label", { "for": "book-code", text: T.code }), input,
       el("div", { "class": "actions" }, [el("button", { type: "submit", text: T.confirm })])
     ]);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       busy(true);
-      post("/bookings/" + requestId + "/confirm", { code: input.value }).then(goToVisit).catch(function (error) {
+      post("/bookings/" + requestId + "/confirm", { code: input.value }).then(function (visit) {
+        goToVisit(visit);
+      }).catch(function (error) {
         busy(false);
         fail(box, error);
         input.focus();
