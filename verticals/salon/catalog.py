@@ -71,8 +71,10 @@ async def _free_slug(session: AsyncSession, name: str) -> str:
 
 async def _checked_slug(session: AsyncSession, raw: Any, location_id: uuid.UUID | None) -> str:
     slug = str(raw or "").strip().lower()
-    if not SLUG.fullmatch(slug) or len(slug) > 60:
-        raise Invalid("Use latin letters, digits and dashes (up to 60).", field="slug")
+    if not SLUG.fullmatch(slug) or len(slug) > SLUG_LIMIT:
+        raise Invalid(
+            "Use latin letters, digits and dashes (up to %(max)d).", field="slug", max=SLUG_LIMIT
+        )
     owner = await session.scalar(select(Location.id).where(Location.slug == slug))
     if owner is not None and owner != location_id:
         raise Conflict("Another salon has the address %(slug)s.", field="slug", slug=slug)
@@ -98,8 +100,14 @@ def _step(raw: Any) -> int:
     return step
 
 
+NAME_LIMIT = 200  # a salon's, a service's, a master's or a stock item's name
+ADDRESS_LIMIT = 500
+SLUG_LIMIT = 60
+CATEGORY_LIMIT = 100
+DESCRIPTION_LIMIT = 5000
+
 LOCATION_RULES = {
-    "address": lambda raw: check.long_text(raw, 500),
+    "address": lambda raw: check.long_text(raw, ADDRESS_LIMIT),
     "timezone": _timezone,
     "online_booking": lambda raw: check.flag(raw, "online_booking"),
     "cancel_window_hours": lambda raw: check.whole(raw, "cancel_window_hours", low=0, high=168),
@@ -116,7 +124,7 @@ async def _location_values(
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "name" in data or location_id is None:
-        values["name"] = check.text(data.get("name"), "name", limit=200, required=True)
+        values["name"] = check.text(data.get("name"), "name", limit=NAME_LIMIT, required=True)
     for name, rule in LOCATION_RULES.items():
         if name in data:
             values[name] = rule(data[name])
@@ -185,21 +193,21 @@ async def get_service(session: AsyncSession, service_id: uuid.UUID) -> Service:
 
 
 SERVICE_RULES = {
-    "category": lambda raw: check.text(raw, "category", limit=100),
+    "category": lambda raw: check.text(raw, "category", limit=CATEGORY_LIMIT),
     "duration_minutes": lambda raw: check.whole(raw, "duration_minutes", low=5, high=720),
     "price": lambda raw: check.amount(raw, "price"),
     "repeat_after_days": lambda raw: check.optional_whole(
         raw, "repeat_after_days", low=1, high=730
     ),
     "online": lambda raw: check.flag(raw, "online"),
-    "description": check.long_text,
+    "description": lambda raw: check.long_text(raw, DESCRIPTION_LIMIT),
 }
 
 
 def _service_values(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "name" in data or creating:
-        values["name"] = check.text(data.get("name"), "name", limit=200, required=True)
+        values["name"] = check.text(data.get("name"), "name", limit=NAME_LIMIT, required=True)
     for name, rule in SERVICE_RULES.items():
         if name in data:
             values[name] = rule(data[name])

@@ -8,8 +8,11 @@ from typing import Any
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
+from atrium.platform.crm.normalize import PHONE_INPUT_LIMIT
 from atrium.platform.errors import DomainError
+from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
+from atrium.verticals.salon import catalog, staff, stock
 from atrium.verticals.salon.access import require_salon
 
 SECTION = "salon_catalog"
@@ -19,6 +22,23 @@ TABS = (  # key, label (translated in the template), path below /salon/catalog
     ("masters", "Masters", "/masters"),
     ("stock", "Stock", "/stock"),
     ("settings", "Salon settings", "/settings"),
+)
+
+
+# The catalogue's forms' text fields: labels in messages, the services' limits as maxlength.
+CATALOG_FORM = FormFields(
+    name=Field(gettext("Name"), catalog.NAME_LIMIT, required=True),
+    address=Field(gettext("Address"), catalog.ADDRESS_LIMIT),
+    phone=Field(gettext("Phone"), PHONE_INPUT_LIMIT),
+    slug=Field(gettext("Booking page address"), catalog.SLUG_LIMIT),
+    category=Field(gettext("Category"), catalog.CATEGORY_LIMIT),
+    duration_minutes=Field(gettext("Duration, minutes"), required=True),
+    price=Field(gettext("Price"), required=True),
+    description=Field(gettext("Description"), catalog.DESCRIPTION_LIMIT),
+    position=Field(gettext("Position"), staff.POSITION_LIMIT),
+    note=Field(gettext("Note"), min(staff.NOTE_LIMIT, stock.NOTE_LIMIT)),
+    item_name=Field(gettext("Name"), catalog.NAME_LIMIT, required=True),
+    item_unit=Field(gettext("Unit"), stock.UNIT_LIMIT, required=True),
 )
 
 
@@ -51,13 +71,22 @@ def values_of(form: Any) -> dict[str, str]:
     return {key: form.get(key, "") for key in form}
 
 
+def check_form(form: Any) -> None:
+    """Every too long or missing text of the submit at once, before a service reads it."""
+    CATALOG_FORM.check(form)
+
+
 def errors_of(page: Any, error: DomainError, fields: dict[str, str] | None = None) -> dict:
-    """The refusal next to its field (``fields`` maps a service's field to the form's); a
-    record of another workspace, or gone, is the page's 404."""
+    """The refusal next to its field (``fields`` maps a service's field to the form's), named
+    by its label; a record of another workspace, or gone, is the page's 404."""
     if error.status == 404:
         raise NotFoundException() from None
-    name = error.field or "_form"
-    return {(fields or {}).get(name, name): page.error_text(error)}
+    if error.field in (fields or {}):
+        error.field = fields[error.field]
+    known = FormFields(CATALOG_FORM)
+    if error.field and error.field not in known:
+        known[error.field] = Field(error.field)  # a field of its own (a row, an hour): beside it
+    return page.form_errors(known, error)
 
 
 def plain(value: Decimal | int | None) -> str:
@@ -75,6 +104,7 @@ def render(page: Any, template: str, status_code: int = 200, *, tab: str, **cont
         template,
         status_code,
         section=SECTION,
+        form_fields=CATALOG_FORM,
         tab=tab,
         tabs=TABS,
         catalog=home(page),
