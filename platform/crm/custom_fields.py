@@ -13,6 +13,7 @@ from atrium.platform.errors import Conflict, Invalid, NotFound
 OBJECT_TYPES = ("contact", "company")
 FIELD_TYPES = ("text", "number", "date", "choice", "boolean")
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+MAX_CHOICES = 100  # of a choice field
 
 
 async def list_fields(session: AsyncSession, object_type: str | None) -> list[CustomField]:
@@ -48,6 +49,10 @@ async def create_field(
     if not label or len(label) > 100:
         raise Invalid("label needs 1 to 100 characters.", field="label")
     choices = [" ".join(choice.split()) for choice in choices]
+    if len(choices) > MAX_CHOICES:
+        raise Invalid(
+            "A choice field holds up to %(max)d choices.", field="choices", max=MAX_CHOICES
+        )
     if field_type == "choice" and (not choices or any(not c or len(c) > 100 for c in choices)):
         raise Invalid(
             "A choice field needs its choices (1 to 100 characters each).", field="choices"

@@ -314,14 +314,18 @@ async def salon_settings(session: AsyncSession) -> SalonSettings:
     return await session.get_one(SalonSettings, 1)
 
 
+MAX_REMINDERS, MAX_REMINDER_HOURS = 3, 168
+REMINDER_INPUT_LIMIT = MAX_REMINDERS * (len(str(MAX_REMINDER_HOURS)) + 2)  # "24, 2, 1"
+
+
 def _reminder_hours(raw: Any) -> list[int]:
     if isinstance(raw, str):
         raw = [part for part in re.split(r"[\s,;]+", raw) if part]
-    if not isinstance(raw, list) or not 1 <= len(raw) <= 3:
+    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_REMINDERS:
         raise Invalid(
             "Give 1 to 3 reminder times, in hours before the visit.", field="reminder_hours"
         )
-    hours = [check.whole(value, "reminder_hours", low=1, high=168) for value in raw]
+    hours = [check.whole(value, "reminder_hours", low=1, high=MAX_REMINDER_HOURS) for value in raw]
     return sorted(set(hours), reverse=True)
 
 
@@ -334,6 +338,8 @@ def _channels(raw: Any) -> list[str]:
 
 
 MAX_WIDGET_SITES = 10
+SITE_LIMIT = 200  # one site's address
+WIDGET_SITES_INPUT_LIMIT = MAX_WIDGET_SITES * (SITE_LIMIT + 1)  # one a line
 
 
 def _widget_sites(raw: Any) -> list[str]:
@@ -352,7 +358,13 @@ def _widget_sites(raw: Any) -> list[str]:
             port = f":{address.port}" if address.port else ""
         except ValueError:  # a port that is no number
             address, port = None, ""
-        if address is None or address.scheme not in ("http", "https") or not address.hostname:
+        too_long = len(str(entry)) > SITE_LIMIT
+        if (
+            too_long
+            or address is None
+            or address.scheme not in ("http", "https")
+            or not address.hostname
+        ):
             raise Invalid(
                 "%(site)s is not a site's address, such as https://liza-salon.ru.",
                 field="widget_sites",

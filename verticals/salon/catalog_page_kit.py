@@ -39,6 +39,12 @@ CATALOG_FORM = FormFields(
     note=Field(gettext("Note"), min(staff.NOTE_LIMIT, stock.NOTE_LIMIT)),
     item_name=Field(gettext("Name"), catalog.NAME_LIMIT, required=True),
     item_unit=Field(gettext("Unit"), stock.UNIT_LIMIT, required=True),
+    reminder_hours=Field(
+        gettext("Remind this many hours before a visit"), catalog.REMINDER_INPUT_LIMIT
+    ),
+    widget_sites=Field(
+        gettext("Sites that may show the booking button"), catalog.WIDGET_SITES_INPUT_LIMIT
+    ),
 )
 
 

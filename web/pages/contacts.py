@@ -19,8 +19,8 @@ from atrium.platform.crm.consent import MARKETING_CHANNELS
 from atrium.platform.crm.custom_fields import list_fields
 from atrium.platform.crm.merge import merge_contacts
 from atrium.platform.crm.models import GENDERS
-from atrium.platform.crm.normalize import CUSTOM_TEXT_LIMIT, PHONE_INPUT_LIMIT
-from atrium.platform.crm.notes import add_note
+from atrium.platform.crm.normalize import CUSTOM_TEXT_LIMIT, PHONE_INPUT_LIMIT, TAGS_INPUT_LIMIT
+from atrium.platform.crm.notes import MAX_NOTE, add_note
 from atrium.platform.crm.timeline import contact_timeline
 from atrium.platform.errors import Conflict, DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, gettext
@@ -38,7 +38,7 @@ CONTACT_FORM = FormFields(
     email=Field(gettext("E-mail"), EMAIL_LIMIT),
     source=Field(gettext("Where they came from"), LIMITS["source"]),
     address=Field(gettext("Address"), LIMITS["address"]),
-    tags=Field(gettext("Tags")),
+    tags=Field(gettext("Tags"), TAGS_INPUT_LIMIT),
     notes=Field(gettext("Notes"), LIMITS["notes"]),
 )
 
@@ -350,6 +350,7 @@ async def contact_page(request: Request, contact_id: FromPath[str]) -> Template:
         owner=members.get(card.contact.owner_id),
         company_names=company_names,
         errors={},
+        note_limit=MAX_NOTE,
     )
 
 

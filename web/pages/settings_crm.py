@@ -13,8 +13,10 @@ from litestar.response import Redirect, Template
 from text_unidecode import unidecode
 
 from atrium.platform.crm import custom_fields, pipelines
-from atrium.platform.crm.deal_models import STAGE_KINDS
+from atrium.platform.crm.deal_models import STAGE_KINDS, Pipeline, Stage
+from atrium.platform.crm.models import CustomField
 from atrium.platform.errors import DomainError
+from atrium.platform.forms import column_limit
 from atrium.platform.http.auth import database
 from atrium.web.pages.contacts import record_id
 from atrium.web.pages.kit import WorkspacePage, workspace_page
@@ -136,6 +138,7 @@ async def _pipelines_page(page: WorkspacePage, status_code: int = 200, **context
         "settings/pipelines.html",
         status_code,
         section="settings",
+        limits={"name": column_limit(Pipeline.name), "stage_name": column_limit(Stage.name)},
         pipelines=found,
         kinds=STAGE_KINDS,
         kind_labels={"open": page._("Open"), "won": page._("Won"), "lost": page._("Lost")},
@@ -291,6 +294,12 @@ async def _fields_page(page: WorkspacePage, status_code: int = 200, **context) -
         "settings/fields.html",
         status_code,
         section="settings",
+        limits={
+            "label": column_limit(CustomField.label),
+            "key": column_limit(CustomField.key),
+            # one choice a line, each as long as a label
+            "choices": custom_fields.MAX_CHOICES * (column_limit(CustomField.label) + 1),
+        },
         fields=found,
         object_types=custom_fields.OBJECT_TYPES,
         field_types=custom_fields.FIELD_TYPES,
