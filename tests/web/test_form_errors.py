@@ -153,3 +153,23 @@ async def test_an_appeal_form_shows_every_error_at_once_by_label(owner):  # noqa
     assert described_error(refused.text, "result").startswith("В поле «Результат» — не больше")
     assert described_error(refused.text, "received_at")  # the time too, in the same answer
     assert "Холодный кофе</textarea>" in refused.text and 'value="вчера"' in refused.text
+
+
+async def test_a_campaign_with_a_too_long_subject_is_refused_beside_it_not_a_500(
+    owner,  # noqa: F811
+):
+    workspace, browser, csrf = owner
+    segment = {"csrf_token": csrf, "name": "Everyone", "field": ["tag", ""], "op": ["has", "is"],
+               "value": ["vip", ""]}  # fmt: skip
+    saved = await browser.post(f"{base(workspace)}/segments", data=segment)
+    segment_id = saved.headers["location"].split("/segments/")[1].split("?")[0]
+    form = (await browser.get(f"{base(workspace)}/campaigns/new")).text
+    assert (maxlength_of(form, "subject"), maxlength_of(form, "body")) == (300, 20000)
+    refused = await browser.post(
+        f"{base(workspace)}/campaigns?lang=en",
+        data={"csrf_token": csrf, "name": "Spring", "channel": "email", "segment_id": segment_id,
+              "subject": "S" * 301, "body": "Hello, {{ first_name }}"},
+    )  # fmt: skip
+    assert refused.status_code == 422, refused.status_code
+    assert described_error(refused.text, "subject") == "A subject holds at most 300 characters."
+    assert "Hello, {{ first_name }}</textarea>" in refused.text

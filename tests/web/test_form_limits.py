@@ -27,6 +27,9 @@ SALON_PAGES = {
     "journal-book": "/salon/journal/new", "visit": "/salon/journal/visits/{visit}",
     "clients": "/salon/clients", "loyalty-cards": "/salon/loyalty-cards",
     "loyalty-card": "/salon/loyalty-cards/{card}", "appeal": "/appeals/{appeal}",
+    "company-form": "/companies/new", "contact-edit": "/contacts/{contact}/edit",
+    "company-edit": "/companies/{company}/edit", "product-form": "/settings/products/new",
+    "template-form": "/settings/templates/birthday/ru",
 }  # fmt: skip
 TEXT_LIKE = {"text", "search", "tel", "email", "url", "password"}
 TAG = re.compile(r"<(input|textarea)\b([^>]*)>", re.S)
