@@ -45,7 +45,25 @@ CATALOG_FORM = FormFields(
     widget_sites=Field(
         gettext("Sites that may show the booking button"), catalog.WIDGET_SITES_INPUT_LIMIT
     ),
+    # Fields without a length: here so that messages name them by their labels.
+    timezone=Field(gettext("Time zone")),
+    slot_step_minutes=Field(gettext("Slot step, minutes")),
+    cancel_window_hours=Field(gettext("Clients may cancel up to this many hours before")),
+    booking_horizon_days=Field(gettext("Booking opens this many days ahead")),
+    loyalty_threshold=Field(gettext("Spend for a discount card")),
+    loyalty_discount_percent=Field(gettext("Discount, %")),
+    loyalty_points_percent=Field(gettext("Points, % of the bill")),
+    repeat_after_days=Field(gettext("Suggest the next visit after, days")),
+    commission_percent=Field(gettext("Commission, %")),
+    color=Field(gettext("Colour in the journal")),
+    item_price=Field(gettext("Retail price")),
+    reorder_quantity=Field(gettext("Order quantity")),
+    rebook_days_early=Field(gettext("Invite to book again, days before the service is due")),
+    vip_quarters=Field(gettext("Quarters with visits")),
+    vip_spend=Field(gettext("Spent")),
 )
+# A row's own fields (a master's price for one service): named by what they hold.
+ROW_LABELS = {"price_": gettext("Own price"), "duration_": gettext("Own duration, minutes")}
 
 
 def home(page: Any) -> str:
@@ -88,10 +106,15 @@ def errors_of(page: Any, error: DomainError, fields: dict[str, str] | None = Non
     if error.status == 404:
         raise NotFoundException() from None
     if error.field in (fields or {}):
-        error.field = fields[error.field]
+        old, error.field = error.field, fields[error.field]
+        error.params = {k: error.field if v == old else v for k, v in error.params.items()}
     known = FormFields(CATALOG_FORM)
-    if error.field and error.field not in known:
-        known[error.field] = Field(error.field)  # a field of its own (a row, an hour): beside it
+    if error.field and error.field not in known:  # a field of its own (a row, an hour)
+        label = next(
+            (text for start, text in ROW_LABELS.items() if error.field.startswith(start)),
+            error.field,
+        )
+        known[error.field] = Field(label)
     return page.form_errors(known, error)
 
 

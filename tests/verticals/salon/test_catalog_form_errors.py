@@ -55,3 +55,20 @@ async def test_a_stock_item_and_a_receipt_note_are_explained_beside_their_fields
     assert added.status_code == 302, added.text
     page = (await browser.get(stock)).text
     assert maxlength_of(page, "note") == 1000  # the receipt's note, now that there is an item
+
+
+async def test_a_salon_forms_number_field_is_named_by_its_label_not_its_key(owner):  # noqa: F811
+    workspace, browser, csrf = owner
+    form = {"csrf_token": csrf, "name": "Арбат", "cancel_window_hours": "24",
+            "slot_step_minutes": "15", "booking_horizon_days": "60"}  # fmt: skip
+    long = await browser.post(
+        f"{catalog(workspace)}/salons?lang=ru", data={**form, "address": "А" * 501}
+    )
+    assert long.status_code == 422
+    assert described_error(long.text, "address").startswith("В поле «Адрес» — не больше 500")
+    negative = await browser.post(
+        f"{catalog(workspace)}/salons?lang=en", data={**form, "loyalty_threshold": "-5"}
+    )
+    assert negative.status_code == 422
+    said = described_error(negative.text, "loyalty_threshold")
+    assert said.startswith("Spend for a discount card must be"), said
