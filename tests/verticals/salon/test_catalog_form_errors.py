@@ -72,3 +72,30 @@ async def test_a_salon_forms_number_field_is_named_by_its_label_not_its_key(owne
     assert negative.status_code == 422
     said = described_error(negative.text, "loyalty_threshold")
     assert said.startswith("Spend for a discount card must be"), said
+
+
+async def test_the_desks_booking_form_explains_every_error_and_books_nothing(db, salon, sign_in):  # noqa: F811
+    from sqlalchemy import func, select
+
+    from atrium.verticals.salon.models import Visit
+
+    http = await sign_in(salon.workspace["user"]["email"])
+    csrf = http.headers.pop("X-CSRF-Token")
+    journal = f"/w/{salon.slug}/salon/journal"
+    form = (await http.get(f"{journal}/new?location={salon.location_id}")).text
+    assert (maxlength_of(form, "first_name"), maxlength_of(form, "comment")) == (100, 2000)
+    refused = await http.post(
+        f"{journal}/visits?lang=ru",
+        data={"csrf_token": csrf, "location": str(salon.location_id),
+              "master_id": str(salon.boris), "start": f"{salon.day.isoformat()}T10:00",
+              "service_id": str(salon.cut), "first_name": "О" * 101, "phone": "+7 916 555-44-33",
+              "comment": "К" * 2001},
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert described_error(refused.text, "first_name").startswith("В поле «Имя» — не больше 100")
+    assert described_error(refused.text, "comment").startswith(
+        "В поле «Комментарий» — не больше 2000"
+    )
+    assert "К" * 2001 in refused.text and 'value="+7 916 555-44-33"' in refused.text
+    async with db.tenant_transaction(salon.schema) as session:
+        assert await session.scalar(select(func.count()).select_from(Visit)) == 0
