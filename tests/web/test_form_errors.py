@@ -173,3 +173,24 @@ async def test_a_campaign_with_a_too_long_subject_is_refused_beside_it_not_a_500
     assert refused.status_code == 422, refused.status_code
     assert described_error(refused.text, "subject") == "A subject holds at most 300 characters."
     assert "Hello, {{ first_name }}</textarea>" in refused.text
+
+
+async def test_a_custom_field_form_names_its_fields_by_label_not_by_key(owner):  # noqa: F811
+    workspace, browser, csrf = owner
+    fields = f"{base(workspace)}/settings/fields"
+    page = (await browser.get(fields)).text
+    assert (maxlength_of(page, "label"), maxlength_of(page, "key")) == (100, 60)
+    form = {"csrf_token": csrf, "object_type": "contact", "field_type": "text"}
+    both = await browser.post(
+        f"{fields}?lang=ru", data={**form, "label": "Л" * 101, "key": "k" * 61}
+    )
+    assert both.status_code == 422
+    assert described_error(both.text, "label").startswith("В поле «Название поля» — не больше")
+    assert described_error(both.text, "key").startswith("В поле «Ключ» — не больше 60")
+    bad_key = await browser.post(
+        f"{fields}?lang=ru", data={**form, "label": "Любимый мастер", "key": "Мастер"}
+    )
+    assert bad_key.status_code == 422
+    assert described_error(bad_key.text, "key") == (
+        "Ключ — строчные латинские буквы, цифры и _ (в начале — буква)."
+    )
