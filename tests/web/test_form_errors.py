@@ -194,3 +194,16 @@ async def test_a_custom_field_form_names_its_fields_by_label_not_by_key(owner): 
     assert described_error(bad_key.text, "key") == (
         "Ключ — строчные латинские буквы, цифры и _ (в начале — буква)."
     )
+
+
+async def test_a_refused_note_on_a_card_keeps_its_text_beside_the_message(owner):  # noqa: F811
+    workspace, browser, csrf = owner
+    contacts = f"{base(workspace)}/contacts"
+    created = await browser.post(contacts, data={"csrf_token": csrf, "first_name": "Olga"})
+    card = created.headers["location"]
+    assert maxlength_of((await browser.get(card)).text, "body") == 20000
+    typed = "Позвонить " * 2000 + "!"
+    refused = await browser.post(f"{card}/notes?lang=ru", data={"csrf_token": csrf, "body": typed})
+    assert refused.status_code == 422
+    assert described_error(refused.text, "body") == "Заметка — от 1 до 20000 символов."
+    assert typed in refused.text and 'class="notice' not in refused.text

@@ -323,8 +323,12 @@ def _field_of(error: DomainError) -> str:
 
 @get("/w/{slug:str}/contacts/{contact_id:str}")
 async def contact_page(request: Request, contact_id: FromPath[str]) -> Template:
-    page = await workspace_page(request)
-    ident = record_id(contact_id)
+    return await _card_page(await workspace_page(request), record_id(contact_id))
+
+
+async def _card_page(page: WorkspacePage, ident: uuid.UUID, status_code=200, **context):
+    """The card; after a refused note, its message beside the note and the text as typed."""
+    request = page.request
     async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
         try:
             card = await service.contact_card(s, page.principal, ident)
@@ -337,8 +341,10 @@ async def contact_page(request: Request, contact_id: FromPath[str]) -> Template:
         fields = await list_fields(s, "contact")
     members = {member.user_id: member for member in await _members(page)}
     merge_q = request.query_params.get("merge_q", "").strip()
+    context.setdefault("errors", {})
     return page.render(
         "contacts/card.html",
+        status_code,
         merge_q=merge_q,
         merge_candidates=await _merge_candidates(page, ident, merge_q) if merge_q else None,
         section="contacts",
@@ -349,8 +355,8 @@ async def contact_page(request: Request, contact_id: FromPath[str]) -> Template:
         members=members,
         owner=members.get(card.contact.owner_id),
         company_names=company_names,
-        errors={},
         note_limit=MAX_NOTE,
+        **context,
     )
 
 
@@ -420,7 +426,9 @@ async def contact_note(request: Request, contact_id: FromPath[str]) -> Template 
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return page.redirect(f"{page.base}/contacts/{ident}", error=page.error_text(error))
+        errors = {"body": page.error_text(error)}
+        values = {"body": form.get("body", "")}
+        return await _card_page(page, ident, error.status, errors=errors, values=values)
     return Redirect(f"{page.base}/contacts/{ident}#timeline")
 
 
