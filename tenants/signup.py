@@ -15,6 +15,9 @@ from atrium.platform.errors import Conflict, Invalid
 from atrium.platform.packs import vertical_choices
 from atrium.platform.tenancy.models import Tenant
 
+COMPANY_LIMIT = 200  # a workspace's name as typed at sign-up
+NAME_LIMIT = 200  # the owner's name
+
 LOCALES = ("en", "ru")
 # Slugs that would clash with the app's own paths or mislead users.
 RESERVED_SLUGS = {"api", "admin", "static", "login", "logout", "signup", "w", "www", "new"}
@@ -61,7 +64,7 @@ def checked_signup(
         password=password,
         vertical=vertical,
         locale=locale,
-        name=" ".join(name.split())[:200],
+        name=" ".join(name.split())[:NAME_LIMIT],
         timezone=timezone,
         currency=currency,
         country=country,
@@ -72,7 +75,7 @@ def checked_company(company: str) -> str:
     company = " ".join(company.split())
     if not company:
         raise Invalid("Company name is required.", field="company")
-    if len(company) > 200:
+    if len(company) > COMPANY_LIMIT:
         raise Invalid("Company name must be at most 200 characters.", field="company")
     return company
 

@@ -9,10 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.crm.models import CustomField
 from atrium.platform.db.savepoints import unique_or
 from atrium.platform.errors import Conflict, Invalid, NotFound
+from atrium.platform.forms import column_limit
 
 OBJECT_TYPES = ("contact", "company")
 FIELD_TYPES = ("text", "number", "date", "choice", "boolean")
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+MAX_CHOICES = 100  # of a choice field
+LABEL_LIMIT = column_limit(CustomField.label)
+KEY_LIMIT = column_limit(CustomField.key)
 
 
 async def list_fields(session: AsyncSession, object_type: str | None) -> list[CustomField]:
@@ -42,12 +46,20 @@ async def create_field(
         )
     if not KEY.match(key):
         raise Invalid(
-            "key must be lower-case letters, digits and _ (starting with a letter).", field="key"
+            "%(name)s: lower-case latin letters, digits and _, starting with a letter.",
+            field="key",
+            name="key",
         )
     label = " ".join(label.split())
-    if not label or len(label) > 100:
-        raise Invalid("label needs 1 to 100 characters.", field="label")
+    if not label or len(label) > LABEL_LIMIT:
+        raise Invalid(
+            "%(name)s needs 1 to %(max)d characters.", field="label", name="label", max=LABEL_LIMIT
+        )
     choices = [" ".join(choice.split()) for choice in choices]
+    if len(choices) > MAX_CHOICES:
+        raise Invalid(
+            "A choice field holds up to %(max)d choices.", field="choices", max=MAX_CHOICES
+        )
     if field_type == "choice" and (not choices or any(not c or len(c) > 100 for c in choices)):
         raise Invalid(
             "A choice field needs its choices (1 to 100 characters each).", field="choices"

@@ -29,6 +29,8 @@ from atrium.platform.tenancy.service import workspace_settings
 MAX_AMOUNT = Decimal("999999999999.99")
 TITLE_LIMIT = column_limit(Deal.title)
 NOTES_LIMIT = 20000
+LOST_REASON_LIMIT = 2000
+LINE_NAME_LIMIT = column_limit(DealLine.name)
 
 
 def _amount(raw: Any) -> Decimal:
@@ -159,7 +161,7 @@ async def move_deal(
     deal.stage_id, deal.stage_changed_at, deal.updated_at = stage.id, now, now
     deal.stage_due_at = stage_due_at(stage, now)
     deal.closed_at = now if stage.kind in ("won", "lost") else None
-    deal.lost_reason = reason[:2000] if stage.kind == "lost" else ""
+    deal.lost_reason = reason[:LOST_REASON_LIMIT] if stage.kind == "lost" else ""
     session.add(
         DealMove(
             deal_id=deal.id,
@@ -291,7 +293,7 @@ async def set_deal_lines(
                 id=str(line["product_id"]),
             )
         name = " ".join((line.get("name") or (product.name if product else "")).split())
-        if not name or len(name) > 300:
+        if not name or len(name) > LINE_NAME_LIMIT:
             raise Invalid("A line needs a name or a product.", field=f"{field}.name")
         quantity = decimal_of(
             line.get("quantity", 1), f"{field}.quantity", "quantity must be above 0."

@@ -10,6 +10,8 @@ from text_unidecode import unidecode
 from atrium.platform.errors import Invalid
 
 MAX_TAG_LENGTH = 60
+MAX_TAGS = 50  # on one card
+TAGS_INPUT_LIMIT = MAX_TAGS * (MAX_TAG_LENGTH + 2)  # the tags typed in one field, ", " apart
 PHONE_INPUT_LIMIT = 40  # a number as typed: spaces, brackets, dashes, an extension
 CUSTOM_TEXT_LIMIT = 2000  # a custom field's text
 
@@ -35,6 +37,8 @@ def e164_or_none(raw: str, region: str) -> str | None:
 
 def tag_names(raw: list[str]) -> list[str]:
     """Trimmed, de-duplicated (case-insensitively), order kept."""
+    if len(raw) > MAX_TAGS:
+        raise Invalid("Give at most %(max)d tags.", field="tags", max=MAX_TAGS)
     seen, names = set(), []
     for tag in raw:
         name = " ".join(tag.split())

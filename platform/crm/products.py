@@ -18,6 +18,7 @@ from atrium.platform.db.names import by_name, name_key, name_key_of
 from atrium.platform.db.savepoints import unique_or
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, NotFound
+from atrium.platform.forms import column_limit
 from atrium.platform.http.pagination import Page, paginate
 from atrium.platform.numbers import decimal_of
 
@@ -41,10 +42,18 @@ def money(raw: Any, field: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+TEXT_LIMITS = {
+    "sku": column_limit(Product.sku),
+    "name": column_limit(Product.name),
+    "unit": column_limit(Product.unit),
+}
+CATEGORY_LIMIT = column_limit(ProductCategory.name)
+
+
 async def _category_id(session: AsyncSession, name: str | None) -> uuid.UUID | None:
     if not name:
         return None
-    name = " ".join(name.split())[:100]
+    name = " ".join(name.split())[:CATEGORY_LIMIT]
     found = await session.scalar(
         select(ProductCategory.id).where(func.lower(ProductCategory.name) == name.lower())
     )
@@ -58,7 +67,7 @@ async def _category_id(session: AsyncSession, name: str | None) -> uuid.UUID | N
 
 async def _checked(session: AsyncSession, data: dict[str, Any], *, partial: bool) -> dict:
     values: dict[str, Any] = {}
-    for name, limit in (("sku", 60), ("name", 300), ("unit", 20)):
+    for name, limit in TEXT_LIMITS.items():
         if name in data:
             value = " ".join((data[name] or "").split())
             if not value or len(value) > limit:

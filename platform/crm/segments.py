@@ -64,6 +64,7 @@ CUSTOM_OPS = {
 }
 NO_VALUE = ("empty", "not_empty")
 MAX_CONDITIONS = 20
+VALUE_LIMIT = 200  # a condition's value
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,12 @@ def _checked_value(field: str, op: str, value: Any, definition, index: int) -> A
             raise Invalid("Enter the date as YYYY-MM-DD.", field=f"conditions[{index}]") from None
     if kind == "boolean":
         return text.lower() in ("1", "true", "yes", "on", "да")
-    if not text or len(text) > 200:
-        raise Invalid("Enter a value (up to 200 characters).", field=f"conditions[{index}]")
+    if not text or len(text) > VALUE_LIMIT:
+        raise Invalid(
+            "Enter a value (up to %(max)d characters).",
+            field=f"conditions[{index}]",
+            max=VALUE_LIMIT,
+        )
     return text
 
 

@@ -42,6 +42,7 @@ from atrium.platform.errors import Conflict, Invalid, LimitReached, NotFound
 from atrium.platform.events.handlers import dispatching_workspace, on_event
 from atrium.platform.events.models import OutboxEvent
 from atrium.platform.events.service import record_event
+from atrium.platform.forms import column_limit
 from atrium.platform.jobs import TenantJob, tenant_actor
 from atrium.platform.jobs.context import job_context
 from atrium.platform.notify.models import SmsLog, SmsSettings
@@ -56,6 +57,8 @@ log = structlog.get_logger("atrium.notify")
 
 CONVERSION_WINDOW = timedelta(days=30)  # a deal this soon after sending counts as its result
 ESTIMATE_SAMPLE = 5000  # SMS lengths are worked out exactly up to this many recipients
+SUBJECT_LIMIT = column_limit(Campaign.subject)
+BODY_LIMIT = 20_000
 SAMPLE = {"first_name": "Anna", "last_name": "Smirnova", "name": "Anna Smirnova"}
 MESSAGE_COLUMNS = ["id", "campaign_id", "contact_id", "to_address", "token"]
 
@@ -126,7 +129,11 @@ async def save_campaign(
     body = (data.get("body") or "").strip()
     if channel == "email" and not subject:
         raise Invalid("An e-mail needs a subject.", field="subject")
-    if not body or len(body) > 20000:
+    if len(subject) > SUBJECT_LIMIT:
+        raise Invalid(
+            "A subject holds at most %(max)d characters.", field="subject", max=SUBJECT_LIMIT
+        )
+    if not body or len(body) > BODY_LIMIT:
         raise Invalid("Write the message (up to 20,000 characters).", field="body")
     sample = {**SAMPLE, "workspace": "Salon"}
     _render(subject, sample, "subject")

@@ -153,3 +153,57 @@ async def test_an_appeal_form_shows_every_error_at_once_by_label(owner):  # noqa
     assert described_error(refused.text, "result").startswith("В поле «Результат» — не больше")
     assert described_error(refused.text, "received_at")  # the time too, in the same answer
     assert "Холодный кофе</textarea>" in refused.text and 'value="вчера"' in refused.text
+
+
+async def test_a_campaign_with_a_too_long_subject_is_refused_beside_it_not_a_500(
+    owner,  # noqa: F811
+):
+    workspace, browser, csrf = owner
+    segment = {"csrf_token": csrf, "name": "Everyone", "field": ["tag", ""], "op": ["has", "is"],
+               "value": ["vip", ""]}  # fmt: skip
+    saved = await browser.post(f"{base(workspace)}/segments", data=segment)
+    segment_id = saved.headers["location"].split("/segments/")[1].split("?")[0]
+    form = (await browser.get(f"{base(workspace)}/campaigns/new")).text
+    assert (maxlength_of(form, "subject"), maxlength_of(form, "body")) == (300, 20000)
+    refused = await browser.post(
+        f"{base(workspace)}/campaigns?lang=en",
+        data={"csrf_token": csrf, "name": "Spring", "channel": "email", "segment_id": segment_id,
+              "subject": "S" * 301, "body": "Hello, {{ first_name }}"},
+    )  # fmt: skip
+    assert refused.status_code == 422, refused.status_code
+    assert described_error(refused.text, "subject") == "A subject holds at most 300 characters."
+    assert "Hello, {{ first_name }}</textarea>" in refused.text
+
+
+async def test_a_custom_field_form_names_its_fields_by_label_not_by_key(owner):  # noqa: F811
+    workspace, browser, csrf = owner
+    fields = f"{base(workspace)}/settings/fields"
+    page = (await browser.get(fields)).text
+    assert (maxlength_of(page, "label"), maxlength_of(page, "key")) == (100, 60)
+    form = {"csrf_token": csrf, "object_type": "contact", "field_type": "text"}
+    both = await browser.post(
+        f"{fields}?lang=ru", data={**form, "label": "Л" * 101, "key": "k" * 61}
+    )
+    assert both.status_code == 422
+    assert described_error(both.text, "label").startswith("В поле «Название поля» — не больше")
+    assert described_error(both.text, "key").startswith("В поле «Ключ» — не больше 60")
+    bad_key = await browser.post(
+        f"{fields}?lang=ru", data={**form, "label": "Любимый мастер", "key": "Мастер"}
+    )
+    assert bad_key.status_code == 422
+    assert described_error(bad_key.text, "key") == (
+        "Ключ — строчные латинские буквы, цифры и _ (в начале — буква)."
+    )
+
+
+async def test_a_refused_note_on_a_card_keeps_its_text_beside_the_message(owner):  # noqa: F811
+    workspace, browser, csrf = owner
+    contacts = f"{base(workspace)}/contacts"
+    created = await browser.post(contacts, data={"csrf_token": csrf, "first_name": "Olga"})
+    card = created.headers["location"]
+    assert maxlength_of((await browser.get(card)).text, "body") == 20000
+    typed = "Позвонить " * 2000 + "!"
+    refused = await browser.post(f"{card}/notes?lang=ru", data={"csrf_token": csrf, "body": typed})
+    assert refused.status_code == 422
+    assert described_error(refused.text, "body") == "Заметка — от 1 до 20000 символов."
+    assert typed in refused.text and 'class="notice' not in refused.text

@@ -269,7 +269,7 @@ async def test_a_product_priced_as_people_type_it_is_listed_and_edited(owner, cl
     nameless = await browser.post(
         settings(workspace, "products"), data={"csrf_token": csrf, "name": " ", "price": "10"}
     )
-    assert error_of(nameless.text, "name") == "Enter the name."
+    assert error_of(nameless.text, "name") == "Fill in “Name”."
     same_sku = await browser.post(
         settings(workspace, "products"),
         data={"csrf_token": csrf, "name": "Dye", "price": "10", "sku": "HC-1"},

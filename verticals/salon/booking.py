@@ -38,6 +38,7 @@ NO_OVERLAP = "salon_visits_no_overlap"
 # A start a few minutes ago is still "now" (a walk-in typed in while seated).
 PAST_GRACE = timedelta(minutes=5)
 MAX_SERVICES = 6
+COMMENT_LIMIT = 2000  # a visit's comment
 # Where a visit may go from each status; "done" only through checkout.
 NEXT_STATUSES = {
     "booked": {"confirmed", "arrived", "no_show", "cancelled"},
@@ -189,6 +190,10 @@ async def book_visit(
     """Book the services in sequence with the master from ``starts_at``; 409 when taken.
     ``to_call``: booked online with the phone unconfirmed, the desk calls to confirm."""
     now = now or datetime.now(UTC)
+    if len(comment.strip()) > COMMENT_LIMIT:
+        raise Invalid(
+            "A comment holds at most %(max)d characters.", field="comment", max=COMMENT_LIMIT
+        )
     _check_start(starts_at, now)
     master = await _master(session, master_id)
     planned = await plan_services(session, master, service_ids)

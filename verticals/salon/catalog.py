@@ -73,8 +73,10 @@ async def _free_slug(session: AsyncSession, name: str) -> str:
 
 async def _checked_slug(session: AsyncSession, raw: Any, location_id: uuid.UUID | None) -> str:
     slug = str(raw or "").strip().lower()
-    if not SLUG.fullmatch(slug) or len(slug) > 60:
-        raise Invalid("Use latin letters, digits and dashes (up to 60).", field="slug")
+    if not SLUG.fullmatch(slug) or len(slug) > SLUG_LIMIT:
+        raise Invalid(
+            "Use latin letters, digits and dashes (up to %(max)d).", field="slug", max=SLUG_LIMIT
+        )
     owner = await session.scalar(select(Location.id).where(Location.slug == slug))
     if owner is not None and owner != location_id:
         raise Conflict("Another salon has the address %(slug)s.", field="slug", slug=slug)
@@ -100,8 +102,14 @@ def _step(raw: Any) -> int:
     return step
 
 
+NAME_LIMIT = 200  # a salon's, a service's, a master's or a stock item's name
+ADDRESS_LIMIT = 500
+SLUG_LIMIT = 60
+CATEGORY_LIMIT = 100
+DESCRIPTION_LIMIT = 5000
+
 LOCATION_RULES = {
-    "address": lambda raw: check.long_text(raw, 500),
+    "address": lambda raw: check.long_text(raw, ADDRESS_LIMIT),
     "timezone": _timezone,
     "online_booking": lambda raw: check.flag(raw, "online_booking"),
     "cancel_window_hours": lambda raw: check.whole(raw, "cancel_window_hours", low=0, high=168),
@@ -118,7 +126,7 @@ async def _location_values(
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "name" in data or location_id is None:
-        values["name"] = check.text(data.get("name"), "name", limit=200, required=True)
+        values["name"] = check.text(data.get("name"), "name", limit=NAME_LIMIT, required=True)
     for name, rule in LOCATION_RULES.items():
         if name in data:
             values[name] = rule(data[name])
@@ -187,21 +195,21 @@ async def get_service(session: AsyncSession, service_id: uuid.UUID) -> Service:
 
 
 SERVICE_RULES = {
-    "category": lambda raw: check.text(raw, "category", limit=100),
+    "category": lambda raw: check.text(raw, "category", limit=CATEGORY_LIMIT),
     "duration_minutes": lambda raw: check.whole(raw, "duration_minutes", low=5, high=720),
     "price": lambda raw: check.amount(raw, "price"),
     "repeat_after_days": lambda raw: check.optional_whole(
         raw, "repeat_after_days", low=1, high=730
     ),
     "online": lambda raw: check.flag(raw, "online"),
-    "description": check.long_text,
+    "description": lambda raw: check.long_text(raw, DESCRIPTION_LIMIT),
 }
 
 
 def _service_values(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "name" in data or creating:
-        values["name"] = check.text(data.get("name"), "name", limit=200, required=True)
+        values["name"] = check.text(data.get("name"), "name", limit=NAME_LIMIT, required=True)
     for name, rule in SERVICE_RULES.items():
         if name in data:
             values[name] = rule(data[name])
@@ -308,14 +316,18 @@ async def salon_settings(session: AsyncSession) -> SalonSettings:
     return await session.get_one(SalonSettings, 1)
 
 
+MAX_REMINDERS, MAX_REMINDER_HOURS = 3, 168
+REMINDER_INPUT_LIMIT = MAX_REMINDERS * (len(str(MAX_REMINDER_HOURS)) + 2)  # "24, 2, 1"
+
+
 def _reminder_hours(raw: Any) -> list[int]:
     if isinstance(raw, str):
         raw = [part for part in re.split(r"[\s,;]+", raw) if part]
-    if not isinstance(raw, list) or not 1 <= len(raw) <= 3:
+    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_REMINDERS:
         raise Invalid(
             "Give 1 to 3 reminder times, in hours before the visit.", field="reminder_hours"
         )
-    hours = [check.whole(value, "reminder_hours", low=1, high=168) for value in raw]
+    hours = [check.whole(value, "reminder_hours", low=1, high=MAX_REMINDER_HOURS) for value in raw]
     return sorted(set(hours), reverse=True)
 
 
@@ -328,6 +340,8 @@ def _channels(raw: Any) -> list[str]:
 
 
 MAX_WIDGET_SITES = 10
+SITE_LIMIT = 200  # one site's address
+WIDGET_SITES_INPUT_LIMIT = MAX_WIDGET_SITES * (SITE_LIMIT + 1)  # one a line
 
 
 def _widget_sites(raw: Any) -> list[str]:
@@ -346,7 +360,13 @@ def _widget_sites(raw: Any) -> list[str]:
             port = f":{address.port}" if address.port else ""
         except ValueError:  # a port that is no number
             address, port = None, ""
-        if address is None or address.scheme not in ("http", "https") or not address.hostname:
+        too_long = len(str(entry)) > SITE_LIMIT
+        if (
+            too_long
+            or address is None
+            or address.scheme not in ("http", "https")
+            or not address.hostname
+        ):
             raise Invalid(
                 "%(site)s is not a site's address, such as https://liza-salon.ru.",
                 field="widget_sites",

@@ -8,7 +8,7 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
-from atrium.platform.crm.normalize import e164
+from atrium.platform.crm.normalize import PHONE_INPUT_LIMIT, e164
 from atrium.platform.crm.products import money
 from atrium.platform.errors import Invalid
 from atrium.platform.numbers import decimal_of
@@ -131,7 +131,7 @@ def color(raw: Any, field: str = "color") -> str:
 
 def phone(raw: Any, country: str | None, field: str = "phone") -> str:
     """In E.164 when the workspace has a country (as contacts are kept); else as typed."""
-    value = text(raw, field, limit=40)
+    value = text(raw, field, limit=PHONE_INPUT_LIMIT)
     if not value or not country:
         return value
     return e164(value, country, field=field)

@@ -8,8 +8,11 @@ from typing import Any
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
+from atrium.platform.crm.normalize import PHONE_INPUT_LIMIT
 from atrium.platform.errors import DomainError
+from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
+from atrium.verticals.salon import catalog, staff, stock
 from atrium.verticals.salon.access import require_salon
 
 SECTION = "salon_catalog"
@@ -20,6 +23,47 @@ TABS = (  # key, label (translated in the template), path below /salon/catalog
     ("stock", "Stock", "/stock"),
     ("settings", "Salon settings", "/settings"),
 )
+
+
+# The catalogue's forms' text fields: labels in messages, the services' limits as maxlength.
+CATALOG_FORM = FormFields(
+    name=Field(gettext("Name"), catalog.NAME_LIMIT, required=True),
+    address=Field(gettext("Address"), catalog.ADDRESS_LIMIT),
+    phone=Field(gettext("Phone"), PHONE_INPUT_LIMIT),
+    slug=Field(gettext("Booking page address"), catalog.SLUG_LIMIT),
+    category=Field(gettext("Category"), catalog.CATEGORY_LIMIT),
+    duration_minutes=Field(gettext("Duration, minutes"), required=True),
+    price=Field(gettext("Price"), required=True),
+    description=Field(gettext("Description"), catalog.DESCRIPTION_LIMIT),
+    position=Field(gettext("Position"), staff.POSITION_LIMIT),
+    note=Field(gettext("Note"), min(staff.NOTE_LIMIT, stock.NOTE_LIMIT)),
+    item_name=Field(gettext("Name"), catalog.NAME_LIMIT, required=True),
+    item_unit=Field(gettext("Unit"), stock.UNIT_LIMIT, required=True),
+    reminder_hours=Field(
+        gettext("Remind this many hours before a visit"), catalog.REMINDER_INPUT_LIMIT
+    ),
+    widget_sites=Field(
+        gettext("Sites that may show the booking button"), catalog.WIDGET_SITES_INPUT_LIMIT
+    ),
+    # Fields without a length: here so that messages name them by their labels.
+    timezone=Field(gettext("Time zone")),
+    slot_step_minutes=Field(gettext("Slot step, minutes")),
+    cancel_window_hours=Field(gettext("Clients may cancel up to this many hours before")),
+    booking_horizon_days=Field(gettext("Booking opens this many days ahead")),
+    loyalty_threshold=Field(gettext("Spend for a discount card")),
+    loyalty_discount_percent=Field(gettext("Discount, %")),
+    loyalty_points_percent=Field(gettext("Points, % of the bill")),
+    repeat_after_days=Field(gettext("Suggest the next visit after, days")),
+    commission_percent=Field(gettext("Commission, %")),
+    color=Field(gettext("Colour in the journal")),
+    item_price=Field(gettext("Retail price")),
+    reorder_quantity=Field(gettext("Order quantity")),
+    rebook_days_early=Field(gettext("Invite to book again, days before the service is due")),
+    vip_quarters=Field(gettext("Quarters with visits")),
+    vip_spend=Field(gettext("Spent")),
+)
+# A row's own fields (a master's price for one service): named by what they hold.
+ROW_LABELS = {"price_": gettext("Own price"), "duration_": gettext("Own duration, minutes")}
 
 
 def home(page: Any) -> str:
@@ -51,13 +95,27 @@ def values_of(form: Any) -> dict[str, str]:
     return {key: form.get(key, "") for key in form}
 
 
+def check_form(form: Any) -> None:
+    """Every too long or missing text of the submit at once, before a service reads it."""
+    CATALOG_FORM.check(form)
+
+
 def errors_of(page: Any, error: DomainError, fields: dict[str, str] | None = None) -> dict:
-    """The refusal next to its field (``fields`` maps a service's field to the form's); a
-    record of another workspace, or gone, is the page's 404."""
+    """The refusal next to its field (``fields`` maps a service's field to the form's), named
+    by its label; a record of another workspace, or gone, is the page's 404."""
     if error.status == 404:
         raise NotFoundException() from None
-    name = error.field or "_form"
-    return {(fields or {}).get(name, name): page.error_text(error)}
+    if error.field in (fields or {}):
+        old, error.field = error.field, fields[error.field]
+        error.params = {k: error.field if v == old else v for k, v in error.params.items()}
+    known = FormFields(CATALOG_FORM)
+    if error.field and error.field not in known:  # a field of its own (a row, an hour)
+        label = next(
+            (text for start, text in ROW_LABELS.items() if error.field.startswith(start)),
+            error.field,
+        )
+        known[error.field] = Field(label)
+    return page.form_errors(known, error)
 
 
 def plain(value: Decimal | int | None) -> str:
@@ -75,6 +133,7 @@ def render(page: Any, template: str, status_code: int = 200, *, tab: str, **cont
         template,
         status_code,
         section=SECTION,
+        form_fields=CATALOG_FORM,
         tab=tab,
         tabs=TABS,
         catalog=home(page),

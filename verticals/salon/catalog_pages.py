@@ -19,6 +19,7 @@ from atrium.verticals.salon import (
     phone_check,
 )
 from atrium.verticals.salon.catalog_page_kit import (
+    check_form,
     errors_of,
     home,
     may_change,
@@ -102,6 +103,7 @@ async def salon_create(request: Request, page: NamedDependency[Any]) -> Template
     may_change(page)
     form = await request.form()
     try:
+        check_form(form)
         async with transaction(page) as session:
             location = await catalog.create_location(session, _location_data(form))
     except DomainError as error:
@@ -126,6 +128,7 @@ async def salon_update(
     may_change(page)
     form = await request.form()
     try:
+        check_form(form)
         async with transaction(page) as session:
             location = await catalog.update_location(
                 session, path_id(location_id), _location_data(form)
@@ -215,6 +218,7 @@ async def service_create(request: Request, page: NamedDependency[Any]) -> Templa
     form = await request.form()
     data, rows, where = _service_data(form)
     try:
+        check_form(form)
         async with transaction(page) as session:
             service = await catalog.create_service(session, data)
     except DomainError as error:
@@ -249,6 +253,7 @@ async def service_update(
     form = await request.form()
     data, rows, where = _service_data(form)
     try:
+        check_form(form)
         async with transaction(page) as session:
             await catalog.update_service(session, path_id(service_id), data)
     except DomainError as error:
@@ -327,6 +332,7 @@ async def settings_update(request: Request, page: NamedDependency[Any]) -> Templ
         name for name in catalog.REMINDER_CHANNELS if form.get(f"channel_{name}") == "on"
     ]
     try:
+        check_form(form)
         async with transaction(page) as session:
             await catalog.update_salon_settings(session, data)
     except DomainError as error:

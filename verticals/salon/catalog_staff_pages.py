@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from atrium.platform.errors import DomainError
 from atrium.verticals.salon import catalog, staff
 from atrium.verticals.salon.catalog_page_kit import (
+    check_form,
     errors_of,
     home,
     may_change,
@@ -74,6 +75,7 @@ async def master_create(request: Request, page: NamedDependency[Any]) -> Templat
     may_change(page)
     form = await request.form()
     try:
+        check_form(form)
         async with transaction(page) as session:
             master = await staff.create_master(session, _master_data(form))
     except DomainError as error:
@@ -172,6 +174,7 @@ async def master_update(
     may_change(page)
     found, form = path_id(master_id), await request.form()
     try:
+        check_form(form)
         async with transaction(page) as session:
             await staff.update_master(session, found, _master_data(form))
     except DomainError as error:
@@ -214,6 +217,7 @@ async def master_services(
                 }
             )
     try:
+        check_form(form)
         async with transaction(page) as session:
             await staff.set_master_services(session, found, offers)
     except DomainError as error:
@@ -254,6 +258,7 @@ async def master_hours(
     found, form = path_id(master_id), await request.form()
     hours, hour_fields, breaks, break_fields = _week_of(form)
     try:
+        check_form(form)
         async with transaction(page) as session:
             await staff.set_week(session, found, hours, breaks)
     except DomainError as error:
@@ -275,6 +280,7 @@ async def time_off_add(
     found, form = path_id(master_id), await request.form()
     data = {name: form.get(name, "") for name in ("starts_on", "ends_on", "kind", "note")}
     try:
+        check_form(form)
         async with transaction(page) as session:
             await staff.add_time_off(session, found, data)
     except DomainError as error:

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from atrium.platform.errors import DomainError
 from atrium.verticals.salon import catalog, stock
 from atrium.verticals.salon.catalog_page_kit import (
+    check_form,
     errors_of,
     home,
     may_change,
@@ -93,6 +94,7 @@ async def receipt_create(request: Request, page: NamedDependency[Any]) -> Templa
         "note": form.get("note", ""),
     }
     try:
+        check_form(form)
         async with transaction(page) as session:
             await stock.receive(session, data, page.principal.user_id)
     except DomainError as error:
@@ -114,6 +116,7 @@ async def count_create(request: Request, page: NamedDependency[Any]) -> Template
     data = {name: form.get(name, "") for name in ("location_id", "item_id", "quantity", "note")}
     fields = {"item_id": "count_item_id", "quantity": "count_quantity"}
     try:
+        check_form(form)
         async with transaction(page) as session:
             await stock.adjust(session, data, page.principal.user_id)
     except DomainError as error:
@@ -157,6 +160,7 @@ async def item_create(request: Request, page: NamedDependency[Any]) -> Template 
     form = await request.form()
     data = _item_data(form)
     try:
+        check_form(form)
         async with transaction(page) as session:
             item = await stock.create_item(session, data)
     except DomainError as error:
@@ -224,6 +228,7 @@ async def item_update(
     data = _item_data(form)
     data["archived"] = form.get("archived", "")
     try:
+        check_form(form)
         async with transaction(page) as session:
             await stock.update_item(session, found, data)
     except DomainError as error:

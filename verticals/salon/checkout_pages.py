@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.errors import DomainError, NotFound
+from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
 from atrium.verticals.salon import checkout, loyalty, visits
 from atrium.verticals.salon.access import require_salon
@@ -31,6 +32,10 @@ ENTRY_LABELS = {
     "adjusted": "Changed by hand",
 }
 MAX_ROWS = 30
+ADJUST_FORM = FormFields(  # points changed by hand on a loyalty card
+    points=Field(gettext("Points"), required=True),
+    note=Field(gettext("Why"), loyalty.NOTE_LIMIT, required=True),
+)
 
 
 @dataclass
@@ -298,6 +303,7 @@ async def _card_page(
         may_adjust=page.principal.can("salon.manage"),
         values=values or {},
         errors=errors or {},
+        form_fields=ADJUST_FORM,
     )
 
 
@@ -318,12 +324,13 @@ async def card_adjust(
     form = await request.form()
     values = {"points": form.get("points", "").strip(), "note": form.get("note", "")}
     try:
+        ADJUST_FORM.check(values)
         async with _transaction(page) as session:
             await loyalty.adjust_points(session, found, values["points"] or "0", values["note"])
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        errors = {error.field or "_form": page.error_text(error)}
+        errors = page.form_errors(ADJUST_FORM, error)
         return await _card_page(page, found, values=values, errors=errors, status_code=error.status)
     return page.redirect(
         f"{page.base}/salon/loyalty-cards/{found}", notice=page._("The points are changed.")

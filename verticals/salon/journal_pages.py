@@ -16,7 +16,9 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from atrium.platform.crm import contacts
+from atrium.platform.crm.normalize import PHONE_INPUT_LIMIT
 from atrium.platform.errors import DomainError, Invalid
+from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
 from atrium.verticals.salon import booking, journal, visits
 from atrium.verticals.salon.access import require_salon
@@ -26,6 +28,16 @@ from atrium.verticals.salon.slots import FIRST_DAY, LAST_DAY
 
 SECTION = "salon_journal"
 SERVICE_FIELDS = 3  # a plain form offers this many services in sequence
+BOOKING_FORM = FormFields(  # the desk's booking form
+    client_id=Field(gettext("Client")),
+    first_name=Field(gettext("First name"), contacts.TEXT_LIMITS["first_name"]),
+    last_name=Field(gettext("Last name"), contacts.TEXT_LIMITS["last_name"]),
+    phone=Field(gettext("Phone"), PHONE_INPUT_LIMIT),
+    service_ids=Field(gettext("Services")),
+    master_id=Field(gettext("Master")),
+    start=Field(gettext("Start")),
+    comment=Field(gettext("Comment"), booking.COMMENT_LIMIT),
+)
 STATUS_ACTIONS = {  # the buttons of a visit's card, in this order
     "confirmed": "Confirm",
     "arrived": "Client arrived",
@@ -222,7 +234,7 @@ async def booking_form(request: Request, page: NamedDependency[Any]) -> Template
     values["service_ids"] = query.getall("service_id", [])
     return page.render(
         "salon/journal_book.html", section=SECTION, values=values, errors={}, **context,
-        service_fields=SERVICE_FIELDS,
+        service_fields=SERVICE_FIELDS, form_fields=BOOKING_FORM,
     )  # fmt: skip
 
 
@@ -240,6 +252,7 @@ async def book(request: Request, page: NamedDependency[Any]) -> Response:
     db = database(request)
     schema = page.principal.workspace.schema
     try:
+        BOOKING_FORM.check(values)
         async with db.tenant_transaction(schema) as session:
             master_id = _id(values["master_id"])
             if master_id is None:
@@ -272,7 +285,7 @@ async def book(request: Request, page: NamedDependency[Any]) -> Response:
             day = visit.starts_at.astimezone(zone).date()
     except DomainError as error:
         field = error.field or "_form"
-        field = {"client.phone": "phone", "client.first_name": "first_name"}.get(field, field)
+        error.field = {"client.phone": "phone", "client.first_name": "first_name"}.get(field, field)
         async with db.tenant_transaction(schema) as session:
             _, location = await _location(session, form.get("location"))
             if location is None:
@@ -284,8 +297,9 @@ async def book(request: Request, page: NamedDependency[Any]) -> Response:
             422 if error.status < 500 and error.status != 409 else error.status,
             section=SECTION,
             values=values,
-            errors={field: page.error_text(error)},
+            errors=page.form_errors(BOOKING_FORM, error),
             service_fields=SERVICE_FIELDS,
+            form_fields=BOOKING_FORM,
             **context,
         )
     return page.redirect(

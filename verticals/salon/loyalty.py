@@ -25,6 +25,7 @@ from atrium.verticals.salon.models import Location, LoyaltyCard, LoyaltyEntry, V
 
 MAX_POINTS = Decimal("999999999")
 CENT = Decimal("0.01")
+NOTE_LIMIT = 500  # why points were changed by hand
 CARD_PREFIX = "2"  # EAN-13 numbers from 2 are for a shop's own use (in-store numbering)
 
 
@@ -216,8 +217,10 @@ async def adjust_points(
     if change == 0:
         raise Invalid("Give a number of points other than zero.", field="points")
     note = " ".join((note or "").split())
-    if not note or len(note) > 500:
-        raise Invalid("Say why the points change, in up to 500 characters.", field="note")
+    if not note or len(note) > NOTE_LIMIT:
+        raise Invalid(
+            "Say why the points change, in up to %(max)d characters.", field="note", max=NOTE_LIMIT
+        )
     card = await get_card(session, card_id, lock=True)
     if card.points + change < 0:
         raise Invalid(

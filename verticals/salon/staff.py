@@ -15,7 +15,7 @@ from atrium.platform.db.names import by_name
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, NotFound
 from atrium.verticals.salon import catalog_checks as check
-from atrium.verticals.salon.catalog import active_location, workspace_country
+from atrium.verticals.salon.catalog import NAME_LIMIT, active_location, workspace_country
 from atrium.verticals.salon.models import (
     TIME_OFF_KINDS,
     Break,
@@ -45,8 +45,11 @@ async def get_master(session: AsyncSession, master_id: uuid.UUID) -> Master:
     return master
 
 
+POSITION_LIMIT = 100
+NOTE_LIMIT = 1000  # a time off's note
+
 MASTER_RULES = {
-    "position": lambda raw: check.text(raw, "position", limit=100),
+    "position": lambda raw: check.text(raw, "position", limit=POSITION_LIMIT),
     "commission_percent": lambda raw: check.percent(raw, "commission_percent"),
     "color": check.color,
     "online": lambda raw: check.flag(raw, "online"),
@@ -63,7 +66,7 @@ async def _master_values(
     """``members``: the workspace's users, to check ``user_id`` against (None: not checked)."""
     values: dict[str, Any] = {}
     if "name" in data or creating:
-        values["name"] = check.text(data.get("name"), "name", limit=200, required=True)
+        values["name"] = check.text(data.get("name"), "name", limit=NAME_LIMIT, required=True)
     if "location_id" in data or creating:
         values["location_id"] = (await active_location(session, data.get("location_id"))).id
     for name, rule in MASTER_RULES.items():
@@ -287,7 +290,7 @@ async def add_time_off(
         starts_on=starts_on,
         ends_on=ends_on,
         kind=check.choice(data.get("kind") or "day_off", "kind", TIME_OFF_KINDS),
-        note=check.long_text(data.get("note"), 1000),
+        note=check.long_text(data.get("note"), NOTE_LIMIT),
     )
     session.add(time_off)
     await session.flush()

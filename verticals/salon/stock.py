@@ -17,7 +17,7 @@ from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.http.pagination import Page, paginate
 from atrium.verticals.salon import catalog_checks as check
-from atrium.verticals.salon.catalog import active_location
+from atrium.verticals.salon.catalog import NAME_LIMIT, active_location
 from atrium.verticals.salon.models import (
     STOCK_KINDS,
     Location,
@@ -58,9 +58,12 @@ async def get_item(session: AsyncSession, item_id: uuid.UUID) -> StockItem:
     return item
 
 
+UNIT_LIMIT = 20
+NOTE_LIMIT = 1000  # a receipt's or a stocktake's note
+
 ITEM_RULES = {
     "kind": lambda raw: check.choice(raw, "kind", STOCK_KINDS),
-    "unit": lambda raw: check.text(raw, "unit", limit=20, required=True),
+    "unit": lambda raw: check.text(raw, "unit", limit=UNIT_LIMIT, required=True),
     "price": lambda raw: check.optional_amount(raw, "price"),
 }
 
@@ -110,7 +113,7 @@ def _name_taken(name: str) -> Conflict:
 
 async def create_item(session: AsyncSession, data: dict[str, Any]) -> StockItem:
     """``data["levels"]``: the reorder level and quantity for some salons."""
-    values = {"name": check.text(data.get("name"), "name", limit=200, required=True)}
+    values = {"name": check.text(data.get("name"), "name", limit=NAME_LIMIT, required=True)}
     values |= {name: rule(data[name]) for name, rule in ITEM_RULES.items() if name in data}
     levels = await _checked_levels(session, data.get("levels") or [])
     item = StockItem(**values)
@@ -125,7 +128,7 @@ async def update_item(session: AsyncSession, item_id: uuid.UUID, data: dict[str,
     item = await get_item(session, item_id)
     values = {name: rule(data[name]) for name, rule in ITEM_RULES.items() if name in data}
     if "name" in data:
-        values["name"] = check.text(data["name"], "name", limit=200, required=True)
+        values["name"] = check.text(data["name"], "name", limit=NAME_LIMIT, required=True)
     if "archived" in data:
         archived = check.flag(data["archived"], "archived")
         values["archived_at"] = (item.archived_at or utcnow()) if archived else None
@@ -268,7 +271,7 @@ async def receive(
     for index, line in enumerate(lines):
         item = await _open_item(session, line.get("item_id"), f"lines[{index}].item_id")
         checked.append((item, check.quantity(line.get("quantity"), f"lines[{index}].quantity")))
-    note = check.long_text(data.get("note"), 1000)
+    note = check.long_text(data.get("note"), NOTE_LIMIT)
     return [
         (await record_move(session, location, item, amount, "receipt", note, actor_id))[0]
         for item, amount in checked
@@ -290,5 +293,5 @@ async def adjust(
     change = counted - (held or Decimal(0))
     if change == 0:
         return counted
-    note = check.long_text(data.get("note"), 1000)
+    note = check.long_text(data.get("note"), NOTE_LIMIT)
     return (await record_move(session, location, item, change, "adjusted", note, actor_id))[1]

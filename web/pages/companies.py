@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 
 from atrium.platform.auth.accounts import EMAIL_LIMIT
 from atrium.platform.crm import companies as service
-from atrium.platform.crm.normalize import PHONE_INPUT_LIMIT
+from atrium.platform.crm.normalize import PHONE_INPUT_LIMIT, TAGS_INPUT_LIMIT
 from atrium.platform.errors import DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
@@ -32,7 +32,7 @@ COMPANY_FORM = FormFields(
     phone=Field(gettext("Phone"), PHONE_INPUT_LIMIT),
     email=Field(gettext("E-mail"), EMAIL_LIMIT),
     website=Field(gettext("Website"), LIMITS["website"]),
-    tags=Field(gettext("Tags")),
+    tags=Field(gettext("Tags"), TAGS_INPUT_LIMIT),
     address=Field(gettext("Address"), LIMITS["address"]),
     notes=Field(gettext("Notes"), LIMITS["notes"]),
 )

@@ -19,8 +19,8 @@ from atrium.platform.crm.consent import MARKETING_CHANNELS
 from atrium.platform.crm.custom_fields import list_fields
 from atrium.platform.crm.merge import merge_contacts
 from atrium.platform.crm.models import GENDERS
-from atrium.platform.crm.normalize import CUSTOM_TEXT_LIMIT, PHONE_INPUT_LIMIT
-from atrium.platform.crm.notes import add_note
+from atrium.platform.crm.normalize import CUSTOM_TEXT_LIMIT, PHONE_INPUT_LIMIT, TAGS_INPUT_LIMIT
+from atrium.platform.crm.notes import MAX_NOTE, add_note
 from atrium.platform.crm.timeline import contact_timeline
 from atrium.platform.errors import Conflict, DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, gettext
@@ -38,7 +38,7 @@ CONTACT_FORM = FormFields(
     email=Field(gettext("E-mail"), EMAIL_LIMIT),
     source=Field(gettext("Where they came from"), LIMITS["source"]),
     address=Field(gettext("Address"), LIMITS["address"]),
-    tags=Field(gettext("Tags")),
+    tags=Field(gettext("Tags"), TAGS_INPUT_LIMIT),
     notes=Field(gettext("Notes"), LIMITS["notes"]),
 )
 
@@ -329,7 +329,8 @@ async def contact_page(request: Request, contact_id: FromPath[str]) -> Template:
 async def contact_card_page(
     page: WorkspacePage, ident: uuid.UUID, status_code: int = 200, **context
 ) -> Template:
-    """The contact's card; a form on it that was refused comes back with ``context``."""
+    """The contact's card; a form on it that was refused (a note, a company link) comes back
+    with ``context``: its message beside the field and the text as typed."""
     request = page.request
     async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
         try:
@@ -343,6 +344,7 @@ async def contact_card_page(
         fields = await list_fields(s, "contact")
     members = {member.user_id: member for member in await _members(page)}
     merge_q = request.query_params.get("merge_q", "").strip()
+    context.setdefault("errors", {})
     return page.render(
         "contacts/card.html",
         status_code,
@@ -356,6 +358,7 @@ async def contact_card_page(
         members=members,
         owner=members.get(card.contact.owner_id),
         company_names=company_names,
+        note_limit=MAX_NOTE,
         **({"errors": {}, "values": {}} | context),
     )
 
@@ -426,7 +429,9 @@ async def contact_note(request: Request, contact_id: FromPath[str]) -> Template 
     except DomainError as error:
         if error.status == 404:
             raise NotFoundException() from None
-        return page.redirect(f"{page.base}/contacts/{ident}", error=page.error_text(error))
+        errors = {"body": page.error_text(error)}
+        values = {"body": form.get("body", "")}
+        return await contact_card_page(page, ident, error.status, errors=errors, values=values)
     return Redirect(f"{page.base}/contacts/{ident}#timeline")
 
 

@@ -45,6 +45,12 @@ DEAL_FORM = FormFields(
 )
 
 
+DEAL_CARD_FORM = FormFields(  # a lost deal's reason; a line of products on the card
+    lost_reason=Field(gettext("Why was the deal lost?"), service.LOST_REASON_LIMIT),
+    name=Field(gettext("Name"), service.LINE_NAME_LIMIT),
+)
+
+
 def _transaction(page: WorkspacePage):
     return database(page.request).tenant_transaction(page.principal.workspace.schema)
 
@@ -234,6 +240,7 @@ async def _deal_page(page: WorkspacePage, ident: uuid.UUID, status_code=200, **c
         "deals/card.html",
         status_code,
         section="deals",
+        form_fields=DEAL_CARD_FORM,
         deal=deal,
         lines=lines,
         moves=moves,

@@ -17,13 +17,18 @@ from litestar.response import Redirect, Template
 
 from atrium.billing.subscriptions.views import BillingNotice, billing_notice
 from atrium.platform.auth import accounts, sessions
+from atrium.platform.auth.accounts import EMAIL_LIMIT
+from atrium.platform.auth.passwords import MAX_LENGTH as PASSWORD_LIMIT
 from atrium.platform.auth.principal import Principal
+from atrium.platform.crm.normalize import MAX_TAG_LENGTH
+from atrium.platform.crm.search import MAX_QUERY
 from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.forms import FormFields
 from atrium.platform.http.auth import database, optional_principal, provide_shared_session
 from atrium.platform.notify.inbox import unread_count
 from atrium.platform.packs import GENERAL, Pack, registered_packs
 from atrium.platform.tenancy.service import workspace_settings
+from atrium.tenants.signup import COMPANY_LIMIT, NAME_LIMIT
 from atrium.web.pages.flash import flash_cookie, forget_flash, take_flash
 from atrium.web.pages.formats import formatters
 from atrium.web.pages.i18n import (
@@ -41,6 +46,13 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 FORM_COOKIE = "atrium_form"  # double-submit CSRF token for forms used before signing in
 LANG_COOKIE = "atrium_lang"
 SHARED = {"session": Provide(provide_shared_session)}
+# Signing up, in, and a new workspace: the limits the account services hold the fields to.
+ACCOUNT_LIMITS = {
+    "email": EMAIL_LIMIT,
+    "password": PASSWORD_LIMIT,
+    "company": COMPANY_LIMIT,
+    "name": NAME_LIMIT,
+}
 
 
 def page_locale(request: Request, fallback: str | None = None) -> str:
@@ -69,6 +81,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             "errors": {},
             "values": {},
             "limits": {},
+            "search_limit": MAX_QUERY,  # every search box: what a search reads
+            "tag_limit": MAX_TAG_LENGTH,  # a tag typed alone (a filter, a bulk action)
             "flash": flash or left,
             **template_functions(locale),
             **formatters(locale),
@@ -87,6 +101,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
 
 def anonymous_form(request: Request, template: str, status_code: int = 200, **context) -> Template:
     """A form used before signing in, with a double-submit CSRF token (cookie + hidden field)."""
+    context.setdefault("limits", ACCOUNT_LIMITS)
     token = request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(24)
     response = render(request, template, status_code, csrf_token=token, **context)
     response.set_cookie(

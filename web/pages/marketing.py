@@ -11,10 +11,13 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from atrium.platform.auth.accounts import EMAIL_LIMIT
 from atrium.platform.auth.members import list_members
 from atrium.platform.crm import segments
 from atrium.platform.crm.custom_fields import list_fields
+from atrium.platform.crm.segment_models import Campaign, Segment
 from atrium.platform.errors import DomainError, Forbidden, Invalid
+from atrium.platform.forms import column_limit
 from atrium.platform.http.auth import database
 from atrium.platform.notify import campaigns
 from atrium.platform.notify.unsubscribe import sample_sms_opt_out_url
@@ -22,6 +25,12 @@ from atrium.web.pages.contacts import record_id
 from atrium.web.pages.kit import WorkspacePage, workspace_page
 
 CONDITION_ROWS = 6
+CAMPAIGN_LIMITS = {
+    "name": column_limit(Campaign.name),
+    "subject": campaigns.SUBJECT_LIMIT,
+    "body": campaigns.BODY_LIMIT,
+    "to": EMAIL_LIMIT,  # a test goes to an e-mail address or a phone
+}
 
 
 def _transaction(page: WorkspacePage):
@@ -127,6 +136,7 @@ async def _segment_form(page: WorkspacePage, status_code=200, **context) -> Temp
         "marketing/segment_form.html",
         status_code,
         section="segments",
+        limits={"name": column_limit(Segment.name), "value": segments.VALUE_LIMIT},
         fields=_field_labels(page, custom),
         ops=_op_labels(page),
         rows=rows,
@@ -224,7 +234,12 @@ async def _campaign_form(page: WorkspacePage, status_code=200, **context) -> Tem
     async with _transaction(page) as session:
         found = await segments.list_segments(session, page.principal)
     return page.render(
-        "marketing/campaign_form.html", status_code, section="segments", segments=found, **context
+        "marketing/campaign_form.html",
+        status_code,
+        section="segments",
+        segments=found,
+        limits=CAMPAIGN_LIMITS,
+        **context,
     )
 
 
@@ -280,6 +295,7 @@ async def campaign_page(request: Request, campaign_id: FromPath[str]) -> Templat
     return page.render(
         "marketing/campaign.html",
         section="segments",
+        limits=CAMPAIGN_LIMITS,
         campaign=campaign,
         estimate=estimate,
         results=results,

@@ -23,6 +23,7 @@ async def _subjects_page(page: WorkspacePage, status_code: int = 200, **context)
         "settings/appeal_subjects.html",
         status_code,
         section="settings",
+        limits={"name": appeal_subjects.NAME_LIMIT},
         subjects=found,
         **context,
     )

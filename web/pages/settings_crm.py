@@ -13,8 +13,9 @@ from litestar.response import Redirect, Template
 from text_unidecode import unidecode
 
 from atrium.platform.crm import custom_fields, pipelines
-from atrium.platform.crm.deal_models import STAGE_KINDS
+from atrium.platform.crm.deal_models import STAGE_KINDS, Pipeline, Stage
 from atrium.platform.errors import DomainError
+from atrium.platform.forms import Field, FormFields, column_limit, gettext
 from atrium.platform.http.auth import database
 from atrium.web.pages.contacts import record_id
 from atrium.web.pages.kit import WorkspacePage, workspace_page
@@ -30,6 +31,16 @@ class Unreadable(Exception):
     def __init__(self, field: str, text: str) -> None:
         super().__init__(text)
         self.field, self.text = field, text
+
+
+CUSTOM_FIELD_FORM = FormFields(
+    label=Field(gettext("Label"), custom_fields.LABEL_LIMIT, required=True),
+    key=Field(gettext("Key"), custom_fields.KEY_LIMIT),
+    object_type=Field(gettext("Used for")),
+    field_type=Field(gettext("Type")),
+    # one choice a line, each as long as a label
+    choices=Field(gettext("Choices"), custom_fields.MAX_CHOICES * (custom_fields.LABEL_LIMIT + 1)),
+)
 
 
 def transaction(page: WorkspacePage):
@@ -136,6 +147,7 @@ async def _pipelines_page(page: WorkspacePage, status_code: int = 200, **context
         "settings/pipelines.html",
         status_code,
         section="settings",
+        limits={"name": column_limit(Pipeline.name), "stage_name": column_limit(Stage.name)},
         pipelines=found,
         kinds=STAGE_KINDS,
         kind_labels={"open": page._("Open"), "won": page._("Won"), "lost": page._("Lost")},
@@ -291,6 +303,7 @@ async def _fields_page(page: WorkspacePage, status_code: int = 200, **context) -
         "settings/fields.html",
         status_code,
         section="settings",
+        form_fields=CUSTOM_FIELD_FORM,
         fields=found,
         object_types=custom_fields.OBJECT_TYPES,
         field_types=custom_fields.FIELD_TYPES,
@@ -322,6 +335,7 @@ async def field_create(request: Request) -> Template | Redirect:
     label = form.get("label", "")
     choices = [line for line in form.get("choices", "").splitlines() if line.strip()]
     try:
+        CUSTOM_FIELD_FORM.check(form)
         async with transaction(page) as session:
             created = await custom_fields.create_field(
                 session,
@@ -333,7 +347,7 @@ async def field_create(request: Request) -> Template | Redirect:
                 required=form.get("required") == "on",
             )
     except DomainError as error:
-        errors = {error.field or "_form": page.error_text(error)}
+        errors = page.form_errors(CUSTOM_FIELD_FORM, error)
         return await _fields_page(page, error.status, errors=errors, values=values)
     return page.redirect(
         f"{page.base}/settings/fields",

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from atrium.platform.crm import products as service
 from atrium.platform.crm.product_models import PRODUCT_KINDS
 from atrium.platform.errors import DomainError
+from atrium.platform.forms import Field, FormFields, gettext
 from atrium.web.pages.contacts import record_id
 from atrium.web.pages.deals import _decimal
 from atrium.web.pages.kit import WorkspacePage, workspace_page
@@ -21,6 +22,14 @@ from atrium.web.pages.settings_crm import Unreadable, not_found_or, refusal, tra
 
 PAGE_SIZE = 25
 CENTS = Decimal("0.01")
+PRODUCT_FORM = FormFields(
+    name=Field(gettext("Name"), service.TEXT_LIMITS["name"], required=True),
+    kind=Field(gettext("Kind")),
+    price=Field(gettext("Price"), required=True),
+    sku=Field(gettext("SKU"), service.TEXT_LIMITS["sku"]),
+    category=Field(gettext("Category"), service.CATEGORY_LIMIT),
+    unit=Field(gettext("Unit"), service.TEXT_LIMITS["unit"]),
+)
 
 
 def _kind_labels(page: WorkspacePage) -> dict[str, str]:
@@ -96,6 +105,7 @@ async def _form_page(
         "settings/product_form.html",
         status_code,
         section="settings",
+        form_fields=PRODUCT_FORM,
         product_id=product_id,
         values=values,
         errors=errors or {},
@@ -112,7 +122,7 @@ def _failure(page: WorkspacePage, problem: Exception) -> tuple[int, dict[str, st
     if isinstance(problem, Unreadable):
         return 422, {problem.field: problem.text}
     error = not_found_or(problem)
-    return error.status, {error.field or "_form": page.error_text(error)}
+    return error.status, page.form_errors(PRODUCT_FORM, error)
 
 
 @get("/w/{slug:str}/settings/products/new")
@@ -130,6 +140,7 @@ async def product_create(request: Request) -> Template | Redirect:
         return refused
     form = await request.form()
     try:
+        PRODUCT_FORM.check(form)
         data = _product_data(page, form, creating=True)
         async with transaction(page) as session:
             product = await service.create_product(session, data)
@@ -174,6 +185,7 @@ async def product_update(request: Request, product_id: FromPath[str]) -> Templat
     try:
         async with transaction(page) as session:
             await service.get_product(session, ident)  # another workspace's id: 404 first
+            PRODUCT_FORM.check(form)
             data = _product_data(page, form, creating=False)
             product = await service.update_product(session, ident, data)
     except (Unreadable, DomainError) as problem:

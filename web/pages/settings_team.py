@@ -15,8 +15,11 @@ from litestar.response import Redirect, Template
 
 from atrium.platform.auth import invitations, members
 from atrium.platform.auth import service as api_keys
+from atrium.platform.auth.accounts import EMAIL_LIMIT
+from atrium.platform.auth.models import ApiKey
 from atrium.platform.auth.permissions import ASSIGNABLE_ROLES
 from atrium.platform.errors import Conflict, DomainError
+from atrium.platform.forms import column_limit
 from atrium.platform.http.auth import database
 from atrium.platform.notify.birthdays import CHANNELS
 from atrium.platform.tenancy.models import WorkspaceSettings
@@ -195,6 +198,7 @@ async def _members_page(page: WorkspacePage, status_code: int = 200, **context) 
         "settings/members.html",
         status_code,
         section="settings",
+        limits={"email": EMAIL_LIMIT},
         people=people,
         pending=pending,
         role_labels=_role_labels(page),
@@ -313,6 +317,7 @@ async def _api_keys_page(page: WorkspacePage, status_code: int = 200, **context)
         "settings/api_keys.html",
         status_code,
         section="settings",
+        limits={"name": column_limit(ApiKey.name)},
         keys=keys.items,
         next_cursor=keys.next_cursor,
         everyone=everyone,

@@ -60,6 +60,7 @@ async def _form_page(
         "settings/template_form.html",
         status_code,
         section="settings",
+        limits={"subject": service.SUBJECT_MAX, "text": service.TEXT_MAX, "html": service.HTML_MAX},
         wording=wording,
         can_change=page.principal.can("workspace.update"),
         **_labels(page),

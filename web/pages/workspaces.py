@@ -9,7 +9,14 @@ from atrium.platform.http.auth import database
 from atrium.platform.packs import GENERAL
 from atrium.tenants.service import add_workspace
 from atrium.web.pages.i18n import pick_locale, template_functions
-from atrium.web.pages.kit import FormData, form_errors, page_locale, render, vertical_choices
+from atrium.web.pages.kit import (
+    ACCOUNT_LIMITS,
+    FormData,
+    form_errors,
+    page_locale,
+    render,
+    vertical_choices,
+)
 
 NEW_WORKSPACE = "/workspaces/new"
 
@@ -24,6 +31,7 @@ def _form(request: Request, user, web_session, status_code: int = 200, **context
         csrf_token=web_session.csrf_token,
         verticals=vertical_choices(locale),
         signed_in_email=user.email,
+        limits=ACCOUNT_LIMITS,
         **context,
     )
 
