@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid
+from atrium.platform.forms import column_limit
 from atrium.platform.notify import sms
 from atrium.platform.notify.models import (
     MailLog,
@@ -24,6 +25,12 @@ from atrium.platform.sealing import seal
 
 MAX_SENDER = 20
 MAX_URL = 500
+# What the settings page's inputs hold at most (the same rules as the saves below).
+FIELD_LIMITS = {
+    "gateway_url": MAX_URL,
+    "sender": MAX_SENDER,
+    "bot_username": column_limit(TelegramSettings.bot_username),
+}
 
 
 async def save_sms_gateway(

@@ -31,6 +31,7 @@ async def _messaging_page(page: WorkspacePage, status_code: int = 200, **context
         section="settings",
         channels=found,
         can_change=page.principal.can("workspace.update"),
+        limits=messaging.FIELD_LIMITS,
         **{"sms_values": sms_values, "sms_errors": {}, "bot_values": {}, "bot_errors": {},
            **context},
     )  # fmt: skip
