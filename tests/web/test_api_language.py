@@ -150,3 +150,17 @@ def test_every_api_text_and_field_label_has_russian():
     russian = translations("ru")
     missing = sorted(text for text in texts if russian.gettext(text) == text)
     assert not missing, f"no Russian for: {missing}"
+
+
+def test_a_refusal_names_the_members_role_in_the_readers_language():
+    from atrium.platform.auth.models import Role
+    from atrium.platform.auth.principal import Principal, Workspace
+    from atrium.platform.errors import Forbidden
+    from atrium.web.pages.kit import error_text
+
+    workspace = Workspace(uuid.uuid4(), "s", "S", None, "ru", None)
+    employee = Principal(uuid.uuid4(), "e@example.com", "E", workspace, Role.EMPLOYEE, "session")
+    with pytest.raises(Forbidden) as refused:
+        employee.require("crm.delete")
+    assert error_text("ru", refused.value) == "Ваша роль (Сотрудник) не даёт права crm.delete."
+    assert error_text("en", refused.value) == "Your role (Employee) does not allow crm.delete."
