@@ -34,6 +34,7 @@ from atrium.verticals.salon.public_kit import (
     parse_date,
     parse_moment,
     render_page,
+    visitor_locale,
 )
 from atrium.verticals.salon.public_workspace import public_workspace
 from atrium.verticals.salon.schedule import masters_doing
@@ -300,7 +301,11 @@ async def ask_for_code(
 
 async def _refused_details(request, visitor, slug, location_slug, values, error, status_code):
     """The details step again, with what was typed and the reason next to its field."""
-    locale = visitor.locale()
+    try:
+        workspace = await public_workspace(database(request), slug)
+    except NotFound:
+        return missing_page(request, visitor)
+    locale = await visitor_locale(visitor, database(request), workspace)
     if isinstance(error, DomainError):
         text, field = visitor.error_text(error, locale), error.field
     else:
@@ -369,7 +374,7 @@ async def confirm_code(
         workspace = await public_workspace(database(request), slug)
     except NotFound:
         return missing_page(request, visitor)
-    locale = visitor.locale()
+    locale = await visitor_locale(visitor, database(request), workspace)
     if not visitor.form_is_genuine(data):
         errors = {"_form": visitor._("The form expired. Please try again.", locale)}
         return await _code_page(
