@@ -86,3 +86,18 @@ async def test_without_javascript_a_russian_salons_refusals_are_russian_too(
     assert "Укажите имя." in refused.text and "Give your name" not in refused.text
     refused = await visitor.post(base, params=chosen, data={**form, "first_name": "Ольга"})
     assert "abc — не номер телефона." in refused.text
+
+
+async def test_the_code_sms_follows_the_language_the_caller_asks_for(client, db, make_workspace):
+    from tests.verticals.salon.test_public_booking import booking_body, last_sms
+
+    salon = await build_salon(db, await make_workspace("Salon Liza", "salon", locale="en"))
+    await sms_gateway_in(db, salon)
+    answer = await client.post(
+        f"/api/public/{salon.slug}/bookings",
+        json=booking_body(salon, salon.at(11)),
+        headers={"Accept-Language": "ru"},
+    )
+    assert answer.status_code == 202, answer.text
+    sms = await last_sms(db, salon, "booking_code")
+    assert "— код для записи в Liza on Arbat" in sms.text
