@@ -164,3 +164,19 @@ def test_a_refusal_names_the_members_role_in_the_readers_language():
         employee.require("crm.delete")
     assert error_text("ru", refused.value) == "Ваша роль (Сотрудник) не даёт права crm.delete."
     assert error_text("en", refused.value) == "Your role (Employee) does not allow crm.delete."
+
+
+async def test_a_refusal_whose_values_include_a_status_is_told_not_a_500(client, english):
+    headers = english["headers"]
+    lead = (
+        await client.post("/api/v1/leads", json={"source": "form", "name": "Олег"}, headers=headers)
+    ).json()
+    converted = await client.post(f"/api/v1/leads/{lead['id']}/convert", json={}, headers=headers)
+    assert converted.status_code == 200, converted.text
+    again = await client.post(
+        f"/api/v1/leads/{lead['id']}/assign",
+        json={"assignee_id": english["user"]["id"]},
+        headers={**headers, **RU},
+    )
+    assert again.status_code == 409, again.text
+    assert again.json()["detail"] == "Заявка уже в статусе «Превращена в сделку»."
