@@ -180,3 +180,11 @@ async def test_a_refusal_whose_values_include_a_status_is_told_not_a_500(client,
     )
     assert again.status_code == 409, again.text
     assert again.json()["detail"] == "Заявка уже в статусе «Превращена в сделку»."
+
+
+def test_a_message_may_have_a_value_named_locale_or_message():
+    from atrium.platform.errors import Invalid
+    from atrium.web.pages.kit import error_text
+
+    error = Invalid("Unknown locale '%(locale)s'; choose one of: en, ru.", locale="de")
+    assert error_text("en", error) == "Unknown locale 'de'; choose one of: en, ru."

@@ -69,14 +69,14 @@ def template_functions(locale: str) -> dict:
     }
 
 
-def plain_text(locale: str, message: str, **values) -> str:
+def plain_text(locale: str, message: str, /, **values) -> str:
     """Translated and filled in as plain text (for code: notices, form messages); the
     template escapes it when it shows it, once."""
     text = translations(locale).gettext(message)
     return text % values if values else text
 
 
-def plain_plural(locale: str, singular: str, plural: str, num: int, **values) -> str:
+def plain_plural(locale: str, singular: str, plural: str, num: int, /, **values) -> str:
     return translations(locale).ngettext(singular, plural, num) % {"num": num, **values}
 
 
