@@ -13,7 +13,7 @@ from sqlalchemy.exc import InterfaceError as DatabaseInterfaceError
 from sqlalchemy.exc import OperationalError as DatabaseOperationalError
 
 from atrium.platform.errors import DomainError, TooManyRequests
-from atrium.platform.http.language import say
+from atrium.platform.http.language import answer_locale, say
 from atrium.platform.http.validation import validation_problem_text
 
 PROBLEM_JSON = "application/problem+json"
@@ -62,6 +62,7 @@ def problem(
         **(extra or {}),
     }
     body = {key: value for key, value in body.items() if value is not None}
+    headers = {**(headers or {}), "Content-Language": answer_locale(request)}
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

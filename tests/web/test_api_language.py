@@ -31,6 +31,7 @@ async def test_a_service_refusal_comes_in_russian_naming_the_field_by_its_label(
     assert problem["detail"] == "Поле «Имя» — не длиннее 100 символов."
     assert problem["title"] == "Неверные данные"
     assert problem["field"] == "first_name"  # the key stays for programs
+    assert answer.headers["content-language"] == "ru"
 
 
 async def test_the_same_refusal_in_english_names_the_label_too(client, russian):
