@@ -34,15 +34,20 @@ def pick_locale(*candidates: str | None, accept_language: str = "") -> str:
 
 
 class Term(str):
-    """A word of Atrium's own inside a message, such as a plan's name: translated with the
-    message into the reader's language, unlike names people typed. ``context`` tells it apart
-    from the same English word elsewhere (the plan "Start" is not the start of a visit)."""
+    """A word of Atrium's own inside a message, such as a plan's or a pack's name: translated
+    with the message into the reader's language, unlike names people typed. ``context`` tells
+    it apart from the same English word elsewhere (the plan "Start" is not the start of a
+    visit); ``names`` gives it in each language outright (a pack names itself so)."""
 
     context: str | None
+    names: dict[str, str]
 
-    def __new__(cls, text: str, context: str | None = None) -> "Term":
+    def __new__(
+        cls, text: str, context: str | None = None, names: dict[str, str] | None = None
+    ) -> "Term":
         term = super().__new__(cls, text)
         term.context = context
+        term.names = names or {}
         return term
 
 

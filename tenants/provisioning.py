@@ -203,6 +203,10 @@ async def _seed(session: AsyncSession, request: SignupRequest) -> None:
     await seed_trade_defaults(session, request.vertical, request.locale)
 
 
+# The first API key's name, as its owner reads it on the keys page.
+_SIGNUP_KEY = {"en": "Signup", "ru": "Ключ при регистрации"}
+
+
 async def _finish(
     session: AsyncSession,
     tenant_id: uuid.UUID,
@@ -218,7 +222,12 @@ async def _finish(
         plaintext = ""
     else:
         user = await session.scalar(select(User).where(User.provisioning_tenant_id == tenant_id))
-        api_key = await issue_api_key(session, tenant_id=tenant_id, user_id=user.id, name="Signup")
+        api_key = await issue_api_key(
+            session,
+            tenant_id=tenant_id,
+            user_id=user.id,
+            name=_SIGNUP_KEY.get(tenant.locale, "Signup"),
+        )
         plaintext = api_key.plaintext
         user.provisioning_tenant_id = None
     tenant.status = TenantStatus.READY

@@ -8,6 +8,7 @@ from atrium.platform.auth.models import Role
 from atrium.platform.auth.permissions import permissions_of
 from atrium.platform.db import WorkspaceSchema
 from atrium.platform.errors import Forbidden
+from atrium.platform.language import Term
 from atrium.platform.tenancy.entitlements import Entitlements
 
 
@@ -44,6 +45,6 @@ class Principal:
         if not self.can(permission):
             raise Forbidden(
                 "Your role (%(role)s) does not allow %(permission)s.",
-                role=self.role.value,
+                role=Term(self.role.value.capitalize()),  # Owner, Admin, ... as pages name it
                 permission=permission,
             )

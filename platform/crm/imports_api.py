@@ -30,7 +30,7 @@ def too_large(request: Request, __: RequestEntityTooLarge) -> Response:
         request,
         413,
         "The file is larger than %(max)d MB; split it into smaller files.",
-        max=MAX_FILE_BYTES // (1024 * 1024),
+        values={"max": MAX_FILE_BYTES // (1024 * 1024)},
     )
 
 

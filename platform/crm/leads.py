@@ -21,6 +21,7 @@ from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.events.service import record_event
 from atrium.platform.forms import column_limit
 from atrium.platform.http.pagination import Page, paginate
+from atrium.platform.language import Term
 from atrium.platform.tenancy.service import workspace_settings
 
 TEXT_LIMITS = {
@@ -148,7 +149,8 @@ async def assign_lead(
     if assignee_id not in members:
         raise Invalid("The assignee is not a member of this workspace.", field="assignee_id")
     if lead.status in ("converted", "rejected"):
-        raise Conflict("This lead is %(status)s already.", status=lead.status)
+        # Named as the leads page names it (Converted, Rejected), in the reader's language.
+        raise Conflict("This lead is %(status)s already.", status=Term(lead.status.capitalize()))
     lead.assignee_id, lead.status, lead.updated_at = assignee_id, "assigned", utcnow()
     await _assigned_event(session, lead)
     return lead

@@ -21,10 +21,15 @@ log = structlog.get_logger("atrium.http")
 Translate = Callable[..., str]
 
 
-def answer_locale(connection: ASGIConnection) -> str:
+def asked_locale(connection: ASGIConnection) -> str | None:
+    """The language the caller's ``Accept-Language`` asks for, if Atrium speaks one it names."""
     accepted = accepted_locales(connection.headers.get("accept-language", ""))
-    if accepted:
-        return accepted[0]
+    return accepted[0] if accepted else None
+
+
+def answer_locale(connection: ASGIConnection) -> str:
+    if asked := asked_locale(connection):
+        return asked
     principal = connection.state.get("principal") if "principal" in connection.state else None
     if principal is not None:
         return principal.workspace.locale

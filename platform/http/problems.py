@@ -13,7 +13,7 @@ from sqlalchemy.exc import InterfaceError as DatabaseInterfaceError
 from sqlalchemy.exc import OperationalError as DatabaseOperationalError
 
 from atrium.platform.errors import DomainError, TooManyRequests
-from atrium.platform.http.language import say
+from atrium.platform.http.language import answer_locale, say
 from atrium.platform.http.validation import validation_problem_text
 
 PROBLEM_JSON = "application/problem+json"
@@ -43,29 +43,26 @@ def problem(
     request: Request,
     status: int,
     message: str,
-    /,
     *,
     title: str | None = None,
     headers=None,
     field: str | None = None,
     extra: dict[str, Any] | None = None,
-    **values: Any,
+    values: dict[str, Any] | None = None,
 ) -> Response:
     """The problem answer, its title and detail in the caller's language (see
-    ``platform.http.language``); ``message`` may hold %(name)s placeholders for ``values``."""
-    return _problem(request, status, message, title, headers, field, extra, values)
-
-
-def _problem(request, status, message, title, headers, field, extra, values: dict) -> Response:
+    ``platform.http.language``); ``message`` may hold %(name)s placeholders for ``values``
+    (a dict: a service's values may be called anything, ``status`` too)."""
     body = {
         "type": "about:blank",
         "title": say(request, title or TITLES.get(status) or HTTPStatus(status).phrase),
         "status": status,
-        "detail": say(request, message, field, **values),
+        "detail": say(request, message, field, **(values or {})),
         "field": field,
         **(extra or {}),
     }
     body = {key: value for key, value in body.items() if value is not None}
+    headers = {**(headers or {}), "Content-Language": answer_locale(request)}
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -73,10 +70,15 @@ def domain_error_handler(request: Request, error: DomainError) -> Response:
     headers = (
         {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequests) else None
     )
-    # The error's own values go as a dict: a placeholder may be named status or title too.
-    extra = {"upgrade": getattr(error, "upgrade", None)}
-    return _problem(
-        request, error.status, error.message, error.title, headers, error.field, extra, error.params
+    return problem(
+        request,
+        error.status,
+        error.message,
+        title=error.title,
+        headers=headers,
+        field=error.field,
+        extra={"upgrade": getattr(error, "upgrade", None)},
+        values=error.params,
     )
 
 
@@ -84,22 +86,21 @@ def http_exception_handler(request: Request, error: HTTPException) -> Response:
     if isinstance(error, ValidationException):
         return validation_problem(request, error)
     if error.status_code == 404 and error.detail in {"", "Not Found"}:
-        return problem(request, 404, "Nothing at %(path)s.", path=request.url.path)
+        return problem(request, 404, "Nothing at %(path)s.", values={"path": request.url.path})
     if error.status_code == 405:
         return problem(
             request,
             405,
             "%(method)s is not allowed on %(path)s.",
             headers=error.headers,
-            method=request.method,
-            path=request.url.path,
+            values={"method": request.method, "path": request.url.path},
         )
     if error.status_code == 413:
         return problem(
             request,
             413,
             "The request body is larger than the %(limit)s MB this API accepts.",
-            limit=request.app.request_max_body_size // 1_000_000,
+            values={"limit": request.app.request_max_body_size // 1_000_000},
         )
     if error.status_code == 400 and error.detail in _BAD_JSON:
         return problem(request, 400, "The request body is not valid JSON.")
@@ -110,7 +111,7 @@ def validation_problem(request: Request, error: ValidationException) -> Response
     """A body, query or path value of the wrong shape: the first one named, by its label."""
     errors = error.extra if isinstance(error.extra, list) else None
     message, field, values = validation_problem_text(error.detail, errors)
-    return problem(request, 400, message, field=field, extra={"errors": errors}, **values)
+    return problem(request, 400, message, field=field, extra={"errors": errors}, values=values)
 
 
 # msgspec's words when the body is not JSON at all.

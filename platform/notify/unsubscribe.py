@@ -21,11 +21,44 @@ from atrium.platform.db import WorkspaceSchema
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import NotFound
 from atrium.platform.http.auth import database
-from atrium.platform.tenancy.service import ready_workspace
+from atrium.platform.language import pick_locale
+from atrium.platform.tenancy.service import ready_workspace, workspace_settings
 
 CHANNELS = ("email", "sms")
 # The line a marketing SMS ends with, in the workspace's language.
 SMS_OPT_OUT = {"en": "Opt out: {url}", "ru": "Отписаться: {url}"}
+# The page behind the link, in the language the messages came in (the workspace's), unless the
+# visitor chose another (?lang=): (title, heading, text, button).
+PAGE_TEXTS = {
+    "ask": {
+        "en": (
+            "Unsubscribe",
+            "Unsubscribe?",
+            "You will get no more marketing messages from us.",
+            "Unsubscribe",
+        ),
+        "ru": (
+            "Отписка",
+            "Отписаться?",
+            "Вы больше не будете получать от нас рекламные сообщения.",
+            "Отписаться",
+        ),
+    },
+    "done": {
+        "en": (
+            "Unsubscribed",
+            "You are unsubscribed.",
+            "No more marketing messages will come to you this way.",
+            "",
+        ),
+        "ru": (
+            "Вы отписались",
+            "Вы отписались.",
+            "Рекламных сообщений этим способом больше не будет.",
+            "",
+        ),
+    },
+}
 
 
 def _mac(secret_key: str, schema: WorkspaceSchema, contact_id: uuid.UUID, channel: str) -> str:
@@ -73,26 +106,32 @@ async def _target(request: Request, slug: str, token: str):
     return schema, contact_id, channel
 
 
-def _page(title: str, body: str, status_code: int = 200) -> Response:
+async def _language(request: Request, schema: WorkspaceSchema) -> str:
+    async with database(request).tenant_transaction(schema) as session:
+        workspace_locale = (await workspace_settings(session)).locale
+    return pick_locale(request.query_params.get("lang"), workspace_locale)
+
+
+def _page(kind: str, language: str, status_code: int = 200) -> Response:
+    title, heading, text, button = PAGE_TEXTS[kind][language]
+    form = (
+        f'<form method="post"><button type="submit">{escape(button)}</button></form>'
+        if button
+        else ""
+    )
     html = (
-        '<!doctype html><html><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title></head>"
-        f"<body>{body}</body></html>"
+        f"<body><h1>{escape(heading)}</h1><p>{escape(text)}</p>{form}</body></html>"
     )
     return Response(html, media_type="text/html", status_code=status_code)
 
 
 @get("/u/{slug:str}/{token:str}", include_in_schema=False)
 async def confirm_page(request: Request, slug: FromPath[str], token: FromPath[str]) -> Response:
-    await _target(request, slug, token)
-    return _page(
-        "Unsubscribe / Отписка",
-        "<h1>Unsubscribe? / Отписаться?</h1>"
-        "<p>You will get no more marketing messages from us. / "
-        "Вы больше не будете получать от нас рекламные сообщения.</p>"
-        '<form method="post"><button type="submit">Unsubscribe / Отписаться</button></form>',
-    )
+    schema, _, _ = await _target(request, slug, token)
+    return _page("ask", await _language(request, schema))
 
 
 @post("/u/{slug:str}/{token:str}", include_in_schema=False, status_code=200)
@@ -127,12 +166,7 @@ async def unsubscribe(request: Request, slug: FromPath[str], token: FromPath[str
                     actor_id=None,
                 )
             )
-    return _page(
-        "Unsubscribed / Вы отписались",
-        "<h1>You are unsubscribed. / Вы отписались.</h1>"
-        "<p>No more marketing messages will come to you this way. / "
-        "Рекламных сообщений этим способом больше не будет.</p>",
-    )
+    return _page("done", await _language(request, schema))
 
 
 routes = [confirm_page, unsubscribe]

@@ -24,6 +24,7 @@ from atrium.platform.tenancy.service import (
     UNCHANGED,
     Unchanged,
     change_workspace_settings,
+    share_workspace_locale,
     switch_vertical,
 )
 
@@ -132,6 +133,7 @@ class WorkspaceController(Controller):
             birthday_hour=greetings.hour if greetings else None,
             birthday_channels=greetings.channels if greetings else None,
         )
+        await share_workspace_locale(database(request), principal, data.locale)
         return _out(settings)
 
 

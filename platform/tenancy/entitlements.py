@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from atrium.platform.errors import LimitReached
-from atrium.platform.language import plan_name
+from atrium.platform.language import Term, plan_name
+from atrium.platform.packs import registered_packs
 
 # The keys of limits, as billing names them in ``lifted_by``.
 SEATS, CONTACTS, SMS, API_CALLS, INTEGRATIONS = (
@@ -128,4 +129,6 @@ def room_left(entitlements: Entitlements | None, key: str, *, used: int) -> int 
 def require_pack(entitlements: Entitlements | None, pack: str) -> None:
     if entitlements is None or pack in entitlements.packs:
         return
-    raise _refuse(entitlements, pack_limit(pack), "pack", pack=pack)
+    found = registered_packs().get(pack)
+    name = Term(found.name("en"), names=found.names) if found else Term(pack)
+    raise _refuse(entitlements, pack_limit(pack), "pack", pack=name)

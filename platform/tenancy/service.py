@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.models import Membership
 from atrium.platform.auth.principal import Principal
+from atrium.platform.auth.service import forget_principals
 from atrium.platform.crm.trade import seed_trade_defaults
 from atrium.platform.db import TENANT_SCHEMA, Database, WorkspaceSchema
 from atrium.platform.errors import Invalid
@@ -120,6 +121,17 @@ async def change_workspace_settings(
     await session.flush()
     forget_workspace_country(principal.workspace.schema)
     return settings
+
+
+async def share_workspace_locale(db: Database, principal: Principal, locale: str | None) -> None:
+    """After the workspace's language changed: the registry's copy follows, read where the
+    workspace's schema is not at hand (API answers, invitations, billing mail, campaigns)."""
+    if locale is None or locale == principal.workspace.locale:
+        return
+    async with db.shared_transaction() as shared:
+        tenant = await shared.get_one(Tenant, principal.workspace.id)
+        tenant.locale = locale
+    forget_principals()  # they carry the language
 
 
 # A workspace's country, for reading phone numbers typed without +: asked for by searches,

@@ -38,3 +38,21 @@ async def test_a_refusal_names_the_plans_in_the_callers_language(client, make_wo
     assert english.json()["detail"] == (
         "Your plan (Free) allows 2 users; the workspace has 2. The Start plan lifts this limit."
     )
+
+
+async def test_a_pack_the_plan_lacks_is_named_in_the_callers_language(client, make_workspace):
+    owner = await make_workspace(company="Plain Pack Shop", vertical="general")
+    headers = owner["headers"]
+    await client.put("/api/v1/billing/subscription", json={"plan": "free"}, headers=headers)
+    refused = await client.patch(
+        "/api/v1/workspace",
+        json={"vertical": "salon"},
+        headers={**headers, "Accept-Language": "ru"},
+    )
+    assert refused.status_code == 402, refused.text
+    assert "Салон красоты" in refused.json()["detail"]
+    assert "Бесплатный" in refused.json()["detail"] and "Старт" in refused.json()["detail"]
+    english = await client.patch("/api/v1/workspace", json={"vertical": "salon"}, headers=headers)
+    assert english.json()["detail"] == (
+        "Your plan (Free) does not include the Beauty salon pack. The Start plan includes it."
+    )

@@ -31,6 +31,7 @@ async def test_a_service_refusal_comes_in_russian_naming_the_field_by_its_label(
     assert problem["detail"] == "Поле «Имя» — не длиннее 100 символов."
     assert problem["title"] == "Неверные данные"
     assert problem["field"] == "first_name"  # the key stays for programs
+    assert answer.headers["content-language"] == "ru"
 
 
 async def test_the_same_refusal_in_english_names_the_label_too(client, russian):
@@ -150,3 +151,41 @@ def test_every_api_text_and_field_label_has_russian():
     russian = translations("ru")
     missing = sorted(text for text in texts if russian.gettext(text) == text)
     assert not missing, f"no Russian for: {missing}"
+
+
+def test_a_refusal_names_the_members_role_in_the_readers_language():
+    from atrium.platform.auth.models import Role
+    from atrium.platform.auth.principal import Principal, Workspace
+    from atrium.platform.errors import Forbidden
+    from atrium.web.pages.kit import error_text
+
+    workspace = Workspace(uuid.uuid4(), "s", "S", None, "ru", None)
+    employee = Principal(uuid.uuid4(), "e@example.com", "E", workspace, Role.EMPLOYEE, "session")
+    with pytest.raises(Forbidden) as refused:
+        employee.require("crm.delete")
+    assert error_text("ru", refused.value) == "Ваша роль (Сотрудник) не даёт права crm.delete."
+    assert error_text("en", refused.value) == "Your role (Employee) does not allow crm.delete."
+
+
+async def test_a_refusal_whose_values_include_a_status_is_told_not_a_500(client, english):
+    headers = english["headers"]
+    lead = (
+        await client.post("/api/v1/leads", json={"source": "form", "name": "Олег"}, headers=headers)
+    ).json()
+    converted = await client.post(f"/api/v1/leads/{lead['id']}/convert", json={}, headers=headers)
+    assert converted.status_code == 200, converted.text
+    again = await client.post(
+        f"/api/v1/leads/{lead['id']}/assign",
+        json={"assignee_id": english["user"]["id"]},
+        headers={**headers, **RU},
+    )
+    assert again.status_code == 409, again.text
+    assert again.json()["detail"] == "Заявка уже в статусе «Превращена в сделку»."
+
+
+def test_a_message_may_have_a_value_named_locale_or_message():
+    from atrium.platform.errors import Invalid
+    from atrium.web.pages.kit import error_text
+
+    error = Invalid("Unknown locale '%(locale)s'; choose one of: en, ru.", locale="de")
+    assert error_text("en", error) == "Unknown locale 'de'; choose one of: en, ru."

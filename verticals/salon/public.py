@@ -45,6 +45,7 @@ from atrium.verticals.salon.public_kit import (
     parse_date,
     parse_moment,
     render_page,
+    visitor_locale,
 )
 from atrium.verticals.salon.public_throttle import code_reserver
 from atrium.verticals.salon.public_workspace import acting_owner, public_workspace
@@ -322,7 +323,11 @@ async def ask_for_code(
 
 async def _refused_details(request, visitor, slug, location_slug, values, error, status_code):
     """The details step again, with what was typed and the reason next to its field."""
-    locale = visitor.locale()
+    try:
+        workspace = await public_workspace(database(request), slug)
+    except NotFound:
+        return missing_page(request, visitor)
+    locale = await visitor_locale(visitor, database(request), workspace)
     if isinstance(error, DomainError):
         text, field = visitor.error_text(error, locale), error.field
     else:
@@ -396,7 +401,7 @@ async def confirm_code(
         workspace = await public_workspace(database(request), slug)
     except NotFound:
         return missing_page(request, visitor)
-    locale = visitor.locale()
+    locale = await visitor_locale(visitor, database(request), workspace)
     if not visitor.form_is_genuine(data):
         errors = {"_form": visitor._("The form expired. Please try again.", locale)}
         return await _code_page(

@@ -26,6 +26,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from atrium.platform.errors import Invalid
 from atrium.platform.http.auth import database
+from atrium.platform.http.language import asked_locale
+from atrium.platform.language import LOCALES
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon import booking, online_booking, online_offer, online_visit
 from atrium.verticals.salon.public_throttle import code_reserver
@@ -282,7 +284,8 @@ async def ask_for_code(
     workspace.require_open()
     owner = await acting_owner(db, workspace)
     async with db.tenant_transaction(workspace.schema) as session:
-        locale = data.locale if data.locale in ("en", "ru") else None
+        # The SMS in the language asked for (the page's), by the API's rule otherwise.
+        locale = data.locale if data.locale in LOCALES else asked_locale(request)
         locale = locale or (await workspace_settings(session)).locale
         asked = await online_booking.ask_to_book(
             session,

@@ -81,6 +81,13 @@ async def render_page(
     )
 
 
+async def visitor_locale(visitor: Any, db, workspace: PublicWorkspace) -> str:
+    """The language the booking pages speak to this visitor (``render_page``'s): their choice,
+    else the workspace's; a refusal is told in it too."""
+    async with db.tenant_transaction(workspace.schema) as session:
+        return visitor.locale((await workspace_settings(session)).locale)
+
+
 def missing_page(request: Request, visitor: Any) -> Template:
     locale = visitor.locale()
     return visitor.render(

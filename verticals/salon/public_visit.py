@@ -22,6 +22,7 @@ from atrium.verticals.salon.public_kit import (
     parse_date,
     parse_moment,
     render_page,
+    visitor_locale,
 )
 from atrium.verticals.salon.public_workspace import public_workspace
 
@@ -115,7 +116,7 @@ async def change_visit(
         workspace = await public_workspace(db, slug)
     except NotFound:
         return missing_page(request, visitor)
-    locale = visitor.locale()
+    locale = await visitor_locale(visitor, db, workspace)
     if not visitor.form_is_genuine(data):
         errors = {"_form": visitor._("The form expired. Please try again.", locale)}
         return await _visit_page(request, visitor, slug, token, 403, errors=errors)

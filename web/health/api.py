@@ -29,7 +29,7 @@ async def readyz(request: Request) -> Response | dict:
             503,
             "Not ready: %(names)s unreachable.",
             extra={"checks": failures},
-            names=names,
+            values={"names": names},
         )
     return {"status": "ready", "checks": {"database": "ok", "redis": "ok"}}
 

@@ -69,14 +69,14 @@ def template_functions(locale: str) -> dict:
     }
 
 
-def plain_text(locale: str, message: str, **values) -> str:
+def plain_text(locale: str, message: str, /, **values) -> str:
     """Translated and filled in as plain text (for code: notices, form messages); the
     template escapes it when it shows it, once."""
     text = translations(locale).gettext(message)
     return text % values if values else text
 
 
-def plain_plural(locale: str, singular: str, plural: str, num: int, **values) -> str:
+def plain_plural(locale: str, singular: str, plural: str, num: int, /, **values) -> str:
     return translations(locale).ngettext(singular, plural, num) % {"num": num, **values}
 
 
@@ -89,9 +89,14 @@ def message_text(locale: str, message: str, field: str | None = None, /, **value
         label = catalog.gettext(field_label(field))
         values = {name: label if value == field else value for name, value in values.items()}
     values = {
-        name: catalog.pgettext(value.context, value) if isinstance(value, Term) and value.context
-        else catalog.gettext(value) if isinstance(value, Term)
-        else value
+        name: term_text(locale, value) if isinstance(value, Term) else value
         for name, value in values.items()
-    }  # fmt: skip
+    }
     return plain_text(locale, message, **values)
+
+
+def term_text(locale: str, term: Term) -> str:
+    if term.names:
+        return term.names.get(locale) or str(term)
+    catalog = translations(locale)
+    return catalog.pgettext(term.context, term) if term.context else catalog.gettext(term)

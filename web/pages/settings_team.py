@@ -27,6 +27,7 @@ from atrium.platform.tenancy.service import (
     BIRTHDAY_HOURS,
     WORKSPACE_LOCALES,
     change_workspace_settings,
+    share_workspace_locale,
     workspace_settings,
 )
 from atrium.web.pages.kit import WorkspacePage, workspace_page
@@ -169,6 +170,7 @@ async def workspace_profile_save(request: Request) -> Template | Redirect:
     try:
         async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
             await change_workspace_settings(s, page.principal, **changes)
+        await share_workspace_locale(database(request), page.principal, changes.get("locale"))
     except DomainError as error:
         if error.status == 403:
             return _refused(

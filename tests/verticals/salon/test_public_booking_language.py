@@ -5,7 +5,9 @@ import re
 
 import pytest
 
+from tests.platform.conftest import new_browser  # noqa: F401
 from tests.verticals.salon.conftest import build_salon
+from tests.verticals.salon.test_public_booking import sms_gateway_in
 from tests.web.conftest import browser, screenshot_path  # noqa: F401
 from tests.web.test_browser_daily_work import fits_width
 
@@ -55,3 +57,47 @@ async def test_the_booking_pages_refusals_come_in_the_pages_language(
         await page.screenshot(path=screenshot_path(f"salon-book-refusal-{lang}-{screen}"))
     finally:
         await context.close()
+
+
+async def test_without_javascript_a_russian_salons_refusals_are_russian_too(
+    db,
+    make_workspace,
+    new_browser,  # noqa: F811
+):
+    """The page speaks the salon's language to a browser that prefers English; the refusal
+    beside the field must not switch to the browser's."""
+    salon = await build_salon(db, await make_workspace("Салон Лиза", "salon", locale="ru"))
+    await sms_gateway_in(db, salon)  # phones confirmed by SMS: the details form shows
+    visitor = new_browser()
+    visitor.headers["Accept-Language"] = "en-US,en;q=0.9"
+    base = f"/book/{salon.slug}/arbat"
+    chosen = {
+        "service": str(salon.cut),
+        "master": str(salon.anna),
+        "date": salon.day.isoformat(),
+        "start": salon.at(10).isoformat(),
+    }
+    details = await visitor.get(base, params=chosen)
+    assert 'name="csrf_token"' in details.text and 'lang="ru"' in details.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', details.text)[1]
+    form = {"csrf_token": token, "first_name": "", "phone": "abc"}
+    refused = await visitor.post(base, params=chosen, data=form)
+    assert refused.status_code == 422
+    assert "Укажите имя." in refused.text and "Give your name" not in refused.text
+    refused = await visitor.post(base, params=chosen, data={**form, "first_name": "Ольга"})
+    assert "abc — не номер телефона." in refused.text
+
+
+async def test_the_code_sms_follows_the_language_the_caller_asks_for(client, db, make_workspace):
+    from tests.verticals.salon.test_public_booking import booking_body, last_sms
+
+    salon = await build_salon(db, await make_workspace("Salon Liza", "salon", locale="en"))
+    await sms_gateway_in(db, salon)
+    answer = await client.post(
+        f"/api/public/{salon.slug}/bookings",
+        json=booking_body(salon, salon.at(11)),
+        headers={"Accept-Language": "ru"},
+    )
+    assert answer.status_code == 202, answer.text
+    sms = await last_sms(db, salon, "booking_code")
+    assert "— код для записи в Liza on Arbat" in sms.text
