@@ -70,13 +70,11 @@ def service():
 
 
 @pytest.fixture
-def production_guard(settings, worker):
-    """Loopback refused as in production (ATRIUM_OUTBOUND_ALLOW_LOOPBACK off), for the app
-    and the worker."""
-    before = settings.outbound_allow_loopback
+def production_guard(settings):
+    """Loopback refused by the app as in production (ATRIUM_OUTBOUND_ALLOW_LOOPBACK off)."""
+    before = getattr(settings, "outbound_allow_loopback", None)
     object.__setattr__(settings, "outbound_allow_loopback", False)  # the app's view
-    with worker_settings(outbound_allow_loopback=False):
-        yield
+    yield
     object.__setattr__(settings, "outbound_allow_loopback", before)
 
 
