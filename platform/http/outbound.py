@@ -17,6 +17,7 @@ import asyncio
 import ipaddress
 import re
 import socket
+import ssl
 from urllib.parse import SplitResult, urlsplit
 
 import httpx
@@ -148,9 +149,9 @@ class GuardedTransport(httpx.AsyncBaseTransport):
     """Every request (a redirect hop is a request of its own) checked, and sent to the checked
     address with the host's name kept for Host, SNI and the certificate."""
 
-    def __init__(self, *, allow_loopback: bool) -> None:
+    def __init__(self, *, allow_loopback: bool, verify: ssl.SSLContext | bool = True) -> None:
         self.allow_loopback = allow_loopback
-        self._transport = httpx.AsyncHTTPTransport(retries=0, trust_env=False)
+        self._transport = httpx.AsyncHTTPTransport(verify=verify, retries=0, trust_env=False)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         check_url(str(request.url), allow_loopback=self.allow_loopback)
@@ -166,11 +167,14 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         await self._transport.aclose()
 
 
-def outbound_client(*, allow_loopback: bool, timeout_s: float = 10.0) -> httpx.AsyncClient:
+def outbound_client(
+    *, allow_loopback: bool, timeout_s: float = 10.0, verify: ssl.SSLContext | bool = True
+) -> httpx.AsyncClient:
     """An httpx client for addresses a workspace gave us; redirects are not followed (each
-    hop would be checked by the transport all the same)."""
+    hop would be checked by the transport all the same). ``verify``: the certificates trusted
+    (the system's by default)."""
     return httpx.AsyncClient(
-        transport=GuardedTransport(allow_loopback=allow_loopback),
+        transport=GuardedTransport(allow_loopback=allow_loopback, verify=verify),
         timeout=timeout_s,
         follow_redirects=False,
         trust_env=False,

@@ -2,11 +2,16 @@
 addresses are refused when saved (API and settings page) and again at every send, redirects
 to them are refused hop by hop, and what an outside service answered is never shown back."""
 
+import asyncio
 import json
+import socket
+import ssl
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 
 from atrium.platform.config import load_settings
@@ -259,3 +264,73 @@ def test_loopback_is_allowed_only_outside_production():
     assert load_settings(off).outbound_loopback is False
     with pytest.raises(ValueError, match="ATRIUM_OUTBOUND_ALLOW_LOOPBACK"):
         load_settings({"ATRIUM_ENV": "production", "ATRIUM_OUTBOUND_ALLOW_LOOPBACK": "1", **key})
+
+
+def _certificate(tmp_path, name: str) -> tuple[str, str, str]:
+    """A CA and a server certificate for ``name`` only (no IP address in it): files."""
+    ca_key, ca, key, csr, cert = (
+        str(tmp_path / f) for f in ("ca.key", "ca.pem", "k.pem", "r.csr", "c.pem")
+    )
+    run = lambda *args: subprocess.run(["openssl", *args], check=True, capture_output=True)  # noqa: E731
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca,
+        "-days", "1", "-subj", "/CN=Test CA")  # fmt: skip
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", f"/CN={name}")
+    extensions = tmp_path / "san.cnf"
+    extensions.write_text(f"subjectAltName=DNS:{name}\n")
+    run("x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-out", cert,
+        "-days", "1", "-extfile", str(extensions))  # fmt: skip
+    return ca, cert, key
+
+
+@pytest.mark.parametrize(("name", "trusted"), [("localhost", True), ("other.example", False)])
+async def test_https_to_the_pinned_address_checks_the_certificate_against_the_name(
+    tmp_path, name, trusted
+):
+    """The connection goes to the checked IP, yet TLS still names the host (SNI) and the
+    certificate is checked against the name, not the address."""
+    Service.received, Service.answer = [], (200, {}, {"id": "m-1"})
+    ca, cert, key = _certificate(tmp_path, name)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Service)
+    serving = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    serving.load_cert_chain(cert, key)
+    server.socket = serving.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        trusting = ssl.create_default_context(cafile=ca)
+        url = f"https://localhost:{server.server_address[1]}/send"
+        async with outbound_client(allow_loopback=True, verify=trusting) as client:
+            if trusted:
+                assert (await client.post(url, json={})).status_code == 200
+                assert Service.received == [("/send", f"localhost:{server.server_address[1]}")]
+            else:
+                with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+                    await client.post(url, json={})
+                assert Service.received == []
+    finally:
+        server.shutdown()
+
+
+async def test_one_dns_answer_is_checked_and_connected_to(service, monkeypatch):
+    """A name whose DNS answer changes (rebinding) is resolved once per request: that answer
+    is checked and the connection goes to it; one internal address among several refuses the
+    name. (The answers come from a stand-in for the machine's resolver.)"""
+    loop = asyncio.get_running_loop()
+    answers = {
+        "gateway.example": [["127.0.0.1"], ["169.254.169.254"]],  # first checked, then rebound
+        "mixed.example": [["93.184.216.34", "10.0.0.7"]],
+    }
+    asked: list[str] = []
+
+    async def resolver(host, port, **kwargs):
+        asked.append(host)
+        found = answers[host].pop(0)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port)) for ip in found]
+
+    monkeypatch.setattr(loop, "getaddrinfo", resolver)
+    async with outbound_client(allow_loopback=True) as client:
+        answer = await client.post(f"http://gateway.example:{service}/send", json={})
+        assert answer.status_code == 200
+        assert Service.received == [("/send", f"gateway.example:{service}")]
+        assert asked == ["gateway.example"]  # not asked again when connecting
+        with pytest.raises(OutboundRefused, match="10.0.0.7"):
+            await client.post("https://mixed.example/send", json={})
