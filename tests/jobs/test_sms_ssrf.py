@@ -334,3 +334,30 @@ async def test_one_dns_answer_is_checked_and_connected_to(service, monkeypatch):
         assert asked == ["gateway.example"]  # not asked again when connecting
         with pytest.raises(OutboundRefused, match="10.0.0.7"):
             await client.post("https://mixed.example/send", json={})
+
+
+@pytest.fixture
+def loopback_refused_env(monkeypatch):
+    """For `atrium serve` started after it: ATRIUM_OUTBOUND_ALLOW_LOOPBACK=false."""
+    monkeypatch.setenv("ATRIUM_OUTBOUND_ALLOW_LOOPBACK", "false")
+
+
+async def test_atrium_serve_reads_the_loopback_setting(
+    loopback_refused_env, served, make_workspace, service
+):
+    """Over real HTTP against `atrium serve` started with the setting off: a gateway on this
+    machine is refused, as in production."""
+    salon = await make_workspace(company="Served SSRF Salon", locale="en")
+    async with httpx.AsyncClient(base_url=served, headers=salon["headers"], timeout=30) as http:
+        for url in (f"https://127.0.0.1:{service}/send", f"https://localhost:{service}/send"):
+            answer = await http.put(
+                "/api/v1/settings/sms", json={"gateway_url": url, "token": "gw-bearer-token"}
+            )
+            assert answer.status_code == 422, answer.text
+            assert answer.json()["field"] == "gateway_url"
+            assert "inside our network (127.0.0.1)" in answer.json()["detail"]
+        public = await http.put(
+            "/api/v1/settings/sms",
+            json={"gateway_url": "https://93.184.216.34/send", "token": "gw-bearer-token"},
+        )
+        assert public.status_code == 200, public.text
