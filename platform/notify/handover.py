@@ -1,9 +1,11 @@
 """Handing a logged message to an outside service (an SMS gateway, the Telegram Bot API):
 what the answer means for the message, and its log row updated to say so.
 
-Errors here never carry a URL or a response we did not read: the Bot API's URL holds the bot's
-token, and httpx puts the URL in its messages. What they say goes to the log row, the worker's
-log and ``atrium.failed_jobs``.
+Errors here never carry a URL or what the service answered, only its status: the Bot API's URL
+holds the bot's token, httpx puts the URL in its messages, and a gateway's answer may be any
+page of whatever server its address led to. What they say goes to the log row (shown to the
+workspace), the worker's log and ``atrium.failed_jobs``. A gateway's address is the workspace's:
+it is called only through the outbound guard (platform.http.outbound).
 """
 
 import uuid
