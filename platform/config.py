@@ -171,6 +171,13 @@ class Settings:
     telegram_api_base: str = setting(
         "TELEGRAM_API_BASE", _text, "https://api.telegram.org", "Telegram Bot API server"
     )
+    outbound_allow_loopback: bool | None = setting(
+        "ATRIUM_OUTBOUND_ALLOW_LOOPBACK",
+        _bool,
+        None,
+        "addresses workspaces give (their SMS gateway) may be on this machine (127.0.0.1, ::1) "
+        "and plain http; by default only in development and test, never in production",
+    )
     mail_from: str = setting("ATRIUM_MAIL_FROM", _text, "Atrium <no-reply@atrium.local>", "sender")
     stripe_api_key: str | None = setting(
         "STRIPE_API_KEY", _optional_text, None, "Stripe secret key; paid plans need it"
@@ -196,6 +203,13 @@ class Settings:
         return self.environment == "production"
 
     @property
+    def outbound_loopback(self) -> bool:
+        """Whether addresses workspaces give may be loopback (fake gateways in development)."""
+        if self.outbound_allow_loopback is None:
+            return not self.is_production
+        return self.outbound_allow_loopback and not self.is_production
+
+    @property
     def cookie_secure(self) -> bool:
         return self.base_url.startswith("https://")
 
@@ -215,6 +229,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     settings = Settings(**values)
     if settings.is_production and not settings.secret_key:
         problems.append("ATRIUM_SECRET_KEY: required when ATRIUM_ENV=production")
+    if settings.is_production and settings.outbound_allow_loopback:
+        problems.append("ATRIUM_OUTBOUND_ALLOW_LOOPBACK: cannot be true when ATRIUM_ENV=production")
     if settings.secret_key is not None and len(settings.secret_key) < 32:
         problems.append("ATRIUM_SECRET_KEY: must be at least 32 characters")
     if problems:

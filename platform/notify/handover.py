@@ -1,9 +1,11 @@
 """Handing a logged message to an outside service (an SMS gateway, the Telegram Bot API):
 what the answer means for the message, and its log row updated to say so.
 
-Errors here never carry a URL or a response we did not read: the Bot API's URL holds the bot's
-token, and httpx puts the URL in its messages. What they say goes to the log row, the worker's
-log and ``atrium.failed_jobs``.
+Errors here never carry a URL or what the service answered, only its status: the Bot API's URL
+holds the bot's token, httpx puts the URL in its messages, and a gateway's answer may be any
+page of whatever server its address led to. What they say goes to the log row (shown to the
+workspace), the worker's log and ``atrium.failed_jobs``. A gateway's address is the workspace's:
+it is called only through the outbound guard (platform.http.outbound).
 """
 
 import uuid
@@ -17,6 +19,7 @@ from sqlalchemy import update
 
 from atrium.platform.db import Database, WorkspaceSchema
 from atrium.platform.db.types import utcnow
+from atrium.platform.http.outbound import OutboundRefused, outbound_client
 from atrium.platform.jobs import TenantJob
 from atrium.platform.jobs.retrying import NotDone
 
@@ -42,23 +45,34 @@ async def post_json(
     *,
     what: str,
     refused: type[Refused],
-    secrets: tuple[str, ...] = (),
     headers: dict[str, str] | None = None,
     timeout_s: float = 10.0,
+    allow_loopback: bool | None = None,
 ) -> dict:
-    """POST ``body``; the JSON answer, or Refused (4xx) / Unreachable (network, 5xx, 429),
-    whose messages name ``what`` and the status but never the URL or a secret."""
+    """POST ``body``; the JSON answer, or Refused (4xx, an address we may not call) /
+    Unreachable (network, 5xx, 429), whose messages name ``what`` and the status but never the
+    URL, a secret or what the service answered (a page of someone else's server is no message
+    for the workspace). ``allow_loopback`` set: the URL is one a workspace gave us, called
+    only through the outbound guard (platform.http.outbound); None: an address we configured
+    (Telegram's Bot API server)."""
+    if allow_loopback is None:
+        client = httpx.AsyncClient(timeout=timeout_s, trust_env=False)
+    else:
+        client = outbound_client(allow_loopback=allow_loopback, timeout_s=timeout_s)
     try:
-        async with httpx.AsyncClient(timeout=timeout_s) as client:
+        async with client:
             answer = await client.post(url, json=body, headers=headers)
         if answer.status_code == 429:
             raise Unreachable(f"{what}: too many requests (429)", _retry_after(answer))
         if 400 <= answer.status_code < 500:
-            said = _without(answer.text[:200], secrets)
-            raise refused(f"{what} refused ({answer.status_code}): {said}")
+            raise refused(f"{what} refused the message ({answer.status_code})")
         if answer.status_code >= 300:
             raise Unreachable(f"{what}: the service answered {answer.status_code}")
         found = answer.json()
+    except OutboundRefused as error:
+        if error.reason == "unresolved":  # DNS may answer again later
+            raise Unreachable(f"{what}: {error}") from None
+        raise refused(f"{what} not called: {error}") from None
     except httpx.HTTPError as error:
         raise Unreachable(f"{what}: {type(error).__name__}") from None
     except ValueError:
@@ -81,13 +95,6 @@ def _retry_after(answer: httpx.Response) -> float | None:
     except (ValueError, AttributeError):
         return None
     return float(seconds) if isinstance(seconds, int | float) else None
-
-
-def _without(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid
 from atrium.platform.forms import column_limit
+from atrium.platform.http.outbound import OutboundRefused, check_destination
 from atrium.platform.notify import sms
 from atrium.platform.notify.models import (
     MailLog,
@@ -41,11 +42,12 @@ async def save_sms_gateway(
     monthly_quota: int,
     token: str | None,
     secret_key: str,
+    allow_loopback: bool,
 ) -> SmsSettings:
-    """Save the gateway; ``token`` None keeps the saved one (an empty one is refused)."""
+    """Save the gateway; ``token`` None keeps the saved one (an empty one is refused). Its URL
+    must lead outside our network (checked again at every send: DNS may change)."""
     gateway_url, sender = gateway_url.strip(), sender.strip()
-    if not gateway_url.startswith(("https://", "http://")) or len(gateway_url) > MAX_URL:
-        raise Invalid("The gateway URL starts with https://.", field="gateway_url")
+    await _check_gateway_url(gateway_url, allow_loopback)
     if len(sender) > MAX_SENDER:
         raise Invalid(
             "The sender name holds at most %(max)s characters.", field="sender", max=MAX_SENDER
@@ -68,6 +70,27 @@ async def save_sms_gateway(
     row.updated_at = utcnow()
     await session.flush()
     return row
+
+
+async def _check_gateway_url(url: str, allow_loopback: bool) -> None:
+    if len(url) > MAX_URL:
+        raise Invalid("The gateway URL starts with https://.", field="gateway_url")
+    try:  # a host that cannot be found now is let through: it is checked at every send
+        await check_destination(url, allow_loopback=allow_loopback, resolved=False)
+    except OutboundRefused as refused:
+        if refused.reason == "scheme":
+            raise Invalid("The gateway URL starts with https://.", field="gateway_url") from None
+        if refused.reason == "internal":
+            raise Invalid(
+                "The gateway address leads inside our network (%(address)s): give the gateway's "
+                "public address.",
+                field="gateway_url",
+                address=refused.address,
+            ) from None
+        raise Invalid(
+            "The gateway address is not a web address such as https://sms.example.com/send.",
+            field="gateway_url",
+        ) from None
 
 
 @dataclass(frozen=True)

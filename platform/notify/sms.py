@@ -72,10 +72,12 @@ class SmsRefused(Refused):
 class HttpGateway:
     """A generic HTTP gateway: POST {url} with a bearer token and {"to", "text", "from"};
     a 2xx answer with {"id": ...} accepts the message, a 4xx refuses it; 429 and 5xx are
-    retried (after Retry-After, within the backoff limits)."""
+    retried (after Retry-After, within the backoff limits). The URL is the workspace's: called
+    through the outbound guard (loopback only with ``allow_loopback``)."""
 
     url: str
     token: str = field(repr=False)
+    allow_loopback: bool = False
     timeout_s: float = 10.0
 
     async def send(self, to: str, text: str, sender: str) -> str:
@@ -84,9 +86,9 @@ class HttpGateway:
             {"to": to, "text": text, "from": sender},
             what="SMS gateway",
             refused=SmsRefused,
-            secrets=(self.token,),
             headers={"Authorization": f"Bearer {self.token}"},
             timeout_s=self.timeout_s,
+            allow_loopback=self.allow_loopback,
         )
         return str(answer.get("id", ""))
 
@@ -200,7 +202,9 @@ async def send_sms(job: TenantJob, sms_id: str) -> None:
     if settings is None or token is None:
         outcome = Outcome("failed", "No usable SMS gateway (token sealed with another key?).")
     else:
-        gateway = HttpGateway(settings.gateway_url, token)
+        gateway = HttpGateway(
+            settings.gateway_url, token, allow_loopback=job.settings.outbound_loopback
+        )
         outcome = await attempt(lambda: gateway.send(to, text, settings.sender))
     await record(job, SmsLog, uuid.UUID(sms_id), outcome, provider_id=outcome.provider_id)
 

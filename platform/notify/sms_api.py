@@ -147,6 +147,7 @@ async def change_settings(
         monthly_quota=data.monthly_quota,
         token=data.token,
         secret_key=request.app.state.runtime.secret_key,
+        allow_loopback=request.app.state.settings.outbound_loopback,
     )
     return await _settings_out(session, row)
 

@@ -58,7 +58,6 @@ class Bot:
             fields,
             what=f"Telegram {method}",
             refused=TelegramRefused,
-            secrets=(self.token,),
             timeout_s=self.timeout_s,
         )
         return answer.get("result") or {}

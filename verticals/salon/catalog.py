@@ -8,7 +8,6 @@ import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
 
 from slugify import slugify
 from sqlalchemy import delete, func, select
@@ -18,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.db.names import by_name
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, NotFound
+from atrium.platform.http.origins import site_origin
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon import catalog_checks as check
 from atrium.verticals.salon.models import (
@@ -346,7 +346,8 @@ WIDGET_SITES_INPUT_LIMIT = MAX_WIDGET_SITES * (SITE_LIMIT + 1)  # one a line
 
 def _widget_sites(raw: Any) -> list[str]:
     """Each site as its origin (https://liza.example), from a list or one per line; a page's
-    address is taken for its site."""
+    address is taken for its site. They go into the booking pages' Content-Security-Policy:
+    only well-formed origins (platform.http.origins)."""
     if isinstance(raw, str):
         raw = raw.split()
     if not isinstance(raw, list) or len(raw) > MAX_WIDGET_SITES:
@@ -355,24 +356,14 @@ def _widget_sites(raw: Any) -> list[str]:
         )
     sites = []
     for entry in raw:
-        try:
-            address = urlsplit(str(entry).strip())
-            port = f":{address.port}" if address.port else ""
-        except ValueError:  # a port that is no number
-            address, port = None, ""
         too_long = len(str(entry)) > SITE_LIMIT
-        if (
-            too_long
-            or address is None
-            or address.scheme not in ("http", "https")
-            or not address.hostname
-        ):
+        origin = site_origin(entry) if isinstance(entry, str) and not too_long else None
+        if origin is None:  # platform.http.origins: nothing a header could read as more
             raise Invalid(
                 "%(site)s is not a site's address, such as https://liza-salon.ru.",
                 field="widget_sites",
                 site=str(entry)[:200],
             )
-        origin = f"{address.scheme}://{address.hostname}{port}"
         if origin not in sites:
             sites.append(origin)
     return sites

@@ -11,6 +11,8 @@ from litestar.params import FromPath
 from litestar.response import File
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from atrium.platform.http.origins import is_origin
+
 log = structlog.get_logger("atrium.web")
 
 NODE_MODULES = Path(__file__).resolve().parents[1] / "node_modules"
@@ -45,7 +47,16 @@ FRAMEABLE = "frameable"
 
 
 def frameable_policy(sites: list[str] | None) -> str:
-    ancestors = " ".join(["'self'", *sites]) if sites else "*"
+    """Framing allowed on ``sites`` (and this site), or on any site without a list. Only
+    well-formed origins go in: a value kept before they were checked cannot add a directive
+    (a site left out is refused framing, never the policy widened)."""
+    if not sites:
+        ancestors = "*"
+    else:
+        kept = [site for site in sites if is_origin(site)]
+        if len(kept) < len(sites):
+            log.warning("frame_ancestor_skipped", skipped=len(sites) - len(kept))
+        ancestors = " ".join(["'self'", *kept])
     return CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
 
 

@@ -64,6 +64,7 @@ async def save_sms(request: Request) -> Template | Redirect:
                 monthly_quota=quota,
                 token=form.get("token") or None,  # left empty: the saved token stays
                 secret_key=request.app.state.runtime.secret_key,
+                allow_loopback=request.app.state.settings.outbound_loopback,
             )
     except DomainError as error:
         errors = {error.field if error.field in SMS_FIELDS else "_form": page.error_text(error)}
