@@ -8,6 +8,7 @@ import phonenumbers
 from text_unidecode import unidecode
 
 from atrium.platform.errors import Invalid
+from atrium.platform.instants import check
 
 MAX_TAG_LENGTH = 60
 PHONE_INPUT_LIMIT = 40  # a number as typed: spaces, brackets, dashes, an extension
@@ -76,7 +77,7 @@ def _custom_value(definition, value: Any) -> Any:
         return value
     if kind == "date" and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
-            return date.fromisoformat(value).isoformat()
+            return check(date.fromisoformat(value), field).isoformat()
         except ValueError:
             pass
     if kind == "choice" and value in definition.choices:

@@ -18,6 +18,7 @@ from litestar.response import Response, Template
 from atrium.platform.crm import contacts
 from atrium.platform.errors import DomainError, Invalid
 from atrium.platform.http.auth import database
+from atrium.platform.instants import check
 from atrium.verticals.salon import booking, journal, visits
 from atrium.verticals.salon.access import require_salon
 from atrium.verticals.salon.models import Location, Master
@@ -64,7 +65,7 @@ def _local_start(raw: str, zone: ZoneInfo) -> datetime:
         moment = datetime.fromisoformat(raw.strip())
     except ValueError:
         raise Invalid("Enter a date and time.", field="start") from None
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+    return check(moment.replace(tzinfo=zone) if moment.tzinfo is None else moment, "start")
 
 
 def _wants_json(request: Request) -> bool:
