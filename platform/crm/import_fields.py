@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from atrium.platform.crm.products import money
 from atrium.platform.errors import Invalid
-from atrium.platform.instants import check
 
 
 @dataclass(frozen=True)
@@ -208,10 +207,9 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d.%m.%y", "%Y-%m-%d %H:%M
 def parse_date(text: str, field: str) -> date:
     for layout in _DATE_FORMATS:
         try:
-            found = datetime.strptime(text.strip(), layout).date()
+            return datetime.strptime(text.strip(), layout).date()
         except ValueError:
             continue
-        return check(found, field)
     raise Invalid(
         "%(value)s is not a date; write it as 31.12.1990 or 1990-12-31.",
         field=field,
