@@ -1,8 +1,9 @@
 """Every date and instant the API accepts, found in its own OpenAPI document (so a new field is
-covered the day it is added), is refused outside 1900-2200 with a 422 problem naming it: year 1
-at +14:00 and year 9999 at -14:00 (in Python's range as written, not once in UTC), and the
-plain dates 0001-01-01 and 9999-12-31. The rest of each request is valid, with real records
-of a salon for its ids, so that before the rule the value reached the services.
+covered the day it is added), is refused outside 1900-2200 (or a narrower range of its own, such
+as the salon's days) with a 422 problem naming it: year 1 at +14:00 and year 9999 at -14:00 (in
+Python's range as written, not once in UTC), and the plain dates 0001-01-01 and 9999-12-31.
+The rest of each request is valid, with real records of a salon for its ids, so that before the
+rule the value reached the services.
 
 The public booking API is not in the document; its two instants are tested by name below."""
 
@@ -195,7 +196,7 @@ async def test_every_date_and_instant_of_the_api_is_refused_out_of_range_naming_
             answer.status_code == 422
             and answer.headers["content-type"].startswith(PROBLEM_JSON)
             and refusal.get("field") == field.rsplit(".", 1)[-1]
-            and "1900-01-01" in refusal.get("detail", "")
+            and refusal.get("detail")
         ):
             wrong.append((method.upper(), url, field, value, answer.status_code, answer.text[:200]))
     assert not wrong, "\n".join(map(str, wrong))
