@@ -126,6 +126,10 @@ async def test_instants_stored_before_the_rule_do_not_break_lists_cards_and_page
     as_employee = await sign_in(employee["email"], slug=slug)
     task = await as_employee.post("/api/v1/activities", json={"kind": "task", "title": "Old"})
     other = await as_employee.post("/api/v1/activities", json={"kind": "task", "title": "New"})
+    edge = await as_employee.post("/api/v1/activities", json={"kind": "task", "title": "Edge"})
+    appeal = await client.post(
+        "/api/v1/appeals", json={"channel": "phone", "kind": "complaint"}, headers=headers
+    )
     key = await client.post("/api/v1/api-keys", json={"name": "old key"}, headers=headers)
     campaign = await new_campaign(client, workspace, "Old campaign")
     contact = await client.post("/api/v1/contacts", json={"first_name": "Ancient"}, headers=headers)
@@ -137,6 +141,15 @@ async def test_instants_stored_before_the_rule_do_not_break_lists_cards_and_page
     _sql(
         f'UPDATE "{schema}".activities SET due_at = :late WHERE id = :id',
         late=LATE, id=other.json()["id"],
+    )  # fmt: skip
+    # In Python's range, but not once shown in the workspace's zone (east of UTC).
+    _sql(
+        f'UPDATE "{schema}".activities SET due_at = :late WHERE id = :id',
+        late="9999-12-31T23:30:00Z", id=edge.json()["id"],
+    )  # fmt: skip
+    _sql(
+        f'UPDATE "{schema}".appeals SET received_at = :early, respond_by = :late WHERE id = :id',
+        early=EARLY, late=LATE, id=appeal.json()["id"],
     )  # fmt: skip
     _sql("UPDATE atrium.api_keys SET expires_at = :late WHERE id = :id", late=LATE,
          id=key.json()["id"])  # fmt: skip
@@ -152,7 +165,10 @@ async def test_instants_stored_before_the_rule_do_not_break_lists_cards_and_page
 
     listed = await client.get("/api/v1/activities", headers=headers)
     assert listed.status_code == 200, listed.text
-    assert {a["title"] for a in listed.json()["items"]} == {"Old", "New"}
+    assert {a["title"] for a in listed.json()["items"]} == {"Old", "New", "Edge"}
+    # What could not be shown reads as the nearest end of the range.
+    due = {a["title"]: a["due_at"] for a in listed.json()["items"]}
+    assert due["Old"].startswith("1900-01-01") and due["New"].startswith("2200-12-31")
     card = await client.get(f"/api/v1/activities/{task.json()['id']}", headers=headers)
     assert card.status_code == 200, card.text
     keys = await client.get("/api/v1/api-keys", headers=headers)
@@ -162,11 +178,14 @@ async def test_instants_stored_before_the_rule_do_not_break_lists_cards_and_page
     assert (await client.get("/api/v1/me", headers=itself)).status_code == 200
     scheduled = await client.get(f"/api/v1/campaigns/{campaign.json()['id']}", headers=headers)
     assert scheduled.status_code == 200, scheduled.text
+    appeals = await client.get("/api/v1/appeals", headers=headers)
+    assert appeals.status_code == 200, appeals.text
     person = await client.get(f"/api/v1/contacts/{contact.json()['id']}", headers=headers)
     assert person.status_code == 200, person.text
 
     browser = await sign_in(workspace["user"]["email"])
     for path in ("/tasks", "/campaigns", f"/campaigns/{campaign.json()['id']}",
-                 f"/contacts/{contact.json()['id']}", "/settings/api-keys", "/"):  # fmt: skip
+                 f"/contacts/{contact.json()['id']}", "/settings/api-keys", "/",
+                 "/tasks?view=month", "/appeals", f"/appeals/{appeal.json()['id']}"):  # fmt: skip
         page = await browser.get(f"{base(workspace)}{path}")
         assert page.status_code == 200, (path, page.status_code, page.text[:300])
