@@ -1,17 +1,17 @@
 """The one range for every instant and date Atrium accepts, and the net that keeps what is
 already stored from breaking a read.
 
-Accepted: 1900-01-01 to 2200-12-31, an instant compared in UTC (a time without a zone is read
-as UTC, as the database stores it). The past reaches the oldest living person's birthday and
+Accepted: 1900-01-01 to 2200-12-31, an instant compared in UTC (a time without a zone, which
+some routes still take, is compared as if in UTC: a day's margin either way is far from harm). The past reaches the oldest living person's birthday and
 any record a business brings over; the future, any schedule, expiry or booking by far. Both
 ends stay thousands of years from Python's limits (years 1 and 9999), so an accepted value
 converts to any zone (offsets are under a day) and moves by months without an overflow; year 1
 at +14:00 and year 9999 at -14:00, in Python's range as written, are not once in UTC.
 
 Input structs derive from ``Checked`` (the API) and forms call ``check`` (pages), so each
-refusal is a 422 naming the field. Reads go through ``clamp``: the database driver loads every
-timestamp and date into the range (``atrium.platform.db``), so a value an older version
-stored, even one outside Python's, reads as the nearest end instead of a 500.
+refusal is a 422 naming the field. Reads: the database driver loads every timestamp and date
+into the range (``atrium.platform.db.stored_instants``), so a value an older version stored,
+even one outside Python's, reads as the nearest end instead of a 500.
 """
 
 from datetime import UTC, date, datetime, timedelta
@@ -71,13 +71,3 @@ class Checked(msgspec.Struct):
 
     def __post_init__(self) -> None:
         check_fields(self)
-
-
-def clamp(value: Day) -> Day:
-    """A value read from storage, moved into the range if an older version let it out."""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            naive_first, naive_last = EARLIEST.replace(tzinfo=None), LATEST.replace(tzinfo=None)
-            return min(max(value, naive_first), naive_last)
-        return value if in_range(value) else (EARLIEST if value.year < 2000 else LATEST)
-    return min(max(value, FIRST_DAY), LAST_DAY)

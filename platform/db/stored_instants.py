@@ -9,7 +9,7 @@ import psycopg
 from psycopg.adapt import Buffer, Loader
 from psycopg.errors import DataError
 
-from atrium.platform.instants import EARLIEST, FIRST_DAY, LAST_DAY, LATEST, clamp
+from atrium.platform.instants import EARLIEST, FIRST_DAY, LAST_DAY, LATEST
 
 
 def _clamped(type_name: str, binary: bool, lowest: date, highest: date) -> type[Loader]:
@@ -21,13 +21,17 @@ def _clamped(type_name: str, binary: bool, lowest: date, highest: date) -> type[
 
         def __init__(self, oid: int, context=None) -> None:
             super().__init__(oid, context)
-            self._inner = inner(oid, context)
+            self._load = inner(oid, context).load
 
         def load(self, data: Buffer) -> date:
+            # Read on every row of every list: comparisons only (aware ones cannot overflow).
             try:
-                return clamp(self._inner.load(data))
+                value = self._load(data)
             except DataError as error:  # beyond Python's years 1 to 9999 (or ±infinity)
                 return lowest if "too small" in str(error) else highest
+            if lowest <= value <= highest:
+                return value
+            return lowest if value < lowest else highest
 
     Clamped.__name__ = f"Clamped{inner.__name__}"
     return Clamped
