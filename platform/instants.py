@@ -2,11 +2,12 @@
 already stored from breaking a read.
 
 Accepted: 1900-01-01 to 2200-12-31, an instant compared in UTC (a time without a zone, which
-some routes still take, is compared as if in UTC: a day's margin either way is far from harm). The past reaches the oldest living person's birthday and
-any record a business brings over; the future, any schedule, expiry or booking by far. Both
-ends stay thousands of years from Python's limits (years 1 and 9999), so an accepted value
-converts to any zone (offsets are under a day) and moves by months without an overflow; year 1
-at +14:00 and year 9999 at -14:00, in Python's range as written, are not once in UTC.
+some routes still take, is compared as if in UTC: a day's margin either way is far from harm).
+The past reaches the oldest living person's birthday and any record a business brings over; the
+future, any schedule, expiry or booking by far. Both ends stay thousands of years from Python's
+limits (years 1 and 9999), so an accepted value converts to any zone (offsets are under a day)
+and moves by months without an overflow; year 1 at +14:00 and year 9999 at -14:00, in Python's
+range as written, are not once in UTC.
 
 Input structs derive from ``Checked`` (the API) and forms call ``check`` (pages), so each
 refusal is a 422 naming the field. Reads: the database driver loads every timestamp and date
@@ -39,13 +40,14 @@ def in_range(value: date) -> bool:
     return EARLIEST.replace(tzinfo=None) + offset <= local <= LATEST.replace(tzinfo=None) + offset
 
 
-def check(value: Day, field: str) -> Day:
-    """``value`` if it is in the range, else ``Invalid`` naming ``field``."""
+def check(value: Day, field: str, label: str | None = None) -> Day:
+    """``value`` if it is in the range, else ``Invalid`` naming ``field`` (by its label where
+    the caller knows it, such as a custom field's own; else the API's label for the key)."""
     if not in_range(value):
         raise Invalid(
             OUT_OF_RANGE,
             field=field,
-            name=field,
+            name=label or field,
             first=FIRST_DAY.isoformat(),
             last=LAST_DAY.isoformat(),
         )

@@ -77,7 +77,7 @@ def _custom_value(definition, value: Any) -> Any:
         return value
     if kind == "date" and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
-            return check(date.fromisoformat(value), field).isoformat()
+            return check(date.fromisoformat(value), field, definition.label).isoformat()
         except ValueError:
             pass
     if kind == "choice" and value in definition.choices:

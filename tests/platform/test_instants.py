@@ -189,3 +189,37 @@ async def test_instants_stored_before_the_rule_do_not_break_lists_cards_and_page
                  "/tasks?view=month", "/appeals", f"/appeals/{appeal.json()['id']}"):  # fmt: skip
         page = await browser.get(f"{base(workspace)}{path}")
         assert page.status_code == 200, (path, page.status_code, page.text[:300])
+
+
+async def test_a_custom_date_and_a_segments_date_out_of_range_are_refused_by_their_labels(
+    client, make_workspace
+):
+    workspace = await make_workspace(company="Instant Custom")
+    headers = workspace["headers"]
+    defined = await client.post(
+        "/api/v1/custom-fields",
+        json={"object_type": "contact", "key": "first_visit", "label": "First came",
+              "field_type": "date"},
+        headers=headers,
+    )  # fmt: skip
+    assert defined.status_code == 201, defined.text
+    for day in ("0001-01-01", "9999-12-31"):
+        refused = await client.post(
+            "/api/v1/contacts",
+            json={"first_name": "Ira", "custom": {"first_visit": day}},
+            headers=headers,
+        )
+        assert "First came" in assert_refused(refused, "custom.first_visit")["detail"]
+    kept = await client.post(
+        "/api/v1/contacts",
+        json={"first_name": "Ira", "custom": {"first_visit": "2024-05-01"}},
+        headers=headers,
+    )
+    assert kept.status_code == 201, kept.text
+    segment = await client.post(
+        "/api/v1/segments",
+        json={"name": "Old", "conditions": [
+            {"field": "created", "op": "before", "value": "9999-12-31"}]},
+        headers=headers,
+    )  # fmt: skip
+    assert_refused(segment, "conditions[0]")
