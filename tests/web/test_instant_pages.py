@@ -58,7 +58,7 @@ async def test_an_api_key_expiring_in_year_9999_is_refused_on_the_settings_page(
         data={"csrf_token": csrf, "name": "forever", "expires_on": "9999-12-31"},
     )
     assert answer.status_code == 422, answer.text[:300]
-    assert error_of(answer.text, "expires_on") == f"Expires must be {RANGE}."
+    assert error_of(answer.text, "expires_on") == f"Expires at must be {RANGE}."
     assert "forever" not in (await browser.get(f"{base(workspace)}/settings/api-keys")).text
 
 

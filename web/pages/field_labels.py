@@ -82,7 +82,7 @@ FIELD_LABELS = {
     "due": "Due",
     "due_at": "Due",
     "remind_at": "Reminder",
-    "expires_at": "Expires",
+    "expires_at": "Expires at",
     "received_at": "Received",
     "at": "When",
     "starts_on": "First day",
