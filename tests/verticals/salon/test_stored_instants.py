@@ -75,3 +75,27 @@ async def test_a_visit_in_year_one_and_time_off_to_year_9999_do_not_break_reads(
                  f"/salon/catalog/masters/{salon.anna}", "/salon/results"):  # fmt: skip
         page = await desk.get(f"/w/{salon.slug}{path}")
         assert page.status_code == 200, (path, page.status_code, page.text[:300])
+
+
+async def test_the_journal_form_and_time_off_form_refuse_year_9999_beside_the_field(
+    client,
+    salon,
+    sign_in,  # noqa: F811
+):
+    desk = await sign_in(salon.workspace["user"]["email"])
+    csrf = desk.headers.pop("X-CSRF-Token")
+    booked = await desk.post(
+        f"/w/{salon.slug}/salon/journal/visits",
+        data={"csrf_token": csrf, "location": str(salon.location_id),
+              "master_id": str(salon.boris), "start": "9999-12-31T23:00",
+              "service_id": [str(salon.cut)], "client_id": str(salon.client_id)},
+    )  # fmt: skip
+    assert booked.status_code == 422, booked.text[:300]
+    assert "Start must be between 1900-01-01 and 2200-12-31." in booked.text
+    refused = await client.post(
+        f"/api/v1/salon/masters/{salon.anna}/time-off",
+        json={"starts_on": "2030-01-01", "ends_on": "9999-12-31"},
+        headers=salon.headers,
+    )
+    assert refused.status_code == 422 and refused.json()["field"] == "ends_on"
+    assert "Last day" in refused.json()["detail"]
