@@ -223,3 +223,15 @@ async def test_a_custom_date_and_a_segments_date_out_of_range_are_refused_by_the
         headers=headers,
     )  # fmt: skip
     assert_refused(segment, "conditions[0]")
+
+
+async def test_a_cursor_carrying_an_instant_out_of_range_is_refused(client, make_workspace):
+    from atrium.platform.http.pagination import encode_cursor
+
+    workspace = await make_workspace(company="Instant Cursor")
+    for instant in (EARLY, LATE):
+        cursor = encode_cursor([instant, "00000000-0000-0000-0000-000000000000"])
+        for path in ("/api/v1/activities", "/api/v1/appeals"):
+            answer = await client.get(path, params={"cursor": cursor}, headers=workspace["headers"])
+            assert answer.status_code == 422, (path, answer.text)
+            assert answer.json()["field"] == "cursor"
