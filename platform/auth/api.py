@@ -14,6 +14,7 @@ from atrium.platform.auth import service
 from atrium.platform.auth.models import ApiKey
 from atrium.platform.auth.principal import Principal
 from atrium.platform.http.auth import provide_principal, provide_shared_session, requires
+from atrium.platform.instants import Checked
 
 
 class WorkspaceOut(msgspec.Struct):
@@ -49,7 +50,7 @@ class ApiKeyCreated(ApiKeyOut):
     key: str  # the only time the key is shown
 
 
-class ApiKeyIn(msgspec.Struct, forbid_unknown_fields=True):
+class ApiKeyIn(Checked, forbid_unknown_fields=True):
     name: str
     # With its offset (2030-01-01T00:00:00Z): a bare local time names no instant.
     expires_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None

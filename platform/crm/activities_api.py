@@ -14,10 +14,11 @@ from atrium.platform.crm import activities
 from atrium.platform.crm.activity_models import Activity
 from atrium.platform.crm.api import DEPENDENCIES, UNSET, Unset, given_fields
 from atrium.platform.http.auth import database, requires
+from atrium.platform.instants import Checked
 from atrium.platform.tenancy.service import member_ids
 
 
-class ActivityIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class ActivityIn(Checked, forbid_unknown_fields=True, omit_defaults=True):
     kind: str | Unset = UNSET
     title: str | Unset = UNSET
     notes: str | Unset = UNSET

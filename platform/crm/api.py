@@ -22,6 +22,7 @@ from atrium.platform.http.auth import (
     provide_tenant_session,
     requires,
 )
+from atrium.platform.instants import Checked
 from atrium.platform.tenancy.service import member_ids
 
 UNSET = msgspec.UNSET
@@ -48,7 +49,7 @@ class CompanyLinkIn(msgspec.Struct, forbid_unknown_fields=True):
     role: str = ""
 
 
-class ContactIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class ContactIn(Checked, forbid_unknown_fields=True, omit_defaults=True):
     """Create takes any of these; PATCH changes only the fields it sends."""
 
     first_name: str | Unset = UNSET

@@ -16,9 +16,10 @@ from atrium.platform.crm import appeal_subjects, appeals
 from atrium.platform.crm.api import DEPENDENCIES, UNSET, Unset, given_fields
 from atrium.platform.crm.appeal_models import Appeal, AppealSubject
 from atrium.platform.http.auth import requires
+from atrium.platform.instants import Checked
 
 
-class AppealIn(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class AppealIn(Checked, forbid_unknown_fields=True, omit_defaults=True):
     channel: str
     kind: str
     contact_id: uuid.UUID | None = None

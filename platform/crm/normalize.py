@@ -8,6 +8,7 @@ import phonenumbers
 from text_unidecode import unidecode
 
 from atrium.platform.errors import Invalid
+from atrium.platform.instants import check
 
 MAX_TAG_LENGTH = 60
 MAX_TAGS = 50  # on one card
@@ -80,7 +81,7 @@ def _custom_value(definition, value: Any) -> Any:
         return value
     if kind == "date" and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
-            return date.fromisoformat(value).isoformat()
+            return check(date.fromisoformat(value), field, definition.label).isoformat()
         except ValueError:
             pass
     if kind == "choice" and value in definition.choices:

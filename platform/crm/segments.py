@@ -37,6 +37,7 @@ from atrium.platform.db.names import by_name
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, NotFound
 from atrium.platform.events.service import record_event
+from atrium.platform.instants import check
 from atrium.platform.numbers import decimal_of
 
 TEXT_FIELDS = ("first_name", "last_name", "middle_name", "display_name", "source", "address")
@@ -144,9 +145,10 @@ def _checked_value(field: str, op: str, value: Any, definition, index: int) -> A
         return text
     if op in ("after", "before"):
         try:
-            return date.fromisoformat(text).isoformat()
+            day = date.fromisoformat(text)
         except ValueError:
             raise Invalid("Enter the date as YYYY-MM-DD.", field=f"conditions[{index}]") from None
+        return check(day, f"conditions[{index}]").isoformat()
     if kind == "boolean":
         return text.lower() in ("1", "true", "yes", "on", "да")
     if not text or len(text) > VALUE_LIMIT:

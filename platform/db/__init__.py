@@ -28,6 +28,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 
+from atrium.platform.db.stored_instants import load_instants_within_range
+
 SHARED_SCHEMA = "atrium"
 TENANT_SCHEMA = "tenant"  # placeholder, translated to t_<id> per transaction
 
@@ -38,6 +40,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+# Once per process, before any connection: what an older version stored never fails a read.
+load_instants_within_range()
 
 _WORKSPACE_SCHEMA = re.compile(r"^t_[a-z0-9]{6,32}$")
 

@@ -4,6 +4,7 @@ import base64
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, tuple_
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.errors import Invalid
 from atrium.platform.http.text import NUL
+from atrium.platform.instants import in_range
 
 T = TypeVar("T")
 MAX_LIMIT = 200
@@ -73,9 +75,13 @@ def cursor_values(
     if not parse:
         return values
     try:
-        return [convert(value) for convert, value in zip(parse, values, strict=True)]
+        parsed = [convert(value) for convert, value in zip(parse, values, strict=True)]
     except ValueError as error:
         raise Invalid("The cursor is not one this API gave out.", field="cursor") from error
+    # Every instant read comes into the range (platform.db.stored_instants), so every cursor too.
+    if any(isinstance(value, date) and not in_range(value) for value in parsed):
+        raise Invalid("The cursor is not one this API gave out.", field="cursor")
+    return parsed
 
 
 def page_query(

@@ -14,6 +14,7 @@ from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.api import DEPENDENCIES
 from atrium.platform.crm.segment_models import Campaign
 from atrium.platform.http.auth import requires
+from atrium.platform.instants import Checked
 from atrium.platform.notify import campaigns
 from atrium.platform.notify.unsubscribe import sample_sms_opt_out_url
 
@@ -28,7 +29,7 @@ class CampaignIn(msgspec.Struct, forbid_unknown_fields=True):
     body: str = ""
 
 
-class ScheduleIn(msgspec.Struct, forbid_unknown_fields=True):
+class ScheduleIn(Checked, forbid_unknown_fields=True):
     at: datetime | None = None  # now when left out
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from atrium.platform.crm.normalize import PHONE_INPUT_LIMIT, e164
 from atrium.platform.crm.products import money
 from atrium.platform.errors import Invalid
+from atrium.platform.instants import check
 from atrium.platform.numbers import decimal_of
 
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -115,11 +116,12 @@ def clock(raw: Any, field: str) -> time:
 
 def day(raw: Any, field: str) -> date:
     if isinstance(raw, date):
-        return raw
+        return check(raw, field)
     try:
-        return date.fromisoformat(str(raw or "").strip())
+        typed = date.fromisoformat(str(raw or "").strip())
     except ValueError:
         raise Invalid("Enter a date such as 2026-03-05.", field=field) from None
+    return check(typed, field)
 
 
 def color(raw: Any, field: str = "color") -> str:

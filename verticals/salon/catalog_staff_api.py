@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.api import DEPENDENCIES, UNSET, Unset, given_fields
 from atrium.platform.http.auth import database
+from atrium.platform.instants import Checked, check
 from atrium.platform.tenancy.service import member_ids
 from atrium.verticals.salon import staff
 from atrium.verticals.salon.access import salon_requires
@@ -140,7 +141,7 @@ class WeekIn(msgspec.Struct, forbid_unknown_fields=True):
     breaks: list[BreakIn] = []
 
 
-class TimeOffIn(msgspec.Struct, forbid_unknown_fields=True):
+class TimeOffIn(Checked, forbid_unknown_fields=True):
     starts_on: date
     ends_on: date | None = None  # null: one day
     kind: str = "day_off"
@@ -248,6 +249,8 @@ class MasterController(Controller):
         master_id: FromPath[uuid.UUID],
         since: FromQuery[date | None] = None,
     ) -> TimeOffList:
+        if since is not None:
+            check(since, "since")
         found = await staff.list_time_off(session, master_id, since=since)
         return TimeOffList(items=[_time_off_out(row) for row in found])
 

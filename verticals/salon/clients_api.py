@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.api import DEPENDENCIES
+from atrium.platform.instants import check
 from atrium.verticals.salon import clients, results
 from atrium.verticals.salon.access import salon_requires
 
@@ -274,6 +275,9 @@ class ResultsController(Controller):
         visits done, clients, average ticket, no-shows, rebooking rate (share of done visits
         after which the client booked again within 7 days) and commission; this month unless
         ``date_from``/``date_to`` say otherwise (the salon's days, both included)."""
+        for field, day in (("date_from", date_from), ("date_to", date_to)):
+            if day is not None:
+                check(day, field)
         first, last = await results.this_month(session)
         found = await results.staff_results(
             session,

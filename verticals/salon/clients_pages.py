@@ -14,6 +14,7 @@ from litestar.response import Template
 
 from atrium.platform.errors import Invalid
 from atrium.platform.http.auth import database
+from atrium.platform.instants import check
 from atrium.verticals.salon import clients, reminders, results
 from atrium.verticals.salon.access import require_salon
 
@@ -93,7 +94,8 @@ def _period(period: str, date_from: str, date_to: str, today: date) -> tuple[str
         return (period, *results.month_of(this_first - timedelta(days=1)))
     if period != "custom":
         return "this_month", this_first, this_last
-    return period, date.fromisoformat(date_from), date.fromisoformat(date_to)
+    first, last = date.fromisoformat(date_from), date.fromisoformat(date_to)
+    return period, check(first, "date_from"), check(last, "date_to")
 
 
 @get("/w/{slug:str}/salon/results")
@@ -113,6 +115,9 @@ async def staff_results(
     except ValueError:
         first, last = results.month_of(today)
         errors["date_from"] = page._("Give both dates of the period.")
+    except Invalid as error:
+        first, last = results.month_of(today)
+        errors[error.field or "date_from"] = page.error_text(error)
     try:
         location_id = uuid.UUID(location) if location else None
     except ValueError:

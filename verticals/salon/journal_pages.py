@@ -20,6 +20,7 @@ from atrium.platform.crm.normalize import PHONE_INPUT_LIMIT
 from atrium.platform.errors import DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
+from atrium.platform.instants import check
 from atrium.verticals.salon import booking, journal, visits
 from atrium.verticals.salon.access import require_salon
 from atrium.verticals.salon.models import Location, Master
@@ -76,7 +77,7 @@ def _local_start(raw: str, zone: ZoneInfo) -> datetime:
         moment = datetime.fromisoformat(raw.strip())
     except ValueError:
         raise Invalid("Enter a date and time.", field="start") from None
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+    return check(moment.replace(tzinfo=zone) if moment.tzinfo is None else moment, "start")
 
 
 def _wants_json(request: Request) -> bool:

@@ -27,6 +27,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from atrium.platform.errors import Invalid
 from atrium.platform.http.auth import database
 from atrium.platform.http.language import asked_locale
+from atrium.platform.instants import Checked
 from atrium.platform.language import LOCALES
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon import booking, online_booking, online_offer, online_visit
@@ -82,7 +83,7 @@ class Items(msgspec.Struct):
     items: list[Any]
 
 
-class BookingIn(msgspec.Struct, forbid_unknown_fields=True):
+class BookingIn(Checked, forbid_unknown_fields=True):
     location_id: uuid.UUID
     service_ids: list[uuid.UUID]
     start: datetime
@@ -99,7 +100,7 @@ class CodeIn(msgspec.Struct, forbid_unknown_fields=True):
     code: str
 
 
-class RescheduleIn(msgspec.Struct, forbid_unknown_fields=True):
+class RescheduleIn(Checked, forbid_unknown_fields=True):
     start: datetime
     any_master: bool = False
 

@@ -12,6 +12,7 @@ from litestar.params import Body
 from litestar.response import Template
 from sqlalchemy import select
 
+from atrium.platform.instants import in_range
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon.models import SalonSettings
 from atrium.verticals.salon.public_workspace import PublicWorkspace
@@ -24,10 +25,12 @@ BOOK = "/book/{slug:str}"
 
 
 def parse_date(raw: str) -> date | None:
+    """The date in a link, or None for none (a year no one books in included)."""
     try:
-        return date.fromisoformat(raw)
+        found = date.fromisoformat(raw)
     except ValueError:
         return None
+    return found if in_range(found) else None
 
 
 def parse_moment(raw: str) -> datetime | None:
@@ -35,7 +38,7 @@ def parse_moment(raw: str) -> datetime | None:
         found = datetime.fromisoformat(raw.replace(" ", "+"))
     except ValueError:
         return None
-    return found if found.tzinfo is not None else None
+    return found if found.tzinfo is not None and in_range(found) else None
 
 
 def embed_suffix(request: Request, joiner: str = "?") -> str:

@@ -36,6 +36,7 @@ class Slot:
 
 
 # The dates a salon can mean: one beyond them is a typo, and would overflow the arithmetic.
+# Narrower than the range every date of Atrium keeps to (atrium.platform.instants).
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.api import DEPENDENCIES, UNSET, Unset
 from atrium.platform.errors import Invalid
+from atrium.platform.instants import Checked
 from atrium.verticals.salon import booking, visits
 from atrium.verticals.salon.access import salon_requires
 from atrium.verticals.salon.slots import check_days, free_slots
@@ -35,7 +36,7 @@ class ClientIn(msgspec.Struct, forbid_unknown_fields=True):
     email: str = ""
 
 
-class VisitIn(msgspec.Struct, forbid_unknown_fields=True):
+class VisitIn(Checked, forbid_unknown_fields=True):
     master_id: uuid.UUID
     start: datetime
     service_ids: list[uuid.UUID]
@@ -44,7 +45,7 @@ class VisitIn(msgspec.Struct, forbid_unknown_fields=True):
     comment: str = ""
 
 
-class VisitChange(msgspec.Struct, forbid_unknown_fields=True):
+class VisitChange(Checked, forbid_unknown_fields=True):
     start: datetime | Unset = UNSET
     master_id: uuid.UUID | Unset = UNSET
     status: str | Unset = UNSET

@@ -17,9 +17,10 @@ from atrium.platform.crm import appeal_subjects
 from atrium.platform.crm import appeals as service
 from atrium.platform.crm.appeal_models import APPEAL_CHANNELS, APPEAL_KINDS, Appeal
 from atrium.platform.crm.contacts import contact_card
-from atrium.platform.errors import DomainError
+from atrium.platform.errors import DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
+from atrium.platform.instants import check
 from atrium.web.pages.contacts import record_id
 from atrium.web.pages.kit import WorkspacePage, workspace_page
 from atrium.web.pages.picker import SeveralMatch, picked
@@ -156,7 +157,8 @@ def _received_at(page: WorkspacePage, raw: str) -> datetime | None:
     if not raw.strip():
         return None
     typed = datetime.fromisoformat(raw.strip())
-    return typed.replace(tzinfo=ZoneInfo(page.timezone)) if typed.tzinfo is None else typed
+    typed = typed.replace(tzinfo=ZoneInfo(page.timezone)) if typed.tzinfo is None else typed
+    return check(typed, "received_at")
 
 
 @post("/w/{slug:str}/appeals")
@@ -169,6 +171,8 @@ async def appeal_create(request: Request) -> Template | Redirect:
         received_at = _received_at(page, values["received_at"])
     except ValueError:
         errors["received_at"] = page._("Enter the date and time, such as 2026-03-05 10:30.")
+    except Invalid as error:
+        errors |= page.form_errors(APPEAL_FORM, error)
     if errors:
         return await _register(page, 422, errors=errors, values=values)
     try:

@@ -182,16 +182,18 @@ def form_errors(
     shown: dict[str, str] = {}
     each = [one for error in errors for one in getattr(error, "problems", None) or [error]]
     for error in each:
-        params, where = dict(error.params), error.field or "_form"
-        if fields is not None:
-            spec = fields.get(where)
-            if spec is None:
-                where = "_form"
-            else:
-                label = plain_text(locale, spec.label)
-                labelled = fields.labelled(error).items()
-                params = {k: label if v == spec.label else v for k, v in labelled}
-        shown.setdefault(where, plain_text(locale, error.message, **params))
+        where = error.field or "_form"
+        spec = fields.get(where) if fields is not None else None
+        if spec is not None:
+            label = plain_text(locale, spec.label)
+            labelled = fields.labelled(error).items()
+            params = {k: label if v == spec.label else v for k, v in labelled}
+            text = plain_text(locale, error.message, **params)
+        else:
+            # Not one of the form's fields: named by the label the API gives it.
+            where = "_form" if fields is not None else where
+            text = message_text(locale, error.message, error.field, **error.params)
+        shown.setdefault(where, text)
     return shown
 
 

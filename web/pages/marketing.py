@@ -19,6 +19,7 @@ from atrium.platform.crm.segment_models import Campaign, Segment
 from atrium.platform.errors import DomainError, Forbidden, Invalid
 from atrium.platform.forms import column_limit
 from atrium.platform.http.auth import database
+from atrium.platform.instants import check
 from atrium.platform.notify import campaigns
 from atrium.platform.notify.unsubscribe import sample_sms_opt_out_url
 from atrium.web.pages.contacts import record_id
@@ -351,9 +352,10 @@ def _local_time(raw: str, zone: str) -> datetime | None:
     if not raw.strip():
         return None
     try:
-        return datetime.fromisoformat(raw.strip()).replace(tzinfo=ZoneInfo(zone))
+        typed = datetime.fromisoformat(raw.strip()).replace(tzinfo=ZoneInfo(zone))
     except ValueError:
         raise Invalid("Enter a date and time.", field="at") from None
+    return check(typed, "at")
 
 
 routes = [

@@ -18,9 +18,10 @@ from atrium.platform.auth import service as api_keys
 from atrium.platform.auth.accounts import EMAIL_LIMIT
 from atrium.platform.auth.models import ApiKey
 from atrium.platform.auth.permissions import ASSIGNABLE_ROLES
-from atrium.platform.errors import Conflict, DomainError
+from atrium.platform.errors import Conflict, DomainError, Invalid
 from atrium.platform.forms import column_limit
 from atrium.platform.http.auth import database
+from atrium.platform.instants import check
 from atrium.platform.notify.birthdays import CHANNELS
 from atrium.platform.tenancy.models import WorkspaceSettings
 from atrium.platform.tenancy.service import (
@@ -332,7 +333,8 @@ def _expiry(page: WorkspacePage, raw: str) -> datetime | None:
     """The day a key stops working, as typed: from its midnight, workspace time."""
     if not raw.strip():
         return None
-    return datetime.combine(date.fromisoformat(raw.strip()), time(), ZoneInfo(page.timezone))
+    midnight = datetime.combine(date.fromisoformat(raw.strip()), time(), ZoneInfo(page.timezone))
+    return check(midnight, "expires_at")
 
 
 @get("/w/{slug:str}/settings/api-keys")
@@ -354,6 +356,9 @@ async def api_key_create(request: Request) -> Template:
         expires_at = _expiry(page, values["expires_on"])
     except ValueError:
         errors = {"expires_on": page._("Enter the date as YYYY-MM-DD.")}
+        return await _api_keys_page(page, 422, values=values, errors=errors)
+    except Invalid as error:
+        errors = {"expires_on": page.error_text(error)}
         return await _api_keys_page(page, 422, values=values, errors=errors)
     try:
         async with database(request).shared_transaction() as shared:

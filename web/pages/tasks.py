@@ -18,6 +18,7 @@ from atrium.platform.crm.activity_models import Activity
 from atrium.platform.errors import DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, column_limit, gettext
 from atrium.platform.http.auth import database
+from atrium.platform.instants import check, in_range
 from atrium.web.pages.contacts import _members, record_id
 from atrium.web.pages.kit import WorkspacePage, workspace_page
 
@@ -45,9 +46,12 @@ def _month_of(raw: str | None, today: date) -> date:
     if not raw:
         return today.replace(day=1)
     try:
-        return datetime.strptime(raw, "%Y-%m").date()
+        month = datetime.strptime(raw, "%Y-%m").date()
     except ValueError:
         raise NotFoundException() from None
+    if not in_range(month):  # a month no one plans in (and whose neighbours may not exist)
+        raise NotFoundException()
+    return month
 
 
 def _weeks(first: date, locale: str, items: list) -> list[list[CalendarDay]]:
@@ -159,9 +163,10 @@ def _due(raw: str, zone: str) -> datetime | None:
     if not raw.strip():
         return None
     try:
-        return datetime.fromisoformat(raw.strip()).replace(tzinfo=ZoneInfo(zone))
+        typed = datetime.fromisoformat(raw.strip()).replace(tzinfo=ZoneInfo(zone))
     except ValueError:
         raise Invalid("Enter a date and time.", field="due_at") from None
+    return check(typed, "due_at")
 
 
 def _back(page: WorkspacePage, raw: str | None) -> str:
