@@ -2,7 +2,12 @@
 field in the reader's language, what was typed kept, nothing saved."""
 
 import asyncio
+import uuid
 
+from sqlalchemy import update
+
+from atrium.platform.crm.segment_models import Campaign
+from tests.jobs.test_reminders import schema_of
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
 from tests.web.test_contact_pages import base
 from tests.web.test_settings_crm_pages import error_of, settings
@@ -61,3 +66,41 @@ async def test_the_campaign_form_refuses_a_body_past_the_limit_in_english(
     assert said.startswith("The Message text repeats too much"), said
     listed = await client.get("/api/v1/campaigns", headers=workspace["headers"])
     assert listed.json()["items"] == []
+
+
+async def test_an_sms_campaign_stored_before_the_limits_still_opens_and_says_what_is_wrong(
+    make_workspace,
+    sign_in,  # noqa: F811
+    client,
+    db,
+):
+    workspace, browser, _ = await _signed_in(make_workspace, sign_in, "en")
+    headers = workspace["headers"]
+    added = await client.post(
+        "/api/v1/contacts",
+        json={"first_name": "Olga", "marketing_consent": True,
+              "phones": [{"number": "+79160000077"}]},
+        headers=headers,
+    )  # fmt: skip
+    assert added.status_code == 201, added.text
+    segment = await client.post(
+        "/api/v1/segments", json={"name": "Everyone", "conditions": []}, headers=headers
+    )
+    created = await client.post(
+        "/api/v1/campaigns",
+        json={"name": "Old loops", "channel": "sms", "segment_id": segment.json()["id"],
+              "body": "Hello {{ first_name }}"},
+        headers=headers,
+    )  # fmt: skip
+    campaign_id = created.json()["id"]
+    schema = await schema_of(db, workspace["tenant"]["slug"])
+    async with db.tenant_transaction(schema) as session:  # saved before the limits existed
+        await session.execute(
+            update(Campaign).where(Campaign.id == uuid.UUID(campaign_id)).values(body=NESTED)
+        )
+
+    estimate = await client.get(f"/api/v1/campaigns/{campaign_id}/estimate", headers=headers)
+    assert estimate.status_code == 422 and estimate.json()["field"] == "body"
+    page = await browser.get(f"{base(workspace)}/campaigns/{campaign_id}")
+    assert page.status_code == 200
+    assert error_of(page.text, "body").startswith("The Message text repeats too much")
