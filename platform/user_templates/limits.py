@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from string import Formatter
 
 from jinja2.exceptions import TemplateRuntimeError
@@ -21,6 +21,7 @@ from jinja2.utils import Namespace
 
 STEPS = 10_000  # loop iterations and calls, over all loops of one render
 SIZE = 200_000  # characters a value built in a template may take as text
+BUILT = 20 * SIZE  # characters of all the values one render builds (each weighed once made)
 OUTPUT = 500_000  # characters one render may write, parts captured by set/macros included
 SECONDS = 1.0  # wall-clock time of one render
 BITS = 10_000  # the largest integer a template may compute (about 3,000 digits)
@@ -70,7 +71,7 @@ class Guard:
     deadline: float
     steps: int = 0
     written: int = 0
-    keep: list = field(default_factory=list)
+    built: int = 0
 
     def step(self) -> None:
         self.steps += 1
@@ -132,7 +133,11 @@ def weight(value) -> int:
 
 
 def sized(value):
-    weight(value)
+    """``value``, once weighed: neither it nor all a render built so far may be too large."""
+    account = guard()
+    account.built += weight(value)
+    if account.built > BUILT:
+        raise too_large()
     return value
 
 

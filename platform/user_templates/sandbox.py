@@ -107,8 +107,11 @@ def _indent(value, width=4, first=False, blank=False, **_):
 
 
 def _wordwrap(value, width=79, break_long_words=True, wrapstring=None, *_, **__):
-    lines = len(str(value)) // max(int(width), 1) + str(value).count("\n") + 1
-    limits.check_within(len(str(value)), lines * len(wrapstring or "\n"))
+    text, width = str(value), max(int(width), 1)
+    lines = len(text) // width + text.count("\n") + 1
+    limits.check_within(len(text), lines * len(wrapstring or "\n"))
+    # textwrap cuts a long word a line at a time, copying the rest each time
+    limits.check_within(len(text) * (len(text) // width) // 5000)
 
 
 def _items(value) -> list:

@@ -52,6 +52,11 @@ BOMBS = {
         "{% set a = 'x' * 100000 %}{% set b = a ~ a %}{% set c = b ~ b %}{{ c ~ c }}",
         "too large",
     ),
+    "a long word wrapped at every character": ("{{ ('a' * 100000)|wordwrap(1) }}", "too large"),
+    "many large values kept at once": (
+        "".join(f"{{% set a{i} = 'x' * 190000 %}}" for i in range(40)),
+        "too large",
+    ),
     "a wide format": ("{{ '{:>1000000000}'.format('x') }}", "too wide"),
     "a wide percent format": ("{{ '%1000000000s' % 'x' }}", "too wide"),
     "output past the limit": (
@@ -64,7 +69,7 @@ BOMBS = {
     ),
     "few steps of heavy work": (
         "{% set s = 'x' * 150000 %}{% for i in range(9999) %}"
-        "{% if s|upper|lower|upper %}{% endif %}{% endfor %}",
+        "{% if s|wordcount %}{% endif %}{% endfor %}",
         "takes too long",
     ),
 }
