@@ -8,7 +8,7 @@ from copy import copy
 from jinja2 import StrictUndefined, nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from jinja2.utils import Namespace, _PassArg
+from jinja2.utils import Namespace
 
 from atrium.platform.user_templates import limits
 from atrium.platform.user_templates.limits import guard, sized
@@ -137,7 +137,8 @@ _FILTER_CHECKS = {
 
 
 def _checked_filter(name: str, function):
-    check, passed = _FILTER_CHECKS.get(name), _PassArg.from_obj(function) is not None
+    check = _FILTER_CHECKS.get(name)
+    passed = getattr(function, "jinja_pass_arg", None) is not None  # context, environment...
 
     @functools.wraps(function)
     def run(*args, **kwargs):
