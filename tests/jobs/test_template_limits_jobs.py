@@ -16,6 +16,7 @@ from tests.jobs.conftest import eventually, worker_settings
 from tests.jobs.test_campaigns import _mails_to, add, segment_of_everyone, status_of
 from tests.jobs.test_mail import smtp_sink  # noqa: F401 - the SMTP sink fixture
 from tests.jobs.test_reminders import mail_rows, schema_of
+from tests.jobs.test_sms import Gateway, gateway  # noqa: F401 - the SMS gateway fixture
 
 # The nested loop (a second or two of work before), and three loops (for ever).
 NESTED = "{% for a in range(6000) %}{% for b in range(6000) %}{% endfor %}{% endfor %}"
@@ -137,3 +138,48 @@ async def test_a_stored_reminder_template_past_the_limits_skips_that_mail_with_i
 
 async def _mailed(sink, address):
     return [e for e in sink.messages if address in e.rcpt_tos] or None
+
+
+async def test_a_stored_sms_campaign_past_the_limits_fails_its_messages_and_sends_nothing(
+    client,
+    make_workspace,
+    db,
+    worker,
+    drained,
+    gateway,  # noqa: F811
+):
+    salon = await make_workspace(company="Loop SMS Salon")
+    headers = salon["headers"]
+    configured = await client.put(
+        "/api/v1/settings/sms",
+        json={"gateway_url": gateway, "token": "gw", "sender": "Salon", "monthly_quota": 100},
+        headers=headers,
+    )
+    assert configured.status_code == 200, configured.text
+    await add(client, salon, first_name="Olga", marketing_consent=True,
+              phones=[{"number": "+79160000081"}])  # fmt: skip
+    created = await client.post(
+        "/api/v1/campaigns",
+        json={"name": "Old loops", "channel": "sms", "segment_id": await segment_of_everyone(
+              client, salon), "body": "Hello {{ first_name }}"},
+        headers=headers,
+    )  # fmt: skip
+    campaign_id = created.json()["id"]
+    schema = await schema_of(db, salon["tenant"]["slug"])
+    async with db.tenant_transaction(schema) as session:  # saved before the limits existed
+        await session.execute(
+            update(Campaign).where(Campaign.id == uuid.UUID(campaign_id)).values(body=NESTED)
+        )
+    before = len(Gateway.received)
+    await client.post(f"/api/v1/campaigns/{campaign_id}/schedule", json={}, headers=headers)
+    await scan_due_work(db)
+    await eventually(lambda: _is_sent(client, salon, campaign_id), timeout_s=30)
+    await drained()
+    assert len(Gateway.received) == before
+    results = await client.get(f"/api/v1/campaigns/{campaign_id}/results", headers=headers)
+    assert results.json()["failed"] == 1
+    async with db.tenant_transaction(schema) as session:
+        [failed] = await session.scalars(
+            select(CampaignMessage).where(CampaignMessage.campaign_id == uuid.UUID(campaign_id))
+        )
+    assert failed.status == "failed" and "repeats too much" in failed.error
