@@ -5,6 +5,7 @@ the reason written down, and the worker goes on with the rest."""
 import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -13,6 +14,7 @@ from atrium.platform.crm.segment_models import Campaign, CampaignMessage
 from atrium.platform.notify.models import MessageTemplate
 from atrium.platform.notify.scheduler import scan_due_work
 from tests.jobs.conftest import eventually, worker_settings
+from tests.jobs.test_birthdays import add_contact, born_on, greet
 from tests.jobs.test_campaigns import _mails_to, add, segment_of_everyone, status_of
 from tests.jobs.test_mail import smtp_sink  # noqa: F401 - the SMTP sink fixture
 from tests.jobs.test_reminders import mail_rows, schema_of
@@ -183,3 +185,34 @@ async def test_a_stored_sms_campaign_past_the_limits_fails_its_messages_and_send
             select(CampaignMessage).where(CampaignMessage.campaign_id == uuid.UUID(campaign_id))
         )
     assert failed.status == "failed" and "repeats too much" in failed.error
+
+
+async def test_a_stored_birthday_template_past_the_limits_greets_nobody_and_the_rest_go_on(
+    client,
+    make_workspace,
+    db,
+    worker,
+    drained,
+    smtp_sink,  # noqa: F811
+):
+    sink, port = smtp_sink
+    broken = await make_workspace(company="Broken Greeting Salon", locale="ru")
+    fine = await make_workspace(company="Fine Greeting Salon", locale="ru")
+    schema = await schema_of(db, broken["tenant"]["slug"])
+    async with db.tenant_transaction(schema) as session:  # saved before the limits existed
+        await session.execute(
+            insert(MessageTemplate).values(
+                kind="birthday", language="ru", subject="С днём рождения, {{ name }}!",
+                text_body=NESTED, html_body="<p>{{ name }}</p>",
+            )
+        )  # fmt: skip
+    today = datetime.now(UTC).astimezone(ZoneInfo("Europe/Moscow")).date()
+    for workspace, address in ((broken, "anna@broken.example"), (fine, "anna@fine.example")):
+        await greet(client, workspace, channels=["email"])
+        await add_contact(client, workspace, "Анна", born_on(today), email=address)
+    with worker_settings(smtp_url=f"smtp://127.0.0.1:{port}", mail_from="Atrium <no@a.test>"):
+        await scan_due_work(db)
+        await eventually(lambda: _mailed(sink, "anna@fine.example"), timeout_s=30)
+        await drained()
+    assert not await _mailed(sink, "anna@broken.example")
+    assert (await _mailed(sink, "anna@fine.example"))[0].content
