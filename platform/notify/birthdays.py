@@ -14,6 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import structlog
+from jinja2 import TemplateError
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -97,9 +98,14 @@ async def _greet(session: AsyncSession, event: OutboxEvent) -> None:
         return
     settings = await workspace_settings(session)
     year, schema = event.payload["year"], dispatching_workspace.get()
-    short = (
-        await templates.message(session, "birthday", settings.locale, _values(contact, settings))
-    ).subject
+    try:
+        greeting = await templates.message(
+            session, "birthday", settings.locale, _values(contact, settings)
+        )
+    except TemplateError as error:  # the workspace's wording, saved before today's limits
+        log.warning("birthday_unrendered", tenant=schema.name, reason=str(error))
+        return
+    short = greeting.subject
     for channel in [c for c in settings.birthday_channels if may_market(contact, c)]:
         if channel == "telegram" and contact.telegram_chat_id is not None:
             if await session.get(TelegramSettings, 1) is not None:
@@ -161,9 +167,15 @@ async def greet_by_mail(job: TenantJob, contact_id: str, year: int) -> None:
         job.settings.base_url, slug, secret_key, job.schema, contact.id, "email"
     )
     async with job.transaction() as session:
-        rendered = await templates.message(
-            session, "birthday", settings.locale, _values(contact, settings, unsubscribe)
-        )
+        try:
+            rendered = await templates.message(
+                session, "birthday", settings.locale, _values(contact, settings, unsubscribe)
+            )
+        except TemplateError as error:
+            log.warning("birthday_unrendered", tenant=job.schema.name, reason=str(error))
+            effect = f"birthday:{contact_id}:{year}"
+            await skip_mail(session, effect, f"The greeting's template does not render: {error}")
+            return
         claimed = await claim_mail(
             session,
             f"birthday:{contact_id}:{year}",

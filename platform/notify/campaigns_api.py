@@ -133,6 +133,8 @@ async def estimate(
 ) -> EstimateOut:
     campaign = await campaigns.get_campaign(session, campaign_id)
     found = await campaigns.estimate(session, campaign, _opt_out_url(request, principal))
+    if found.problem is not None:
+        raise found.problem
     return EstimateOut(found.recipients, found.segments_each, found.segments_total, found.cost)
 
 

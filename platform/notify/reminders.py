@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import structlog
 from babel.dates import format_datetime
+from jinja2 import TemplateError
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -123,7 +124,12 @@ async def send_task_reminder(job: TenantJob, activity_id: str, remind_at: str) -
         "link": f"{job.settings.base_url}/w/{slug}/",
     }
     async with job.transaction() as session:
-        rendered = await templates.message(session, "task_reminder", language, values)
+        try:
+            rendered = await templates.message(session, "task_reminder", language, values)
+        except TemplateError as error:  # the workspace's wording, saved before today's limits
+            log.warning("task_reminder_unrendered", tenant=job.schema.name, reason=str(error))
+            await skip_mail(session, effect, f"The reminder's template does not render: {error}")
+            return
         subject = rendered.subject
         await notify(
             session, user.id, effect, kind="task.due", title=subject, body=due, link=values["link"]

@@ -1,12 +1,13 @@
 """Message wording: built-in templates (files beside this module, en and ru) that a workspace
-may replace with its own. A workspace's templates are rendered in Jinja's sandbox, HTML with
-autoescaping, so what staff type cannot reach Python or inject markup through customer data."""
+may replace with its own. Every template renders through the kernel's renderer for workspaces'
+templates (``atrium.platform.user_templates``): in Jinja's sandbox with bounded work, HTML with
+autoescaping, so what staff type cannot reach Python, stall the server or inject markup through
+customer data."""
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid
 from atrium.platform.notify.models import MessageTemplate
+from atrium.platform.user_templates import refusal, render
 
 LANGUAGES = ("en", "ru")
 # The longest sources a workspace may save (the subject is a column of 300 characters).
@@ -41,16 +43,7 @@ KINDS = {
 }  # fmt: skip
 
 
-def _environment(**options) -> SandboxedEnvironment:
-    return SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True, **options)
-
-
-_files = _environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(["html"]),
-)
-_plain = _environment(autoescape=False)
-_html = _environment(autoescape=True)
+FILES = Path(__file__).parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -70,44 +63,31 @@ def _checked_kind(kind: str, language: str) -> None:
 def built_in(kind: str, language: str) -> tuple[str, str, str]:
     """The built-in (subject, text, html) sources."""
     _checked_kind(kind, language)
-    loader = _files.loader
-    text = loader.get_source(_files, f"{kind}.{language}.txt")[0]
-    html = loader.get_source(_files, f"{kind}.{language}.html")[0]
+    text = (FILES / f"{kind}.{language}.txt").read_text(encoding="utf-8")
+    html = (FILES / f"{kind}.{language}.html").read_text(encoding="utf-8")
     return KINDS[kind]["subjects"][language], text, html
 
 
-def render_text(source: str, values: dict) -> str:
-    """One plain-text template (a campaign's message, a subject) in the sandbox."""
-    return _plain.from_string(source).render(values)
-
-
-def render_sources(subject: str, text: str, html: str, values: dict) -> Message:
-    """Render the three sources; TemplateError names what failed to the caller."""
+async def render_sources(subject: str, text: str, html: str, values: dict) -> Message:
+    """Render the three sources; a TemplateError says what failed (or went past a limit)."""
     return Message(
-        " ".join(_plain.from_string(subject).render(values).split())[:300],
-        _plain.from_string(text).render(values),
-        _html.from_string(html).render(values),
+        " ".join((await render(subject, values)).split())[:300],
+        await render(text, values),
+        await render(html, values, html=True),
     )
 
 
-def checked_sources(kind: str, language: str, subject: str, text: str, html: str) -> None:
-    """A workspace's template must render with the kind's values: 422 naming the part."""
+async def checked_sources(kind: str, language: str, subject: str, text: str, html: str) -> None:
+    """A workspace's template must render with the kind's sample values within the limits:
+    else Invalid (422) naming the part."""
     _checked_kind(kind, language)
     sample = KINDS[kind]["sample"]
-    for field, source, environment in (
-        ("subject", subject, _plain),
-        ("text", text, _plain),
-        ("html", html, _html),
-    ):
+    for field, source, as_html in (("subject", subject, False), ("text", text, False),
+                                   ("html", html, True)):  # fmt: skip
         try:
-            environment.from_string(source).render(sample)
+            await render(source, sample, html=as_html)
         except TemplateError as error:
-            raise Invalid(
-                "The %(part)s does not render: %(why)s",
-                field=field,
-                part=field,
-                why=str(error)[:200],
-            ) from None
+            raise refusal(error, field) from None
 
 
 async def _own(session: AsyncSession, kind: str, language: str) -> MessageTemplate | None:
@@ -119,11 +99,12 @@ async def _own(session: AsyncSession, kind: str, language: str) -> MessageTempla
 
 
 async def message(session: AsyncSession, kind: str, language: str, values: dict) -> Message:
-    """The message in the workspace's own wording if it has one, else the built-in one."""
+    """The message in the workspace's own wording if it has one, else the built-in one;
+    jinja2.TemplateError when the workspace's own does not render."""
     own = await _own(session, kind, language)
-    if own is not None:
-        return render_sources(own.subject, own.text_body, own.html_body, values)
-    return render_sources(*built_in(kind, language), values)
+    if own is not None:  # saved before today's limits, it may fail: TemplateError says why
+        return await render_sources(own.subject, own.text_body, own.html_body, values)
+    return await render_sources(*built_in(kind, language), values)
 
 
 @dataclass(frozen=True)
@@ -168,7 +149,7 @@ async def save_wording(
     session: AsyncSession, kind: str, language: str, subject: str, text: str, html: str
 ) -> Wording:
     """The workspace's own wording, once it renders (else Invalid naming the part)."""
-    checked_sources(kind, language, subject, text, html)
+    await checked_sources(kind, language, subject, text, html)
     values = {"subject": subject, "text_body": text, "html_body": html}
     await session.execute(
         insert(MessageTemplate)

@@ -47,6 +47,7 @@ FIELD_LABELS = {
     "message": "Message",
     "text": "Text",
     "body": "Message text",
+    "html": "HTML version for e-mail",
     "timezone": "Time zone",
     "country": "Country",
     "locale": "Language",

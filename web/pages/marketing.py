@@ -309,7 +309,7 @@ async def campaign_page(request: Request, campaign_id: FromPath[str]) -> Templat
             "body": campaign.body,
         },  # fmt: skip
         segments=found,
-        errors={},
+        errors={"body": page.error_text(estimate.problem)} if estimate.problem else {},
     )
 
 
