@@ -1,7 +1,10 @@
 """A visitor's first page: what Atrium is, the trades it serves, and the way in."""
 
+from tests.platform.conftest import new_browser  # noqa: F401
 
-async def test_a_visitor_sees_the_landing_page_with_sign_up_and_sign_in(client):
+
+async def test_a_visitor_sees_the_landing_page_with_sign_up_and_sign_in(new_browser):  # noqa: F811
+    client = new_browser()  # a visitor of its own: no language cookie left by other tests
     page = await client.get("/", follow_redirects=False)
     assert page.status_code == 200
     assert 'href="/signup"' in page.text and 'href="/login"' in page.text
