@@ -1,0 +1,151 @@
+"""Faults between `atrium serve` and what it depends on, made by the fault proxy of the test kit
+(tests/faults.py) in front of PostgreSQL and Redis: with either one down or slow mid-request the
+app answers 503 problem+json with Retry-After, writes all or nothing, and recovers by itself."""
+
+import asyncio
+import os
+import secrets
+import time
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import serving
+from tests.faults import FaultProxy
+from tests.helpers import STRONG_PASSWORD
+
+TIMEOUT_S = 2  # the served process's timeouts on its database and Redis (see the fixture)
+
+
+@pytest.fixture(scope="module")
+def proxies():
+    database = sa.make_url(os.environ["DATABASE_URL"])
+    redis = httpx.URL(os.environ["REDIS_URL"])
+    pair = {
+        "postgres": FaultProxy(database.host, database.port).start(),
+        "redis": FaultProxy(redis.host, redis.port).start(),
+    }
+    yield pair
+    for proxy in pair.values():
+        proxy.stop()
+
+
+@pytest.fixture(scope="module")
+def behind(migrated, proxies, tmp_path_factory):
+    """`atrium serve` reaching PostgreSQL and Redis only through the proxies."""
+    database = sa.make_url(os.environ["DATABASE_URL"]).set(port=proxies["postgres"].port)
+    with serving(
+        tmp_path_factory.mktemp("faults"),
+        DATABASE_URL=database.render_as_string(False),
+        REDIS_URL=proxies["redis"].address("redis", "/0"),
+        ATRIUM_DEPENDENCY_TIMEOUT_S=str(TIMEOUT_S),
+    ) as base:
+        yield base
+
+
+@pytest.fixture(autouse=True)
+def passing(proxies):
+    for proxy in proxies.values():
+        proxy.pass_()
+    yield
+    for proxy in proxies.values():
+        proxy.pass_()
+
+
+@pytest.fixture(scope="module")
+def owner(behind):
+    answer = httpx.post(
+        f"{behind}/api/v1/signup",
+        json={"company": "Faulty Salon", "email": f"faults-{secrets.token_hex(4)}@example.com",
+              "password": STRONG_PASSWORD, "vertical": "salon", "locale": "en"},
+        timeout=60,
+    )  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    return {"Authorization": f"Bearer {answer.json()['api_key']}"}
+
+
+@pytest.fixture(scope="module")
+def direct():
+    """The test database without the proxy, to see what was really stored."""
+    engine = sa.create_engine(sa.make_url(os.environ["DATABASE_URL"]), poolclass=sa.NullPool)
+    yield engine
+    engine.dispose()
+
+
+def card(name: str) -> dict:
+    return {
+        "first_name": name,
+        "phones": [{"number": f"+7916{secrets.randbelow(10**7):07d}"}],
+        "emails": [{"address": f"{name.lower()}@example.com"}],
+        "tags": ["VIP", f"tag-{name}"],
+    }
+
+
+def stored(direct, name: str) -> dict | None:
+    """The contact named so with its phones, e-mails and tags, as the database has them."""
+    with direct.connect() as connection:
+        schemas = connection.exec_driver_sql(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%%'"
+        ).scalars()
+        for schema in schemas:
+            row = connection.exec_driver_sql(
+                f'SELECT id FROM "{schema}".contacts WHERE first_name = %(name)s', {"name": name}
+            ).first()
+            if row is None:
+                continue
+            count = {
+                table: connection.exec_driver_sql(
+                    f'SELECT count(*) FROM "{schema}".{table} WHERE contact_id = %(id)s',
+                    {"id": row.id},
+                ).scalar()
+                for table in ("contact_phones", "contact_emails", "contact_tags")
+            }
+            return count
+    return None
+
+
+def wait_for_backend(direct, state: str, query_like: str, timeout_s: float = 20) -> None:
+    """Wait until a server process of the test database is in ``state`` after a statement."""
+    deadline = time.monotonic() + timeout_s
+    with direct.connect() as connection:
+        while True:
+            found = connection.exec_driver_sql(
+                "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state = %(state)s AND query LIKE %(like)s AND pid <> pg_backend_pid()",
+                {"state": state, "like": query_like},
+            ).first()
+            connection.rollback()  # the activity view is a snapshot per transaction
+            if found:
+                return
+            assert time.monotonic() < deadline, f"no backend {state} after {query_like}"
+            time.sleep(0.02)
+
+
+def assert_unavailable(answer: httpx.Response) -> None:
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert int(answer.headers["retry-after"]) > 0
+    assert "not answering" in answer.json()["detail"]
+
+
+async def test_the_database_reset_mid_write_is_a_503_and_nothing_half_written(
+    behind, owner, proxies, direct
+):
+    async with httpx.AsyncClient(base_url=behind, headers=owner, timeout=30) as http:
+        proxies["postgres"].delay(0.2)  # each packet waits, so the write is caught mid-way
+        name = f"Reset{secrets.token_hex(3)}"
+        writing = asyncio.create_task(http.post("/api/v1/contacts", json=card(name)))
+        await asyncio.to_thread(
+            wait_for_backend, direct, "idle in transaction", "INSERT INTO %contacts%"
+        )
+        proxies["postgres"].reset()
+        assert_unavailable(await writing)
+        assert stored(direct, name) is None
+
+        proxies["postgres"].pass_()  # the same request again, the server not restarted
+        again = await http.post("/api/v1/contacts", json=card(name))
+        if again.status_code == 503:  # at most one more request meets a connection reset
+            again = await http.post("/api/v1/contacts", json=card(name))
+        assert again.status_code == 201, again.text
+        assert stored(direct, name) == {"contact_phones": 1, "contact_emails": 1, "contact_tags": 2}
