@@ -143,6 +143,18 @@ class Settings:
         "create workspace roles with LOGIN (needed on Citus)",
     )
     db_pool_size: int = setting("ATRIUM_DB_POOL_SIZE", _positive_int, 10, "database pool size")
+    request_timeout_s: float = setting(
+        "ATRIUM_REQUEST_TIMEOUT_S",
+        _positive_float,
+        30.0,
+        "a request not answering by then (its database or Redis silent) gets a 503",
+    )
+    connect_timeout_s: float = setting(
+        "ATRIUM_CONNECT_TIMEOUT_S",
+        _positive_float,
+        5.0,
+        "seconds to wait for PostgreSQL or Redis to connect, and for Redis to answer",
+    )
     migrate_parallel: int = setting(
         "ATRIUM_MIGRATE_PARALLEL", _positive_int, 4, "workspaces migrated at once"
     )

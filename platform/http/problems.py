@@ -11,6 +11,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DataError as DatabaseDataError
 from sqlalchemy.exc import InterfaceError as DatabaseInterfaceError
 from sqlalchemy.exc import OperationalError as DatabaseOperationalError
+from sqlalchemy.exc import TimeoutError as DatabaseTimeoutError
 
 from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.http.language import say
@@ -167,5 +168,9 @@ exception_handlers = {
     # client's retry gets fresh ones; no ping before every checkout.
     DatabaseOperationalError: unavailable_handler,
     DatabaseInterfaceError: unavailable_handler,
+    # A dependency that stays silent: the request's time limit (platform.http.deadline), a
+    # pool with no connection to give, a connection that is not made in time.
+    TimeoutError: unavailable_handler,
+    DatabaseTimeoutError: unavailable_handler,
     Exception: unexpected_error_handler,
 }

@@ -15,7 +15,7 @@ from tests.conftest import serving
 from tests.faults import FaultProxy
 from tests.helpers import STRONG_PASSWORD
 
-TIMEOUT_S = 2  # the served process's timeouts on its database and Redis (see the fixture)
+TIMEOUT_S = 3  # the served process's timeouts on its database and Redis (see the fixture)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,8 @@ def behind(migrated, proxies, tmp_path_factory):
         tmp_path_factory.mktemp("faults"),
         DATABASE_URL=database.render_as_string(False),
         REDIS_URL=proxies["redis"].address("redis", "/0"),
-        ATRIUM_DEPENDENCY_TIMEOUT_S=str(TIMEOUT_S),
+        ATRIUM_REQUEST_TIMEOUT_S=str(TIMEOUT_S),
+        ATRIUM_CONNECT_TIMEOUT_S=str(TIMEOUT_S),
     ) as base:
         yield base
 
@@ -133,7 +134,7 @@ async def test_the_database_reset_mid_write_is_a_503_and_nothing_half_written(
     behind, owner, proxies, direct
 ):
     async with httpx.AsyncClient(base_url=behind, headers=owner, timeout=30) as http:
-        proxies["postgres"].delay(0.2)  # each packet waits, so the write is caught mid-way
+        proxies["postgres"].delay(0.05)  # each packet waits: the write is caught mid-way
         name = f"Reset{secrets.token_hex(3)}"
         writing = asyncio.create_task(http.post("/api/v1/contacts", json=card(name)))
         await asyncio.to_thread(
@@ -144,8 +145,66 @@ async def test_the_database_reset_mid_write_is_a_503_and_nothing_half_written(
         assert stored(direct, name) is None
 
         proxies["postgres"].pass_()  # the same request again, the server not restarted
-        again = await http.post("/api/v1/contacts", json=card(name))
-        if again.status_code == 503:  # at most one more request meets a connection reset
-            again = await http.post("/api/v1/contacts", json=card(name))
-        assert again.status_code == 201, again.text
-        assert stored(direct, name) == {"contact_phones": 1, "contact_emails": 1, "contact_tags": 2}
+        await created_again(http, direct, name)
+
+
+async def test_a_database_gone_silent_mid_write_is_a_503_in_time_and_nothing_half_written(
+    behind, owner, proxies, direct
+):
+    async with httpx.AsyncClient(base_url=behind, headers=owner, timeout=60) as http:
+        proxies["postgres"].delay(0.05)  # slow, yet within the request's time limit
+        name = f"Silent{secrets.token_hex(3)}"
+        writing = asyncio.create_task(http.post("/api/v1/contacts", json=card(name)))
+        await asyncio.to_thread(
+            wait_for_backend, direct, "idle in transaction", "INSERT INTO %contacts%"
+        )
+        proxies["postgres"].blackhole()  # accepts, never answers: no error, only silence
+        started = time.monotonic()
+        assert_unavailable(await writing)
+        # The request's time limit, plus psycopg's cancel of the query (5 s at most).
+        assert time.monotonic() - started < TIMEOUT_S + 12
+
+        proxies["postgres"].pass_()
+        wait_for_no_backend(direct, "idle in transaction")  # the server rolled it back
+        assert stored(direct, name) is None
+        await created_again(http, direct, name)
+
+
+async def test_a_silent_database_before_the_request_is_a_503_in_time(behind, owner, proxies):
+    async with httpx.AsyncClient(base_url=behind, headers=owner, timeout=60) as http:
+        assert (await http.get("/api/v1/contacts")).status_code == 200
+        proxies["postgres"].blackhole()
+        started = time.monotonic()
+        assert_unavailable(await http.get("/api/v1/contacts"))
+        assert time.monotonic() - started < TIMEOUT_S + 12
+        proxies["postgres"].pass_()
+        assert (await eventually(http, "GET", "/api/v1/contacts")).status_code == 200
+
+
+async def eventually(http: httpx.AsyncClient, method: str, path: str, **kwargs) -> httpx.Response:
+    """The answer once the server has noticed its dependency is back: a connection lost while
+    it was away fails one request each, never more than a few."""
+    for _ in range(3):
+        answer = await http.request(method, path, **kwargs)
+        if answer.status_code != 503:
+            return answer
+    return answer
+
+
+async def created_again(http: httpx.AsyncClient, direct, name: str) -> None:
+    again = await eventually(http, "POST", "/api/v1/contacts", json=card(name))
+    assert again.status_code == 201, again.text
+    assert stored(direct, name) == {"contact_phones": 1, "contact_emails": 1, "contact_tags": 2}
+
+
+def wait_for_no_backend(direct, state: str, timeout_s: float = 20) -> None:
+    deadline = time.monotonic() + timeout_s
+    with direct.connect() as connection:
+        while connection.exec_driver_sql(
+            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+            "AND state = %(state)s AND pid <> pg_backend_pid()",
+            {"state": state},
+        ).first():
+            connection.rollback()
+            assert time.monotonic() < deadline, f"a backend still {state}"
+            time.sleep(0.05)
