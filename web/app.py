@@ -73,6 +73,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         runtime.redis_url,
         socket_connect_timeout=settings.connect_timeout_s,
         socket_timeout=settings.connect_timeout_s,
+        # uvloop says RuntimeError when written to a pooled connection the server has reset:
+        # like a lost connection, it is dropped and the command retried on a new one.
+        retry_on_error=[RuntimeError],
     )
 
     background: list[asyncio.Task] = []

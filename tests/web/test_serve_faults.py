@@ -41,6 +41,10 @@ def behind(migrated, proxies, tmp_path_factory):
         REDIS_URL=proxies["redis"].address("redis", "/0"),
         ATRIUM_REQUEST_TIMEOUT_S=str(TIMEOUT_S),
         ATRIUM_CONNECT_TIMEOUT_S=str(TIMEOUT_S),
+        # Its job worker and outbox relay, on the same proxies, in a namespace of their own.
+        ATRIUM_EMBEDDED_WORKER="true",
+        ATRIUM_JOBS_NAMESPACE=f"atrium-faults-{secrets.token_hex(4)}",
+        ATRIUM_RELAY_SWEEP_S="1",
     ) as base:
         yield base
 
@@ -63,7 +67,13 @@ def owner(behind):
         timeout=60,
     )  # fmt: skip
     assert answer.status_code == 201, answer.text
-    return {"Authorization": f"Bearer {answer.json()['api_key']}"}
+    body = answer.json()
+    return {"Authorization": f"Bearer {body['api_key']}", "email": body["user"]["email"],
+            "slug": body["tenant"]["slug"]}  # fmt: skip
+
+
+def api(owner: dict) -> dict:
+    return {"Authorization": owner["Authorization"]}
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +143,7 @@ def assert_unavailable(answer: httpx.Response) -> None:
 async def test_the_database_reset_mid_write_is_a_503_and_nothing_half_written(
     behind, owner, proxies, direct
 ):
-    async with httpx.AsyncClient(base_url=behind, headers=owner, timeout=30) as http:
+    async with httpx.AsyncClient(base_url=behind, headers=api(owner), timeout=30) as http:
         proxies["postgres"].delay(0.05)  # each packet waits: the write is caught mid-way
         name = f"Reset{secrets.token_hex(3)}"
         writing = asyncio.create_task(http.post("/api/v1/contacts", json=card(name)))
@@ -151,7 +161,7 @@ async def test_the_database_reset_mid_write_is_a_503_and_nothing_half_written(
 async def test_a_database_gone_silent_mid_write_is_a_503_in_time_and_nothing_half_written(
     behind, owner, proxies, direct
 ):
-    async with httpx.AsyncClient(base_url=behind, headers=owner, timeout=60) as http:
+    async with httpx.AsyncClient(base_url=behind, headers=api(owner), timeout=60) as http:
         proxies["postgres"].delay(0.05)  # slow, yet within the request's time limit
         name = f"Silent{secrets.token_hex(3)}"
         writing = asyncio.create_task(http.post("/api/v1/contacts", json=card(name)))
@@ -171,7 +181,7 @@ async def test_a_database_gone_silent_mid_write_is_a_503_in_time_and_nothing_hal
 
 
 async def test_a_silent_database_before_the_request_is_a_503_in_time(behind, owner, proxies):
-    async with httpx.AsyncClient(base_url=behind, headers=owner, timeout=60) as http:
+    async with httpx.AsyncClient(base_url=behind, headers=api(owner), timeout=60) as http:
         assert (await http.get("/api/v1/contacts")).status_code == 200
         proxies["postgres"].blackhole()
         started = time.monotonic()
@@ -208,3 +218,58 @@ def wait_for_no_backend(direct, state: str, timeout_s: float = 20) -> None:
             connection.rollback()
             assert time.monotonic() < deadline, f"a backend still {state}"
             time.sleep(0.05)
+
+
+async def test_without_redis_sign_in_is_a_503_and_page_writes_wait_in_the_outbox(
+    behind, owner, proxies, direct
+):
+    sign_in = {"email": owner["email"], "password": STRONG_PASSWORD}
+    async with httpx.AsyncClient(base_url=behind, timeout=60) as browser:
+        signed_in = await browser.post("/api/v1/auth/login", json=sign_in)
+        assert signed_in.status_code == 200, signed_in.text
+        csrf = signed_in.json()["csrf_token"]
+
+        for fault in (proxies["redis"].reset, proxies["redis"].blackhole):
+            fault()
+            started = time.monotonic()
+            async with httpx.AsyncClient(base_url=behind, timeout=60) as stranger:
+                assert_unavailable(await stranger.post("/api/v1/auth/login", json=sign_in))
+            assert time.monotonic() - started < TIMEOUT_S + 5
+
+        # Signed in already, the owner keeps working: a page write needs no Redis; its event
+        # waits in the outbox while the relay cannot publish it.
+        name = f"Queued{secrets.token_hex(3)}"
+        created = await browser.post(
+            f"/w/{owner['slug']}/contacts",
+            data={"csrf_token": csrf, "first_name": name, "phone": "+7 916 765-43-21",
+                  "tags": "vip, regular"},
+        )  # fmt: skip
+        assert created.status_code == 302, created.text
+        contact_id = created.headers["location"].rstrip("/").rsplit("/", 1)[1]
+        await asyncio.sleep(TIMEOUT_S + 1)  # a sweep or two meet the silent Redis
+        assert event_of(direct, contact_id) == (None, None)  # not published, not dispatched
+
+        proxies["redis"].pass_()  # back: the relay publishes it, the worker dispatches it
+        deadline = time.monotonic() + 30
+        while event_of(direct, contact_id)[1] is None:
+            assert time.monotonic() < deadline, "the event was not dispatched after Redis came back"
+            await asyncio.sleep(0.2)
+        async with httpx.AsyncClient(base_url=behind, timeout=60) as again:
+            back = await eventually(again, "POST", "/api/v1/auth/login", json=sign_in)
+            assert back.status_code == 200, back.text
+
+
+def event_of(direct, contact_id: str) -> tuple:
+    """(published_at, dispatched_at) of the contact's contact.created event."""
+    with direct.connect() as connection:
+        for schema in connection.exec_driver_sql(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%%'"
+        ).scalars():
+            row = connection.exec_driver_sql(
+                f'SELECT published_at, dispatched_at FROM "{schema}".outbox_events '
+                "WHERE name = 'contact.created' AND payload::text LIKE %(id)s",
+                {"id": f"%{contact_id}%"},
+            ).first()
+            if row is not None:
+                return tuple(row)
+    raise AssertionError(f"no contact.created event for {contact_id}")
