@@ -184,6 +184,12 @@ class Settings:
         "TELEGRAM_API_BASE", _text, "https://api.telegram.org", "Telegram Bot API server"
     )
     mail_from: str = setting("ATRIUM_MAIL_FROM", _text, "Atrium <no-reply@atrium.local>", "sender")
+    mail_retry_s: float = setting(
+        "ATRIUM_MAIL_RETRY_S",
+        _positive_float,
+        60.0,
+        "seconds before mail SMTP did not take is tried again (doubling each time)",
+    )
     stripe_api_key: str | None = setting(
         "STRIPE_API_KEY", _optional_text, None, "Stripe secret key; paid plans need it"
     )

@@ -1,6 +1,7 @@
 """Faults between `atrium serve` and what it depends on, made by the fault proxy of the test kit
-(tests/faults.py) in front of PostgreSQL and Redis: with either one down or slow mid-request the
-app answers 503 problem+json with Retry-After, writes all or nothing, and recovers by itself."""
+(tests/faults.py) in front of PostgreSQL, Redis and SMTP: with one down or slow mid-request the
+app answers 503 problem+json with Retry-After or queues the work, writes all or nothing, and
+recovers by itself when it comes back."""
 
 import asyncio
 import os
@@ -10,24 +11,45 @@ import time
 import httpx
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 
 from tests.conftest import serving
 from tests.faults import FaultProxy
-from tests.helpers import STRONG_PASSWORD
+from tests.helpers import STRONG_PASSWORD, free_port
 
 TIMEOUT_S = 3  # the served process's timeouts on its database and Redis (see the fixture)
 
 
+class Mailbox:
+    def __init__(self) -> None:
+        self.recipients: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.recipients.extend(envelope.rcpt_tos)
+        return "250 Message accepted for delivery"
+
+
 @pytest.fixture(scope="module")
-def proxies():
+def mailbox():
+    """An SMTP server on loopback that keeps who it was sent to."""
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield box, controller.port
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def proxies(mailbox):
     database = sa.make_url(os.environ["DATABASE_URL"])
     redis = httpx.URL(os.environ["REDIS_URL"])
-    pair = {
+    every = {
         "postgres": FaultProxy(database.host, database.port).start(),
         "redis": FaultProxy(redis.host, redis.port).start(),
+        "smtp": FaultProxy("127.0.0.1", mailbox[1]).start(),
     }
-    yield pair
-    for proxy in pair.values():
+    yield every
+    for proxy in every.values():
         proxy.stop()
 
 
@@ -45,6 +67,8 @@ def behind(migrated, proxies, tmp_path_factory):
         ATRIUM_EMBEDDED_WORKER="true",
         ATRIUM_JOBS_NAMESPACE=f"atrium-faults-{secrets.token_hex(4)}",
         ATRIUM_RELAY_SWEEP_S="1",
+        SMTP_URL=proxies["smtp"].address("smtp"),
+        ATRIUM_MAIL_RETRY_S="1",  # a failed send is tried again after 1, 2, 4... seconds
     ) as base:
         yield base
 
@@ -273,3 +297,38 @@ def event_of(direct, contact_id: str) -> tuple:
             if row is not None:
                 return tuple(row)
     raise AssertionError(f"no contact.created event for {contact_id}")
+
+
+async def test_mail_waits_while_smtp_is_down_and_is_delivered_when_it_returns(
+    behind, owner, proxies, mailbox, direct
+):
+    box, _ = mailbox
+    proxies["smtp"].reset()
+    async with httpx.AsyncClient(base_url=behind, timeout=60) as http:
+        started = time.monotonic()
+        asked = await http.post("/api/v1/auth/password-reset", json={"email": owner["email"]})
+        assert asked.status_code == 202, asked.text
+        assert time.monotonic() - started < 2  # the request does not wait for SMTP
+    await asyncio.sleep(8)  # several sweeps meet the reset: the mail stays queued
+    status, attempts = mail_to(direct, owner["email"])
+    assert status == "queued" and attempts >= 2, (status, attempts)
+    assert owner["email"] not in box.recipients
+
+    proxies["smtp"].pass_()
+    deadline = time.monotonic() + 30
+    while owner["email"] not in box.recipients:
+        assert time.monotonic() < deadline, f"not delivered: {mail_to(direct, owner['email'])}"
+        await asyncio.sleep(0.2)
+    assert mail_to(direct, owner["email"])[0] == "sent"
+
+
+def mail_to(direct, address: str) -> tuple[str, int]:
+    """(status, attempts) of the last system mail to ``address``."""
+    with direct.connect() as connection:
+        return tuple(
+            connection.exec_driver_sql(
+                "SELECT status, attempts FROM atrium.system_mail WHERE to_address = %(to)s "
+                "ORDER BY id DESC LIMIT 1",
+                {"to": address},
+            ).one()
+        )
