@@ -1,18 +1,22 @@
 """Faults between `atrium serve` and what it depends on, made by the fault proxy of the test kit
-(tests/faults.py) in front of PostgreSQL, Redis and SMTP: with one down or slow mid-request the
-app answers 503 problem+json with Retry-After or queues the work, writes all or nothing, and
-recovers by itself when it comes back."""
+(tests/faults.py) in front of PostgreSQL, Redis, SMTP and an SMS gateway: with one down or slow
+mid-request the app answers 503 problem+json with Retry-After or queues the work, writes all or
+nothing, and recovers by itself when it comes back."""
 
 import asyncio
+import json
 import os
 import secrets
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
+from atrium.platform.notify.sms import HttpGateway
 from tests.conftest import serving
 from tests.faults import FaultProxy
 from tests.helpers import STRONG_PASSWORD, free_port
@@ -39,14 +43,41 @@ def mailbox():
     controller.stop()
 
 
+class Gateway(BaseHTTPRequestHandler):
+    """An SMS gateway that takes every message."""
+
+    received: list = []
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        Gateway.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        answer = json.dumps({"id": f"m-{len(Gateway.received)}"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="module")
-def proxies(mailbox):
+def gateway():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def proxies(mailbox, gateway):
     database = sa.make_url(os.environ["DATABASE_URL"])
     redis = httpx.URL(os.environ["REDIS_URL"])
     every = {
         "postgres": FaultProxy(database.host, database.port).start(),
         "redis": FaultProxy(redis.host, redis.port).start(),
         "smtp": FaultProxy("127.0.0.1", mailbox[1]).start(),
+        "sms": FaultProxy("127.0.0.1", gateway).start(),
     }
     yield every
     for proxy in every.values():
@@ -332,3 +363,46 @@ def mail_to(direct, address: str) -> tuple[str, int]:
                 {"to": address},
             ).one()
         )
+
+
+async def test_a_silent_sms_gateway_times_out_and_the_message_goes_when_it_is_back(
+    behind, owner, proxies
+):
+    async with httpx.AsyncClient(base_url=behind, headers=api(owner), timeout=60) as http:
+        configured = await http.put(
+            "/api/v1/settings/sms",
+            json={"gateway_url": proxies["sms"].address("http", "/send"), "token": "gw-token",
+                  "sender": "Salon", "monthly_quota": 100},
+        )  # fmt: skip
+        assert configured.status_code == 200, configured.text
+        proxies["sms"].blackhole()
+        started = time.monotonic()
+        sent = await http.post("/api/v1/sms", json={"to": "+79161112233", "text": "Hello"})
+        assert sent.status_code == 202, sent.text
+        assert time.monotonic() - started < 2  # the request only queues it
+
+        async def last_sms() -> dict:
+            answer = await http.get("/api/v1/sms")
+            assert answer.status_code == 200  # nobody's page waits for the gateway either
+            assert time.monotonic() - asked < 2
+            return answer.json()["items"][0]
+
+        deadline = time.monotonic() + HttpGateway.timeout_s + 10
+        while True:  # the send times out, is logged, and waits for its retry
+            asked = time.monotonic()
+            sms = await last_sms()
+            if sms["status"] == "queued" and sms["error"]:
+                break
+            assert time.monotonic() < deadline, sms
+            await asyncio.sleep(0.2)
+        assert "Timeout" in sms["error"] and "gw-token" not in sms["error"]
+        assert Gateway.received == []
+
+        proxies["sms"].pass_()
+        deadline = time.monotonic() + 30
+        while sms["status"] != "sent":
+            assert time.monotonic() < deadline, sms
+            await asyncio.sleep(0.2)
+            asked = time.monotonic()
+            sms = await last_sms()
+        assert [message["to"] for message in Gateway.received] == ["+79161112233"]
