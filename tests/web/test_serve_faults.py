@@ -284,6 +284,9 @@ async def test_without_redis_sign_in_is_a_503_and_page_writes_wait_in_the_outbox
         assert signed_in.status_code == 200, signed_in.text
         csrf = signed_in.json()["csrf_token"]
 
+        proxies["redis"].delay(0.1)  # slow, within the time limits: signing in only waits
+        async with httpx.AsyncClient(base_url=behind, timeout=60) as stranger:
+            assert (await stranger.post("/api/v1/auth/login", json=sign_in)).status_code == 200
         for fault in (proxies["redis"].reset, proxies["redis"].blackhole):
             fault()
             started = time.monotonic()
