@@ -246,6 +246,24 @@ async def test_a_silent_database_before_the_request_is_a_503_in_time(behind, own
         assert (await eventually(http, "GET", "/api/v1/contacts")).status_code == 200
 
 
+async def test_a_page_with_the_database_down_says_to_try_again_in_the_users_language(
+    behind, owner, proxies
+):
+    sign_in = {"email": owner["email"], "password": STRONG_PASSWORD}
+    async with httpx.AsyncClient(base_url=behind, timeout=60) as browser:
+        assert (await browser.post("/api/v1/auth/login", json=sign_in)).status_code == 200
+        contacts = f"/w/{owner['slug']}/contacts?lang=ru"
+        assert (await browser.get(contacts)).status_code == 200
+        proxies["postgres"].reset()
+        page = await browser.get(contacts)
+        assert page.status_code == 503
+        assert page.headers["content-type"].startswith("text/html")
+        assert int(page.headers["retry-after"]) > 0
+        assert "Попробуйте через минуту" in page.text and "<title>" in page.text
+        proxies["postgres"].pass_()
+        assert (await eventually(browser, "GET", contacts)).status_code == 200
+
+
 async def eventually(http: httpx.AsyncClient, method: str, path: str, **kwargs) -> httpx.Response:
     """The answer once the server has noticed its dependency is back: a connection lost while
     it was away fails one request each, never more than a few."""
