@@ -264,6 +264,21 @@ async def test_a_page_with_the_database_down_says_to_try_again_in_the_users_lang
         assert (await eventually(browser, "GET", contacts)).status_code == 200
 
 
+async def test_a_slow_upload_is_not_cut_by_the_time_limit(behind, owner):
+    body = json.dumps(card(f"Slow{secrets.token_hex(3)}")).encode()
+
+    async def slowly():
+        for start in range(0, len(body), 20):  # the whole body takes twice the time limit
+            yield body[start : start + 20]
+            await asyncio.sleep(2 * TIMEOUT_S / (len(body) / 20))
+
+    async with httpx.AsyncClient(base_url=behind, headers=api(owner), timeout=60) as http:
+        answer = await http.post(
+            "/api/v1/contacts", content=slowly(), headers={"Content-Type": "application/json"}
+        )
+        assert answer.status_code == 201, answer.text
+
+
 async def eventually(http: httpx.AsyncClient, method: str, path: str, **kwargs) -> httpx.Response:
     """The answer once the server has noticed its dependency is back: a connection lost while
     it was away fails one request each, never more than a few."""
