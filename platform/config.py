@@ -143,6 +143,18 @@ class Settings:
         "create workspace roles with LOGIN (needed on Citus)",
     )
     db_pool_size: int = setting("ATRIUM_DB_POOL_SIZE", _positive_int, 10, "database pool size")
+    request_timeout_s: float = setting(
+        "ATRIUM_REQUEST_TIMEOUT_S",
+        _positive_float,
+        30.0,
+        "a request not answering by then (its database or Redis silent) gets a 503",
+    )
+    connect_timeout_s: float = setting(
+        "ATRIUM_CONNECT_TIMEOUT_S",
+        _positive_float,
+        5.0,
+        "seconds to wait for PostgreSQL or Redis to connect, and for Redis to answer",
+    )
     migrate_parallel: int = setting(
         "ATRIUM_MIGRATE_PARALLEL", _positive_int, 4, "workspaces migrated at once"
     )
@@ -179,6 +191,12 @@ class Settings:
         "and plain http; by default only in development and test, never in production",
     )
     mail_from: str = setting("ATRIUM_MAIL_FROM", _text, "Atrium <no-reply@atrium.local>", "sender")
+    mail_retry_s: float = setting(
+        "ATRIUM_MAIL_RETRY_S",
+        _positive_float,
+        60.0,
+        "seconds before mail SMTP did not take is tried again (doubling each time)",
+    )
     stripe_api_key: str | None = setting(
         "STRIPE_API_KEY", _optional_text, None, "Stripe secret key; paid plans need it"
     )

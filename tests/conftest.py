@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -226,11 +227,19 @@ ATRIUM = str(Path(sys.executable).with_name("atrium"))
 
 @pytest.fixture
 def served(migrated, tmp_path):
-    """`atrium serve` in its own process on the test database; its base URL. Its output goes
-    to a file: a pipe nobody reads fills up and stops the server mid-request."""
+    """`atrium serve` in its own process on the test database; its base URL."""
+    with serving(tmp_path) as base:
+        yield base
+
+
+@contextmanager
+def serving(tmp_path: Path, **env: str):
+    """Run `atrium serve` with the test environment plus ``env``; yields its base URL. Its
+    output goes to a file: a pipe nobody reads fills up and stops the server mid-request."""
     port = free_port()
-    output = (tmp_path / "serve.log").open("w+")
-    env = {**os.environ, "ATRIUM_EMBEDDED_WORKER": "false", "ATRIUM_LOG_LEVEL": "WARNING"}
+    log = tmp_path / f"serve-{port}.log"
+    output = log.open("w+")
+    env = {**os.environ, "ATRIUM_EMBEDDED_WORKER": "false", "ATRIUM_LOG_LEVEL": "WARNING", **env}
     process = subprocess.Popen(
         [ATRIUM, "serve", "--port", str(port)],
         env=env,
@@ -240,21 +249,23 @@ def served(migrated, tmp_path):
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90  # a loaded 2-core machine takes a while to import it all
     while True:
-        assert process.poll() is None, (tmp_path / "serve.log").read_text()
+        assert process.poll() is None, log.read_text()
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                 break
         except httpx.TransportError:
             assert time.monotonic() < deadline, "atrium serve did not come up in 90 s"
             time.sleep(0.2)
-    yield base
-    process.send_signal(signal.SIGINT)
     try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    output.close()
+        yield base
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        output.close()
 
 
 # Stripe in tests: localstripe (a stateful fake Stripe server from PyPI) on loopback.

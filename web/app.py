@@ -30,6 +30,7 @@ from atrium.platform.crm import (
 )
 from atrium.platform.crm import api as crm_api
 from atrium.platform.db import Database
+from atrium.platform.http.deadline import request_deadline
 from atrium.platform.http.openapi import declare_problems
 from atrium.platform.http.problems import exception_handlers
 from atrium.platform.http.text import refuse_nul_text
@@ -63,8 +64,19 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     settings = settings or get_settings()
     runtime = runtime or start_runtime(settings)
     configure_logging(settings)
-    db = Database(runtime.database_url, pool_size=settings.db_pool_size)
-    redis = Redis.from_url(runtime.redis_url)
+    db = Database(
+        runtime.database_url,
+        pool_size=settings.db_pool_size,
+        connect_timeout_s=settings.connect_timeout_s,
+    )
+    redis = Redis.from_url(
+        runtime.redis_url,
+        socket_connect_timeout=settings.connect_timeout_s,
+        socket_timeout=settings.connect_timeout_s,
+        # uvloop says RuntimeError when written to a pooled connection the server has reset:
+        # like a lost connection, it is dropped and the command retried on a new one.
+        retry_on_error=[RuntimeError],
+    )
 
     background: list[asyncio.Task] = []
     # Jobs and the outbox relay inside `atrium serve` (the embedded default); else `atrium worker`.
@@ -144,7 +156,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         ),
         exception_handlers=exception_handlers,
         before_request=refuse_nul_text,
-        middleware=[request_logging_middleware, assets.security_headers],
+        middleware=[request_logging_middleware, assets.security_headers, request_deadline],
         openapi_config=OpenAPIConfig(
             title="Atrium API",
             version="1",

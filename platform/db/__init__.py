@@ -145,13 +145,24 @@ class Database:
     """One engine per process; hands out shared and tenant sessions."""
 
     def __init__(
-        self, url: str, pool_size: int = 10, max_overflow: int | None = None, **engine_options
+        self,
+        url: str,
+        pool_size: int = 10,
+        max_overflow: int | None = None,
+        connect_timeout_s: float = 5.0,
+        **engine_options,
     ) -> None:
         self.url = url
+        # A server that accepts and never answers must not hold a request for ever: connecting
+        # and waiting for a pooled connection are bounded (libpq counts whole seconds, 2 at least).
+        self._connect = {"connect_timeout": max(2, round(connect_timeout_s))}
+        self._pool_timeout_s = connect_timeout_s
         self.engine: AsyncEngine = create_async_engine(
             url,
             pool_size=pool_size,
             max_overflow=pool_size if max_overflow is None else max_overflow,
+            pool_timeout=connect_timeout_s,
+            connect_args=self._connect,
             # No ping per checkout (a round trip on every request): a connection lost to a
             # restart fails one request with a 503 and invalidates the pool.
             pool_pre_ping=False,
@@ -254,6 +265,8 @@ class Database:
                     open=False,
                     name="atrium-reads",
                     configure=_configure_read_connection,
+                    kwargs=self._connect,
+                    timeout=self._pool_timeout_s,
                 )
                 await pool.open()
                 self._read_pool = pool

@@ -11,6 +11,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DataError as DatabaseDataError
 from sqlalchemy.exc import InterfaceError as DatabaseInterfaceError
 from sqlalchemy.exc import OperationalError as DatabaseOperationalError
+from sqlalchemy.exc import TimeoutError as DatabaseTimeoutError
 
 from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.http.language import answer_locale, say
@@ -118,14 +119,16 @@ def validation_problem(request: Request, error: ValidationException) -> Response
 _BAD_JSON = {"Input data was truncated", "Input data was truncated."}
 
 
+UNAVAILABLE_TEXT = "A service Atrium depends on is not answering; try again in a minute."
+
+
 def unavailable_handler(request: Request, error: Exception) -> Response:
+    log_unavailable(request, error)
+    return problem(request, 503, UNAVAILABLE_TEXT, headers={"Retry-After": str(RETRY_AFTER_S)})
+
+
+def log_unavailable(request: Request, error: Exception) -> None:
     log.error("dependency_unavailable", path=request.url.path, error=type(error).__name__)
-    return problem(
-        request,
-        503,
-        "A service Atrium depends on is not answering; try again in a minute.",
-        headers={"Retry-After": "30"},
-    )
 
 
 # PostgreSQL's "data exception" class (22xxx): a value the statement carried cannot be stored
@@ -158,15 +161,26 @@ def unexpected_error_handler(request: Request, error: Exception) -> Response:
     return problem(request, 500, "Something went wrong on our side; it has been logged.")
 
 
+# What a dependency that is down or silent raises: answered 503 with Retry-After (API), or a
+# page saying so (web pages register their own handler for the same types).
+UNAVAILABLE = (
+    RedisConnectionError,
+    RedisTimeoutError,
+    # A lost connection (the database restarted): the pool drops its connections and the
+    # client's retry gets fresh ones; no ping before every checkout.
+    DatabaseOperationalError,
+    DatabaseInterfaceError,
+    # A dependency that stays silent: the request's time limit (platform.http.deadline), a
+    # pool with no connection to give, a connection that is not made in time.
+    TimeoutError,
+    DatabaseTimeoutError,
+)
+RETRY_AFTER_S = 30
+
 exception_handlers = {
     DomainError: domain_error_handler,
     HTTPException: http_exception_handler,
-    RedisConnectionError: unavailable_handler,
-    RedisTimeoutError: unavailable_handler,
     DatabaseDataError: data_error_handler,
-    # A lost connection (the database restarted): the pool drops its connections and the
-    # client's retry gets fresh ones; no ping before every checkout.
-    DatabaseOperationalError: unavailable_handler,
-    DatabaseInterfaceError: unavailable_handler,
+    **dict.fromkeys(UNAVAILABLE, unavailable_handler),
     Exception: unexpected_error_handler,
 }

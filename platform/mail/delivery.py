@@ -1,8 +1,11 @@
 """Delivering system mail: queued ``atrium.system_mail`` rows sent over SMTP, or only logged.
 
 Without SMTP_URL nothing leaves the house: rows are marked ``logged`` and stay readable. A
-failed send counts an attempt and keeps the row queued for the relay's next sweep; after
-``MAX_ATTEMPTS`` it is ``failed``. Bodies (sign-in links, invitations) are never logged.
+failed send counts an attempt and keeps the row queued; the relay's sweeps try it again once
+``retry_s`` doubled for each failure has passed (1, 3, 7... times ``retry_s`` after it was
+queued), so an SMTP server down for a while gets the mail when it is back. After
+``MAX_ATTEMPTS`` (about two hours with the default minute) it is ``failed``. Bodies (sign-in
+links, invitations) are never logged.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -12,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 import structlog
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, literal, select
 
 from atrium.platform.db import Database
 from atrium.platform.db.types import utcnow
@@ -23,7 +26,7 @@ log = structlog.get_logger("atrium.mail")
 
 QUEUED, SENT, LOGGED, FAILED = "queued", "sent", "logged", "failed"
 SENT_BODY = "(delivered; the body is not kept)"
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 8
 BATCH = 20
 SMTP_TIMEOUT_S = 30
 
@@ -58,18 +61,25 @@ class DeliveryReport:
 
 
 async def deliver_queued_mail(
-    db: Database, *, smtp_url: str | None, mail_from: str
+    db: Database, *, smtp_url: str | None, mail_from: str, retry_s: float = 0.0
 ) -> DeliveryReport:
-    """Send (or log) every queued message once; rows other deliveries hold are skipped."""
+    """Send (or log) every queued message that is due once; rows other deliveries hold are
+    skipped. A message that failed ``n`` times is due ``retry_s * (2**n - 1)`` after queuing."""
     report = DeliveryReport()
     server = SmtpServer.from_url(smtp_url) if smtp_url else None
+    wait_s = literal(retry_s) * (func.power(2, SystemMail.attempts) - 1)
+    backoff = func.make_interval(0, 0, 0, 0, 0, 0, wait_s)  # (years, ..., minutes, seconds)
     last_id = 0
     while True:
         async with db.shared_transaction() as session:
             batch = list(
                 await session.scalars(
                     select(SystemMail)
-                    .where(SystemMail.status == QUEUED, SystemMail.id > last_id)
+                    .where(
+                        SystemMail.status == QUEUED,
+                        SystemMail.id > last_id,
+                        SystemMail.created_at + backoff <= utcnow(),
+                    )
                     .order_by(SystemMail.id)
                     .limit(BATCH)
                     .with_for_update(skip_locked=True)
@@ -189,7 +199,10 @@ async def mail_is_waiting(db: Database) -> bool:
 @system_actor(name="mail.deliver_system")
 async def deliver_system_mail(job: SystemJob) -> None:
     report = await deliver_queued_mail(
-        job.db, smtp_url=job.settings.smtp_url, mail_from=job.settings.mail_from
+        job.db,
+        smtp_url=job.settings.smtp_url,
+        mail_from=job.settings.mail_from,
+        retry_s=job.settings.mail_retry_s,
     )
     if report.sent or report.logged or report.retrying or report.failed:
         log.info("system_mail_delivery", **asdict(report))

@@ -8,7 +8,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from sqlalchemy import select
 
-from atrium.platform.mail.delivery import deliver_queued_mail
+from atrium.platform.mail.delivery import MAX_ATTEMPTS, deliver_queued_mail
 from atrium.platform.mail.models import SystemMail
 from atrium.platform.mail.service import queue_system_mail
 from tests.jobs.conftest import eventually, worker_settings
@@ -130,7 +130,7 @@ async def test_mail_the_server_refuses_is_retried_then_marked_failed(db, worker)
 
     mail = await mail_row(db, mail_id)
     assert mail.status == "failed"
-    assert mail.attempts == 5
+    assert mail.attempts == MAX_ATTEMPTS
     assert "Connect" in mail.last_error or "refused" in mail.last_error.lower()
 
 

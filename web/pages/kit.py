@@ -25,6 +25,7 @@ from atrium.platform.crm.search import MAX_QUERY
 from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.forms import FormFields
 from atrium.platform.http.auth import database, optional_principal, provide_shared_session
+from atrium.platform.http.problems import RETRY_AFTER_S, UNAVAILABLE_TEXT, log_unavailable
 from atrium.platform.notify.inbox import unread_count
 from atrium.platform.packs import GENERAL, Pack, registered_packs
 from atrium.platform.tenancy.service import workspace_settings
@@ -253,6 +254,16 @@ def page_refused(request: Request, error: DomainError) -> Response:
     )
     if isinstance(error, TooManyRequests):
         response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def page_unavailable(request: Request, error: Exception) -> Response:
+    """The database or Redis down or silent, on a page: a page saying to try again soon, in the
+    visitor's language (from the request alone: the user's own would need the database)."""
+    log_unavailable(request, error)
+    t = template_functions(page_locale(request))
+    response = message(request, t["_"]("Try again in a minute"), t["_"](UNAVAILABLE_TEXT), 503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
 
 

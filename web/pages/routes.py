@@ -12,6 +12,7 @@ from atrium.platform.crm.demo import clear_demo_data
 from atrium.platform.crm.overview import setup_checklist, workspace_overview
 from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.http.auth import database
+from atrium.platform.http.problems import UNAVAILABLE
 from atrium.platform.packs import GENERAL, registered_packs
 from atrium.platform.tenancy.service import member_count
 from atrium.tenants.service import sign_up
@@ -55,6 +56,7 @@ from atrium.web.pages.kit import (
     page_locale,
     page_not_found,
     page_refused,
+    page_unavailable,
     render,
     safe_next,
     sign_in_first,
@@ -392,6 +394,7 @@ def page_routes() -> list:
             NotFoundException: page_not_found,
             SignInRequired: sign_in_first,
             DomainError: page_refused,
+            **dict.fromkeys(UNAVAILABLE, page_unavailable),
         },
         include_in_schema=False,
     )
