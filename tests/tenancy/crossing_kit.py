@@ -9,7 +9,6 @@ pools live in the client's portal loop), so hypothesis' stateful machine can dri
 import re
 import secrets
 import uuid
-from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
@@ -29,15 +28,14 @@ def marker(workspace: int) -> str:
     return f"xw{workspace}m{secrets.token_hex(4)}"
 
 
-@dataclass
 class Member:
-    workspace: int
-    role: str
-    user_id: str
-    key: str  # the member's own API key
-    session: str  # the atrium_session cookie
-    csrf: str
-    slug: str
+    """One member's credentials: their own API key, and their session cookie with its CSRF
+    token. (Not a dataclass: hypothesis prints those field by field in its reports.)"""
+
+    def __init__(self, workspace: int, role: str, user_id: str, session: str, csrf: str, slug: str):
+        self.workspace, self.role, self.user_id, self.slug = workspace, role, user_id, slug
+        self.session, self.csrf = session, csrf
+        self.key = ""
 
     def __repr__(self) -> str:
         return f"{self.role} of workspace {self.workspace}"
@@ -52,14 +50,12 @@ class Member:
         }
 
 
-@dataclass
 class Workspace:
-    index: int
-    slug: str
-    vertical: str
-    members: dict[str, Member] = field(default_factory=dict)
-    # kind -> [(id, marker)] of what exists in this workspace
-    records: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    def __init__(self, index: int, slug: str, vertical: str) -> None:
+        self.index, self.slug, self.vertical = index, slug, vertical
+        self.members: dict[str, Member] = {}
+        # kind -> [(id, marker)] of what exists in this workspace
+        self.records: dict[str, list[tuple[str, str]]] = {}
 
     def __repr__(self) -> str:
         return f"workspace {self.index} ({self.vertical})"
@@ -125,7 +121,7 @@ def _sign_in(api: Api, email: str) -> tuple[str, str]:
 
 def _member(api: Api, workspace: Workspace, role: str, email: str, user_id: str) -> Member:
     session, csrf = _sign_in(api, email)
-    member = Member(workspace.index, role, user_id, "", session, csrf, workspace.slug)
+    member = Member(workspace.index, role, user_id, session, csrf, workspace.slug)
     created = api.call("POST", "api-keys", member.headers(True), {"name": marker(workspace.index)})
     member.key = _ok(created)["key"]
     return member
