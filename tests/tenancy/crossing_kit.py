@@ -60,8 +60,8 @@ class Workspace:
     def __repr__(self) -> str:
         return f"workspace {self.index} ({self.vertical})"
 
-    def own(self, kind: str) -> str:
-        return self.records[kind][0][0]
+    def own(self, kind: str, second: bool = False) -> str:
+        return self.records[kind][1 if second else 0][0]
 
 
 class Api:
@@ -219,7 +219,7 @@ def fill(template, workspace: Workspace, mark: str, link: str | None = None):
     if template == "$X":
         return link
     text = template.replace("$M", mark)
-    return re.sub(r"\$own:(\w+)", lambda m: workspace.own(m.group(1)), text)
+    return re.sub(r"\$own(2?):(\w+)", lambda m: workspace.own(m.group(2), bool(m.group(1))), text)
 
 
 def creatable(workspace: Workspace) -> dict:
@@ -250,7 +250,7 @@ def seed(api: Api, workspace: Workspace) -> None:
     workspace.records["pipeline"] = [(pipeline["id"], "")]
     workspace.records["stage"] = [(stage["id"], "") for stage in pipeline["stages"]]
     workspace.records["member"] = [(m.user_id, "") for m in workspace.members.values()]
-    for kind in creatable(workspace):
+    for kind in ["contact", *creatable(workspace)]:  # two contacts: "$own2:contact"
         create(api, workspace, kind, owner, False, must=True)
 
 
