@@ -198,8 +198,11 @@ def test_every_route_answers_another_workspaces_id_as_an_unknown_one(world):
                     continue
                 for same_trade in (True, False):
                     for source in _sources(world, kind, attacker, same_trade)[:1]:
-                        owner = attacker.members["owner"]
-                        world.aim(route, param, attacker, source, owner, by_session=False)
+                        # Every role, each by key in one workspace and by session in another.
+                        for turn, role in enumerate(ROLES):
+                            by_session = (attacker.index + turn) % 2 == 1
+                            member = attacker.members[role]
+                            world.aim(route, param, attacker, source, member, by_session)
     missed = {
         (str(r), p) for r in world.routes for p in r.params if p in KIND_OF_PARAM
     } - world.aimed
@@ -217,6 +220,15 @@ def test_every_id_in_a_body_answers_another_workspaces_id_as_an_unknown_one(worl
                 owner = attacker.members["owner"]
                 control = turn == len(sources) - 1
                 world.link(index, attacker, source, owner, True, control=control)
+
+
+def test_every_list_shows_only_its_own_workspace(world):
+    # Each list, search and settings page read in every workspace, by a role in turn.
+    for turn, path in enumerate(world.lists):
+        for workspace in world.workspaces:
+            role = ROLES[(turn + workspace.index) % len(ROLES)]
+            by_session = (turn + workspace.index) % 2 == 1
+            world.call(workspace, "GET", path.lstrip("/"), workspace.members[role], by_session)
 
 
 def test_every_id_in_a_body_is_tried_or_said_not_to_be(world):
@@ -324,7 +336,7 @@ class CrossWorkspace(RuleBasedStateMachine):
 def test_members_of_three_workspaces_never_reach_each_other(world):
     CrossWorkspace.world = world
     run = settings(
-        max_examples=20,
+        max_examples=12,
         stateful_step_count=50,
         deadline=None,
         derandomize=True,
