@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 import msgspec
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,8 +15,10 @@ from atrium.platform.auth.principal import Principal
 from atrium.platform.crm import appeal_subjects, appeals
 from atrium.platform.crm.api import DEPENDENCIES, UNSET, Unset, given_fields
 from atrium.platform.crm.appeal_models import Appeal, AppealSubject
-from atrium.platform.http.auth import requires
+from atrium.platform.errors import Invalid
+from atrium.platform.http.auth import database, requires
 from atrium.platform.instants import Checked
+from atrium.platform.tenancy.service import member_ids
 
 
 class AppealIn(Checked, forbid_unknown_fields=True, omit_defaults=True):
@@ -122,11 +124,20 @@ class AppealController(Controller):
     @post("/", guards=[requires("crm.write")], summary="Record an appeal")
     async def create_appeal(
         self,
+        request: Request,
         principal: NamedDependency[Principal],
         session: NamedDependency[AsyncSession],
         data: JSONBody[AppealIn],
     ) -> AppealOut:
         values = msgspec.structs.asdict(data)
+        employee = values.get("employee_id")
+        if employee is not None:
+            if employee not in await member_ids(database(request), principal.workspace.id):
+                raise Invalid(
+                    "%(id)s is not a member of this workspace.",
+                    field="employee_id",
+                    id=str(employee),
+                )
         return _out(await appeals.create_appeal(session, principal, values))
 
     @get("/{appeal_id:uuid}", guards=[requires("crm.read")])

@@ -141,3 +141,33 @@ async def test_another_workspaces_appeal_is_a_404(client, shop, make_workspace):
             headers=shop["headers"],
         )
         assert answer.status_code == 404
+
+
+async def test_the_employee_of_an_appeal_is_a_member_of_this_workspace(
+    client, shop, make_workspace, join
+):
+    # It was stored as given: another workspace's member (or any id) became the employee.
+    other = await make_workspace(company="Appeals Stranger")
+    colleague = await join(shop, "employee")
+    answers = {}
+    for who, user_id in [
+        ("stranger", other["user"]["id"]),
+        ("nobody", "6f1c5b0e-5d1f-4c55-9d7e-2a43f5d0c1aa"),
+        ("colleague", colleague["user_id"]),
+    ]:
+        answers[who] = await client.post(
+            "/api/v1/appeals",
+            json={"channel": "phone", "kind": "order", "employee_id": user_id},
+            headers=shop["headers"],
+        )
+    stranger, nobody = answers["stranger"].json(), answers["nobody"].json()
+    assert answers["stranger"].status_code == answers["nobody"].status_code == 422
+    assert stranger["field"] == nobody["field"] == "employee_id"
+    assert stranger["detail"].replace(other["user"]["id"], "<id>") == nobody["detail"].replace(
+        "6f1c5b0e-5d1f-4c55-9d7e-2a43f5d0c1aa", "<id>"
+    )
+    assert "не участник этого рабочего пространства" in stranger["detail"]
+    assert answers["colleague"].status_code == 201
+    assert answers["colleague"].json()["employee_id"] == colleague["user_id"]
+    listed = (await client.get("/api/v1/appeals", headers=shop["headers"])).json()["items"]
+    assert other["user"]["id"] not in {appeal["employee_id"] for appeal in listed}
