@@ -2,6 +2,7 @@
 and the app served over ASGI. Each session gets its own database and drops it at the end."""
 
 import asyncio
+import json
 import os
 import secrets
 import signal
@@ -194,8 +195,17 @@ def drained(redis_client, jobs_namespace):
         pending = [f"{jobs_namespace}:default.msgs", f"{jobs_namespace}:default.DQ.msgs"]
         deadline = time.monotonic() + timeout_s
         while any(redis_client.hlen(key) for key in pending):
-            assert time.monotonic() < deadline, "jobs still pending"
+            assert time.monotonic() < deadline, f"jobs still pending: {_pending(pending)}"
             await asyncio.sleep(0.02)
+
+    def _pending(keys: list[str]) -> list[str]:
+        """What waits (actor, retries so far): a retried job of an earlier test shows here."""
+        found = []
+        for key in keys:
+            for raw in redis_client.hvals(key):
+                message = json.loads(raw)
+                found.append(f"{message['actor_name']} ({message['options'].get('retries', 0)})")
+        return found
 
     return wait
 

@@ -273,4 +273,12 @@ async def test_without_javascript_the_page_links_to_the_bot_and_finishes_after_i
     assert done.status_code == 303 and "booked=telegram" in done.headers["location"]
     visit_page = await client.get(done.headers["location"])
     assert "Подробности мы прислали в Telegram" in visit_page.text
+
+    async def told():  # the visit goes out through the outbox, after the page has answered
+        return [call for call in BotApi.calls if call[1] == "sendMessage"] or None
+
+    # Sent while this test's fake Bot API still answers (else it is retried for minutes
+    # against a server gone, and every later wait for the queue runs out).
+    [(_, _, sent)] = await eventually(told)
+    assert "Вы записаны" in sent["text"]
     await drained()

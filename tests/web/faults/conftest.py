@@ -66,8 +66,28 @@ def gateway():
 
 
 @pytest.fixture(scope="module")
-def proxies(mailbox, gateway):
-    database = sa.make_url(os.environ["DATABASE_URL"])
+def database(migrated):
+    """A database of this module's own: the suite's job worker sweeps every workspace of the
+    test database (outbox, mail), and would publish or send what these tests hold back."""
+    from alembic import command
+
+    from atrium.tenants.migrations import PLATFORM_HISTORY, alembic_config
+
+    server = sa.make_url(os.environ["ATRIUM_TEST_SERVER_URL"])
+    name = f"{os.environ['ATRIUM_TEST_DATABASE']}_faults"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = server.set(database=name)
+    command.upgrade(alembic_config(PLATFORM_HISTORY, url.render_as_string(False)), "head")
+    yield url
+    with admin.connect() as connection:  # its workspace roles go with the test run's
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def proxies(mailbox, gateway, database):
     redis = httpx.URL(os.environ["REDIS_URL"])
     every = {
         "postgres": FaultProxy(database.host, database.port).start(),
@@ -81,12 +101,12 @@ def proxies(mailbox, gateway):
 
 
 @pytest.fixture(scope="module")
-def behind(migrated, proxies, tmp_path_factory):
+def behind(database, proxies, tmp_path_factory):
     """`atrium serve` reaching PostgreSQL and Redis only through the proxies."""
-    database = sa.make_url(os.environ["DATABASE_URL"]).set(port=proxies["postgres"].port)
+    proxied = database.set(port=proxies["postgres"].port)
     with serving(
         tmp_path_factory.mktemp("faults"),
-        DATABASE_URL=database.render_as_string(False),
+        DATABASE_URL=proxied.render_as_string(False),
         REDIS_URL=proxies["redis"].address("redis", "/0"),
         ATRIUM_REQUEST_TIMEOUT_S=str(TIMEOUT_S),
         ATRIUM_CONNECT_TIMEOUT_S=str(TIMEOUT_S),
@@ -128,9 +148,9 @@ def api(owner: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def direct():
-    """The test database without the proxy, to see what was really stored."""
-    engine = sa.create_engine(sa.make_url(os.environ["DATABASE_URL"]), poolclass=sa.NullPool)
+def direct(database):
+    """The module's database without the proxy, to see what was really stored."""
+    engine = sa.create_engine(database, poolclass=sa.NullPool)
     yield engine
     engine.dispose()
 
