@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from atrium.platform.auth.models import User
 from atrium.platform.auth.service import principal_for_member
-from atrium.platform.crm.demo import fill_demo_data
+from atrium.platform.crm.demo.service import fill_demo_data
 from atrium.platform.db import Database
 from atrium.platform.errors import Conflict, DomainError
 from atrium.tenants.provisioning import ProvisionedWorkspace, provision_workspace

@@ -11,24 +11,9 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 from redis.asyncio import Redis
 
-from atrium.billing.subscriptions import api as billing_api
 from atrium.billing.subscriptions.tasks import billing_loop
-from atrium.platform.auth import api as auth_api
-from atrium.platform.auth import api_sessions as sessions_api
-from atrium.platform.auth import members_api
+from atrium.platform.components import component_folders, plugged
 from atrium.platform.config import Settings, get_settings
-from atrium.platform.crm import (
-    activities_api,
-    appeals_api,
-    deals_api,
-    imports_api,
-    leads_api,
-    notes_api,
-    products_api,
-    segments_api,
-    teams_api,
-)
-from atrium.platform.crm import api as crm_api
 from atrium.platform.db import Database
 from atrium.platform.http.deadline import request_deadline
 from atrium.platform.http.openapi import declare_problems
@@ -36,20 +21,8 @@ from atrium.platform.http.problems import exception_handlers
 from atrium.platform.http.text import refuse_nul_text
 from atrium.platform.jobs.worker import EmbeddedWorker
 from atrium.platform.logging import configure_logging, request_logging_middleware
-from atrium.platform.notify import api as notify_api
-from atrium.platform.notify import (
-    campaigns_api,
-    sms_api,
-    telegram_api,
-    templates_api,
-    tracking,
-    unsubscribe,
-)
 from atrium.platform.notify.scheduler import scheduler_loop
-from atrium.platform.packs import pack_folders, registered_packs
 from atrium.platform.runtime import Runtime, start_runtime
-from atrium.platform.tenancy import api as workspace_api
-from atrium.tenants import api as signup_api
 from atrium.tenants.housekeeping import housekeeping_loop
 from atrium.web.health import api as health_api
 from atrium.web.pages import assets
@@ -104,55 +77,26 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         await db.dispose()
         await redis.aclose()
 
+    components = plugged()
     api = Router(
         path="/api/v1",
-        route_handlers=[
-            *signup_api.routes,
-            *auth_api.routes,
-            *sessions_api.routes,
-            *members_api.routes,
-            *workspace_api.routes,
-            *crm_api.routes,
-            *deals_api.routes,
-            *appeals_api.routes,
-            *activities_api.routes,
-            *products_api.routes,
-            *imports_api.routes,
-            *leads_api.routes,
-            *notes_api.routes,
-            *teams_api.routes,
-            *segments_api.routes,
-            *notify_api.routes,
-            *sms_api.routes,
-            *telegram_api.api_routes,
-            *templates_api.routes,
-            *campaigns_api.routes,
-            *billing_api.api_routes,
-            *(route for pack in registered_packs().values() for route in pack.api_routes),
-        ],
+        route_handlers=[route for part in components for route in part.api_routes],
     )
     app = Litestar(
         route_handlers=[
             api,
-            *telegram_api.routes,
-            *sms_api.webhook_routes,
-            *billing_api.routes,
-            *unsubscribe.routes,
-            *tracking.routes,
             *health_api.routes,
             *assets.routes,
-            # A pack's public pages get the visitor's page as the ``visitor`` dependency.
+            # Public pages (a pack's booking page) get the visitor's page as ``visitor``.
             Router(
                 path="/",
-                route_handlers=[
-                    route for pack in registered_packs().values() for route in pack.public_routes
-                ],
+                route_handlers=[route for part in components for route in part.public_routes],
                 dependencies={"visitor": Provide(visitor_page)},
             ),
             *page_routes(),
         ],
         template_config=TemplateConfig(
-            directory=[TEMPLATE_DIR, *pack_folders("templates")], engine=JinjaTemplateEngine
+            directory=[TEMPLATE_DIR, *component_folders("templates")], engine=JinjaTemplateEngine
         ),
         exception_handlers=exception_handlers,
         before_request=refuse_nul_text,

@@ -3,7 +3,7 @@
 import msgspec
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm.repository import count_contacts_up_to
+from atrium.platform.crm.contacts.repository import count_contacts_up_to
 from atrium.platform.db import Database
 from atrium.platform.notify.sms import segments_this_month
 from atrium.platform.tenancy.entitlements import Entitlements

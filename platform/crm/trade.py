@@ -2,8 +2,8 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.crm.appeal_subjects import seed_appeal_subjects
-from atrium.platform.crm.pipelines import seed_default_pipelines
+from atrium.platform.crm.appeals.subjects import seed_appeal_subjects
+from atrium.platform.crm.deals.pipelines import seed_default_pipelines
 
 
 async def seed_trade_defaults(session: AsyncSession, vertical: str, locale: str) -> None:

@@ -9,17 +9,16 @@ import signal
 import threading
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from importlib.metadata import entry_points
 
 import structlog
 from dramatiq import Broker, Worker
 
+from atrium.platform.components import plugged
 from atrium.platform.config import Settings, get_settings
 from atrium.platform.db import Database
 from atrium.platform.jobs.actors import configure_broker, use_broker
 from atrium.platform.jobs.context import JobContext, set_job_context
 from atrium.platform.jobs.idempotency import forget_processed_messages
-from atrium.platform.packs import registered_packs
 from atrium.platform.runtime import Runtime
 
 log = structlog.get_logger("atrium.worker")
@@ -30,19 +29,9 @@ _running: "EmbeddedWorker | None" = None
 
 
 def load_actor_modules() -> None:
-    """Import every module that declares actors, so the worker knows them: the platform's, and
-    those the other components name in the ``atrium.jobs`` entry point group, and the packs'."""
-    for entry in entry_points(group="atrium.jobs"):
-        entry.load()
-    registered_packs()  # a pack's module imports its jobs and event handlers
-    import atrium.platform.crm.import_jobs  # noqa: F401
-    import atrium.platform.events.tasks  # noqa: F401
-    import atrium.platform.mail.delivery  # noqa: F401
-    import atrium.platform.notify.birthdays  # noqa: F401
-    import atrium.platform.notify.campaigns  # noqa: F401
-    import atrium.platform.notify.reminders  # noqa: F401
-    import atrium.platform.notify.sms  # noqa: F401
-    import atrium.platform.notify.telegram  # noqa: F401
+    """Import every module that declares actors, so the worker knows them: loading the
+    components and the packs imports their jobs and event handlers."""
+    plugged()
 
 
 class EmbeddedWorker:

@@ -18,8 +18,8 @@ from jinja2 import TemplateError
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.crm.consent import may_market
-from atrium.platform.crm.models import Contact, ContactEmail, ContactPhone
+from atrium.platform.crm.contacts.consent import may_market
+from atrium.platform.crm.contacts.models import Contact, ContactEmail, ContactPhone
 from atrium.platform.db import WorkspaceSchema
 from atrium.platform.errors import LimitReached
 from atrium.platform.events.handlers import dispatching_workspace, on_event

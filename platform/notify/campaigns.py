@@ -26,16 +26,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.accounts import checked_email
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm.consent import marketing_allowed
-from atrium.platform.crm.deal_models import Deal
-from atrium.platform.crm.models import Contact, ContactEmail, ContactPhone
-from atrium.platform.crm.normalize import e164
-from atrium.platform.crm.segment_models import (
-    CAMPAIGN_CHANNELS,
-    Campaign,
-    CampaignMessage,
-)
-from atrium.platform.crm.segments import get_segment, members_query, segment_conditions
+from atrium.platform.crm.contacts.consent import marketing_allowed
+from atrium.platform.crm.contacts.models import Contact, ContactEmail, ContactPhone
+from atrium.platform.crm.deals.models import Deal
+from atrium.platform.crm.records.normalize import e164
+from atrium.platform.crm.segments.models import CAMPAIGN_CHANNELS, Campaign, CampaignMessage
+from atrium.platform.crm.segments.service import get_segment, members_query, segment_conditions
 from atrium.platform.db import WorkspaceSchema
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Conflict, Invalid, LimitReached, NotFound

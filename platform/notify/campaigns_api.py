@@ -11,9 +11,9 @@ from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm.api import DEPENDENCIES
-from atrium.platform.crm.segment_models import Campaign
+from atrium.platform.crm.segments.models import Campaign
 from atrium.platform.http.auth import requires
+from atrium.platform.http.kit import DEPENDENCIES
 from atrium.platform.instants import Checked
 from atrium.platform.notify import campaigns
 from atrium.platform.notify.unsubscribe import sample_sms_opt_out_url

@@ -12,9 +12,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.models import Membership, User
-from atrium.platform.crm.activity_models import Activity
-from atrium.platform.crm.appeal_models import Appeal
-from atrium.platform.crm.models import Contact
+from atrium.platform.crm.activities.models import Activity
+from atrium.platform.crm.appeals.models import Appeal
+from atrium.platform.crm.contacts.models import Contact
 from atrium.platform.db import WorkspaceSchema
 from atrium.platform.events.handlers import dispatching_workspace, on_event
 from atrium.platform.events.models import OutboxEvent

@@ -9,16 +9,10 @@ import asyncio
 from datetime import UTC, datetime
 
 import structlog
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
 
-from atrium.platform.crm.activity_models import Activity
-from atrium.platform.crm.appeal_models import Appeal
-from atrium.platform.crm.imports import rearm_stalled as rearm_stalled_imports
+from atrium.platform.components import DueWork, core_components
 from atrium.platform.db import Database
-from atrium.platform.events.service import record_event
-from atrium.platform.notify.birthdays import claim_birthdays
-from atrium.platform.notify.campaigns import claim_due_campaigns
 from atrium.platform.notify.quiet import quiet_until
 from atrium.platform.notify.sweep import sweep_messages
 from atrium.platform.packs import registered_packs
@@ -63,17 +57,25 @@ async def _scan_workspace(db: Database, schema: str, now: datetime) -> int:
         settings = await workspace_settings(session)
         # During the workspace's quiet hours messages wait, unclaimed, in their tables.
         if quiet_until(settings, now) is None:
-            raised += await _due_task_reminders(session)
-            raised += await claim_birthdays(session, settings, now)
-            raised += await claim_due_campaigns(session)
+            for work in due_work(held_in_quiet_hours=True):
+                raised += await work.scan(session, settings, now)
             # Held messages wait for the quiet hours to end; then lost ones are queued again.
             await sweep_messages(session, schema)
-        raised += await _overdue_complaints(session)
+        for work in due_work(held_in_quiet_hours=False):
+            raised += await work.scan(session, settings, now)
         for pack in registered_packs().values():
             if pack.scan_due_work is not None:
                 raised += await pack.scan_due_work(session, settings, now)
-        raised += await rearm_stalled_imports(session)
     return raised
+
+
+def due_work(*, held_in_quiet_hours: bool) -> list[DueWork]:
+    return [
+        work
+        for component in core_components()
+        for work in component.due_work
+        if work.held_in_quiet_hours == held_in_quiet_hours
+    ]
 
 
 async def scheduler_loop(db: Database, interval_s: float = 15) -> None:
@@ -84,43 +86,3 @@ async def scheduler_loop(db: Database, interval_s: float = 15) -> None:
         except Exception:  # keep the loop alive; the next round retries
             log.exception("due_work_scan_failed")
         await asyncio.sleep(interval_s)
-
-
-async def _due_task_reminders(session: AsyncSession) -> int:
-    rows = await session.execute(
-        update(Activity)
-        .where(
-            Activity.remind_at <= func.now(),
-            Activity.reminded_at.is_(None),
-            Activity.done_at.is_(None),
-            Activity.assignee_id.is_not(None),
-        )
-        .values(reminded_at=func.now())
-        .returning(Activity.id, Activity.remind_at)
-    )
-    claimed = rows.all()
-    for activity_id, remind_at in claimed:
-        await record_event(
-            session,
-            "activity.reminder_due",
-            {"activity_id": str(activity_id), "remind_at": remind_at.isoformat()},
-        )
-    return len(claimed)
-
-
-async def _overdue_complaints(session: AsyncSession) -> int:
-    rows = await session.execute(
-        update(Appeal)
-        .where(
-            Appeal.kind == "complaint",
-            Appeal.answered_at.is_(None),
-            Appeal.respond_by <= func.now(),
-            Appeal.overdue_noticed_at.is_(None),
-        )
-        .values(overdue_noticed_at=func.now())
-        .returning(Appeal.id)
-    )
-    claimed = rows.scalars().all()
-    for appeal_id in claimed:
-        await record_event(session, "appeal.overdue", {"appeal_id": str(appeal_id)})
-    return len(claimed)

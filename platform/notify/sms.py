@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.config import get_settings
-from atrium.platform.crm.consent import marketing_allowed
-from atrium.platform.crm.models import Contact
-from atrium.platform.crm.segment_models import CampaignMessage
+from atrium.platform.crm.contacts.consent import marketing_allowed
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.segments.models import CampaignMessage
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, LimitReached
 from atrium.platform.events.handlers import dispatching_workspace, on_event

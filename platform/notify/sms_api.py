@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.crm.normalize import e164
+from atrium.platform.crm.records.normalize import e164
 from atrium.platform.errors import Forbidden, Invalid, NotFound
 from atrium.platform.http.auth import database, requires
 from atrium.platform.http.pagination import paginate

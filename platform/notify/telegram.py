@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.tokens import new_token, same_hash, token_hash
-from atrium.platform.crm.models import Contact
+from atrium.platform.crm.contacts.models import Contact
 from atrium.platform.db import WorkspaceSchema
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid

@@ -15,8 +15,9 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from sqlalchemy import update
 
-from atrium.platform.crm.models import AuditEntry, Contact
-from atrium.platform.crm.segment_models import CampaignMessage
+from atrium.platform.crm.audit.models import AuditEntry
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.segments.models import CampaignMessage
 from atrium.platform.db import WorkspaceSchema
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import NotFound

@@ -23,7 +23,7 @@ from litestar.testing import AsyncTestClient
 from redis import Redis
 
 from atrium.platform.config import load_settings
-from atrium.platform.crm.models import Contact, ContactPhone
+from atrium.platform.crm.contacts.models import Contact, ContactPhone
 from atrium.platform.db import Database
 from atrium.platform.runtime import Runtime, start_runtime
 from atrium.platform.tenancy.models import Tenant

@@ -21,9 +21,10 @@ import sqlalchemy as sa
 from alembic import command
 
 from atrium.platform.config import load_settings
-from atrium.platform.crm.appeal_models import Appeal
-from atrium.platform.crm.deal_models import Deal
-from atrium.platform.crm.models import Company, Contact
+from atrium.platform.crm.appeals.models import Appeal
+from atrium.platform.crm.companies.models import Company
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.deals.models import Deal
 from atrium.platform.db import Database
 from atrium.platform.runtime import start_runtime
 from atrium.tenants.migrations import PLATFORM_HISTORY, alembic_config

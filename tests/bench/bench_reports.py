@@ -29,10 +29,10 @@ from atrium.platform.auth.models import Role
 from atrium.platform.auth.principal import Principal
 from atrium.platform.auth.service import workspace_of
 from atrium.platform.config import load_settings
-from atrium.platform.crm import reports
-from atrium.platform.crm import reports_customers as customers
-from atrium.platform.crm.deal_models import Stage
-from atrium.platform.crm.report_period import preset_period
+from atrium.platform.crm.deals.models import Stage
+from atrium.platform.crm.reports import customers
+from atrium.platform.crm.reports import service as reports
+from atrium.platform.crm.reports.period import preset_period
 from atrium.platform.db import Database
 from atrium.platform.runtime import Runtime, start_runtime
 from atrium.platform.tenancy.models import Tenant

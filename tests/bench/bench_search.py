@@ -24,8 +24,8 @@ from atrium.platform.auth.models import Role
 from atrium.platform.auth.principal import Principal
 from atrium.platform.auth.service import workspace_of
 from atrium.platform.config import load_settings
-from atrium.platform.crm.normalize import search_key
-from atrium.platform.crm.search import search
+from atrium.platform.crm.records.normalize import search_key
+from atrium.platform.crm.search.service import search
 from atrium.platform.runtime import Runtime, start_runtime
 from atrium.platform.tenancy.models import Tenant
 from atrium.tenants.migrations import PLATFORM_HISTORY, alembic_config

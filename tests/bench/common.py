@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import sqlalchemy as sa
 
-from atrium.platform.crm.normalize import search_key
+from atrium.platform.crm.records.normalize import search_key
 from atrium.tenants.migrations import TENANT_HISTORY, tenant_head
 
 

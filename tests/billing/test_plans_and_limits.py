@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import insert, select
 
 from atrium.billing.subscriptions.tasks import scan_billing
-from atrium.platform.crm.models import Contact
+from atrium.platform.crm.contacts.models import Contact
 from atrium.platform.db.types import utcnow
 from atrium.platform.tenancy.models import Tenant
 from tests.billing.conftest import set_row, subscription_row

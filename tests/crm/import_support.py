@@ -6,7 +6,7 @@ import io
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from atrium.platform.crm.import_jobs import import_batch
+from atrium.platform.crm.imports.tasks import import_batch
 from atrium.platform.tenancy.models import Tenant
 
 

@@ -33,12 +33,13 @@ from sqlalchemy import select, update
 
 from atrium.platform.auth.models import Role
 from atrium.platform.auth.principal import Principal, Workspace
-from atrium.platform.crm.activity_models import Activity
-from atrium.platform.crm.appeal_models import Appeal
-from atrium.platform.crm.deal_models import Deal, DealMove, Pipeline, Stage
-from atrium.platform.crm.lead_models import Lead
-from atrium.platform.crm.models import Contact, Team, TeamMember
-from atrium.platform.crm.product_models import DealLine, Product
+from atrium.platform.crm.activities.models import Activity
+from atrium.platform.crm.appeals.models import Appeal
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.deals.models import Deal, DealMove, Pipeline, Stage
+from atrium.platform.crm.leads.models import Lead
+from atrium.platform.crm.products.models import DealLine, Product
+from atrium.platform.crm.teams.models import Team, TeamMember
 from atrium.platform.tenancy.models import WorkspaceSettings
 
 MOSCOW = ZoneInfo("Europe/Moscow")

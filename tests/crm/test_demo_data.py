@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 
 from atrium.platform.auth.models import User
 from atrium.platform.auth.service import principal_for_member
-from atrium.platform.crm.deal_models import Deal
-from atrium.platform.crm.demo import clear_demo_data, has_demo_data
-from atrium.platform.crm.models import Contact
-from atrium.platform.crm.product_models import Product
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.deals.models import Deal
+from atrium.platform.crm.demo.service import clear_demo_data, has_demo_data
+from atrium.platform.crm.products.models import Product
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
 from tests.helpers import STRONG_PASSWORD

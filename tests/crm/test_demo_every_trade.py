@@ -6,7 +6,7 @@ import secrets
 import pytest
 from sqlalchemy import func, select
 
-from atrium.platform.crm.models import DemoRecord
+from atrium.platform.crm.demo.models import DemoRecord
 from atrium.platform.packs import vertical_choices
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup

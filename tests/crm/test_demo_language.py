@@ -7,8 +7,9 @@ import secrets
 
 from sqlalchemy import select
 
-from atrium.platform.crm.models import Contact, Tag
-from atrium.platform.crm.product_models import Product
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.products.models import Product
+from atrium.platform.crm.records.models import Tag
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
 from atrium.verticals.salon.models import StockItem

@@ -5,8 +5,8 @@ from datetime import date, datetime
 
 import pytest
 
-from atrium.platform.crm.import_fields import guess_mapping, parse_money
-from atrium.platform.crm.import_files import FileTooLarge, data_rows, read_shape
+from atrium.platform.crm.imports.fields import guess_mapping, parse_money
+from atrium.platform.crm.imports.files import FileTooLarge, data_rows, read_shape
 from atrium.platform.errors import Invalid
 from tests.crm.import_support import csv_bytes, xlsx_bytes
 

@@ -12,14 +12,14 @@ from sqlalchemy import select
 
 from atrium.platform.auth.models import Role
 from atrium.platform.auth.service import workspace_of
-from atrium.platform.crm import reports
-from atrium.platform.crm.report_period import period_from_query, preset_period
-from atrium.platform.crm.reports_customers import (
+from atrium.platform.crm.reports import service as reports
+from atrium.platform.crm.reports.customers import (
     abc_customers,
     abc_products,
     customer_sources,
     customer_values,
 )
+from atrium.platform.crm.reports.period import period_from_query, preset_period
 from atrium.platform.errors import Invalid
 from atrium.platform.tenancy.models import Tenant
 from tests.crm.report_data import add_purchases_around_march, build_march

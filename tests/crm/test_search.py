@@ -2,7 +2,7 @@
 
 import pytest
 
-from atrium.platform.crm.normalize import search_key
+from atrium.platform.crm.records.normalize import search_key
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from atrium.platform.crm.models import Contact
+from atrium.platform.crm.contacts.models import Contact
 from atrium.platform.notify.birthdays import claim_birthdays, greet_by_mail
 from atrium.platform.notify.models import MailLog, SmsLog
 from atrium.platform.notify.scheduler import scan_due_work

@@ -9,8 +9,8 @@ from email import message_from_bytes, policy
 
 from sqlalchemy import update
 
-from atrium.platform.crm.models import Contact
-from atrium.platform.crm.segment_models import Campaign, CampaignMessage
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.segments.models import Campaign, CampaignMessage
 from atrium.platform.notify.campaigns import prepare_campaign, send_campaign_email
 from atrium.platform.notify.models import SmsLog, SmsSettings
 from atrium.platform.notify.scheduler import scan_due_work

@@ -18,8 +18,8 @@ from alembic import command
 from litestar.testing import AsyncTestClient
 from redis import Redis
 
-from atrium.platform.crm.import_models import ImportBatch, ImportRecord
-from atrium.platform.crm.models import Contact, ContactPhone
+from atrium.platform.crm.contacts.models import Contact, ContactPhone
+from atrium.platform.crm.imports.models import ImportBatch, ImportRecord
 from atrium.platform.db import Database
 from atrium.platform.db.types import utcnow
 from atrium.platform.runtime import Runtime

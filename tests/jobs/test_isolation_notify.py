@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
-from atrium.platform.crm.models import Contact
+from atrium.platform.crm.contacts.models import Contact
 from atrium.platform.tenancy.models import Tenant
 from tests.jobs.conftest import eventually
 from tests.jobs.test_telegram import TOKEN, BotApi, bot_api  # noqa: F401 - the fake Bot API

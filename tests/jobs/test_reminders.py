@@ -8,7 +8,7 @@ from email import message_from_bytes, policy
 
 from sqlalchemy import func, select, text
 
-from atrium.platform.crm.activity_models import Activity
+from atrium.platform.crm.activities.models import Activity
 from atrium.platform.notify.models import MailLog, Notification
 from atrium.platform.notify.reminders import send_task_reminder
 from atrium.platform.notify.scheduler import scan_due_work

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from atrium.platform.crm.segment_models import Campaign, CampaignMessage
+from atrium.platform.crm.segments.models import Campaign, CampaignMessage
 from atrium.platform.notify.models import MessageTemplate
 from atrium.platform.notify.scheduler import scan_due_work
 from tests.jobs.conftest import eventually, worker_settings

@@ -9,7 +9,7 @@ from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
 
-from atrium.platform.crm.appeal_subjects import GENERAL_SUBJECTS
+from atrium.platform.crm.appeals.subjects import GENERAL_SUBJECTS
 from atrium.platform.db import WorkspaceSchema
 from atrium.platform.tenancy.models import Tenant
 from atrium.tenants.migrate import upgrade_workspace

@@ -9,8 +9,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.async_api import expect
 
-from atrium.platform.crm.deal_models import Deal
-from atrium.platform.crm.models import Company, Contact
+from atrium.platform.crm.companies.models import Company
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.deals.models import Deal
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
 from tests.helpers import STRONG_PASSWORD

@@ -8,9 +8,10 @@ import secrets
 import pytest
 import sqlalchemy as sa
 
-from atrium.platform.crm.appeal_models import Appeal
-from atrium.platform.crm.deal_models import Deal
-from atrium.platform.crm.models import Company, Contact
+from atrium.platform.crm.appeals.models import Appeal
+from atrium.platform.crm.companies.models import Company
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.deals.models import Deal
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
 from atrium.verticals.salon.models import LoyaltyCard, Master, Visit

@@ -10,8 +10,8 @@ import uuid
 import pytest
 from openpyxl import load_workbook
 
-from atrium.platform.crm import import_jobs
-from atrium.platform.crm.import_jobs import import_batch
+from atrium.platform.crm.imports import tasks as import_jobs
+from atrium.platform.crm.imports.tasks import import_batch
 from tests.crm.import_support import csv_bytes, schema_of, upload
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 
@@ -359,10 +359,10 @@ async def test_companies_deals_and_products_export_with_their_filters(owner, cli
 
 
 def test_every_import_field_and_export_column_has_russian():
-    from atrium.platform.crm.exports import EXPORT_TITLES, EXPORT_WORDS
-    from atrium.platform.crm.import_fields import FIELDS
+    from atrium.platform.crm.exports.service import EXPORT_TITLES, EXPORT_WORDS
+    from atrium.platform.crm.imports.fields import FIELDS
+    from atrium.platform.crm.imports.pages import KIND_TITLES
     from atrium.web.pages.i18n import plain_text
-    from atrium.web.pages.imports import KIND_TITLES
 
     titles = {title for kind_titles in EXPORT_TITLES.values() for title in kind_titles}
     titles |= {word for words in EXPORT_WORDS.values() for word in words.values()}

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from atrium.platform.crm.models import Team, TeamMember
+from atrium.platform.crm.teams.models import Team, TeamMember
 from tests.crm.report_data import build_march
 from tests.crm.test_reports import workspace_for
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401

@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import update
 
-from atrium.platform.crm.segment_models import Campaign
+from atrium.platform.crm.segments.models import Campaign
 from tests.jobs.test_reminders import schema_of
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
 from tests.web.test_contact_pages import base

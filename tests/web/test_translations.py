@@ -74,7 +74,7 @@ def test_every_plan_has_a_russian_name():
 
 
 def test_every_trades_first_steps_are_translated_to_russian():
-    from atrium.platform.crm.overview import GENERAL_STEPS
+    from atrium.platform.crm.overview.service import GENERAL_STEPS
     from atrium.platform.packs import registered_packs
     from atrium.web.pages.i18n import plain_text
 

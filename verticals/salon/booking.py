@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm import repository as contacts_repository
-from atrium.platform.crm.contacts import ContactInput, create_contact
-from atrium.platform.crm.models import Contact
-from atrium.platform.crm.normalize import e164
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.contacts.repository import contacts_with
+from atrium.platform.crm.contacts.service import ContactInput, create_contact
+from atrium.platform.crm.records.normalize import e164
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.events.service import record_event
 from atrium.platform.tenancy.service import workspace_settings
@@ -321,7 +321,7 @@ async def client_for_booking(
     if not phone.strip():
         raise Invalid("Give the client's phone.", field="client.phone")
     number = e164(phone, (await workspace_settings(session)).country, field="client.phone")
-    known = await contacts_repository.contacts_with(session, phones=[number], emails=[])
+    known = await contacts_with(session, phones=[number], emails=[])
     if known:
         return known[0].id
     if not first_name.strip():

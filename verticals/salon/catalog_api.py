@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.crm.api import DEPENDENCIES, UNSET, Unset, given_fields
+from atrium.platform.http.kit import DEPENDENCIES, UNSET, Unset, given_fields
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon import catalog, catalog_staff_api, catalog_stock_api
 from atrium.verticals.salon.access import salon_requires

@@ -8,8 +8,8 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
-from atrium.platform.crm.normalize import PHONE_INPUT_LIMIT, e164
-from atrium.platform.crm.products import money
+from atrium.platform.crm.products.service import money
+from atrium.platform.crm.records.normalize import PHONE_INPUT_LIMIT, e164
 from atrium.platform.errors import Invalid
 from atrium.platform.instants import check
 from atrium.platform.numbers import decimal_of

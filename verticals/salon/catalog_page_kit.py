@@ -8,7 +8,7 @@ from typing import Any
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
-from atrium.platform.crm.normalize import PHONE_INPUT_LIMIT
+from atrium.platform.crm.records.normalize import PHONE_INPUT_LIMIT
 from atrium.platform.errors import DomainError
 from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database

@@ -12,8 +12,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm.api import DEPENDENCIES, UNSET, Unset, given_fields
 from atrium.platform.http.auth import database
+from atrium.platform.http.kit import DEPENDENCIES, UNSET, Unset, given_fields
 from atrium.platform.instants import Checked, check
 from atrium.platform.tenancy.service import member_ids
 from atrium.verticals.salon import staff

@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm.api import DEPENDENCIES, UNSET, Unset, given_fields
+from atrium.platform.http.kit import DEPENDENCIES, UNSET, Unset, given_fields
 from atrium.verticals.salon import stock
 from atrium.verticals.salon.access import salon_requires
 from atrium.verticals.salon.models import StockItem

@@ -14,7 +14,7 @@ from babel.dates import format_date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.crm.deal_models import Deal, DealMove, Pipeline, Stage
+from atrium.platform.crm.deals.models import Deal, DealMove, Pipeline, Stage
 from atrium.platform.db.names import by_name
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.events.service import record_event

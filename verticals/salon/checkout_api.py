@@ -14,8 +14,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm.api import DEPENDENCIES
 from atrium.platform.errors import Invalid
+from atrium.platform.http.kit import DEPENDENCIES
 from atrium.verticals.salon import checkout, loyalty, visits
 from atrium.verticals.salon.access import salon_requires
 from atrium.verticals.salon.models import LoyaltyCard, LoyaltyEntry

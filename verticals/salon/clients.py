@@ -20,9 +20,10 @@ from sqlalchemy import Select, and_, distinct, exists, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm import repository as contacts_repository
-from atrium.platform.crm.models import Contact
-from atrium.platform.crm.normalize import e164_or_none
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.contacts.repository import contact_links, contact_search
+from atrium.platform.crm.records.normalize import e164_or_none
+from atrium.platform.crm.records.visibility import visibility
 from atrium.platform.db.names import name_key
 from atrium.platform.errors import Invalid, NotFound
 from atrium.platform.http.pagination import Page, checked_limit, cursor_values, page_of, page_query
@@ -159,7 +160,7 @@ async def reachable_client(
     """The contact, if the member may see it in the CRM or it is a client of the salon (the
     journal shows every client to the staff); else the same 404 as a contact that is not there."""
     query = select(Contact).where(Contact.id == contact_id)
-    condition = contacts_repository.visibility(Contact, principal)
+    condition = visibility(Contact, principal)
     if condition is not None:
         query = query.where(or_(condition, exists().where(Visit.contact_id == Contact.id)))
     contact = await session.scalar(query)
@@ -266,7 +267,7 @@ async def client_summary(
     upcoming = [
         item for item in visits if item.visit.status in UPCOMING and item.visit.ends_at > now
     ]
-    phones = (await contacts_repository.contact_links(session, [contact_id]))[contact_id][0]
+    phones = (await contact_links(session, [contact_id]))[contact_id][0]
     return ClientSummary(
         contact=contact,
         phones=[item.number for item in phones],
@@ -341,16 +342,14 @@ async def clients_list(
         query = query.where(standing.c.vip)
     if q.strip():
         country = (await workspace_settings(session)).country
-        query = contacts_repository.contact_search(
-            query, q.strip()[:200], e164_or_none(q.strip()[:40], country)
-        )
+        query = contact_search(query, q.strip()[:200], e164_or_none(q.strip()[:40], country))
     after = cursor_values(cursor, 2, [parse, uuid.UUID]) if cursor else None
     query = page_query(
         query, sort=[column, Contact.id], after=after, rows=limit + 1, descending=sort != "name"
     )
     rows = list(await session.execute(query))
     page = page_of(rows, key=lambda row: [row.sort_value, row.id], limit=limit)
-    links = await contacts_repository.contact_links(session, [row.id for row in page.items])
+    links = await contact_links(session, [row.id for row in page.items])
     return Page(
         items=[
             ClientRow(

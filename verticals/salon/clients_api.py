@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm.api import DEPENDENCIES
+from atrium.platform.http.kit import DEPENDENCIES
 from atrium.platform.instants import check
 from atrium.verticals.salon import clients, results
 from atrium.verticals.salon.access import salon_requires

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.crm.models import Contact, DemoRecord
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.demo.models import DemoRecord
 from atrium.platform.errors import DomainError
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon import booking

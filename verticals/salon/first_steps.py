@@ -1,7 +1,7 @@
 """A new salon's first steps on the home page, each done once the salon has what it asks for."""
 
-from atrium.platform.crm.models import Contact
-from atrium.platform.crm.overview import has_any
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.overview.service import has_any
 from atrium.platform.packs import SetupStep
 from atrium.verticals.salon.models import Master, Service, Visit
 

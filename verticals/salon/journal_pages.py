@@ -15,8 +15,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
-from atrium.platform.crm import contacts
-from atrium.platform.crm.normalize import PHONE_INPUT_LIMIT
+from atrium.platform.crm.contacts import service as contacts
+from atrium.platform.crm.records.normalize import PHONE_INPUT_LIMIT
 from atrium.platform.errors import DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database

@@ -16,7 +16,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.crm.models import Contact
+from atrium.platform.crm.contacts.models import Contact
 from atrium.platform.errors import Conflict, Invalid, NotFound
 from atrium.platform.events.service import record_event
 from atrium.platform.http.pagination import Page, paginate

@@ -6,7 +6,7 @@ import uuid
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.crm.merge import moves_references
+from atrium.platform.crm.contacts.merge import moves_references
 from atrium.verticals.salon.models import LoyaltyCard, LoyaltyEntry, Visit
 
 

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.crm.models import Contact
-from atrium.platform.crm.normalize import e164
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.records.normalize import e164
 from atrium.platform.errors import Conflict, DomainError, Invalid, LimitReached, NotFound
 from atrium.platform.notify import telegram
 from atrium.platform.notify.sms import queue_sms

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.crm.models import Contact
-from atrium.platform.crm.normalize import e164
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.records.normalize import e164
 from atrium.platform.errors import Conflict, DomainError, NotFound
 from atrium.platform.notify import telegram
 from atrium.platform.notify.models import TelegramSettings

@@ -22,7 +22,8 @@ from sqlalchemy import and_, delete, exists, false, func, literal, not_, or_, se
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.crm.models import Contact, ContactEmail, ContactPhone, DemoRecord
+from atrium.platform.crm.contacts.models import Contact, ContactEmail, ContactPhone
+from atrium.platform.crm.demo.models import DemoRecord
 from atrium.platform.db import WorkspaceSchema
 from atrium.platform.db.names import name_key_of
 from atrium.platform.db.types import utcnow

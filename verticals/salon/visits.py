@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrium.platform.crm.models import Contact, ContactPhone
+from atrium.platform.crm.contacts.models import Contact, ContactPhone
 from atrium.platform.errors import Invalid, NotFound
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon.models import Visit, VisitService

@@ -11,8 +11,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm.api import DEPENDENCIES, UNSET, Unset
 from atrium.platform.errors import Invalid
+from atrium.platform.http.kit import DEPENDENCIES, UNSET, Unset
 from atrium.platform.instants import Checked
 from atrium.verticals.salon import booking, visits
 from atrium.verticals.salon.access import salon_requires

@@ -9,8 +9,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup
 
+from atrium.platform.components import component_folders
 from atrium.platform.language import DEFAULT_LOCALE, LOCALES, Term, pick_locale
-from atrium.platform.packs import pack_folders
 from atrium.web.pages.field_labels import field_label
 
 __all__ = ["DEFAULT_LOCALE", "LOCALES", "pick_locale"]
@@ -33,7 +33,7 @@ def _compiled(po: Path, locale: str) -> gettext.GNUTranslations:
 
 @cache
 def translations(locale: str) -> gettext.NullTranslations:
-    folders = [LOCALE_DIR, *pack_folders("locales")]
+    folders = [LOCALE_DIR, *component_folders("locales")]
     paths = sorted(
         (po for folder in folders for po in (folder / locale / "LC_MESSAGES").glob("*.po")),
         key=lambda po: (po.name != MAIN_CATALOG, po.name),

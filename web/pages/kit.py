@@ -20,18 +20,18 @@ from atrium.platform.auth import accounts, sessions
 from atrium.platform.auth.accounts import EMAIL_LIMIT
 from atrium.platform.auth.passwords import MAX_LENGTH as PASSWORD_LIMIT
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm.normalize import MAX_TAG_LENGTH
-from atrium.platform.crm.search import MAX_QUERY
+from atrium.platform.crm.records.normalize import MAX_TAG_LENGTH
+from atrium.platform.crm.search.service import MAX_QUERY
 from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.forms import FormFields
 from atrium.platform.http.auth import database, optional_principal, provide_shared_session
 from atrium.platform.http.problems import RETRY_AFTER_S, UNAVAILABLE_TEXT, log_unavailable
 from atrium.platform.notify.inbox import unread_count
 from atrium.platform.packs import GENERAL, Pack, registered_packs
+from atrium.platform.pages.formats import formatters
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.tenants.signup import COMPANY_LIMIT, NAME_LIMIT
 from atrium.web.pages.flash import flash_cookie, forget_flash, take_flash
-from atrium.web.pages.formats import formatters
 from atrium.web.pages.i18n import (
     message_text,
     pick_locale,

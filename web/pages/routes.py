@@ -8,8 +8,9 @@ from litestar.static_files import create_static_files_router
 
 from atrium.platform.auth import accounts, invitations, sessions
 from atrium.platform.auth.throttle import password_attempts
-from atrium.platform.crm.demo import clear_demo_data
-from atrium.platform.crm.overview import setup_checklist, workspace_overview
+from atrium.platform.components import plugged
+from atrium.platform.crm.demo.service import clear_demo_data
+from atrium.platform.crm.overview.service import setup_checklist, workspace_overview
 from atrium.platform.errors import DomainError, TooManyRequests
 from atrium.platform.http.auth import database
 from atrium.platform.http.problems import UNAVAILABLE
@@ -17,30 +18,7 @@ from atrium.platform.packs import GENERAL, registered_packs
 from atrium.platform.tenancy.service import member_count
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
-from atrium.web.pages import (
-    appeals,
-    billing,
-    companies,
-    company_people,
-    contacts,
-    deals,
-    imports,
-    leads,
-    marketing,
-    notifications,
-    picker,
-    reports,
-    search,
-    settings,
-    settings_appeals,
-    settings_crm,
-    settings_messaging,
-    settings_products,
-    settings_team,
-    settings_templates,
-    tasks,
-    workspaces,
-)
+from atrium.web.pages import billing, settings, settings_team, workspaces
 from atrium.web.pages.i18n import pick_locale, template_functions
 from atrium.web.pages.kit import (
     SHARED,
@@ -333,30 +311,7 @@ async def demo_clear(request: Request) -> Response:
 
 
 # The pages of daily work, each module with its ``routes``.
-WORK_PAGES = (
-    contacts,
-    companies,
-    company_people,
-    picker,
-    deals,
-    imports,
-    leads,
-    tasks,
-    appeals,
-    marketing,
-    reports,
-    search,
-    notifications,
-    settings,
-    settings_team,
-    settings_crm,
-    settings_appeals,
-    settings_products,
-    settings_templates,
-    settings_messaging,
-    billing,
-    workspaces,
-)
+WEB_PAGES = (settings, settings_team, billing, workspaces)  # the web layer's own pages
 
 
 def page_routes() -> list:
@@ -380,16 +335,11 @@ def page_routes() -> list:
             accept_invitation,
             workspace_home,
             demo_clear,
-            *(route for module in WORK_PAGES for route in module.routes),
-            # A pack's page handlers get the member's page as the ``page`` dependency.
-            Router(
-                path="/",
-                route_handlers=[
-                    route for pack in registered_packs().values() for route in pack.page_routes
-                ],
-                dependencies={"page": Provide(workspace_page)},
-            ),
+            *(route for module in WEB_PAGES for route in module.routes),
+            *(route for part in plugged() for route in part.page_routes),
         ],
+        # Page handlers get the member's page as the ``page`` dependency.
+        dependencies={"page": Provide(workspace_page)},
         exception_handlers={
             NotFoundException: page_not_found,
             SignInRequired: sign_in_first,

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from atrium.platform.crm.models import Contact, ContactPhone
+from atrium.platform.crm.contacts.models import Contact, ContactPhone
 from atrium.platform.db import WorkspaceSchema
 from atrium.platform.tenancy.models import Tenant
 from atrium.verticals.salon.models import (

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 
-from atrium.platform.crm.models import Contact
+from atrium.platform.crm.contacts.models import Contact
 from atrium.verticals.salon.models import Visit
 from tests.jobs.conftest import eventually
 from tests.jobs.test_telegram import TOKEN, BotApi, bot_api  # noqa: F401

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from atrium.platform.crm.deal_models import Deal, Stage
+from atrium.platform.crm.deals.models import Deal, Stage
 from atrium.platform.errors import Conflict, Invalid
 from atrium.platform.events.models import OutboxEvent
 from atrium.verticals.salon import booking, checkout, stock

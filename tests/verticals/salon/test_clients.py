@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import update
 
-from atrium.platform.crm.models import Contact, ContactPhone
+from atrium.platform.crm.contacts.models import Contact, ContactPhone
 from atrium.verticals.salon import clients
 from atrium.verticals.salon.models import LoyaltyCard, LoyaltyEntry, Service, Visit, VisitService
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401

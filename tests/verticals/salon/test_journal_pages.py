@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from atrium.platform.crm.models import Contact
+from atrium.platform.crm.contacts.models import Contact
 from atrium.verticals.salon.models import Visit
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 from tests.verticals.salon.conftest import MOSCOW, build_salon

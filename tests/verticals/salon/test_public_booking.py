@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from atrium.platform.crm.models import Contact, ContactPhone
+from atrium.platform.crm.contacts.models import Contact, ContactPhone
 from atrium.platform.notify.models import SmsLog
 from atrium.platform.tenancy.models import Tenant
 from atrium.verticals.salon.models import BookingCode, Location, Visit

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, update
 
-from atrium.platform.crm.models import Contact, ContactEmail, DemoRecord
+from atrium.platform.crm.contacts.models import Contact, ContactEmail
+from atrium.platform.crm.demo.models import DemoRecord
 from atrium.platform.events.models import OutboxEvent
 from atrium.platform.events.service import record_event
 from atrium.platform.notify.models import MailLog, SmsLog

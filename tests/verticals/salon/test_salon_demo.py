@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from atrium.platform.auth.models import User
 from atrium.platform.auth.service import principal_for_member
-from atrium.platform.crm.demo import clear_demo_data, has_demo_data
-from atrium.platform.crm.models import Contact
+from atrium.platform.crm.contacts.models import Contact
+from atrium.platform.crm.demo.service import clear_demo_data, has_demo_data
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup

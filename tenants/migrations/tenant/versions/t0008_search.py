@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from atrium.platform.crm.normalize import search_key
+from atrium.platform.crm.records.normalize import search_key
 from atrium.tenants.migrations import workspace_schema
 
 revision: str = "t0008"

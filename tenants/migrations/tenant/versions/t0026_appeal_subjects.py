@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from atrium.platform.crm.appeal_subjects import default_subjects
+from atrium.platform.crm.appeals.subjects import default_subjects
 from atrium.tenants.migrations import workspace_schema
 
 # revision identifiers, used by Alembic.

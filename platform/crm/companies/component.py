@@ -1,0 +1,14 @@
+"""Companies: what the domain brings to the app, the worker and the schema."""
+
+from pathlib import Path
+
+from atrium.platform.components import Component
+from atrium.platform.crm.companies import api, models, pages, people_pages
+
+COMPONENT = Component(
+    key="companies",
+    folder=Path(__file__).parent,
+    tables=(models,),
+    api_routes=api.routes,
+    page_routes=(*pages.routes, *people_pages.routes),
+)

@@ -1,0 +1,232 @@
+"""Company pages: the list with search, filters and bulk actions, the company card with its
+people, create and edit."""
+
+import uuid
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from atrium.platform.auth.accounts import EMAIL_LIMIT
+from atrium.platform.crm.companies import service
+from atrium.platform.crm.contacts.pages import (
+    BULK_ACTIONS,
+    _members,
+    chosen_owner,
+    confirm_bulk_delete,
+)
+from atrium.platform.crm.records.normalize import PHONE_INPUT_LIMIT, TAGS_INPUT_LIMIT
+from atrium.platform.errors import DomainError, Invalid
+from atrium.platform.forms import Field, FormFields, gettext
+from atrium.platform.http.auth import database
+from atrium.platform.pages.kit import WorkspacePage, record_id
+
+FIELDS = ("name", "legal_name", "tax_id", "phone", "email", "website", "address", "notes")
+LIMITS = service.TEXT_LIMITS
+COMPANY_FORM = FormFields(
+    name=Field(gettext("Name"), LIMITS["name"], required=True),
+    legal_name=Field(gettext("Legal name"), LIMITS["legal_name"]),
+    tax_id=Field(gettext("Tax id"), LIMITS["tax_id"]),
+    phone=Field(gettext("Phone"), PHONE_INPUT_LIMIT),
+    email=Field(gettext("E-mail"), EMAIL_LIMIT),
+    website=Field(gettext("Website"), LIMITS["website"]),
+    tags=Field(gettext("Tags"), TAGS_INPUT_LIMIT),
+    address=Field(gettext("Address"), LIMITS["address"]),
+    notes=Field(gettext("Notes"), LIMITS["notes"]),
+)
+
+
+def _transaction(page: WorkspacePage):
+    return database(page.request).tenant_transaction(page.principal.workspace.schema)
+
+
+@get("/w/{slug:str}/companies")
+async def companies_list(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
+    query = request.query_params
+    q, tag, owner = query.get("q", "").strip(), query.get("tag", "").strip(), query.get("owner")
+    errors: dict[str, str] = {}
+    owner_id = None
+    if owner:
+        try:
+            owner_id = uuid.UUID(owner)
+        except ValueError:
+            errors["owner"] = page._("Choose an owner from the list.")
+    result = None
+    try:
+        async with _transaction(page) as session:
+            result = await service.list_companies(
+                session,
+                page.principal,
+                q=q or None,
+                tag=tag or None,
+                owner_id=owner_id,
+                cursor=query.get("cursor") or None,
+                limit=25,
+            )
+    except DomainError as error:
+        errors[error.field or "q"] = page.error_text(error)
+    return page.render(
+        "companies/list.html",
+        section="companies",
+        companies=result.items if result else [],
+        next_cursor=result.next_cursor if result else None,
+        q=q,
+        filters={"q": q, "tag": tag, "owner": owner or ""},
+        filtered=bool(q or tag or owner),
+        members=await _members(page),
+        errors=errors,
+    )
+
+
+@post("/w/{slug:str}/companies/bulk")
+async def companies_bulk(
+    request: Request, page: NamedDependency[WorkspacePage]
+) -> Template | Redirect:
+    form = await request.form()
+    ids = [record_id(raw) for raw in form.getall("ids", [])]
+    action = form.get("action", "")
+    back = f"{page.base}/companies"
+    if not ids or action not in BULK_ACTIONS:
+        return page.redirect(back, error=page._("Choose companies and an action."))
+    if action == "delete" and form.get("confirmed") != "1":
+        question = page.ngettext("Delete %(num)d company?", "Delete %(num)d companies?", len(ids))
+        return confirm_bulk_delete(page, "companies", ids, question, back)
+    try:
+        if action == "owner":
+            owner_id = chosen_owner(form)
+            if owner_id not in {member.user_id for member in await _members(page)}:
+                raise Invalid("Choose an owner from the list.", field="owner_id")
+        async with _transaction(page) as session:
+            for company_id in ids:
+                if action == "delete":
+                    await service.delete_company(session, page.principal, company_id)
+                elif action == "tag":
+                    card = await service.company_card(session, page.principal, company_id)
+                    tags = [*card.tags, form.get("tag", "")]
+                    await service.update_company(
+                        session, page.principal, company_id, {"tags": tags}
+                    )
+                else:
+                    await service.update_company(
+                        session, page.principal, company_id, {"owner_id": owner_id}
+                    )
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        return page.redirect(back, error=page.error_text(error))
+    return page.redirect(
+        back,
+        notice=page.ngettext("%(num)d company changed.", "%(num)d companies changed.", len(ids)),
+    )
+
+
+def _form(page: WorkspacePage, status_code=200, **context) -> Template:
+    return page.render(
+        "companies/form.html",
+        status_code,
+        section="companies",
+        form_fields=COMPANY_FORM,
+        **context,
+    )
+
+
+@get("/w/{slug:str}/companies/new")
+async def company_new(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
+    return _form(page, values={}, company=None)
+
+
+def _data(form) -> dict:
+    data = {name: form.get(name, "") for name in FIELDS}
+    data["tags"] = [tag.strip() for tag in form.get("tags", "").split(",") if tag.strip()]
+    return data
+
+
+@post("/w/{slug:str}/companies")
+async def company_create(
+    request: Request, page: NamedDependency[WorkspacePage]
+) -> Template | Redirect:
+    form = await request.form()
+    if problems := COMPANY_FORM.problems(form):
+        errors = page.form_errors(COMPANY_FORM, *problems)
+        return _form(page, 422, values=dict(form), company=None, errors=errors)
+    try:
+        async with _transaction(page) as session:
+            card = await service.create_company(session, page.principal, _data(form))
+    except DomainError as error:
+        errors = page.form_errors(COMPANY_FORM, error)
+        return _form(page, error.status, values=dict(form), company=None, errors=errors)
+    return Redirect(f"{page.base}/companies/{card.company.id}")
+
+
+@get("/w/{slug:str}/companies/{company_id:str}")
+async def company_page(
+    request: Request, page: NamedDependency[WorkspacePage], company_id: FromPath[str]
+) -> Template:
+    return await company_card_page(page, record_id(company_id))
+
+
+async def company_card_page(
+    page: WorkspacePage, ident: uuid.UUID, status_code: int = 200, **context
+) -> Template:
+    """The company's card; a form on it that was refused comes back with ``context``."""
+    async with _transaction(page) as session:
+        try:
+            card = await service.company_card(session, page.principal, ident)
+            people = await service.company_people(session, page.principal, ident)
+        except DomainError:
+            raise NotFoundException() from None
+    return page.render(
+        "companies/card.html",
+        status_code,
+        section="companies",
+        card=card,
+        company=card.company,
+        people=people,
+        **({"errors": {}, "values": {}} | context),
+    )
+
+
+@get("/w/{slug:str}/companies/{company_id:str}/edit")
+async def company_edit(
+    request: Request, page: NamedDependency[WorkspacePage], company_id: FromPath[str]
+) -> Template:
+    async with _transaction(page) as session:
+        try:
+            card = await service.company_card(session, page.principal, record_id(company_id))
+        except DomainError:
+            raise NotFoundException() from None
+    values = {name: getattr(card.company, name) or "" for name in FIELDS}
+    values["tags"] = ", ".join(card.tags)
+    return _form(page, values=values, company=card.company)
+
+
+@post("/w/{slug:str}/companies/{company_id:str}")
+async def company_update(
+    request: Request, page: NamedDependency[WorkspacePage], company_id: FromPath[str]
+) -> Template | Redirect:
+    ident = record_id(company_id)
+    form = await request.form()
+    try:
+        async with _transaction(page) as session:
+            await service.company_card(session, page.principal, ident)  # a 404 first
+            COMPANY_FORM.check(form)
+            card = await service.update_company(session, page.principal, ident, _data(form))
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        errors = page.form_errors(COMPANY_FORM, error)
+        return _form(page, error.status, values=dict(form), company={"id": ident}, errors=errors)
+    return Redirect(f"{page.base}/companies/{card.company.id}")
+
+
+routes = [
+    companies_list,
+    companies_bulk,
+    company_new,
+    company_create,
+    company_page,
+    company_edit,
+    company_update,
+]

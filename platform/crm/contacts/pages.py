@@ -1,0 +1,503 @@
+"""Contact pages: the list (search, filters, bulk actions), the customer card with its timeline,
+create and edit forms with messages next to the fields, and the duplicate warning with merge."""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from atrium.platform.auth.accounts import EMAIL_LIMIT
+from atrium.platform.auth.members import list_members
+from atrium.platform.crm.companies import service as companies
+from atrium.platform.crm.contacts import service
+from atrium.platform.crm.contacts.consent import MARKETING_CHANNELS
+from atrium.platform.crm.contacts.merge import merge_contacts
+from atrium.platform.crm.contacts.models import GENDERS
+from atrium.platform.crm.contacts.timeline import contact_timeline
+from atrium.platform.crm.custom_fields.service import list_fields
+from atrium.platform.crm.notes.service import MAX_NOTE, add_note
+from atrium.platform.crm.records.normalize import (
+    CUSTOM_TEXT_LIMIT,
+    PHONE_INPUT_LIMIT,
+    TAGS_INPUT_LIMIT,
+)
+from atrium.platform.errors import Conflict, DomainError, Invalid
+from atrium.platform.forms import Field, FormFields, gettext
+from atrium.platform.http.auth import database
+from atrium.platform.pages.kit import WorkspacePage, record_id
+
+BULK_ACTIONS = ("tag", "owner", "delete")
+
+LIMITS = service.TEXT_LIMITS
+
+CONTACT_FORM = FormFields(
+    first_name=Field(gettext("First name"), LIMITS["first_name"]),
+    last_name=Field(gettext("Last name"), LIMITS["last_name"]),
+    middle_name=Field(gettext("Middle name"), LIMITS["middle_name"]),
+    birthday=Field(gettext("Birthday")),
+    phone=Field(gettext("Phone"), PHONE_INPUT_LIMIT),
+    email=Field(gettext("E-mail"), EMAIL_LIMIT),
+    source=Field(gettext("Where they came from"), LIMITS["source"]),
+    address=Field(gettext("Address"), LIMITS["address"]),
+    tags=Field(gettext("Tags"), TAGS_INPUT_LIMIT),
+    notes=Field(gettext("Notes"), LIMITS["notes"]),
+)
+
+
+async def _members(page: WorkspacePage) -> list:
+    async with database(page.request).shared_reads() as shared:
+        return (await list_members(shared, page.principal, limit=200)).items
+
+
+@get("/w/{slug:str}/contacts")
+async def contacts_list(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
+    query = request.query_params
+    q, tag, owner = query.get("q", "").strip(), query.get("tag", "").strip(), query.get("owner")
+    errors: dict[str, str] = {}
+    owner_id = None
+    if owner:
+        try:
+            owner_id = uuid.UUID(owner)
+        except ValueError:
+            errors["owner"] = page._("Choose an owner from the list.")
+    try:
+        result = await service.list_contacts(
+            database(request),
+            page.principal,
+            q=q or None,
+            tag=tag or None,
+            owner_id=owner_id,
+            sort=query.get("sort", "-created_at"),
+            cursor=query.get("cursor") or None,
+            limit=25,
+        )
+    except DomainError as error:
+        errors[error.field or "q"] = page.error_text(error)
+        result = None
+    return page.render(
+        "contacts/list.html",
+        section="contacts",
+        contacts=result.items if result else [],
+        next_cursor=result.next_cursor if result else None,
+        filters={"q": q, "tag": tag, "owner": owner or "", "sort": query.get("sort", "")},
+        filtered=bool(q or tag or owner),
+        members=await _members(page),
+        errors=errors,
+    )
+
+
+@post("/w/{slug:str}/contacts/bulk")
+async def contacts_bulk(
+    request: Request, page: NamedDependency[WorkspacePage]
+) -> Template | Redirect:
+    form = await request.form()
+    ids = [record_id(raw) for raw in form.getall("ids", [])]
+    action = form.get("action", "")
+    back = f"{page.base}/contacts"
+    if not ids or action not in BULK_ACTIONS:
+        return page.redirect(back, error=page._("Choose contacts and an action."))
+    if action == "delete" and form.get("confirmed") != "1":
+        question = page.ngettext(
+            "Delete %(num)d contact and its history?",
+            "Delete %(num)d contacts and their history?",
+            len(ids),
+        )
+        return confirm_bulk_delete(page, "contacts", ids, question, back)
+    try:
+        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+            if action == "owner":
+                data = service.ContactInput(owner_id=chosen_owner(form))
+                data.given = {"owner_id"}
+            for contact_id in ids:
+                if action == "delete":
+                    await service.delete_contact(s, page.principal, contact_id)
+                elif action == "tag":
+                    card = await service.contact_card(s, page.principal, contact_id)
+                    tags = [*card.tags, form.get("tag", "")]
+                    data = service.ContactInput(tags=tags, given={"tags"})
+                    await service.update_contact(s, page.principal, contact_id, data)
+                else:
+                    await service.update_contact(s, page.principal, contact_id, data)
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        return page.redirect(back, error=page.error_text(error))
+    return page.redirect(
+        back,
+        notice=page.ngettext("%(num)d contact changed.", "%(num)d contacts changed.", len(ids)),
+    )
+
+
+def chosen_owner(form: FormMultiDict) -> uuid.UUID:
+    """The new owner picked for a bulk change; anything else is a message, not a 404."""
+    try:
+        return uuid.UUID(form.get("owner_id", ""))
+    except ValueError:
+        raise Invalid("Choose an owner from the list.", field="owner_id") from None
+
+
+def confirm_bulk_delete(
+    page: WorkspacePage, kind: str, ids: list[uuid.UUID], question: str, back: str
+) -> Template:
+    """Asked once, by the server, so it works without scripts; the answer posts the same ids."""
+    return page.render(
+        "bulk_confirm.html",
+        section=kind,
+        question=question,
+        action=f"{page.base}/{kind}/bulk",
+        ids=ids,
+        back=back,
+    )
+
+
+def _contact_input(form: FormMultiDict, fields: list) -> service.ContactInput:
+    """The form as the service takes it; custom fields converted by their type."""
+    phones = [(number, "mobile") for number in form.getall("phone", []) if number.strip()]
+    emails = [(address, "work") for address in form.getall("email", []) if address.strip()]
+    birthday = None
+    if raw := form.get("birthday", "").strip():
+        try:
+            birthday = date.fromisoformat(raw)
+        except ValueError:
+            raise Invalid("Enter the date as YYYY-MM-DD.", field="birthday") from None
+    custom: dict[str, Any] = {}
+    for definition in fields:
+        raw = form.get(f"custom.{definition.key}", "").strip()
+        if definition.field_type == "boolean":
+            custom[definition.key] = bool(raw)
+        elif not raw:
+            custom[definition.key] = None
+        elif definition.field_type == "number":
+            try:
+                custom[definition.key] = float(raw.replace(",", ".").replace(" ", ""))
+            except ValueError:
+                raise Invalid(
+                    "%(label)s must be a number.",
+                    field=f"custom.{definition.key}",
+                    label=definition.label,
+                ) from None
+        else:
+            custom[definition.key] = raw
+    tags = [tag.strip() for tag in form.get("tags", "").split(",") if tag.strip()]
+    data = service.ContactInput(
+        first_name=form.get("first_name", ""),
+        middle_name=form.get("middle_name", ""),
+        last_name=form.get("last_name", ""),
+        phones=phones,
+        emails=emails,
+        birthday=birthday,
+        gender=form.get("gender") or "unknown",
+        address=form.get("address", ""),
+        source=form.get("source", ""),
+        marketing_consent=form.get("marketing_consent") == "on",
+        marketing_opt_outs=[
+            channel
+            for channel in MARKETING_CHANNELS
+            if channel not in form.getall("marketing_channel", [])
+        ],
+        notes=form.get("notes", ""),
+        tags=tags,
+        custom=custom,
+    )
+    data.given = {"birthday", "phones", "emails", "tags", "custom", "marketing_opt_outs"}
+    return data
+
+
+def _form_values(form: FormMultiDict | None, card=None) -> dict:
+    if form is not None:
+        values = {key: form.get(key, "") for key in form}
+        values["phones"] = [number for number in form.getall("phone", []) if number.strip()]
+        values["emails"] = [address for address in form.getall("email", []) if address.strip()]
+        chosen = form.getall("marketing_channel", [])
+        values["opt_outs"] = [channel for channel in MARKETING_CHANNELS if channel not in chosen]
+        return values
+    if card is None:
+        return {"phones": [], "emails": [], "gender": "unknown"}
+    contact = card.contact
+    values = {
+        name: getattr(contact, name) or ""
+        for name in ("first_name", "middle_name", "last_name", "address", "source", "notes")
+    }
+    values |= {
+        "gender": contact.gender,
+        "birthday": contact.birthday.isoformat() if contact.birthday else "",
+        "marketing_consent": "on" if contact.marketing_consent else "",
+        "phones": [phone.number for phone in card.phones],
+        "emails": [email.address for email in card.emails],
+        "tags": ", ".join(card.tags),
+        "opt_outs": list(contact.marketing_opt_outs or []),
+    }
+    for key, value in (contact.custom or {}).items():
+        values[f"custom.{key}"] = "on" if value is True else ("" if value is None else value)
+    return values
+
+
+def contact_form(custom_fields) -> FormFields:
+    """The contact form's fields with the workspace's own (their labels are the workspace's)."""
+    form = FormFields(CONTACT_FORM)
+    for definition in custom_fields:
+        limit = CUSTOM_TEXT_LIMIT if definition.field_type == "text" else None
+        form[f"custom.{definition.key}"] = Field(definition.label, limit, definition.required)
+    return form
+
+
+async def _form_page(page: WorkspacePage, status_code: int = 200, **context) -> Template:
+    async with database(page.request).tenant_transaction(page.principal.workspace.schema) as s:
+        fields = await list_fields(s, "contact")
+    return page.render(
+        "contacts/form.html",
+        status_code,
+        section="contacts",
+        custom_fields=fields,
+        genders=GENDERS,
+        form_fields=contact_form(fields),
+        **context,
+    )
+
+
+async def _contact_form(page: WorkspacePage) -> FormFields:
+    async with database(page.request).tenant_transaction(page.principal.workspace.schema) as s:
+        return contact_form(await list_fields(s, "contact"))
+
+
+async def _refused(
+    page: WorkspacePage, fields: FormFields, form, found: list[DomainError], **context
+) -> Template:
+    """The form again with every problem of the submit beside its field and the values typed."""
+    for error in found:
+        error.field = _field_of(error)
+    status = max((error.status for error in found), default=422)
+    errors = page.form_errors(fields, *found)
+    return await _form_page(page, status, values=_form_values(form), errors=errors, **context)
+
+
+@get("/w/{slug:str}/contacts/new")
+async def contact_new(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
+    return await _form_page(page, values=_form_values(None), contact=None)
+
+
+@post("/w/{slug:str}/contacts")
+async def contact_create(
+    request: Request, page: NamedDependency[WorkspacePage]
+) -> Template | Redirect:
+    form = await request.form()
+    form_fields = await _contact_form(page)
+    if problems := form_fields.problems(form):
+        return await _refused(page, form_fields, form, problems, contact=None)
+    try:
+        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+            fields = await list_fields(s, "contact")
+            data = _contact_input(form, fields)
+            merge_into = form.get("merge_into")
+            card = await service.create_contact(
+                s, page.principal, data, force=form.get("force") == "1" or bool(merge_into)
+            )
+            if merge_into:  # what was typed joins the card that already had the phone/e-mail
+                card = await merge_contacts(
+                    s, page.principal, record_id(merge_into), card.contact.id
+                )
+    except Conflict as error:
+        duplicate = {"id": error.params.get("id"), "name": error.params.get("name")}
+        return await _form_page(
+            page, 409, values=_form_values(form), contact=None, duplicate=duplicate
+        )
+    except DomainError as error:
+        return await _refused(page, form_fields, form, [error], contact=None)
+    return Redirect(f"{page.base}/contacts/{card.contact.id}")
+
+
+def _field_of(error: DomainError) -> str:
+    """The form field an error belongs to: phones[1] is the phone inputs, emails[0] e-mail."""
+    name = error.field or "_form"
+    for prefix, field_name in (("phones", "phone"), ("emails", "email")):
+        if name.startswith(prefix):
+            return field_name
+    return name
+
+
+@get("/w/{slug:str}/contacts/{contact_id:str}")
+async def contact_page(
+    request: Request, page: NamedDependency[WorkspacePage], contact_id: FromPath[str]
+) -> Template:
+    return await contact_card_page(page, record_id(contact_id))
+
+
+async def contact_card_page(
+    page: WorkspacePage, ident: uuid.UUID, status_code: int = 200, **context
+) -> Template:
+    """The contact's card; a form on it that was refused (a note, a company link) comes back
+    with ``context``: its message beside the field and the text as typed."""
+    request = page.request
+    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        try:
+            card = await service.contact_card(s, page.principal, ident)
+        except DomainError:
+            raise NotFoundException() from None
+        timeline = await contact_timeline(s, page.principal, ident, limit=50)
+        company_names = await companies.company_names(
+            s, page.principal, [company_id for company_id, _ in card.companies]
+        )
+        fields = await list_fields(s, "contact")
+    members = {member.user_id: member for member in await _members(page)}
+    merge_q = request.query_params.get("merge_q", "").strip()
+    context.setdefault("errors", {})
+    return page.render(
+        "contacts/card.html",
+        status_code,
+        merge_q=merge_q,
+        merge_candidates=await _merge_candidates(page, ident, merge_q) if merge_q else None,
+        section="contacts",
+        card=card,
+        contact=card.contact,
+        timeline=timeline.items,
+        custom_fields=fields,
+        members=members,
+        owner=members.get(card.contact.owner_id),
+        company_names=company_names,
+        note_limit=MAX_NOTE,
+        **({"errors": {}, "values": {}} | context),
+    )
+
+
+@get("/w/{slug:str}/contacts/{contact_id:str}/edit")
+async def contact_edit(
+    request: Request, page: NamedDependency[WorkspacePage], contact_id: FromPath[str]
+) -> Template:
+    ident = record_id(contact_id)
+    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        try:
+            card = await service.contact_card(s, page.principal, ident)
+        except DomainError:
+            raise NotFoundException() from None
+    return await _form_page(page, values=_form_values(None, card), contact=card.contact)
+
+
+@post("/w/{slug:str}/contacts/{contact_id:str}")
+async def contact_update(
+    request: Request, page: NamedDependency[WorkspacePage], contact_id: FromPath[str]
+) -> Template | Redirect:
+    ident = record_id(contact_id)
+    form = await request.form()
+    form_fields = await _contact_form(page)
+    try:
+        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+            await service.contact_card(s, page.principal, ident)  # a 404 before the form is read
+            form_fields.check(form)
+            fields = await list_fields(s, "contact")
+            data = _contact_input(form, fields)
+            data.given |= {
+                "first_name", "middle_name", "last_name", "gender", "address", "source",
+                "marketing_consent", "notes",
+            }  # fmt: skip
+            await service.update_contact(s, page.principal, ident, data)
+    except Conflict as error:
+        duplicate = {"id": error.params.get("id"), "name": error.params.get("name")}
+        return await _form_page(
+            page, 409, values=_form_values(form), contact={"id": ident}, duplicate=duplicate
+        )
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        # The rolled-back card is expired; the form needs only its id.
+        return await _refused(page, form_fields, form, [error], contact={"id": ident})
+    return Redirect(f"{page.base}/contacts/{ident}")
+
+
+@post("/w/{slug:str}/contacts/{contact_id:str}/delete")
+async def contact_delete(
+    request: Request, page: NamedDependency[WorkspacePage], contact_id: FromPath[str]
+) -> Redirect:
+    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        try:
+            await service.delete_contact(s, page.principal, record_id(contact_id))
+        except DomainError as error:
+            if error.status == 404:
+                raise NotFoundException() from None
+            raise
+    return page.redirect(f"{page.base}/contacts", notice=page._("The contact is deleted."))
+
+
+@post("/w/{slug:str}/contacts/{contact_id:str}/notes")
+async def contact_note(
+    request: Request, page: NamedDependency[WorkspacePage], contact_id: FromPath[str]
+) -> Template | Redirect:
+    ident = record_id(contact_id)
+    form = await request.form()
+    try:
+        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+            await add_note(s, page.principal, ident, form.get("body", ""))
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        errors = {"body": page.error_text(error)}
+        values = {"body": form.get("body", "")}
+        return await contact_card_page(page, ident, error.status, errors=errors, values=values)
+    return Redirect(f"{page.base}/contacts/{ident}#timeline")
+
+
+async def _merge_candidates(page: WorkspacePage, ident: uuid.UUID, q: str) -> list:
+    """Cards matching the search on a card's merge panel, the card itself left out."""
+    try:
+        found = await service.list_contacts(
+            database(page.request), page.principal, q=q[:200], limit=10
+        )
+    except DomainError:
+        return []
+    return [card for card in found.items if card.contact.id != ident]
+
+
+@get("/w/{slug:str}/contacts/{contact_id:str}/merge")
+async def contact_merge_confirm(
+    request: Request, page: NamedDependency[WorkspacePage], contact_id: FromPath[str]
+) -> Template:
+    """Asked once before a merge (no script needed): what stays, what goes, and a button."""
+    survivor = record_id(contact_id)
+    duplicate = record_id(request.query_params.get("duplicate_id", ""))
+    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        try:
+            keep = await service.contact_card(s, page.principal, survivor)
+            gone = await service.contact_card(s, page.principal, duplicate)
+        except DomainError:
+            raise NotFoundException() from None
+    return page.render("contacts/merge.html", section="contacts", keep=keep, gone=gone)
+
+
+@post("/w/{slug:str}/contacts/{contact_id:str}/merge")
+async def contact_merge(
+    request: Request, page: NamedDependency[WorkspacePage], contact_id: FromPath[str]
+) -> Redirect:
+    """Merge the duplicate named in the form into this contact (this one stays)."""
+    survivor = record_id(contact_id)
+    form = await request.form()
+    duplicate = record_id(form.get("duplicate_id", ""))
+    try:
+        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+            await merge_contacts(s, page.principal, survivor, duplicate)
+    except DomainError as error:
+        if error.status == 404:
+            raise NotFoundException() from None
+        return page.redirect(f"{page.base}/contacts/{survivor}", error=page.error_text(error))
+    return page.redirect(
+        f"{page.base}/contacts/{survivor}", notice=page._("The contacts are merged.")
+    )
+
+
+routes = [
+    contacts_list,
+    contacts_bulk,
+    contact_new,
+    contact_create,
+    contact_page,
+    contact_edit,
+    contact_update,
+    contact_delete,
+    contact_note,
+    contact_merge_confirm,
+    contact_merge,
+]

@@ -1,0 +1,14 @@
+"""Segments and marketing: what the domain brings to the app, the worker and the schema."""
+
+from pathlib import Path
+
+from atrium.platform.components import Component
+from atrium.platform.crm.segments import api, models, pages
+
+COMPONENT = Component(
+    key="segments",
+    folder=Path(__file__).parent,
+    tables=(models,),
+    api_routes=api.routes,
+    page_routes=pages.routes,
+)
