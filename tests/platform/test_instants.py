@@ -7,7 +7,7 @@ but not once converted to UTC; a workspace's zone then turned them into 500s for
 import sqlalchemy as sa
 
 from atrium.platform.config import get_settings
-from tests.web.test_contact_pages import base
+from tests.platform.crm.contacts.test_contact_pages import base
 
 EARLY = "0001-01-01T00:00:00+14:00"
 LATE = "9999-12-31T23:59:59-14:00"

@@ -9,10 +9,10 @@ import uuid
 import pytest
 from playwright.async_api import expect
 
-from tests.crm.report_data import build_march
-from tests.crm.test_reports import workspace_for
 from tests.helpers import STRONG_PASSWORD
 from tests.platform.conftest import join, mails_to, new_browser  # noqa: F401
+from tests.platform.crm.reports.data import build_march
+from tests.platform.crm.reports.test_reports import workspace_for
 from tests.web.conftest import screenshot_path
 from tests.web.test_browser_daily_work import SCREENS, fits_width
 from tests.web.test_browser_every_page import demo_salon  # noqa: F401

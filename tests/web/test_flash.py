@@ -3,7 +3,7 @@ URL: a crafted ``?notice=`` link shows nothing, a save shows its message once, a
 shown as an error, not as a success."""
 
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
-from tests.web.test_contact_pages import base, owner  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 
 CRAFTED = "Your account is blocked, call +7 900 000-00-00"
 

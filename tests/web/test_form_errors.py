@@ -6,7 +6,7 @@ import re
 from html import unescape
 
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
-from tests.web.test_contact_pages import base, owner  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 
 LONG = "x" * 10_000
 

@@ -4,8 +4,8 @@ in the reader's language, and save nothing; where they once saved it, the page b
 import re
 
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 from tests.platform.test_instants import new_campaign
-from tests.web.test_contact_pages import base, owner  # noqa: F401
 
 RANGE = "between 1900-01-01 and 2200-12-31"
 

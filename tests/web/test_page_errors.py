@@ -2,7 +2,7 @@
 an expired form (CSRF), a missing right, a bad bulk action. The API keeps problem+json."""
 
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
-from tests.web.test_contact_pages import base, owner  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 
 
 def is_page(answer) -> bool:

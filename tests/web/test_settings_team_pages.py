@@ -5,7 +5,7 @@ and other workspaces unreachable."""
 import re
 
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
-from tests.web.test_contact_pages import base, owner  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 
 PROFILE = {
     "locale": "ru",

@@ -4,7 +4,7 @@ they land in it, its owner; mistakes are messages next to the fields; others can
 import re
 
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
-from tests.web.test_contact_pages import base, owner  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 
 
 async def test_the_switcher_leads_to_a_new_workspace_the_user_lands_in(owner):  # noqa: F811

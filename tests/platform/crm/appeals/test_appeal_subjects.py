@@ -16,7 +16,7 @@ from atrium.tenants.migrate import upgrade_workspace
 from atrium.tenants.migrations import TENANT_HISTORY, tenant_scripts
 from atrium.verticals.salon.defaults import APPEAL_SUBJECTS as SALON_SUBJECTS
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
-from tests.web.test_contact_pages import base, owner  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 
 API = "/api/v1/appeal-subjects"
 

@@ -4,7 +4,7 @@ undo of exactly what a batch created."""
 
 import pytest
 
-from tests.crm.import_support import csv_bytes, imported
+from tests.platform.crm.imports.support import csv_bytes, imported
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ and counted with the reason); what it updated gets its previous values back."""
 
 import pytest
 
-from tests.crm.import_support import csv_bytes, imported
+from tests.platform.crm.imports.support import csv_bytes, imported
 
 
 @pytest.fixture

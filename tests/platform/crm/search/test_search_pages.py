@@ -2,7 +2,7 @@
 only the caller's workspace."""
 
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
-from tests.web.test_contact_pages import base, owner  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 
 
 async def test_search_finds_clients_by_name_and_phone_in_this_workspace_only(

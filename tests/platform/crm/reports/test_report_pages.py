@@ -1,4 +1,4 @@
-"""Report pages over real HTTP on the window company's March (tests/crm/report_data.py): the
+"""Report pages over real HTTP on the window company's March (reports/data.py): the
 list, each report with its figures, the CSV files, a bad period explained next to its field,
 an employee's own figures only, the dashboard's chart data, other workspaces unreachable."""
 
@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from atrium.platform.crm.teams.models import Team, TeamMember
-from tests.crm.report_data import build_march
-from tests.crm.test_reports import workspace_for
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
+from tests.platform.crm.reports.data import build_march
+from tests.platform.crm.reports.test_reports import workspace_for
 
 MARCH = "from=2025-03-01&to=2025-03-31"
 REPORTS = (

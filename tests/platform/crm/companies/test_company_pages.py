@@ -2,7 +2,7 @@
 its card with the people who work there; another workspace's company is not found."""
 
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
-from tests.web.test_contact_pages import base, owner  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 
 
 async def test_a_company_is_added_listed_and_shows_its_people(owner, client):  # noqa: F811

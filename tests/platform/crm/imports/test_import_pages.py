@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from atrium.platform.crm.imports import tasks as import_jobs
 from atrium.platform.crm.imports.tasks import import_batch
-from tests.crm.import_support import csv_bytes, schema_of, upload
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
+from tests.platform.crm.imports.support import csv_bytes, schema_of, upload
 
 HEADERS = ["Фамилия", "Имя", "Телефон", "Эл. почта"]
 

@@ -4,7 +4,7 @@ product lines adding up, the table view, and another workspace's deal unreachabl
 import re
 
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
-from tests.web.test_contact_pages import base, owner  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 
 
 def stage_ids(board_html: str) -> list[str]:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
-from tests.web.test_contact_pages import base, owner  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 
 
 async def test_a_task_added_for_today_is_ticked_off(owner):  # noqa: F811

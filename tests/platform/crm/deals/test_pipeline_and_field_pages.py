@@ -5,8 +5,8 @@ checked before they are saved, employees refused, other workspaces unreachable."
 import re
 
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
-from tests.web.test_contact_pages import base, owner  # noqa: F401
-from tests.web.test_deal_pages import stage_ids
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
+from tests.platform.crm.deals.test_deal_pages import stage_ids
 
 
 def settings(workspace, page: str) -> str:

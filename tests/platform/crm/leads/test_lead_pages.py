@@ -4,7 +4,7 @@ assigning it, converting it into a contact and a deal, and another workspace's l
 import re
 
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
-from tests.web.test_contact_pages import base, owner  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 
 
 async def add_lead(browser, workspace, csrf, **fields):

@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timedelta
 
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
-from tests.web.test_contact_pages import base, owner  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 
 
 def appeal_ids(register_html: str) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from atrium.platform.crm.imports.fields import guess_mapping, parse_money
 from atrium.platform.crm.imports.files import FileTooLarge, data_rows, read_shape
 from atrium.platform.errors import Invalid
-from tests.crm.import_support import csv_bytes, xlsx_bytes
+from tests.platform.crm.imports.support import csv_bytes, xlsx_bytes
 
 ROWS = [["Имя", "Телефон", "Комментарий"], ["Ёжик", "8 916 123-45-67", "любит «чай», с сахаром"]]
 

@@ -9,7 +9,7 @@ from atrium.platform.notify.models import Notification
 from atrium.platform.notify.reminders import notify
 from atrium.platform.tenancy.models import Tenant
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
-from tests.web.test_contact_pages import base, owner  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 
 
 async def test_an_unread_notification_is_shown_opened_and_marked_read(owner, db):  # noqa: F811

@@ -9,9 +9,9 @@ import pytest
 from playwright.async_api import expect
 
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 from tests.web.conftest import screenshot_path
 from tests.web.test_browser_daily_work import SCREENS, fits_width
-from tests.web.test_contact_pages import base, owner  # noqa: F401
 
 
 async def _contact(client, workspace, **fields) -> str:

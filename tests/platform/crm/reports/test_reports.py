@@ -1,4 +1,4 @@
-"""The report services on a window company's March 2025 (tests/crm/report_data.py): every
+"""The report services on a window company's March 2025 (tests/platform/crm/reports/data.py): every
 figure equals the sum worked out by hand from that month's deals, lines, activities, appeals,
 contacts and leads; the period's edges are Moscow midnights; an employee and a manager see only
 their share; another workspace's records never count."""
@@ -22,7 +22,7 @@ from atrium.platform.crm.reports.customers import (
 from atrium.platform.crm.reports.period import period_from_query, preset_period
 from atrium.platform.errors import Invalid
 from atrium.platform.tenancy.models import Tenant
-from tests.crm.report_data import add_purchases_around_march, build_march
+from tests.platform.crm.reports.data import add_purchases_around_march, build_march
 
 MARCH = (date(2025, 3, 1), date(2025, 3, 31))
 FEBRUARY = (date(2025, 2, 1), date(2025, 2, 28))

@@ -3,7 +3,7 @@ reported with their number and reason; duplicates skipped, updated or added as a
 
 import pytest
 
-from tests.crm.import_support import csv_bytes, imported, upload, xlsx_bytes
+from tests.platform.crm.imports.support import csv_bytes, imported, upload, xlsx_bytes
 
 HEADERS = ["Фамилия", "Имя", "Телефон", "Эл. почта", "Дата рождения"]
 ROWS = [

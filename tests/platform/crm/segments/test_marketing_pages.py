@@ -5,7 +5,7 @@ workspace's segment and campaign are not found."""
 import re
 
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
-from tests.web.test_contact_pages import base, owner  # noqa: F401
+from tests.platform.crm.contacts.test_contact_pages import base, owner  # noqa: F401
 
 
 async def test_a_segment_is_built_and_an_sms_campaign_shows_its_reach_and_cost(
