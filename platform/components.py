@@ -18,6 +18,8 @@ from typing import Any, Protocol
 
 # async (tenant session, workspace settings, now) -> how many events it raised
 DueWorkScan = Callable[[Any, Any, datetime], Awaitable[int]]
+# async (tenant session, trade, locale): what a workspace of the trade starts with
+TradeSeed = Callable[[Any, str, str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class Component:
     page_routes: Sequence = ()  # /w/{slug}/... pages; a handler may ask for ``page``
     public_routes: Sequence = ()  # no sign-in: webhooks, links in messages, public forms
     due_work: Sequence[DueWork] = ()
+    # At sign-up and when a workspace turns on another trade (its pipelines, appeal subjects);
+    # run again it adds only what is missing.
+    seed_trade: TradeSeed | None = None
 
     def subfolder(self, name: str) -> Path | None:
         found = self.folder / name if self.folder else None
@@ -73,3 +78,10 @@ def plugged() -> list[Plugged]:
 def component_folders(name: str) -> list[Path]:
     """Every component's and pack's subfolder ``name`` (templates, locales) that exists."""
     return [found for part in plugged() if (found := part.subfolder(name))]
+
+
+async def seed_trade_defaults(session: Any, trade: str, locale: str) -> None:
+    """What a workspace of ``trade`` starts with, from every component that seeds some."""
+    for component in core_components():
+        if component.seed_trade is not None:
+            await component.seed_trade(session, trade, locale)

@@ -24,8 +24,8 @@ from atrium.billing.subscriptions.service import start_trial
 from atrium.platform.auth.models import Membership, Role, User
 from atrium.platform.auth.passwords import hash_password
 from atrium.platform.auth.service import issue_api_key
+from atrium.platform.components import seed_trade_defaults
 from atrium.platform.config import get_settings
-from atrium.platform.crm.trade import seed_trade_defaults
 from atrium.platform.db import TENANT_SCHEMA, Database, WorkspaceSchema
 from atrium.platform.db.types import utcnow
 from atrium.platform.tenancy.models import Tenant, TenantStatus, WorkspaceSettings

@@ -1,7 +1,6 @@
 """/api/v1/billing (plans, subscription, invoices, usage, card form, branches) and
 /webhooks/stripe."""
 
-from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -9,12 +8,11 @@ import structlog
 from litestar import Request, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.billing.subscriptions import actions, service
-from atrium.billing.subscriptions.models import StripeEvent
 from atrium.billing.subscriptions.provider import BadSignature, payment_provider
+from atrium.billing.subscriptions.service import store_stripe_event
 from atrium.billing.subscriptions.tasks import process_stripe_event
 from atrium.billing.subscriptions.usage import Usage, workspace_usage
 from atrium.billing.subscriptions.views import (
@@ -161,17 +159,7 @@ async def stripe_webhook(request: Request) -> dict[str, Any]:
     if not isinstance(event.get("id"), str) or not isinstance(event.get("data"), dict):
         raise DomainError("Not a Stripe event.")
     async with database(request).shared_transaction() as session:
-        stored = await session.scalar(
-            insert(StripeEvent)
-            .values(
-                id=event["id"],
-                type=str(event.get("type", ""))[:100],
-                created=datetime.fromtimestamp(int(event.get("created") or 0), tz=UTC),
-                payload=event,
-            )
-            .on_conflict_do_nothing(index_elements=[StripeEvent.id])
-            .returning(StripeEvent.id)
-        )
+        stored = await store_stripe_event(session, event)
     if stored is not None:  # after commit, so the job finds the row; a lost send is re-queued
         try:
             process_stripe_event.send_with_options(

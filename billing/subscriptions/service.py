@@ -8,10 +8,11 @@ all converge on the same state, whatever order they come in.
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.billing.subscriptions import notices
@@ -26,7 +27,7 @@ from atrium.billing.subscriptions.catalog import (
     minor_units,
     trial_plan_for,
 )
-from atrium.billing.subscriptions.models import Subscription, SubscriptionStatus
+from atrium.billing.subscriptions.models import StripeEvent, Subscription, SubscriptionStatus
 from atrium.billing.subscriptions.provider import PaymentProvider
 from atrium.platform.auth.models import Membership
 from atrium.platform.auth.principal import Principal
@@ -350,3 +351,18 @@ async def set_paid_by_network(
     subscription.updated_at = utcnow()
     await session.flush()
     await refresh_workspace(session, branch.id)
+
+
+async def store_stripe_event(session: AsyncSession, event: dict[str, Any]) -> str | None:
+    """A verified Stripe event, kept by its id; None when it was stored already (a replay)."""
+    return await session.scalar(
+        insert(StripeEvent)
+        .values(
+            id=event["id"],
+            type=str(event.get("type", ""))[:100],
+            created=datetime.fromtimestamp(int(event.get("created") or 0), tz=UTC),
+            payload=event,
+        )
+        .on_conflict_do_nothing(index_elements=[StripeEvent.id])
+        .returning(StripeEvent.id)
+    )

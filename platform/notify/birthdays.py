@@ -40,11 +40,11 @@ from atrium.platform.notify.workspace_mail import (
     skip_mail,
 )
 from atrium.platform.tenancy.models import Tenant, WorkspaceSettings
-from atrium.platform.tenancy.service import workspace_settings
+from atrium.platform.tenancy.service import BIRTHDAY_CHANNELS, workspace_settings
 
 log = structlog.get_logger("atrium.notify")
 
-CHANNELS = ("telegram", "email", "sms")
+CHANNELS = BIRTHDAY_CHANNELS  # the workspace setting names them
 
 
 def birthdays_today(local: datetime) -> list[int]:

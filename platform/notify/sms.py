@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import gsm0338  # noqa: F401 - registers the "gsm03.38" codec
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.config import get_settings
@@ -101,6 +101,23 @@ async def segments_this_month(session: AsyncSession) -> int:
         )
     )
     return int(used or 0)
+
+
+def sms_log_query() -> Select:
+    """The workspace's SMS, for the log's pages."""
+    return select(SmsLog)
+
+
+async def record_delivery_report(
+    session: AsyncSession, provider_id: str, status: str, replaces: tuple, error: str | None
+) -> bool:
+    """A gateway's report on a message it was handed: whether it matched one still waiting."""
+    updated = await session.execute(
+        update(SmsLog)
+        .where(SmsLog.provider_id == provider_id, SmsLog.status.in_(replaces))
+        .values(status=status, error=error)
+    )
+    return updated.rowcount > 0
 
 
 async def queue_sms(

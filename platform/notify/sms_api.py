@@ -9,7 +9,6 @@ import msgspec
 from litestar import Request, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.crm.records.normalize import e164
@@ -107,7 +106,7 @@ async def sms_log(
 ) -> SmsList:
     page = await paginate(
         session,
-        select(SmsLog),
+        sms.sms_log_query(),
         sort=[SmsLog.created_at, SmsLog.id],
         key=lambda row: [row.created_at.isoformat(), row.id],
         parse=[datetime.fromisoformat, uuid.UUID],
@@ -181,12 +180,10 @@ async def delivery_report(
         # An empty token proves nothing: the slug is public.
         if not token or not hmac.compare_digest(sent.encode(), token.encode()):
             raise Forbidden("Not this workspace's gateway.")
-        updated = await session.execute(
-            update(SmsLog)
-            .where(SmsLog.provider_id == data.id, SmsLog.status.in_(REPORTED[data.status]))
-            .values(status=data.status, error=data.error)
+        updated = await sms.record_delivery_report(
+            session, data.id, data.status, REPORTED[data.status], data.error
         )
-    return {"updated": updated.rowcount > 0}
+    return {"updated": updated}
 
 
 routes = [send, preview, sms_log, show_settings, change_settings]

@@ -17,9 +17,9 @@ from atrium.platform.http.auth import (
     provide_tenant_session,
     requires,
 )
-from atrium.platform.notify.birthdays import CHANNELS as BIRTHDAY_CHANNELS
 from atrium.platform.tenancy.models import Tenant, WorkspaceSettings
 from atrium.platform.tenancy.service import (
+    BIRTHDAY_CHANNELS,
     BIRTHDAY_HOURS,
     UNCHANGED,
     Unchanged,

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.auth.models import Membership
 from atrium.platform.auth.principal import Principal
 from atrium.platform.auth.service import forget_principals
-from atrium.platform.crm.trade import seed_trade_defaults
+from atrium.platform.components import seed_trade_defaults
 from atrium.platform.db import TENANT_SCHEMA, Database, WorkspaceSchema
 from atrium.platform.errors import Invalid
 from atrium.platform.packs import GENERAL, vertical_choices
@@ -21,6 +21,7 @@ from atrium.platform.tenancy.entitlements import Entitlements, require_pack
 from atrium.platform.tenancy.models import Tenant, TenantStatus, WorkspaceSettings
 
 WORKSPACE_LOCALES = ("en", "ru")
+BIRTHDAY_CHANNELS = ("telegram", "email", "sms")  # tried in this order
 BIRTHDAY_HOURS = range(24)  # the local hour greetings start; each edge parses into it
 
 
@@ -52,10 +53,7 @@ def _check_profile(
 
 
 def _check_birthday_channels(channels: list[str]) -> None:
-    # Imported here: notify.birthdays reads the settings through this module.
-    from atrium.platform.notify.birthdays import CHANNELS
-
-    if set(channels) - set(CHANNELS) or not channels or len(set(channels)) < len(channels):
+    if set(channels) - set(BIRTHDAY_CHANNELS) or not channels or len(set(channels)) < len(channels):
         raise Invalid(
             "Channels are some of telegram, email and sms, each once.",
             field="birthday_greetings.channels",

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from atrium.platform.components import Component, DueWork
-from atrium.platform.crm.appeals import api, models, pages, service, settings_pages
+from atrium.platform.crm.appeals import api, models, pages, service, settings_pages, subjects
 
 COMPONENT = Component(
     key="appeals",
@@ -12,4 +12,5 @@ COMPONENT = Component(
     api_routes=api.routes,
     page_routes=(*pages.routes, *settings_pages.routes),
     due_work=(DueWork(service.notice_overdue_complaints),),
+    seed_trade=subjects.seed_appeal_subjects,
 )

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from atrium.platform.components import Component
-from atrium.platform.crm.deals import api, models, pages, pipeline_pages
+from atrium.platform.crm.deals import api, models, pages, pipeline_pages, pipelines
 
 COMPONENT = Component(
     key="deals",
@@ -11,4 +11,5 @@ COMPONENT = Component(
     tables=(models,),
     api_routes=api.routes,
     page_routes=(*pages.routes, *pipeline_pages.routes),
+    seed_trade=pipelines.seed_default_pipelines,
 )
