@@ -305,3 +305,7 @@ def localstripe():
     yield base
     process.terminate()
     process.wait(timeout=10)
+
+
+# Headless Chromium for any test that asks for it, wherever its folder (tests mirror the code).
+from tests.web.conftest import browser, page, phone  # noqa: E402, F401

@@ -110,15 +110,17 @@ def record_id(raw: str) -> uuid.UUID:
         raise NotFoundException() from None
 
 
+def refused(page: WorkspacePage, text: str) -> Template:
+    """A clear 403 settings page saying why."""
+    return page.render("settings/_team_refused.html", 403, section="settings", text=text)
+
+
 def refusal(page: WorkspacePage, permission: str) -> Template | None:
     """A clear 403 page when the member's role lacks ``permission``; None when it has it."""
     if page.principal.can(permission):
         return None
-    return page.render(
-        "settings/_team_refused.html",
-        403,
-        section="settings",
-        text=page._("Your role cannot change these settings: ask the owner or an administrator."),
+    return refused(
+        page, page._("Your role cannot change these settings: ask the owner or an administrator.")
     )
 
 

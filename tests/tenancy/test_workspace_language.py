@@ -6,7 +6,7 @@ from sqlalchemy import select
 from atrium.platform.mail.models import SystemMail
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
 from tests.platform.support import random_email
-from tests.web.test_settings_team_pages import PROFILE
+from tests.platform.tenancy.test_settings_pages import PROFILE
 
 
 async def _invitation_subject(client, db, workspace) -> str:

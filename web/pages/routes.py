@@ -18,7 +18,7 @@ from atrium.platform.packs import GENERAL, registered_packs
 from atrium.platform.tenancy.service import member_count
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
-from atrium.web.pages import billing, settings, settings_team, workspaces
+from atrium.web.pages import settings, workspaces
 from atrium.web.pages.i18n import pick_locale, template_functions
 from atrium.web.pages.kit import (
     SHARED,
@@ -311,7 +311,7 @@ async def demo_clear(request: Request) -> Response:
 
 
 # The pages of daily work, each module with its ``routes``.
-WEB_PAGES = (settings, settings_team, billing, workspaces)  # the web layer's own pages
+WEB_PAGES = (settings, workspaces)  # the web layer's own pages
 
 
 def page_routes() -> list:

@@ -2,6 +2,7 @@
 the card (Stripe's hosted form), cancelling or resuming, and invoices."""
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from atrium.billing.subscriptions import actions
@@ -10,7 +11,7 @@ from atrium.billing.subscriptions.usage import workspace_usage
 from atrium.billing.subscriptions.views import invoices_of, subscription_view
 from atrium.platform.errors import DomainError
 from atrium.platform.http.auth import OPEN_WHILE_READ_ONLY, database
-from atrium.web.pages.kit import WorkspacePage, workspace_page
+from atrium.platform.pages.kit import WorkspacePage
 
 # Paying must stay possible in a workspace made read-only for not paying.
 OPEN = {OPEN_WHILE_READ_ONLY: True}
@@ -71,8 +72,8 @@ async def _billing_page(
 
 
 @get("/w/{slug:str}/settings/billing")
-async def billing(request: Request) -> Template:
-    return await _billing_page(await workspace_page(request))
+async def billing(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
+    return await _billing_page(page)
 
 
 async def _act(page: WorkspacePage, action, done: str) -> Template | Redirect:
@@ -90,8 +91,9 @@ async def _act(page: WorkspacePage, action, done: str) -> Template | Redirect:
 
 
 @post("/w/{slug:str}/settings/billing/plan", opt=OPEN)
-async def change_plan(request: Request) -> Template | Redirect:
-    page = await workspace_page(request)
+async def change_plan(
+    request: Request, page: NamedDependency[WorkspacePage]
+) -> Template | Redirect:
     form = await request.form()
     settings = request.app.state.settings
 
@@ -108,8 +110,7 @@ async def change_plan(request: Request) -> Template | Redirect:
 
 
 @post("/w/{slug:str}/settings/billing/card", opt=OPEN)
-async def card(request: Request) -> Template | Redirect:
-    page = await workspace_page(request)
+async def card(request: Request, page: NamedDependency[WorkspacePage]) -> Template | Redirect:
     settings = request.app.state.settings
     return await _act(
         page,
@@ -119,8 +120,7 @@ async def card(request: Request) -> Template | Redirect:
 
 
 @post("/w/{slug:str}/settings/billing/cancel", opt=OPEN)
-async def cancel(request: Request) -> Template | Redirect:
-    page = await workspace_page(request)
+async def cancel(request: Request, page: NamedDependency[WorkspacePage]) -> Template | Redirect:
     settings = request.app.state.settings
     return await _act(
         page,
@@ -130,8 +130,7 @@ async def cancel(request: Request) -> Template | Redirect:
 
 
 @post("/w/{slug:str}/settings/billing/resume", opt=OPEN)
-async def resume(request: Request) -> Template | Redirect:
-    page = await workspace_page(request)
+async def resume(request: Request, page: NamedDependency[WorkspacePage]) -> Template | Redirect:
     settings = request.app.state.settings
     return await _act(
         page,
