@@ -30,8 +30,9 @@ from atrium.platform.auth.principal import Principal
 from atrium.platform.auth.service import workspace_of
 from atrium.platform.config import load_settings
 from atrium.platform.crm.deals.models import Stage
+from atrium.platform.crm.reports import appeals as appeal_reports
 from atrium.platform.crm.reports import customers
-from atrium.platform.crm.reports import service as reports
+from atrium.platform.crm.reports import sales as sales_reports
 from atrium.platform.crm.reports.period import preset_period
 from atrium.platform.db import Database
 from atrium.platform.runtime import Runtime, start_runtime
@@ -62,12 +63,12 @@ SUBJECTS = [
 ]
 TABLES = ("contacts", "deals", "deal_moves", "deal_lines", "activities", "appeals", "leads")
 REPORTS = {
-    "funnel": reports.sales_funnel,
-    "outcomes": reports.deal_outcomes,
-    "revenue trend": reports.revenue_trend,
-    "managers": reports.member_kpis,
-    "appeals": reports.appeals_by_channel,
-    "appeals by subject": reports.appeals_by_subject,
+    "funnel": sales_reports.sales_funnel,
+    "outcomes": sales_reports.deal_outcomes,
+    "revenue trend": sales_reports.revenue_trend,
+    "managers": sales_reports.member_kpis,
+    "appeals": appeal_reports.appeals_by_channel,
+    "appeals by subject": appeal_reports.appeals_by_subject,
     "abc-customers": lambda *a: customers.abc_customers(*a, limit=100),
     "abc-products": lambda *a: customers.abc_products(*a, limit=100),
     "customer-value": lambda *a: customers.customer_values(*a, limit=100),

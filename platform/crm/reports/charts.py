@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from babel.dates import format_date
 
 from atrium.platform.crm.reports import customers
-from atrium.platform.crm.reports import service as reports
+from atrium.platform.crm.reports import sales as sales_reports
 from atrium.platform.crm.reports.period import Period
 from atrium.platform.crm.reports.views import (
     Column,
@@ -52,7 +52,7 @@ def _chart(key, title, kind, labels, series, table, *, money=False, horizontal=F
 
 async def _revenue_chart(page: WorkspacePage, session, period: Period) -> Chart:
     _ = page._
-    unit, points = await reports.revenue_trend(session, page.principal, *period)
+    unit, points = await sales_reports.revenue_trend(session, page.principal, *period)
     pattern = "d MMM" if unit == "day" else "LLL y"
     labels = [format_date(point.starts, pattern, locale=page.locale) for point in points]
     table = Table(
@@ -67,7 +67,7 @@ async def _revenue_chart(page: WorkspacePage, session, period: Period) -> Chart:
 
 async def _funnel_chart(page: WorkspacePage, session, period: Period) -> Chart | None:
     _ = page._
-    funnels = await reports.sales_funnel(session, page.principal, *period)
+    funnels = await sales_reports.sales_funnel(session, page.principal, *period)
     busy = [f for f in funnels if f.steps and f.steps[0].deals] or funnels[:1]
     if not busy or not busy[0].steps:
         return None
@@ -176,13 +176,13 @@ async def build_dashboard(page: WorkspacePage, transaction, period: Period) -> D
         async with transaction() as session:
             revenue = await _revenue_chart(page, session, period)
             if scope == "all":
-                outcomes = await reports.deal_outcomes(session, page.principal, *period)
+                outcomes = await sales_reports.deal_outcomes(session, page.principal, *period)
                 charts = [
                     await _sources_chart(page, session, period),
                     await _abc_chart(page, session, period),
                 ]
                 return _figures(page, scope, outcomes, []), [revenue, *charts]
-            kpis = await reports.member_kpis(session, page.principal, *period)
+            kpis = await sales_reports.member_kpis(session, page.principal, *period)
             team = [await _team_chart(page, session, period, kpis)] if scope == "team" else []
             return _figures(page, scope, None, kpis), [*team, revenue]
 

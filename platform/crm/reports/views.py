@@ -12,8 +12,9 @@ from typing import Any
 from babel.numbers import format_decimal, format_percent
 
 from atrium.platform.auth.members import list_members
+from atrium.platform.crm.reports import appeals as appeal_reports
 from atrium.platform.crm.reports import customers
-from atrium.platform.crm.reports import service as reports
+from atrium.platform.crm.reports import sales as sales_reports
 from atrium.platform.crm.reports.period import Period
 from atrium.platform.http.auth import database
 from atrium.platform.pages.formats import money, number, short_date
@@ -132,7 +133,7 @@ Build = Callable[[WorkspacePage, Any, Period, bool], Awaitable[ReportView]]
 
 async def funnel_view(page: WorkspacePage, session, period: Period, full: bool) -> ReportView:
     _ = page._
-    funnels = await reports.sales_funnel(session, page.principal, *period)
+    funnels = await sales_reports.sales_funnel(session, page.principal, *period)
     columns = [
         Column(_("Stage")),
         Column(_("Deals"), "int"),
@@ -156,7 +157,7 @@ async def funnel_view(page: WorkspacePage, session, period: Period, full: bool) 
 
 async def outcomes_view(page: WorkspacePage, session, period: Period, full: bool) -> ReportView:
     _ = page._
-    outcomes = await reports.deal_outcomes(session, page.principal, *period)
+    outcomes = await sales_reports.deal_outcomes(session, page.principal, *period)
     names = {"won": _("Won"), "lost": _("Lost")}
     rows = [
         [names[row.outcome], row.reason or ("" if row.outcome == "won" else _("no reason given")),
@@ -184,7 +185,7 @@ async def outcomes_view(page: WorkspacePage, session, period: Period, full: bool
 
 async def managers_view(page: WorkspacePage, session, period: Period, full: bool) -> ReportView:
     _ = page._
-    kpis = await reports.member_kpis(session, page.principal, *period)
+    kpis = await sales_reports.member_kpis(session, page.principal, *period)
     names = await member_names(page)
     columns = [
         Column(_("Member")),
@@ -350,7 +351,7 @@ def channel_labels(page: WorkspacePage) -> dict:
 
 async def appeals_view(page: WorkspacePage, session, period: Period, full: bool) -> ReportView:
     _ = page._
-    found = await reports.appeals_by_channel(session, page.principal, *period)
+    found = await appeal_reports.appeals_by_channel(session, page.principal, *period)
     labels = channel_labels(page)
     columns = [
         Column(_("Channel")),
@@ -371,7 +372,7 @@ async def appeals_view(page: WorkspacePage, session, period: Period, full: bool)
         for r in found
     ]  # fmt: skip
     by_channel = Table(columns, rows, caption=_("By channel"))
-    subjects = await reports.appeals_by_subject(session, page.principal, *period)
+    subjects = await appeal_reports.appeals_by_subject(session, page.principal, *period)
     by_subject = Table(
         [
             Column(_("Subject")),

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from atrium.platform.auth.models import Role
 from atrium.platform.auth.service import workspace_of
-from atrium.platform.crm.reports import service as reports
+from atrium.platform.crm.reports import appeals as appeal_reports
+from atrium.platform.crm.reports import sales as sales_reports
 from atrium.platform.crm.reports.customers import (
     abc_customers,
     abc_products,
@@ -60,7 +61,7 @@ def funnel_of(funnels, name="Окна и монтаж"):
 
 
 async def test_the_funnel_counts_each_deal_up_to_the_furthest_stage_it_reached(db, march):
-    funnel = funnel_of(await run(db, march, reports.sales_funnel))
+    funnel = funnel_of(await run(db, march, sales_reports.sales_funnel))
     # Furthest step in March: D1 D2 D3 D4 D10 won (4), D8 Договор (3), D6 D9 Расчёт (2),
     # D7 D11 Замер (1); D5 moved only in February. Lost stages are no step.
     steps = [(s.stage, s.kind, s.deals, s.amount, s.conversion) for s in funnel.steps]
@@ -74,13 +75,13 @@ async def test_the_funnel_counts_each_deal_up_to_the_furthest_stage_it_reached(d
     assert funnel.lost == 3  # D6, D7, D8
     assert funnel.won_conversion == D("50.0")
     others = [
-        f for f in await run(db, march, reports.sales_funnel) if f.pipeline != funnel.pipeline
+        f for f in await run(db, march, sales_reports.sales_funnel) if f.pipeline != funnel.pipeline
     ]
     assert all(step.deals == 0 for f in others for step in f.steps)  # the trade's own pipeline
 
 
 async def test_won_and_lost_deals_by_reason(db, march):
-    outcomes = await run(db, march, reports.deal_outcomes)
+    outcomes = await run(db, march, sales_reports.deal_outcomes)
     rows = [(r.outcome, r.reason, r.deals, r.amount, r.share) for r in outcomes.rows]
     assert rows == [
         ("won", "", 5, D(50000 + 30000 + 15000 + 4000 + 2500), D("100.0")),
@@ -92,22 +93,22 @@ async def test_won_and_lost_deals_by_reason(db, march):
 
 
 async def test_the_period_ends_at_moscow_midnight(db, march):
-    february = await run(db, march, reports.deal_outcomes, period=FEBRUARY)
+    february = await run(db, march, sales_reports.deal_outcomes, period=FEBRUARY)
     # D5 was won at 23:30 on 28 February in Moscow; D4 at 00:30 on 1 March (still February
     # in UTC) belongs to March.
     assert [(r.outcome, r.deals, r.amount) for r in february.rows] == [("won", 1, D(1000))]
     first_of_march = await run(
-        db, march, reports.deal_outcomes, period=(date(2025, 3, 1), date(2025, 3, 1))
+        db, march, sales_reports.deal_outcomes, period=(date(2025, 3, 1), date(2025, 3, 1))
     )
     assert [(r.outcome, r.amount) for r in first_of_march.rows] == [("won", D(4000))]
     april = await run(
-        db, march, reports.deal_outcomes, period=(date(2025, 4, 1), date(2025, 4, 30))
+        db, march, sales_reports.deal_outcomes, period=(date(2025, 4, 1), date(2025, 4, 30))
     )
     assert [(r.outcome, r.amount) for r in april.rows] == [("won", D(1000))]  # D11
 
 
 async def test_revenue_per_day_and_per_month(db, march):
-    unit, days = await run(db, march, reports.revenue_trend)
+    unit, days = await run(db, march, sales_reports.revenue_trend)
     assert unit == "day" and len(days) == 31
     by_day = {point.starts.day: (point.deals, point.revenue) for point in days if point.deals}
     assert by_day == {
@@ -115,7 +116,7 @@ async def test_revenue_per_day_and_per_month(db, march):
         31: (1, D(15000)),
     }  # fmt: skip
     unit, months = await run(
-        db, march, reports.revenue_trend, period=(date(2025, 1, 15), date(2025, 4, 30))
+        db, march, sales_reports.revenue_trend, period=(date(2025, 1, 15), date(2025, 4, 30))
     )
     assert unit == "month"
     assert [(p.starts, p.deals, p.revenue) for p in months] == [
@@ -127,7 +128,7 @@ async def test_revenue_per_day_and_per_month(db, march):
 
 
 async def test_each_members_kpis(db, march):
-    kpis = await run(db, march, reports.member_kpis)
+    kpis = await run(db, march, sales_reports.member_kpis)
     rows = [
         (k.user_id, k.calls, k.meetings, k.deals_won, k.revenue, k.appeals_answered,
          k.average_response)
@@ -144,17 +145,17 @@ async def test_each_members_kpis(db, march):
 
 async def test_an_employee_sees_only_their_own_figures_and_records(db, march):
     anna = march.principal(march.anna, Role.EMPLOYEE)
-    kpis = await run(db, march, reports.member_kpis, anna)
+    kpis = await run(db, march, sales_reports.member_kpis, anna)
     assert [(k.user_id, k.calls, k.revenue) for k in kpis] == [(march.anna, 3, D(80000))]
 
-    funnel = funnel_of(await run(db, march, reports.sales_funnel, anna))
+    funnel = funnel_of(await run(db, march, sales_reports.sales_funnel, anna))
     # Anna's deals that moved in March: D1 and D2 won, D8 lost from Договор.
     assert [(s.deals, s.conversion) for s in funnel.steps] == [
         (3, None), (3, D("100.0")), (3, D("100.0")), (2, D("66.7")),
     ]  # fmt: skip
     assert funnel.lost == 1
 
-    outcomes = await run(db, march, reports.deal_outcomes, anna)
+    outcomes = await run(db, march, sales_reports.deal_outcomes, anna)
     assert [(r.outcome, r.reason, r.deals) for r in outcomes.rows] == [
         ("won", "", 2), ("lost", "Выбрали конкурента", 1),
     ]  # fmt: skip
@@ -167,13 +168,13 @@ async def test_an_employee_sees_only_their_own_figures_and_records(db, march):
         ("", 1, 0, 0, 0, D(0)),  # Галина
         ("form", 0, 1, 1, 0, D(0)),  # only the lead assigned to her
     ]  # fmt: skip
-    appeals = await run(db, march, reports.appeals_by_channel, anna)
+    appeals = await run(db, march, appeal_reports.appeals_by_channel, anna)
     assert appeals[-1].appeals == 3  # her own three
 
 
 async def test_a_manager_sees_their_teams_figures(db, march):
     manager = march.principal(march.max, Role.MANAGER)
-    kpis = await run(db, march, reports.member_kpis, manager)
+    kpis = await run(db, march, sales_reports.member_kpis, manager)
     assert [k.user_id for k in kpis] == [march.anna]  # North is Max and Anna; Max did nothing
 
 
@@ -281,7 +282,7 @@ async def test_where_customers_come_from_and_what_each_source_earns(db, march):
 
 
 async def test_appeals_by_channel_and_kind(db, march):
-    rows = await run(db, march, reports.appeals_by_channel)
+    rows = await run(db, march, appeal_reports.appeals_by_channel)
     table = [
         (r.channel, r.appeals, r.by_kind, r.complaints, r.answered, r.overdue, r.answered_late,
          r.average_response)
@@ -299,7 +300,7 @@ async def test_appeals_by_channel_and_kind(db, march):
 
 
 async def test_appeals_by_subject_whatever_the_case_typed(db, march):
-    rows = await run(db, march, reports.appeals_by_subject)
+    rows = await run(db, march, appeal_reports.appeals_by_subject)
     table = [
         (r.subject, r.appeals, r.complaints, r.answered, r.overdue, r.average_response)
         for r in rows
@@ -312,28 +313,28 @@ async def test_appeals_by_subject_whatever_the_case_typed(db, march):
         ("", 1, 0, 1, 0, timedelta(hours=73)),
     ]
     anna = march.principal(march.anna, Role.EMPLOYEE)
-    mine = await run(db, march, reports.appeals_by_subject, anna)
+    mine = await run(db, march, appeal_reports.appeals_by_subject, anna)
     assert sum(r.appeals for r in mine) == 3  # her own three
 
 
 async def test_an_empty_period_gives_zeros_not_errors(db, march):
     period = (date(2024, 1, 1), date(2024, 1, 31))
-    assert (await run(db, march, reports.deal_outcomes, period=period)).rows == []
-    assert await run(db, march, reports.member_kpis, period=period) == []
+    assert (await run(db, march, sales_reports.deal_outcomes, period=period)).rows == []
+    assert await run(db, march, sales_reports.member_kpis, period=period) == []
     abc = await run(db, march, abc_customers, period=period)
     assert abc.rows == [] and [c.items for c in abc.classes] == [0, 0, 0]
     values = await run(db, march, customer_values, period=period)
     assert (values.customers, values.revenue, values.average_check) == (0, 0, None)
-    [total] = await run(db, march, reports.appeals_by_channel, period=period)
+    [total] = await run(db, march, appeal_reports.appeals_by_channel, period=period)
     assert (total.channel, total.appeals, total.average_response) == (None, 0, None)
 
 
 async def test_another_workspaces_records_never_count(db, march, neighbour):
     # The neighbour has the very same March; each workspace still counts only its own.
     for data in (march, neighbour):
-        outcomes = await run(db, data, reports.deal_outcomes)
+        outcomes = await run(db, data, sales_reports.deal_outcomes)
         assert (outcomes.won, outcomes.won_amount) == (5, D(101500))
-        kpis = await run(db, data, reports.member_kpis)
+        kpis = await run(db, data, sales_reports.member_kpis)
         assert {k.user_id for k in kpis} == {data.owner, data.anna, data.boris}
         assert (await run(db, data, abc_customers)).revenue == D(99000)
 
