@@ -42,9 +42,20 @@ def tenant_scripts(history: Path = TENANT_HISTORY, *, packs: bool = True) -> Scr
     return ScriptDirectory.from_config(alembic_config(history, packs=packs))
 
 
+@cache
 def tenant_heads(history: Path = TENANT_HISTORY, *, packs: bool = True) -> frozenset[str]:
-    """What a workspace's version table holds at head: the core's head and each pack's."""
-    return frozenset(tenant_scripts(history, packs=packs).get_heads())
+    """What a workspace's version table holds at head: the head of each branch, less a head
+    another branch depends on (alembic counts it applied with the revision that depends on
+    it, and keeps no row of its own for it)."""
+    scripts = tenant_scripts(history, packs=packs)
+    heads = [scripts.get_revision(head) for head in scripts.get_heads()]
+    implied = {
+        ancestor.revision
+        for head in heads
+        for ancestor in scripts.revision_map._get_ancestor_nodes([head])
+        if ancestor is not head
+    }
+    return frozenset(head.revision for head in heads) - implied
 
 
 def core_head(history: Path = TENANT_HISTORY) -> str:
