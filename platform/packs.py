@@ -1,11 +1,12 @@
 """The pack contract: what a vertical pack declares so the platform and the app can use it.
 
 Packs are found through the ``atrium.packs`` entry point group, so the platform never imports a
-pack; each pack's module exposes a ``PACK`` object. Adding a pack is adding its folder (and its
-entry point): the app mounts its routes, pages, templates and translations, the worker loads its
-jobs, the scheduler runs its due work, the tenant history takes its migrations, and sign-up fills
+pack; each pack's module exposes a ``PACK`` object. Adding a pack is adding its folder and its
+entry point line, nothing else: the app mounts its routes, pages, templates and translations, the
+worker loads its jobs, the scheduler runs its due work, the tenant history takes its migrations
+(a branch of its own), billing puts it in the plans from the one it names up, and sign-up fills
 its demo data and starts the workspace with the trade's pipelines and appeal subjects, all from
-the ``Pack`` below.
+the ``Pack`` below. ``tests/verticals/template_pack`` is a pack to start from.
 """
 
 from collections.abc import Awaitable, Callable, Sequence
@@ -64,6 +65,9 @@ DemoClear = Callable[[Any], Awaitable[int]]
 # a pipeline is ((name en, name ru), [(stage en, stage ru, kind, probability), ...]).
 DefaultPipeline = tuple[tuple[str, str], Sequence[tuple[str, str, str, int]]]
 DefaultName = tuple[str, str]  # (en, ru)
+# What the trade sells in its demo data: (name en, name ru, "service" or "product", price in
+# the workspace's currency).
+DemoOffer = tuple[str, str, str, int]
 # How every default pipeline ends: a won and a lost stage.
 CLOSING_STAGES = (("Won", "Успешно", "won", 100), ("Lost", "Не реализовано", "lost", 0))
 
@@ -73,8 +77,12 @@ class Pack:
     key: str
     names: dict[str, str]  # locale -> display name
     # The pack's folder: its templates/, static/ (served at /static/<key>/), locales/<lang>/
-    # LC_MESSAGES/*.po and migrations/ (tenant revisions in the one tenant history) are found there.
+    # LC_MESSAGES/*.po and migrations/ (its branch of the tenant history: the first revision
+    # labelled with the key, depending on the core revision it needs) are found there.
     folder: Path | None = None
+    # The smallest plan (its code in the billing catalog) that includes the pack; every bigger
+    # plan does too, and a new workspace of the trade tries at least that plan.
+    plan: str = "start"
     permissions: dict[str, PackPermission] = field(default_factory=dict)
     sections: Sequence[PackSection] = ()
     api_routes: Sequence = ()  # mounted under /api/v1
@@ -82,6 +90,7 @@ class Pack:
     public_routes: Sequence = ()  # no sign-in: booking pages and their data
     scan_due_work: DueWorkScan | None = None  # run for every open workspace by the scheduler
     fill_demo: DemoFill | None = None
+    demo_offer: Sequence[DemoOffer] = ()  # the core's demo products; none: the general CRM's
     clear_demo: DemoClear | None = None
     notification_kinds: dict[str, PackNotice] = field(default_factory=dict)  # by kind
     pipelines: Sequence[DefaultPipeline] = ()  # none: the general CRM's

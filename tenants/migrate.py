@@ -1,6 +1,8 @@
 """`atrium migrate`: the shared schema, then every workspace schema still behind head.
 
-All workspace versions are read in one query and those at head are skipped. The rest are
+A workspace is at head when its version rows are every head of the tenant history (the
+core's and each pack's branch). All workspace versions are read in one query and those at
+head are skipped. The rest are
 upgraded in parallel, each in its own transaction as its own role, with one ledger row per
 workspace; a failing workspace is rolled back and reported, and a rerun picks up what is
 still behind.
@@ -32,6 +34,7 @@ from sqlalchemy import (
     MetaData,
     String,
     create_engine,
+    delete,
     insert,
     select,
     text,
@@ -46,9 +49,11 @@ from atrium.tenants.migrations import (
     PLATFORM_HISTORY,
     TENANT_HISTORY,
     alembic_config,
-    tenant_head,
+    stamp_text,
+    tenant_heads,
     tenant_scripts,
 )
+from atrium.tenants.migrations.legacy import per_branch
 from atrium.tenants.models import MigrationLedgerEntry
 
 # Workspaces a migration run visits; ``provisioning`` ones are still being made at head.
@@ -76,8 +81,8 @@ class WorkspaceOutcome:
     """What happened to one workspace; crosses the process boundary, so plain values only."""
 
     schema_name: str
-    from_version: str | None
-    to_version: str
+    from_version: str | None  # the version rows, as one line (stamp_text)
+    to_version: str | None
     error: str | None
     started_at: datetime
     finished_at: datetime
@@ -87,28 +92,39 @@ class WorkspaceOutcome:
         return self.error is None and self.from_version == self.to_version
 
 
-def upgrade_connection(connection: Connection, history: Path = TENANT_HISTORY) -> str | None:
-    """Bring the workspace bound to ``connection`` to head; returns the version it was at.
+def upgrade_connection(
+    connection: Connection,
+    history: Path = TENANT_HISTORY,
+    *,
+    versions: frozenset[str] | None = None,
+    packs: bool = True,
+) -> frozenset[str]:
+    """Bring the workspace bound to ``connection`` to every head; returns the versions it was
+    at (none for an empty schema). ``versions``: its version rows, if already read.
 
     The connection must already be inside the workspace's transaction, acting as its role,
-    with the tenant ``schema_translate_map`` set.
+    with the tenant ``schema_translate_map`` set. ``packs=False``: the core's branch alone.
     """
     schema = connection.get_execution_options()["schema_translate_map"][TENANT_SCHEMA]
-    scripts = tenant_scripts(history)
-    started_from: list[tuple[str, ...]] = []
-
-    def steps_to_head(heads: tuple[str, ...], _context):
-        # Alembic hands over the versions it read; reading them again costs two round trips.
-        started_from.append(heads)
-        return scripts._upgrade_revs("head", heads)
-
+    scripts = tenant_scripts(history, packs=packs)
     context = MigrationContext.configure(
         connection,
-        opts={"version_table_schema": schema, "script": scripts, "fn": steps_to_head},
+        opts={
+            "version_table_schema": schema,
+            "script": scripts,
+            "fn": lambda heads, _context: scripts._upgrade_revs("heads", heads),
+        },
     )
+    if versions is None:
+        versions = frozenset(context.get_current_heads())
+    # Once per workspace: a stamp of the old single chain becomes a row per branch.
+    branched = per_branch(connection, schema, versions)
+    if branched != versions:
+        connection.execute(delete(_version_table))
+        connection.execute(insert(_version_table), [{"version_num": v} for v in branched])
     with Operations.context(context):
         context.run_migrations()
-    return started_from[0][0] if started_from and started_from[0] else None
+    return versions
 
 
 def migrate_everything(
@@ -134,12 +150,12 @@ def migrate_workspaces(
     started = time.perf_counter()
     report = MigrationReport(run_id=uuid.uuid4())
     parallel = get_settings().migrate_parallel if parallel is None else parallel
-    head = tenant_head(history)
+    heads = tenant_heads(history)
     engine = create_engine(database_url, pool_size=1, max_overflow=0)
     try:
         tenants, versioned = _workspaces(engine)
         versions = _workspace_versions(engine, versioned)
-        behind = [schema for schema in tenants if versions.get(schema) != head]
+        behind = [schema for schema in tenants if versions.get(schema) != heads]
         report.skipped = len(tenants) - len(behind)
         with _progress(console if behind else None) as progress:
             task = progress.add_task("Workspaces", total=len(behind))
@@ -184,9 +200,9 @@ def _is_ours(schema_name: str) -> bool:
     return True
 
 
-def _workspace_versions(engine: Engine, schemas: list[str]) -> dict[str, str]:
-    """Every workspace's version in one query (per chunk): a UNION ALL of version tables."""
-    versions: dict[str, str] = {}
+def _workspace_versions(engine: Engine, schemas: list[str]) -> dict[str, frozenset[str]]:
+    """Every workspace's version rows in one query (per chunk): a UNION ALL of version tables."""
+    rows: dict[str, set[str]] = {}
     for first in range(0, len(schemas), VERSION_QUERY_CHUNK):
         chunk = map(WorkspaceSchema, schemas[first : first + VERSION_QUERY_CHUNK])
         # Safe to interpolate: WorkspaceSchema only admits t_ and lowercase letters and digits.
@@ -195,10 +211,9 @@ def _workspace_versions(engine: Engine, schemas: list[str]) -> dict[str, str]:
             for schema in chunk
         )
         with engine.connect() as connection:
-            versions.update(
-                (schema, version) for schema, version in connection.exec_driver_sql(query)
-            )
-    return versions
+            for schema, version in connection.exec_driver_sql(query):
+                rows.setdefault(schema, set()).add(version)
+    return {schema: frozenset(versions) for schema, versions in rows.items()}
 
 
 def _upgrade_all(
@@ -230,7 +245,8 @@ def _outcome_of(future: Future, schema: str, history: Path) -> WorkspaceOutcome:
         return future.result()
     except Exception as error:  # the worker process died: the transaction did not commit
         now = datetime.now(UTC)
-        return WorkspaceOutcome(schema, None, tenant_head(history), _describe(error), now, now)
+        heads = stamp_text(tenant_heads(history))
+        return WorkspaceOutcome(schema, None, heads, _describe(error), now, now)
 
 
 _worker_engine: Engine | None = None
@@ -256,7 +272,7 @@ def _upgrade_in_worker(schema_name: str, history: Path) -> WorkspaceOutcome:
 
 def upgrade_workspace(engine: Engine, schema_name: str, history: Path) -> WorkspaceOutcome:
     """One workspace to head in its own transaction, as its role; errors are returned."""
-    head = tenant_head(history)
+    heads = tenant_heads(history)
     started_at = datetime.now(UTC)
     before = None
     try:
@@ -265,14 +281,23 @@ def upgrade_workspace(engine: Engine, schema_name: str, history: Path) -> Worksp
             connection = connection.execution_options(schema_translate_map=schema.translate_map)
             with connection.begin():
                 connection.execute(text(f'SET LOCAL ROLE "{schema.role}"'))
-                # Locking the version row makes a concurrent run wait, then find it at head.
-                before = connection.scalar(select(_version_table.c.version_num).with_for_update())
-                if before != head:
-                    upgrade_connection(connection, history)
+                # Locking the version rows makes a concurrent run wait; read after the wait,
+                # it finds them at head (rows it inserted are not seen by the locking read).
+                connection.execute(select(_version_table.c.version_num).with_for_update()).all()
+                before = frozenset(connection.scalars(select(_version_table.c.version_num)))
+                if before != heads:
+                    upgrade_connection(connection, history, versions=before)
         error = None
     except Exception as failure:
         error = _describe(failure)
-    return WorkspaceOutcome(schema_name, before, head, error, started_at, datetime.now(UTC))
+    return WorkspaceOutcome(
+        schema_name,
+        stamp_text(before or ()),
+        stamp_text(heads),
+        error,
+        started_at,
+        datetime.now(UTC),
+    )
 
 
 def _describe(error: BaseException) -> str:

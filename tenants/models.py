@@ -20,8 +20,9 @@ class MigrationLedgerEntry(SharedBase):
         ForeignKey("tenants.id", ondelete="SET NULL"), index=True
     )
     schema_name: Mapped[str] = mapped_column(String(40))
-    from_version: Mapped[str | None] = mapped_column(String(32))
-    to_version: Mapped[str | None] = mapped_column(String(32))
+    # The workspace's version rows (a row per branch of the tenant history), as one line.
+    from_version: Mapped[str | None] = mapped_column(Text)
+    to_version: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20))  # upgraded, failed
     error: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[CreatedAt]

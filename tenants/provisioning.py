@@ -30,7 +30,7 @@ from atrium.platform.db import TENANT_SCHEMA, Database, WorkspaceSchema
 from atrium.platform.db.types import utcnow
 from atrium.platform.tenancy.models import Tenant, TenantStatus, WorkspaceSettings
 from atrium.tenants.migrate import upgrade_connection
-from atrium.tenants.migrations import tenant_head, tenant_scripts
+from atrium.tenants.migrations import tenant_heads, tenant_scripts
 from atrium.tenants.schema import tenant_metadata
 from atrium.tenants.signup import SignupRequest, unique_slug
 
@@ -156,11 +156,12 @@ async def create_role_and_schema(
 
 
 async def _create_tables(session: AsyncSession) -> None:
-    """Step 2a: the workspace tables at head, rendered from the models, stamped with head."""
+    """Step 2a: the workspace tables at head, rendered from the models, stamped with every
+    head (the core's and each pack's)."""
 
     def create(connection) -> None:
         tenant_metadata().create_all(connection, checkfirst=False)
-        _migration_context(connection).stamp(tenant_scripts(), "head")
+        _migration_context(connection).stamp(tenant_scripts(), "heads")
 
     await session.run_sync(lambda sync_session: create(sync_session.connection()))
 
@@ -176,10 +177,13 @@ _upgrade_lock = asyncio.Lock()
 
 async def _bring_spare_to_head(session: AsyncSession) -> None:
     """A spare made before the last deploy may lag behind: upgrade it in place."""
-    if await session.scalar(select(_version_table.c.version_num)) == tenant_head():
+    versions = frozenset(await session.scalars(select(_version_table.c.version_num)))
+    if versions == tenant_heads():
         return
     async with _upgrade_lock:
-        await session.run_sync(lambda sync_session: upgrade_connection(sync_session.connection()))
+        await session.run_sync(
+            lambda sync_session: upgrade_connection(sync_session.connection(), versions=versions)
+        )
 
 
 def _migration_context(connection) -> MigrationContext:

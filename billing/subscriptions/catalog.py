@@ -1,7 +1,8 @@
 """The plan catalog: what each plan costs and allows. The one place plans are defined.
 
 Paid plans are priced per seat (a workspace member) a month or a year, in a few currencies; a
-workspace pays in its own currency when the catalog has it, else in US dollars.
+workspace pays in its own currency when the catalog has it, else in US dollars. Which trade packs
+a plan includes is each pack's to say (``Pack.plan``: the smallest plan that includes it).
 """
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from decimal import Decimal
 
 from babel.numbers import get_currency_precision
 
+from atrium.platform.packs import registered_packs
 from atrium.platform.tenancy.entitlements import (
     API_CALLS,
     CONTACTS,
@@ -25,9 +27,6 @@ INTERVALS = ("month", "year")
 CURRENCIES = ("RUB", "USD", "EUR")
 FALLBACK_CURRENCY = "USD"
 
-BUSINESS_PACKS = frozenset({"salon", "fieldservice", "retail", "staffing"})
-ALL_PACKS = BUSINESS_PACKS | {"franchise"}
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -37,14 +36,21 @@ class Plan:
     seat_prices: dict[tuple[str, str], Decimal]  # (currency, interval) -> price of one seat
     seats: int | None
     contacts: int | None
-    packs: frozenset[str]
     sms_per_month: int
     api_per_minute: int
     integrations: int | None
+    pays_for_branches: bool = False  # a franchise network's HQ may pay for its branches
 
     @property
     def is_free(self) -> bool:
         return not self.seat_prices
+
+    @property
+    def packs(self) -> frozenset[str]:
+        """The installed packs this plan includes: those that name it or a smaller plan."""
+        return frozenset(
+            key for key, pack in registered_packs().items() if PLANS[pack.plan].rank <= self.rank
+        )
 
     def seat_price(self, currency: str, interval: str) -> Decimal:
         return self.seat_prices.get((currency, interval), Decimal(0))
@@ -62,7 +68,7 @@ def _prices(month: dict[str, str]) -> dict[tuple[str, str], Decimal]:
 PLANS: dict[str, Plan] = {
     plan.code: plan
     for plan in (
-        Plan("free", "Free", 0, {}, 2, 500, frozenset(), 0, 60, 0),
+        Plan("free", "Free", 0, {}, 2, 500, 0, 60, 0),
         Plan(
             "start",
             "Start",
@@ -70,7 +76,6 @@ PLANS: dict[str, Plan] = {
             _prices({"RUB": "990", "USD": "12", "EUR": "11"}),
             5,
             5_000,
-            BUSINESS_PACKS,
             500,
             300,
             2,
@@ -82,7 +87,6 @@ PLANS: dict[str, Plan] = {
             _prices({"RUB": "1990", "USD": "25", "EUR": "23"}),
             50,
             250_000,
-            BUSINESS_PACKS,
             5_000,
             1_200,
             10,
@@ -94,10 +98,10 @@ PLANS: dict[str, Plan] = {
             _prices({"RUB": "2990", "USD": "39", "EUR": "35"}),
             None,
             None,
-            ALL_PACKS,
             50_000,
             6_000,
             None,
+            pays_for_branches=True,
         ),
     )
 }
@@ -106,8 +110,11 @@ TRIAL_PLAN = PLANS["business"]
 
 
 def trial_plan_for(vertical: str | None) -> Plan:
-    """A new workspace tries Business; a franchise network needs Network's franchise pack."""
-    return PLANS["network"] if vertical == "franchise" else TRIAL_PLAN
+    """A new workspace tries Business, or the smallest plan with its trade's pack if that is
+    bigger (a franchise network tries Network)."""
+    pack = registered_packs().get(vertical or "")
+    needed = PLANS[pack.plan] if pack else FREE
+    return needed if needed.rank > TRIAL_PLAN.rank else TRIAL_PLAN
 
 
 def plan_named(code: str) -> Plan | None:
@@ -150,7 +157,7 @@ def entitlements_of(plan: Plan) -> Entitlements:
         INTEGRATIONS: lambda p: p.integrations,
     }
     lifted_by = {key: _above(plan, _more(limit_of)(plan)) for key, limit_of in limits.items()}
-    for pack in ALL_PACKS - plan.packs:
+    for pack in frozenset(registered_packs()) - plan.packs:
         lifted_by[pack_limit(pack)] = _above(plan, lambda bigger, pack=pack: pack in bigger.packs)
     return Entitlements(
         plan=plan.name,

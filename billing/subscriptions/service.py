@@ -337,7 +337,7 @@ async def set_paid_by_network(
 ) -> None:
     """The network's HQ pays for the branch (its plan and standing follow the HQ's), or not."""
     head_office = await subscription_of(session, principal.workspace.id, lock=True)
-    if paid and "franchise" not in plan_in_effect(head_office).packs:
+    if paid and not plan_in_effect(head_office).pays_for_branches:
         raise LimitReached(
             "Paying for branches needs the %(upgrade)s plan.",
             upgrade=plan_name(PLANS["network"].name),

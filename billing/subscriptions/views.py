@@ -34,6 +34,7 @@ class PlanOut(msgspec.Struct):
     api_per_minute: int
     integrations: int | None
     prices: list[PriceOut]
+    pays_for_branches: bool  # a franchise network's HQ may pay for its branches' plans
 
 
 class SubscriptionOut(msgspec.Struct):
@@ -78,6 +79,7 @@ def plan_view(plan: Plan) -> PlanOut:
             for interval in INTERVALS
             if not plan.is_free
         ],
+        pays_for_branches=plan.pays_for_branches,
     )
 
 

@@ -1,6 +1,8 @@
 """Write a new tenant revision from the models: ``python -m atrium.tenants.migrations.autogenerate
-t0004 "what changed" [folder]``; a pack's revision goes in its own folder
-(``verticals/salon/migrations``).
+t0031 "what changed" [branch]``. The branch is ``core`` (the default: ``tenant/versions``) or a
+pack's key: the revision goes on the pack's branch, in its own ``migrations/`` folder; a pack's
+first revision starts the branch, labelled with its key and depending on the core's head.
+Name a pack's revisions after it (``tinypack0001``), so no two packs ever pick the same id.
 
 It brings a probe schema in a scratch database (on DATABASE_URL's server, or the embedded one)
 to head, lets alembic compare it with the models, and rewrites the probe's name as the
@@ -16,14 +18,36 @@ import sqlalchemy as sa
 from alembic import command
 
 from atrium.platform.config import load_settings
+from atrium.platform.packs import registered_packs
 from atrium.platform.runtime import start_runtime
 from atrium.tenants.migrate import upgrade_connection
-from atrium.tenants.migrations import PLATFORM_HISTORY, TENANT_HISTORY, alembic_config
+from atrium.tenants.migrations import (
+    CORE,
+    PLATFORM_HISTORY,
+    TENANT_HISTORY,
+    alembic_config,
+    core_head,
+    tenant_scripts,
+)
 
 PROBE = "t_autogenprobe"
 
 
-def main(revision: str, message: str, folder: Path = TENANT_HISTORY / "versions") -> Path:
+def _where(branch: str) -> tuple[Path, dict]:
+    """The branch's folder, and what starts or continues it."""
+    if branch == CORE:
+        return TENANT_HISTORY / "versions", {"head": f"{CORE}@head"}
+    pack = registered_packs()[branch]
+    assert pack.folder is not None, f"the {branch} pack names no folder"
+    folder = pack.folder / "migrations"
+    folder.mkdir(exist_ok=True)
+    if any(branch in script.branch_labels for script in tenant_scripts().walk_revisions()):
+        return folder, {"head": f"{branch}@head"}
+    return folder, {"head": "base", "branch_label": branch, "depends_on": core_head()}
+
+
+def main(revision: str, message: str, branch: str = CORE) -> Path:
+    folder, place = _where(branch)
     server = sa.make_url(start_runtime(load_settings()).database_url)
     name = f"atrium_autogen_{secrets.token_hex(4)}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
@@ -49,6 +73,7 @@ def main(revision: str, message: str, folder: Path = TENANT_HISTORY / "versions"
             autogenerate=True,
             rev_id=revision,
             version_path=str(folder),
+            **place,
         )
     finally:
         engine.dispose()
@@ -68,4 +93,4 @@ def main(revision: str, message: str, folder: Path = TENANT_HISTORY / "versions"
 if __name__ == "__main__":
     if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
-    print(main(*sys.argv[1:3], *(Path(folder).resolve() for folder in sys.argv[3:])))
+    print(main(*sys.argv[1:]))

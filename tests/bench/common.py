@@ -13,7 +13,7 @@ import psycopg
 import sqlalchemy as sa
 
 from atrium.platform.crm.records.normalize import search_key
-from atrium.tenants.migrations import TENANT_HISTORY, tenant_head
+from atrium.tenants.migrations import TENANT_HISTORY, core_head
 
 
 def scratch_database(server_url: str, prefix: str = "atrium_bench") -> tuple[str, str]:
@@ -68,7 +68,8 @@ def downgrade() -> None:
 
 
 def history_with_note(directory: Path) -> Path:
-    """A copy of the tenant history plus revision ``t9001`` adding ``workspace_settings.note``."""
+    """A copy of the tenant history plus revision ``t9001`` adding ``workspace_settings.note``
+    on the core's branch (the packs' branches stay in their folders)."""
     history = directory / "tenant"
     (history / "versions").mkdir(parents=True)
     for name in ("env.py", "script.py.mako"):
@@ -76,7 +77,7 @@ def history_with_note(directory: Path) -> Path:
     for script in (TENANT_HISTORY / "versions").glob("*.py"):
         shutil.copy(script, history / "versions" / script.name)
     (history / "versions" / f"{NOTE_REVISION}_note.py").write_text(
-        _NOTE_SCRIPT.format(revision=NOTE_REVISION, down_revision=tenant_head())
+        _NOTE_SCRIPT.format(revision=NOTE_REVISION, down_revision=core_head())
     )
     return history
 

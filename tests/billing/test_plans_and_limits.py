@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
+from atrium.billing.subscriptions.catalog import PLANS, entitlements_of, trial_plan_for
 from atrium.billing.subscriptions.tasks import scan_billing
 from atrium.platform.crm.contacts.models import Contact
 from atrium.platform.db.types import utcnow
+from atrium.platform.packs import registered_packs
 from atrium.platform.tenancy.models import Tenant
 from tests.billing.conftest import set_row, subscription_row
 
@@ -47,6 +49,27 @@ async def test_the_catalog_lists_every_plan_with_prices_and_limits(client, make_
         {**price, "seat_price": float(price["seat_price"])} for price in start["prices"]
     ]
     assert plans[0]["prices"] == [] and plans[3]["seats"] is None
+
+
+def test_each_pack_names_the_smallest_plan_that_includes_it():
+    packs = registered_packs()
+    assert all(pack.plan in PLANS for pack in packs.values())
+    assert PLANS["free"].packs == frozenset()
+    assert (
+        PLANS["start"].packs
+        == PLANS["business"].packs
+        == {
+            "salon",
+            "fieldservice",
+            "retail",
+            "staffing",
+        }
+    )
+    assert PLANS["network"].packs == set(packs)
+    # A workspace of a trade tries at least the plan its pack needs.
+    assert trial_plan_for("salon") == trial_plan_for("general") == PLANS["business"]
+    assert trial_plan_for("franchise") == PLANS["network"]
+    assert entitlements_of(PLANS["business"]).lifted_by["pack:franchise"] == "Network"
 
 
 async def test_an_ended_trial_falls_to_free_and_creation_stops_past_its_limits(

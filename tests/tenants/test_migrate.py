@@ -21,7 +21,7 @@ from sqlalchemy import select, text
 
 from atrium.platform.tenancy.models import Tenant
 from atrium.tenants.migrate import MIGRATED_STATUSES, MigrationReport, migrate_workspaces
-from atrium.tenants.migrations import tenant_head
+from atrium.tenants.migrations import core_head, stamp_text, tenant_heads
 from atrium.tenants.models import MigrationLedgerEntry
 from tests.bench.common import NOTE_REVISION, history_with_note
 
@@ -45,8 +45,11 @@ def _back_to_the_real_head(database_url: str) -> None:
         for schema in schemas:
             connection.execute(text(f'ALTER TABLE "{schema}".workspace_settings DROP COLUMN note'))
             connection.execute(
-                text(f'UPDATE "{schema}".alembic_version SET version_num = :head'),
-                {"head": tenant_head()},
+                text(
+                    f'UPDATE "{schema}".alembic_version SET version_num = :head '
+                    "WHERE version_num = :note"
+                ),
+                {"head": core_head(), "note": NOTE_REVISION},
             )
     engine.dispose()
 
@@ -67,9 +70,11 @@ async def _migrated_schemas(db) -> set[str]:
         )
 
 
-async def _version(db, schema: str) -> str:
+async def _versions(db, schema: str) -> frozenset[str]:
     async with db.shared_transaction() as session:
-        return await session.scalar(text(f'SELECT version_num FROM "{schema}".alembic_version'))
+        return frozenset(
+            await session.scalars(text(f'SELECT version_num FROM "{schema}".alembic_version'))
+        )
 
 
 async def _has_note(db, schema: str) -> bool:
@@ -126,12 +131,13 @@ async def test_a_new_revision_reaches_every_workspace_once(
     assert report.failed == {}
     assert report.skipped == 0
     for schema in schemas:
-        assert await _version(db, schema) == NOTE_REVISION
+        assert await _versions(db, schema) == tenant_heads(note_history)
+        assert NOTE_REVISION in tenant_heads(note_history)
         assert await _has_note(db, schema)
     ledger = await _ledger(db, report.run_id)
     assert set(ledger) == schemas
     assert {(row.status, row.from_version, row.to_version) for row in ledger.values()} == {
-        ("upgraded", tenant_head(), NOTE_REVISION)
+        ("upgraded", stamp_text(tenant_heads()), stamp_text(tenant_heads(note_history)))
     }
     assert all(row.tenant_id is not None and row.finished_at for row in ledger.values())
     # The workspace still answers through the API after its schema changed under it.
@@ -164,12 +170,15 @@ async def test_a_failing_workspace_is_reported_and_the_others_still_reach_head(
     )
     assert set(report.upgraded) == others
     assert healthy in report.upgraded
-    assert await _version(db, sabotaged) == tenant_head()
-    assert await _version(db, healthy) == NOTE_REVISION
+    assert await _versions(db, sabotaged) == tenant_heads()
+    assert await _versions(db, healthy) == tenant_heads(note_history)
     failed_row = (await _ledger(db, report.run_id))[sabotaged]
     assert failed_row.status == "failed"
     assert "already exists" in failed_row.error
-    assert (failed_row.from_version, failed_row.to_version) == (tenant_head(), NOTE_REVISION)
+    assert (failed_row.from_version, failed_row.to_version) == (
+        stamp_text(tenant_heads()),
+        stamp_text(tenant_heads(note_history)),
+    )
     printed = output.getvalue()
     assert f"0 at head already, {len(others)} upgraded, 1 failed" in printed
     assert sabotaged in printed and "already exists" in printed
@@ -180,7 +189,7 @@ async def test_a_failing_workspace_is_reported_and_the_others_still_reach_head(
     assert rerun.upgraded == [sabotaged]
     assert rerun.failed == {}
     assert rerun.skipped == len(others)
-    assert await _version(db, sabotaged) == NOTE_REVISION
+    assert await _versions(db, sabotaged) == tenant_heads(note_history)
     assert await _has_note(db, sabotaged)
     assert (await _ledger(db, rerun.run_id))[sabotaged].status == "upgraded"
 
@@ -225,11 +234,20 @@ async def test_atrium_migrate_brings_everything_to_head_and_says_so(db, make_wor
 async def test_atrium_migrate_exits_1_and_names_the_workspace_that_failed(db, make_workspace):
     broken = await _schema_of(db, await make_workspace("Time Traveller Salon"))
     # A version this code does not know, as after rolling back a deploy.
-    await _sql(db, f"UPDATE \"{broken}\".alembic_version SET version_num = 'gone'")
+    head = core_head()
+    await _sql(
+        db,
+        f"UPDATE \"{broken}\".alembic_version SET version_num = 'gone' "
+        f"WHERE version_num = '{head}'",
+    )
     try:
         result = await asyncio.to_thread(_atrium_migrate)
     finally:
-        await _sql(db, f"UPDATE \"{broken}\".alembic_version SET version_num = '{tenant_head()}'")
+        await _sql(
+            db,
+            f"UPDATE \"{broken}\".alembic_version SET version_num = '{head}' "
+            "WHERE version_num = 'gone'",
+        )
 
     assert result.returncode == 1
     assert "0 upgraded, 1 failed" in result.stderr

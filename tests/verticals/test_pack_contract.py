@@ -6,7 +6,7 @@ from pathlib import Path
 from atrium.platform.auth.models import Role
 from atrium.platform.auth.permissions import permissions_of
 from atrium.platform.packs import registered_packs
-from atrium.tenants.migrations import tenant_scripts
+from atrium.tenants.migrations import tenant_heads, tenant_scripts
 from atrium.tenants.schema import tenant_metadata
 from atrium.web.pages.i18n import plain_text
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
@@ -21,11 +21,15 @@ def test_the_salon_pack_is_registered_with_its_folder():
     assert pack.subfolder("nothing-here") is None
 
 
-def test_the_packs_tables_and_revisions_join_the_one_tenant_history():
+def test_the_packs_tables_join_the_workspace_and_its_revisions_are_a_branch_of_its_own():
     assert "tenant.salon_visits" in tenant_metadata().tables
     script = tenant_scripts().get_revision("t0025")
     assert Path(script.path).parent == SALON / "migrations"
-    assert script.down_revision == "t0024"
+    # The branch starts from nothing and names the core revision it needs.
+    assert script.down_revision is None
+    assert script.branch_labels == {"salon"}
+    assert script.dependencies == "t0024"
+    assert tenant_scripts().get_revision("salon@head").revision in tenant_heads()
 
 
 def test_roles_get_the_packs_permissions():

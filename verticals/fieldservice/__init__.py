@@ -19,4 +19,10 @@ PACK = Pack(
             ],
         ),
     ],
+    demo_offer=[
+        ("Air conditioner service", "Обслуживание кондиционера", "service", 4500),
+        ("Boiler repair", "Ремонт котла", "service", 7000),
+        ("Call-out", "Выезд мастера", "service", 1500),
+        ("Filter", "Фильтр", "product", 900),
+    ],
 )

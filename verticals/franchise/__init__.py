@@ -5,6 +5,7 @@ from atrium.platform.packs import CLOSING_STAGES, Pack
 PACK = Pack(
     key="franchise",
     names={"en": "Franchise network", "ru": "Франчайзинговая сеть"},
+    plan="network",  # a network of branches, on the plan that pays for them
     pipelines=[
         (
             ("Franchise applications", "Заявки на франшизу"),

@@ -16,4 +16,10 @@ PACK = Pack(
             ],
         ),
     ],
+    demo_offer=[
+        ("Gift card", "Подарочная карта", "product", 3000),
+        ("Scented candle", "Ароматическая свеча", "product", 1200),
+        ("Tea set", "Чайный набор", "product", 4800),
+        ("Gift wrapping", "Подарочная упаковка", "service", 300),
+    ],
 )

@@ -57,6 +57,7 @@ PACK = Pack(
     public_routes=public.routes,
     scan_due_work=reminders.scan_due_work,
     fill_demo=demo.fill_demo,
+    demo_offer=defaults.DEMO_OFFER,
     clear_demo=demo.clear_demo,
     notification_kinds={"salon.stock_low": PackNotice("Stock running low", "salon.manage")},
     pipelines=defaults.PIPELINES,

@@ -1,7 +1,8 @@
-"""What a new salon workspace starts with besides its pack: the bookings pipeline and the
-subjects clients turn to a salon about, in English and Russian."""
+"""What a new salon workspace starts with besides its pack: the bookings pipeline, the
+subjects clients turn to a salon about, and the products its demo data sells, in English and
+Russian."""
 
-from atrium.platform.packs import CLOSING_STAGES, DefaultName, DefaultPipeline
+from atrium.platform.packs import CLOSING_STAGES, DefaultName, DefaultPipeline, DemoOffer
 
 PIPELINES: list[DefaultPipeline] = [
     (
@@ -28,4 +29,12 @@ APPEAL_SUBJECTS: list[DefaultName] = [
     ("Loyalty card and points", "Карта лояльности и баллы"),
     ("Buying cosmetics", "Покупка косметики"),
     ("Working at the salon", "Работа в салоне"),
+]
+
+DEMO_OFFER: list[DemoOffer] = [
+    ("Women's haircut", "Женская стрижка", "service", 2500),
+    ("Colouring", "Окрашивание", "service", 6000),
+    ("Manicure with gel polish", "Маникюр с гель-лаком", "service", 2200),
+    ("Keratin treatment", "Кератиновое выпрямление", "service", 9000),
+    ("Hair mask", "Маска для волос", "product", 1400),
 ]

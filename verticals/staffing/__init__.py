@@ -16,4 +16,9 @@ PACK = Pack(
             ],
         ),
     ],
+    demo_offer=[
+        ("Two movers, 4 hours", "Два грузчика, 4 часа", "service", 6400),
+        ("Truck with driver, hour", "Грузовик с водителем, час", "service", 2000),
+        ("Packing materials", "Упаковочные материалы", "product", 1500),
+    ],
 )

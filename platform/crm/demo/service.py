@@ -60,33 +60,7 @@ COMPANIES = {
     "ru": ["ООО «Ромашка»", "ИП Соколов", "АО «Северный ветер»", "ООО «Белый кит»"],
     "en": ["Bluebell Ltd", "Northwind Trading", "Harbour & Co", "Greenleaf Studio"],
 }
-# What each trade sells: (name en, name ru, kind, price in the workspace's currency).
-OFFER = {
-    "salon": [
-        ("Women's haircut", "Женская стрижка", "service", 2500),
-        ("Colouring", "Окрашивание", "service", 6000),
-        ("Manicure with gel polish", "Маникюр с гель-лаком", "service", 2200),
-        ("Keratin treatment", "Кератиновое выпрямление", "service", 9000),
-        ("Hair mask", "Маска для волос", "product", 1400),
-    ],
-    "fieldservice": [
-        ("Air conditioner service", "Обслуживание кондиционера", "service", 4500),
-        ("Boiler repair", "Ремонт котла", "service", 7000),
-        ("Call-out", "Выезд мастера", "service", 1500),
-        ("Filter", "Фильтр", "product", 900),
-    ],
-    "retail": [
-        ("Gift card", "Подарочная карта", "product", 3000),
-        ("Scented candle", "Ароматическая свеча", "product", 1200),
-        ("Tea set", "Чайный набор", "product", 4800),
-        ("Gift wrapping", "Подарочная упаковка", "service", 300),
-    ],
-    "staffing": [
-        ("Two movers, 4 hours", "Два грузчика, 4 часа", "service", 6400),
-        ("Truck with driver, hour", "Грузовик с водителем, час", "service", 2000),
-        ("Packing materials", "Упаковочные материалы", "product", 1500),
-    ],
-}
+# What the general CRM sells; a pack's ``demo_offer`` names its trade's.
 GENERAL_OFFER = [
     ("Consultation", "Консультация", "service", 3000),
     ("Annual support", "Годовое обслуживание", "service", 36000),
@@ -129,9 +103,10 @@ async def fill_demo_data(
     chance = random.Random(str(principal.workspace.id))
     made: list[tuple[str, uuid.UUID]] = []
     members = {principal.user_id}
+    pack = registered_packs().get(vertical)
 
     products = []
-    for en, ru, kind, price in OFFER.get(vertical, GENERAL_OFFER):
+    for en, ru, kind, price in (pack and pack.demo_offer) or GENERAL_OFFER:
         name = ru if language == "ru" else en
         product = await create_product(
             session,
@@ -242,7 +217,6 @@ async def fill_demo_data(
 
     session.add_all(DemoRecord(kind=kind, record_id=record_id) for kind, record_id in made)
     await session.flush()
-    pack = registered_packs().get(vertical)
     extra = await pack.fill_demo(session, principal, locale) if pack and pack.fill_demo else 0
     return len(made) + extra
 

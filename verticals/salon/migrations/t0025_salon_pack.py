@@ -1,7 +1,8 @@
 """salon pack
 
 Revision ID: t0025
-Revises: t0024
+Revises:
+Depends on: t0024
 Create Date: 2026-12-03 10:10:43.435250
 
 """
@@ -16,9 +17,10 @@ from atrium.tenants.migrations import workspace_schema
 
 # revision identifiers, used by Alembic.
 revision: str = "t0025"
-down_revision: str | Sequence[str] | None = "t0024"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+down_revision: str | Sequence[str] | None = None
+# The salon's own branch of the tenant history; its tables point at the core's as of t0024.
+branch_labels: str | Sequence[str] | None = ("salon",)
+depends_on: str | Sequence[str] | None = "t0024"
 
 
 def upgrade() -> None:

@@ -1,7 +1,7 @@
 """Salon settings: the sites that may show the booking widget
 
 Revision ID: t0027
-Revises: t0026
+Revises: t0025
 Create Date: 2026-12-03 15:00:00
 
 """
@@ -16,7 +16,7 @@ from atrium.tenants.migrations import workspace_schema
 
 # revision identifiers, used by Alembic.
 revision: str = "t0027"
-down_revision: str | Sequence[str] | None = "t0026"
+down_revision: str | Sequence[str] | None = "t0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -17,7 +17,7 @@ from atrium.tenants.migrations import workspace_schema
 # revision identifiers, used by Alembic.
 revision: str = "t0001"
 down_revision: str | Sequence[str] | None = None
-branch_labels: str | Sequence[str] | None = None
+branch_labels: str | Sequence[str] | None = ("core",)
 depends_on: str | Sequence[str] | None = None
 
 

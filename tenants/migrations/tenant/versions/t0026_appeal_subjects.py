@@ -1,7 +1,7 @@
 """Appeal subjects: the list a workspace offers when an appeal is registered
 
 Revision ID: t0026
-Revises: t0025
+Revises: t0024
 Create Date: 2026-12-03 14:00:00
 
 """
@@ -17,7 +17,7 @@ from atrium.tenants.migrations import workspace_schema
 
 # revision identifiers, used by Alembic.
 revision: str = "t0026"
-down_revision: str | Sequence[str] | None = "t0025"
+down_revision: str | Sequence[str] | None = "t0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

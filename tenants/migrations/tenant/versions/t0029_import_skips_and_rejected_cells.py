@@ -1,7 +1,7 @@
 """import rows skipped as duplicates and rejected rows keep their cells
 
 Revision ID: t0029
-Revises: t0028_booking
+Revises: t0026
 Create Date: 2026-12-07 13:42:47
 
 """
@@ -16,7 +16,7 @@ from atrium.tenants.migrations import workspace_schema
 
 # revision identifiers, used by Alembic.
 revision: str = "t0029"
-down_revision: str | Sequence[str] | None = "t0028_booking"
+down_revision: str | Sequence[str] | None = "t0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

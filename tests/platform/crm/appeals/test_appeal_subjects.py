@@ -224,7 +224,7 @@ async def test_a_workspace_made_before_the_list_gets_its_trades_subjects(
         )
     engine = sa.create_engine(settings.database_url)
     try:
-        _downgrade(engine, schema, "t0025")  # as it was before the list
+        _downgrade(engine, schema, "core@t0024")  # as it was before the list
         outcome = upgrade_workspace(engine, schema, TENANT_HISTORY)
     finally:
         engine.dispose()

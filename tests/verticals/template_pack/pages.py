@@ -1,0 +1,38 @@
+"""The pack's page: its notes, and a form to add one (the page context comes as ``page``)."""
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.response import Redirect, Template
+
+from atrium.platform.errors import DomainError
+from atrium.platform.http.auth import database
+from atrium.platform.tenancy.entitlements import require_pack
+
+from . import service
+
+KEY = "tinypack"
+
+
+@get("/w/{slug:str}/tinypack/notes")
+async def notes_page(request: Request, page: NamedDependency[Any]) -> Template:
+    require_pack(page.principal.workspace.entitlements, KEY)
+    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
+        notes = await service.notes(session)
+    return page.render("tinypack/notes.html", section="tinypack_notes", notes=notes)
+
+
+@post("/w/{slug:str}/tinypack/notes")
+async def add_note(request: Request, page: NamedDependency[Any]) -> Redirect:
+    require_pack(page.principal.workspace.entitlements, KEY)
+    form = await request.form()
+    try:
+        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+            await service.add_note(s, form.get("text", ""))
+    except DomainError as error:
+        return page.redirect(f"{page.base}/tinypack/notes", error=page.error_text(error))
+    return page.redirect(f"{page.base}/tinypack/notes", notice=page._("The note is added."))
+
+
+routes = [notes_page, add_note]
