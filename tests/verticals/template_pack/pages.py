@@ -1,13 +1,12 @@
-"""The pack's page: its notes, and a form to add one (the page context comes as ``page``)."""
-
-from typing import Any
+"""The pack's page: its notes, and a form to add one (the member's page is injected as
+``page``, typed by the Protocol every page uses)."""
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from atrium.platform.errors import DomainError
-from atrium.platform.http.auth import database
+from atrium.platform.pages.kit import WorkspacePage, transaction
 from atrium.platform.tenancy.entitlements import require_pack
 
 from . import service
@@ -16,19 +15,19 @@ KEY = "tinypack"
 
 
 @get("/w/{slug:str}/tinypack/notes")
-async def notes_page(request: Request, page: NamedDependency[Any]) -> Template:
+async def notes_page(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
     require_pack(page.principal.workspace.entitlements, KEY)
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
+    async with transaction(page) as session:
         notes = await service.notes(session)
     return page.render("tinypack/notes.html", section="tinypack_notes", notes=notes)
 
 
 @post("/w/{slug:str}/tinypack/notes")
-async def add_note(request: Request, page: NamedDependency[Any]) -> Redirect:
+async def add_note(request: Request, page: NamedDependency[WorkspacePage]) -> Redirect:
     require_pack(page.principal.workspace.entitlements, KEY)
     form = await request.form()
     try:
-        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        async with transaction(page) as s:
             await service.add_note(s, form.get("text", ""))
     except DomainError as error:
         return page.redirect(f"{page.base}/tinypack/notes", error=page.error_text(error))
