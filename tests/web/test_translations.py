@@ -6,12 +6,13 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-# The app's pages and every pack's (templates, page modules, navigation labels).
-PAGE_FILES = (
-    "web/pages/templates/**/*.html",
-    "web/pages/*.py",
-    "verticals/*/templates/**/*.html",
-    "verticals/*/*.py",
+# Every component's and pack's pages, wherever their folder (templates, page modules, forms,
+# navigation labels).
+COMPONENTS = ("platform", "tenants", "billing", "integrations", "verticals", "web")
+PAGE_FILES = tuple(
+    pattern
+    for component in COMPONENTS
+    for pattern in (f"{component}/**/templates/**/*.html", f"{component}/**/*.py")
 )
 RUSSIAN = ("web/pages/locales/ru/LC_MESSAGES/*.po", "verticals/*/locales/ru/LC_MESSAGES/*.po")
 CALL = re.compile(r"""\b(?:_|gettext)\(\s*(["'])(.+?)\1""", re.S)
@@ -21,6 +22,8 @@ PLURAL = re.compile(r"""\bngettext\(\s*(["'])(.+?)\1,\s*(["'])(.+?)\3""", re.S)
 def _used_strings() -> set[str]:
     used = set()
     for path in (found for pattern in PAGE_FILES for found in ROOT.glob(pattern)):
+        if "node_modules" in path.parts or "migrations" in path.parts:
+            continue
         text = path.read_text()
         used |= {match[1] for match in CALL.findall(text)}
         used |= {match[1] for match in PLURAL.findall(text)}

@@ -12,6 +12,7 @@ from litestar import Request, Response
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
@@ -255,6 +256,23 @@ def page_refused(request: Request, error: DomainError) -> Response:
     if isinstance(error, TooManyRequests):
         response.headers["Retry-After"] = str(error.retry_after)
     return response
+
+
+def page_too_large(request: Request, _: RequestEntityTooLarge) -> Template:
+    """A file past a page's limit (its route's ``opt["file_limit_mb"]``), said on a page."""
+    locale = page_locale(request)
+    handler = request.route_handler
+    limit = handler.opt.get("file_limit_mb") or (handler.request_max_body_size or 0) // 2**20
+    return message(
+        request,
+        plain_text(locale, "The file is too large"),
+        plain_text(
+            locale, "The file is larger than %(max)d MB; split it into smaller files.", max=limit
+        ),
+        413,
+        link=request.url.path,
+        link_text=plain_text(locale, "Choose another file"),
+    )
 
 
 def page_unavailable(request: Request, error: Exception) -> Response:

@@ -3,6 +3,7 @@
 from litestar import Request, Response, Router, get, post
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 
@@ -34,6 +35,7 @@ from atrium.web.pages.kit import (
     page_locale,
     page_not_found,
     page_refused,
+    page_too_large,
     page_unavailable,
     render,
     safe_next,
@@ -344,6 +346,7 @@ def page_routes() -> list:
             NotFoundException: page_not_found,
             SignInRequired: sign_in_first,
             DomainError: page_refused,
+            RequestEntityTooLarge: page_too_large,
             **dict.fromkeys(UNAVAILABLE, page_unavailable),
         },
         include_in_schema=False,

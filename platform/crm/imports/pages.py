@@ -9,7 +9,6 @@ from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath
 from litestar.response import Redirect, Stream, Template
 
@@ -73,29 +72,15 @@ async def import_new(request: Request, page: NamedDependency[WorkspacePage]) -> 
     return _new_form(page, kind=request.query_params.get("kind"))
 
 
-def _too_large(page: WorkspacePage) -> Template:
-    limit = MAX_FILE_BYTES // (1024 * 1024)
-    return page.render(
-        "message.html",
-        413,
-        heading=page._("The file is too large"),
-        text=page._("The file is larger than %(max)d MB; split it into smaller files.", max=limit),
-        link=f"{page.base}/imports/new",
-        link_text=page._("Choose another file"),
-    )
-
-
 @post(
     "/w/{slug:str}/imports",
     request_max_body_size=MAX_UPLOAD_BODY,
+    opt={"file_limit_mb": MAX_FILE_BYTES // 2**20},  # past it, the app's "too large" page
 )
 async def import_upload(
     request: Request, page: NamedDependency[WorkspacePage]
 ) -> Template | Redirect:
-    try:
-        form = await request.form()
-    except RequestEntityTooLarge:
-        return _too_large(page)
+    form = await request.form()
     kind = form.get("kind", "contacts")
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -188,9 +173,7 @@ async def import_start(
     return Redirect(f"{page.base}/imports/{ident}")
 
 
-async def _act(
-    request: Request, page: NamedDependency[WorkspacePage], batch_id: str, action, done: str
-) -> Redirect:
+async def _act(page: WorkspacePage, batch_id: str, action, done: str) -> Redirect:
     ident = _batch_id(batch_id)
     try:
         async with _transaction(page) as session:
@@ -227,13 +210,13 @@ def _undo_notice(page: WorkspacePage, batch) -> str:
 
 
 @post("/w/{slug:str}/imports/{batch_id:str}/undo")
-async def import_undo(request: Request, batch_id: FromPath[str]) -> Redirect:
-    return await _act(request, batch_id, imports.undo_batch, "undo")
+async def import_undo(page: NamedDependency[WorkspacePage], batch_id: FromPath[str]) -> Redirect:
+    return await _act(page, batch_id, imports.undo_batch, "undo")
 
 
 @post("/w/{slug:str}/imports/{batch_id:str}/resume")
-async def import_resume(request: Request, batch_id: FromPath[str]) -> Redirect:
-    return await _act(request, batch_id, imports.resume_batch, "resume")
+async def import_resume(page: NamedDependency[WorkspacePage], batch_id: FromPath[str]) -> Redirect:
+    return await _act(page, batch_id, imports.resume_batch, "resume")
 
 
 async def _rows_of(items: list) -> AsyncIterator[list]:
