@@ -59,7 +59,7 @@ async def _companies(browser, workspace, csrf, *names: str) -> list[str]:
 
 async def test_companies_are_tagged_in_bulk_and_filtered_by_tag_and_owner(
     owner,  # noqa: F811
-    join,
+    join,  # noqa: F811
     make_workspace,
 ):
     workspace, browser, csrf = owner
