@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from atrium.platform.crm.activities import service
 from atrium.platform.crm.activities.models import Activity
-from atrium.platform.crm.contacts.pages import _members
+from atrium.platform.crm.records.lists import workspace_members
 from atrium.platform.errors import DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, column_limit, gettext
 from atrium.platform.http.auth import database
@@ -128,7 +128,7 @@ async def _tasks_page(
             open_only=agenda.open_only,
             mine=mine,
         )
-    members = await _members(page)
+    members = await workspace_members(page)
     weeks = []
     if view == "calendar":
         located = [(a, name, a.due_at.astimezone(zone).date()) for a, name in items]
@@ -186,7 +186,7 @@ async def task_create(
         problems.append(error)
     if problems:
         return await _refused(page, back, form, page.form_errors(TASK_FORM, *problems))
-    members = await _members(page)
+    members = await workspace_members(page)
     try:
         async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
             assignee = form.get("assignee_id") or str(page.principal.user_id)
@@ -217,7 +217,7 @@ async def task_done(
     request: Request, page: NamedDependency[WorkspacePage], task_id: FromPath[str]
 ) -> Redirect:
     form = await request.form()
-    members = await _members(page)
+    members = await workspace_members(page)
     async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
         try:
             await service.update_activity(

@@ -10,10 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.companies import service as companies
 from atrium.platform.crm.companies.schemas import CompanyIn, CompanyList, CompanyOut
-from atrium.platform.crm.teams.sharing import checked_sharing
-from atrium.platform.http.auth import (
-    requires,
-)
+from atrium.platform.crm.teams.sharing import members_for
+from atrium.platform.http.auth import database, requires
 from atrium.platform.http.kit import DEPENDENCIES, given_fields
 
 
@@ -69,8 +67,11 @@ class CompanyController(Controller):
         session: NamedDependency[AsyncSession],
         data: JSONBody[CompanyIn],
     ) -> CompanyOut:
-        values = await checked_sharing(request, principal, session, given_fields(data))
-        return _company_out(await companies.create_company(session, principal, values))
+        members = await members_for(database(request), principal, data.owner_id)
+        card = await companies.create_company(
+            session, principal, given_fields(data), members=members
+        )
+        return _company_out(card)
 
     @get("/{company_id:uuid}", guards=[requires("crm.read")])
     async def show_company(
@@ -90,8 +91,10 @@ class CompanyController(Controller):
         company_id: FromPath[uuid.UUID],
         data: JSONBody[CompanyIn],
     ) -> CompanyOut:
-        values = await checked_sharing(request, principal, session, given_fields(data))
-        card = await companies.update_company(session, principal, company_id, values)
+        members = await members_for(database(request), principal, data.owner_id)
+        card = await companies.update_company(
+            session, principal, company_id, given_fields(data), members=members
+        )
         return _company_out(card)
 
     @delete("/{company_id:uuid}", guards=[requires("crm.delete")], status_code=204)

@@ -2,23 +2,27 @@
 people, create and edit."""
 
 import uuid
+from collections.abc import Collection
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.accounts import EMAIL_LIMIT
+from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.companies import service
-from atrium.platform.crm.contacts.pages import (
-    BULK_ACTIONS,
-    _members,
-    chosen_owner,
-    confirm_bulk_delete,
+from atrium.platform.crm.records.lists import (
+    BulkRecords,
+    BulkWords,
+    bulk_action,
+    list_context,
+    list_filters,
 )
 from atrium.platform.crm.records.normalize import PHONE_INPUT_LIMIT, TAGS_INPUT_LIMIT
-from atrium.platform.errors import DomainError, Invalid
+from atrium.platform.errors import DomainError
 from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
 from atrium.platform.pages.kit import WorkspacePage, record_id
@@ -44,82 +48,64 @@ def _transaction(page: WorkspacePage):
 
 @get("/w/{slug:str}/companies")
 async def companies_list(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
-    query = request.query_params
-    q, tag, owner = query.get("q", "").strip(), query.get("tag", "").strip(), query.get("owner")
-    errors: dict[str, str] = {}
-    owner_id = None
-    if owner:
-        try:
-            owner_id = uuid.UUID(owner)
-        except ValueError:
-            errors["owner"] = page._("Choose an owner from the list.")
+    filters = list_filters(page)
     result = None
     try:
         async with _transaction(page) as session:
             result = await service.list_companies(
                 session,
                 page.principal,
-                q=q or None,
-                tag=tag or None,
-                owner_id=owner_id,
-                cursor=query.get("cursor") or None,
+                q=filters.q or None,
+                tag=filters.tag or None,
+                owner_id=filters.owner_id,
+                cursor=request.query_params.get("cursor") or None,
                 limit=25,
             )
     except DomainError as error:
-        errors[error.field or "q"] = page.error_text(error)
+        filters.errors[error.field or "q"] = page.error_text(error)
     return page.render(
         "companies/list.html",
         section="companies",
         companies=result.items if result else [],
         next_cursor=result.next_cursor if result else None,
-        q=q,
-        filters={"q": q, "tag": tag, "owner": owner or ""},
-        filtered=bool(q or tag or owner),
-        members=await _members(page),
-        errors=errors,
+        q=filters.q,
+        **await list_context(page, filters),
     )
+
+
+async def _tags_of(session: AsyncSession, principal: Principal, company_id: uuid.UUID) -> list[str]:
+    return (await service.company_card(session, principal, company_id)).tags
+
+
+async def _change(
+    session: AsyncSession,
+    principal: Principal,
+    company_id: uuid.UUID,
+    values: dict,
+    members: Collection[uuid.UUID],
+) -> None:
+    await service.update_company(session, principal, company_id, values, members=members)
+
+
+COMPANIES = BulkRecords(
+    kind="companies", tags_of=_tags_of, change=_change, delete=service.delete_company
+)
 
 
 @post("/w/{slug:str}/companies/bulk")
 async def companies_bulk(
     request: Request, page: NamedDependency[WorkspacePage]
 ) -> Template | Redirect:
-    form = await request.form()
-    ids = [record_id(raw) for raw in form.getall("ids", [])]
-    action = form.get("action", "")
-    back = f"{page.base}/companies"
-    if not ids or action not in BULK_ACTIONS:
-        return page.redirect(back, error=page._("Choose companies and an action."))
-    if action == "delete" and form.get("confirmed") != "1":
-        question = page.ngettext("Delete %(num)d company?", "Delete %(num)d companies?", len(ids))
-        return confirm_bulk_delete(page, "companies", ids, question, back)
-    try:
-        if action == "owner":
-            owner_id = chosen_owner(form)
-            if owner_id not in {member.user_id for member in await _members(page)}:
-                raise Invalid("Choose an owner from the list.", field="owner_id")
-        async with _transaction(page) as session:
-            for company_id in ids:
-                if action == "delete":
-                    await service.delete_company(session, page.principal, company_id)
-                elif action == "tag":
-                    card = await service.company_card(session, page.principal, company_id)
-                    tags = [*card.tags, form.get("tag", "")]
-                    await service.update_company(
-                        session, page.principal, company_id, {"tags": tags}
-                    )
-                else:
-                    await service.update_company(
-                        session, page.principal, company_id, {"owner_id": owner_id}
-                    )
-    except DomainError as error:
-        if error.status == 404:
-            raise NotFoundException() from None
-        return page.redirect(back, error=page.error_text(error))
-    return page.redirect(
-        back,
-        notice=page.ngettext("%(num)d company changed.", "%(num)d companies changed.", len(ids)),
+    words = BulkWords(
+        choose=page._("Choose companies and an action."),
+        question=lambda num: page.ngettext(
+            "Delete %(num)d company?", "Delete %(num)d companies?", num
+        ),
+        changed=lambda num: page.ngettext(
+            "%(num)d company changed.", "%(num)d companies changed.", num
+        ),
     )
+    return await bulk_action(page, COMPANIES, words)
 
 
 def _form(page: WorkspacePage, status_code=200, **context) -> Template:

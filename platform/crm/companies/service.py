@@ -1,6 +1,7 @@
 """Companies: organisations the contacts work for."""
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,7 @@ from atrium.platform.crm.custom_fields.repository import custom_field_definition
 from atrium.platform.crm.records.normalize import custom_values, e164, tag_names
 from atrium.platform.crm.records.tags import replace_tags, tags_of, with_tag
 from atrium.platform.crm.records.visibility import get_visible, visible
+from atrium.platform.crm.teams.sharing import checked_sharing
 from atrium.platform.db.names import by_name, name_key, name_key_of
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, NotFound
@@ -45,8 +47,15 @@ class CompanyCard:
     tags: list[str]
 
 
-async def _checked(session: AsyncSession, data: dict[str, Any], *, partial: bool) -> dict:
-    values: dict[str, Any] = {}
+async def _checked(
+    session: AsyncSession,
+    principal: Principal,
+    data: dict[str, Any],
+    *,
+    partial: bool,
+    members: Collection[uuid.UUID],
+) -> dict:
+    values: dict[str, Any] = await checked_sharing(session, principal, data, members)
     for name, limit in TEXT_LIMITS.items():
         if (value := data.get(name)) is not None:
             value = " ".join(value.split()) if name != "notes" else value.strip()
@@ -69,10 +78,6 @@ async def _checked(session: AsyncSession, data: dict[str, Any], *, partial: bool
         values["email"] = checked_email(data["email"])
     elif data.get("email") == "":
         values["email"] = ""
-    if data.get("owner_id") is not None:
-        values["owner_id"] = data["owner_id"]
-    if "team_id" in data:
-        values["team_id"] = data["team_id"]
     if data.get("tags") is not None:
         values["tags"] = tag_names(data["tags"])
     if data.get("custom") is not None or not partial:
@@ -82,9 +87,14 @@ async def _checked(session: AsyncSession, data: dict[str, Any], *, partial: bool
 
 
 async def create_company(
-    session: AsyncSession, principal: Principal, data: dict[str, Any]
+    session: AsyncSession,
+    principal: Principal,
+    data: dict[str, Any],
+    *,
+    members: Collection[uuid.UUID] = (),
 ) -> CompanyCard:
-    values = await _checked(session, data, partial=False)
+    """``members``: the workspace's, when ``data`` gives the company to someone (sharing)."""
+    values = await _checked(session, principal, data, partial=False, members=members)
     tags = values.pop("tags", None)
     owner_id = values.pop("owner_id", None) or principal.user_id
     company = Company(**values, owner_id=owner_id, created_by=principal.user_id)
@@ -108,11 +118,17 @@ async def company_card(
 
 
 async def update_company(
-    session: AsyncSession, principal: Principal, company_id: uuid.UUID, data: dict[str, Any]
+    session: AsyncSession,
+    principal: Principal,
+    company_id: uuid.UUID,
+    data: dict[str, Any],
+    *,
+    members: Collection[uuid.UUID] = (),
 ) -> CompanyCard:
+    """``members``: the workspace's, when ``data`` gives the company to someone (sharing)."""
     card = await company_card(session, principal, company_id)
     company = card.company
-    values = await _checked(session, data, partial=True)
+    values = await _checked(session, principal, data, partial=True, members=members)
     tags = values.pop("tags", None)
     if "custom" in values:
         values["custom"] = {**company.custom, **values["custom"]}

@@ -22,7 +22,7 @@ from atrium.platform.crm.contacts.schemas import (
     TimelineList,
 )
 from atrium.platform.crm.contacts.timeline import contact_timeline
-from atrium.platform.crm.teams.sharing import checked_sharing
+from atrium.platform.crm.teams.sharing import members_for
 from atrium.platform.http.auth import (
     database,
     requires,
@@ -30,10 +30,8 @@ from atrium.platform.http.auth import (
 from atrium.platform.http.kit import DEPENDENCIES, given_fields
 
 
-async def _input(
-    request: Request, principal: Principal, session: AsyncSession, data: ContactIn
-) -> contacts.ContactInput:
-    values = await checked_sharing(request, principal, session, given_fields(data))
+def _input(data: ContactIn) -> contacts.ContactInput:
+    values = given_fields(data)
     given = set(values)
     if "phones" in values:
         values["phones"] = [(phone.number, phone.kind) for phone in values["phones"]]
@@ -113,8 +111,10 @@ class ContactController(Controller):
         data: JSONBody[ContactIn],
         force: FromQuery[bool] = False,
     ) -> ContactOut:
-        given = await _input(request, principal, session, data)
-        card = await contacts.create_contact(session, principal, given, force=force)
+        members = await members_for(database(request), principal, data.owner_id)
+        card = await contacts.create_contact(
+            session, principal, _input(data), force=force, members=members
+        )
         return _out(card)
 
     @get("/{contact_id:uuid}", guards=[requires("crm.read")])
@@ -136,8 +136,10 @@ class ContactController(Controller):
         data: JSONBody[ContactIn],
         force: FromQuery[bool] = False,
     ) -> ContactOut:
-        given = await _input(request, principal, session, data)
-        card = await contacts.update_contact(session, principal, contact_id, given, force=force)
+        members = await members_for(database(request), principal, data.owner_id)
+        card = await contacts.update_contact(
+            session, principal, contact_id, _input(data), force=force, members=members
+        )
         return _out(card)
 
     @get("/{contact_id:uuid}/timeline", guards=[requires("crm.read")])

@@ -2,6 +2,7 @@
 create and edit forms with messages next to the fields, and the duplicate warning with merge."""
 
 import uuid
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -11,9 +12,10 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.accounts import EMAIL_LIMIT
-from atrium.platform.auth.members import list_members
+from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.companies import service as companies
 from atrium.platform.crm.contacts import service
 from atrium.platform.crm.contacts.consent import MARKETING_CHANNELS
@@ -22,6 +24,14 @@ from atrium.platform.crm.contacts.models import GENDERS
 from atrium.platform.crm.contacts.timeline import contact_timeline
 from atrium.platform.crm.custom_fields.service import list_fields
 from atrium.platform.crm.notes.service import MAX_NOTE, add_note
+from atrium.platform.crm.records.lists import (
+    BulkRecords,
+    BulkWords,
+    bulk_action,
+    list_context,
+    list_filters,
+    workspace_members,
+)
 from atrium.platform.crm.records.normalize import (
     CUSTOM_TEXT_LIMIT,
     PHONE_INPUT_LIMIT,
@@ -31,8 +41,6 @@ from atrium.platform.errors import Conflict, DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
 from atrium.platform.pages.kit import WorkspacePage, record_id
-
-BULK_ACTIONS = ("tag", "owner", "delete")
 
 LIMITS = service.TEXT_LIMITS
 
@@ -50,110 +58,69 @@ CONTACT_FORM = FormFields(
 )
 
 
-async def _members(page: WorkspacePage) -> list:
-    async with database(page.request).shared_reads() as shared:
-        return (await list_members(shared, page.principal, limit=200)).items
-
-
 @get("/w/{slug:str}/contacts")
 async def contacts_list(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
+    filters = list_filters(page)
     query = request.query_params
-    q, tag, owner = query.get("q", "").strip(), query.get("tag", "").strip(), query.get("owner")
-    errors: dict[str, str] = {}
-    owner_id = None
-    if owner:
-        try:
-            owner_id = uuid.UUID(owner)
-        except ValueError:
-            errors["owner"] = page._("Choose an owner from the list.")
+    result = None
     try:
         result = await service.list_contacts(
             database(request),
             page.principal,
-            q=q or None,
-            tag=tag or None,
-            owner_id=owner_id,
+            q=filters.q or None,
+            tag=filters.tag or None,
+            owner_id=filters.owner_id,
             sort=query.get("sort", "-created_at"),
             cursor=query.get("cursor") or None,
             limit=25,
         )
     except DomainError as error:
-        errors[error.field or "q"] = page.error_text(error)
-        result = None
+        filters.errors[error.field or "q"] = page.error_text(error)
     return page.render(
         "contacts/list.html",
         section="contacts",
         contacts=result.items if result else [],
         next_cursor=result.next_cursor if result else None,
-        filters={"q": q, "tag": tag, "owner": owner or "", "sort": query.get("sort", "")},
-        filtered=bool(q or tag or owner),
-        members=await _members(page),
-        errors=errors,
+        **await list_context(page, filters, sort=query.get("sort", "")),
     )
+
+
+async def _tags_of(session: AsyncSession, principal: Principal, contact_id: uuid.UUID) -> list[str]:
+    return (await service.contact_card(session, principal, contact_id)).tags
+
+
+async def _change(
+    session: AsyncSession,
+    principal: Principal,
+    contact_id: uuid.UUID,
+    values: dict,
+    members: Collection[uuid.UUID],
+) -> None:
+    data = service.ContactInput(**values, given=set(values))
+    await service.update_contact(session, principal, contact_id, data, members=members)
+
+
+CONTACTS = BulkRecords(
+    kind="contacts", tags_of=_tags_of, change=_change, delete=service.delete_contact
+)
 
 
 @post("/w/{slug:str}/contacts/bulk")
 async def contacts_bulk(
     request: Request, page: NamedDependency[WorkspacePage]
 ) -> Template | Redirect:
-    form = await request.form()
-    ids = [record_id(raw) for raw in form.getall("ids", [])]
-    action = form.get("action", "")
-    back = f"{page.base}/contacts"
-    if not ids or action not in BULK_ACTIONS:
-        return page.redirect(back, error=page._("Choose contacts and an action."))
-    if action == "delete" and form.get("confirmed") != "1":
-        question = page.ngettext(
+    words = BulkWords(
+        choose=page._("Choose contacts and an action."),
+        question=lambda num: page.ngettext(
             "Delete %(num)d contact and its history?",
             "Delete %(num)d contacts and their history?",
-            len(ids),
-        )
-        return confirm_bulk_delete(page, "contacts", ids, question, back)
-    try:
-        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
-            if action == "owner":
-                data = service.ContactInput(owner_id=chosen_owner(form))
-                data.given = {"owner_id"}
-            for contact_id in ids:
-                if action == "delete":
-                    await service.delete_contact(s, page.principal, contact_id)
-                elif action == "tag":
-                    card = await service.contact_card(s, page.principal, contact_id)
-                    tags = [*card.tags, form.get("tag", "")]
-                    data = service.ContactInput(tags=tags, given={"tags"})
-                    await service.update_contact(s, page.principal, contact_id, data)
-                else:
-                    await service.update_contact(s, page.principal, contact_id, data)
-    except DomainError as error:
-        if error.status == 404:
-            raise NotFoundException() from None
-        return page.redirect(back, error=page.error_text(error))
-    return page.redirect(
-        back,
-        notice=page.ngettext("%(num)d contact changed.", "%(num)d contacts changed.", len(ids)),
+            num,
+        ),
+        changed=lambda num: page.ngettext(
+            "%(num)d contact changed.", "%(num)d contacts changed.", num
+        ),
     )
-
-
-def chosen_owner(form: FormMultiDict) -> uuid.UUID:
-    """The new owner picked for a bulk change; anything else is a message, not a 404."""
-    try:
-        return uuid.UUID(form.get("owner_id", ""))
-    except ValueError:
-        raise Invalid("Choose an owner from the list.", field="owner_id") from None
-
-
-def confirm_bulk_delete(
-    page: WorkspacePage, kind: str, ids: list[uuid.UUID], question: str, back: str
-) -> Template:
-    """Asked once, by the server, so it works without scripts; the answer posts the same ids."""
-    return page.render(
-        "bulk_confirm.html",
-        section=kind,
-        question=question,
-        action=f"{page.base}/{kind}/bulk",
-        ids=ids,
-        back=back,
-    )
+    return await bulk_action(page, CONTACTS, words)
 
 
 def _contact_input(form: FormMultiDict, fields: list) -> service.ContactInput:
@@ -344,7 +311,7 @@ async def contact_card_page(
             s, page.principal, [company_id for company_id, _ in card.companies]
         )
         fields = await list_fields(s, "contact")
-    members = {member.user_id: member for member in await _members(page)}
+    members = {member.user_id: member for member in await workspace_members(page)}
     merge_q = request.query_params.get("merge_q", "").strip()
     context.setdefault("errors", {})
     return page.render(

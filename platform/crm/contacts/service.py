@@ -2,6 +2,7 @@
 
 import functools
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -36,6 +37,7 @@ from atrium.platform.crm.records.visibility import (
     visible,
     visible_ids,
 )
+from atrium.platform.crm.teams.sharing import checked_sharing
 from atrium.platform.db import Database, workspace_sql
 from atrium.platform.db.names import name_key, name_key_of
 from atrium.platform.db.types import utcnow
@@ -112,7 +114,12 @@ def display_name_of(contact: Contact, first_email: str | None, first_phone: str 
 
 
 async def _checked(
-    session: AsyncSession, data: ContactInput, *, partial: bool, principal: Principal
+    session: AsyncSession,
+    data: ContactInput,
+    *,
+    partial: bool,
+    principal: Principal,
+    members: Collection[uuid.UUID],
 ) -> dict:
     """Normalised values for every given field; Invalid names the first bad one."""
     values: dict[str, Any] = {}
@@ -143,10 +150,10 @@ async def _checked(
         values["birthday"] = data.birthday
     if "birthday" in data.given and data.birthday is None:
         values["birthday"] = None
-    if data.owner_id is not None:
-        values["owner_id"] = data.owner_id
-    if "team_id" in data.given:
-        values["team_id"] = data.team_id
+    sharing = {"owner_id": data.owner_id} | (
+        {"team_id": data.team_id} if "team_id" in data.given else {}
+    )
+    values |= await checked_sharing(session, principal, sharing, members)
     if data.marketing_consent is not None:
         values["marketing_consent"] = data.marketing_consent
     if data.marketing_opt_outs is not None:
@@ -244,9 +251,15 @@ async def require_contact_room(
 
 
 async def create_contact(
-    session: AsyncSession, principal: Principal, data: ContactInput, *, force: bool = False
+    session: AsyncSession,
+    principal: Principal,
+    data: ContactInput,
+    *,
+    force: bool = False,
+    members: Collection[uuid.UUID] = (),
 ) -> ContactCard:
-    values = await _checked(session, data, partial=False, principal=principal)
+    """``members``: the workspace's, when ``data`` gives the card to someone (teams.sharing)."""
+    values = await _checked(session, data, partial=False, principal=principal, members=members)
     if not any(values.get(name) for name in ("first_name", "last_name", "phones", "emails")):
         raise Invalid("A contact needs a name, a phone or an e-mail.", field="first_name")
     if not force:
@@ -350,10 +363,12 @@ async def update_contact(
     data: ContactInput,
     *,
     force: bool = False,
+    members: Collection[uuid.UUID] = (),
 ) -> ContactCard:
+    """``members``: the workspace's, when ``data`` gives the card to someone (teams.sharing)."""
     before = await contact_card(session, principal, contact_id, lock=True)
     contact = before.contact
-    values = await _checked(session, data, partial=True, principal=principal)
+    values = await _checked(session, data, partial=True, principal=principal, members=members)
     if not force:
         await _refuse_duplicates(session, principal, values, exclude=contact_id)
     links = {key: values.pop(key, None) for key in ("phones", "emails", "tags", "companies")}

@@ -14,9 +14,9 @@ from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.deals import pipelines
 from atrium.platform.crm.deals import service as deals
 from atrium.platform.crm.deals.models import Deal
-from atrium.platform.crm.teams.sharing import checked_sharing
+from atrium.platform.crm.teams.sharing import members_for
 from atrium.platform.errors import Invalid
-from atrium.platform.http.auth import requires
+from atrium.platform.http.auth import database, requires
 from atrium.platform.http.kit import DEPENDENCIES, UNSET, Unset, given_fields
 
 
@@ -246,10 +246,11 @@ class DealController(Controller):
         session: NamedDependency[AsyncSession],
         data: JSONBody[DealIn],
     ) -> DealOut:
-        values = await checked_sharing(request, principal, session, given_fields(data))
+        values = given_fields(data)
         if "pipeline_id" not in values:
             raise Invalid("A deal needs its pipeline_id.", field="pipeline_id")
-        return _deal_out(await deals.create_deal(session, principal, values))
+        members = await members_for(database(request), principal, data.owner_id)
+        return _deal_out(await deals.create_deal(session, principal, values, members=members))
 
     @get("/{deal_id:uuid}", guards=[requires("crm.read")])
     async def show_deal(
@@ -269,11 +270,13 @@ class DealController(Controller):
         deal_id: FromPath[uuid.UUID],
         data: JSONBody[DealIn],
     ) -> DealOut:
-        values = await checked_sharing(request, principal, session, given_fields(data))
+        values = given_fields(data)
         for fixed in ("pipeline_id", "stage_id"):
             if fixed in values:
                 raise Invalid("Use POST /api/v1/deals/{id}/move to change the stage.", field=fixed)
-        return _deal_out(await deals.update_deal(session, principal, deal_id, values))
+        members = await members_for(database(request), principal, data.owner_id)
+        deal = await deals.update_deal(session, principal, deal_id, values, members=members)
+        return _deal_out(deal)
 
     @post("/{deal_id:uuid}/move", guards=[requires("crm.write")], status_code=200)
     async def move_deal(

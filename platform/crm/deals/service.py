@@ -1,6 +1,7 @@
 """Deals: created on a pipeline's stage, moved with a record of who and when, won or lost."""
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from atrium.platform.crm.deals.pipelines import pipeline_with_stages
 from atrium.platform.crm.products.models import DealLine, Product
 from atrium.platform.crm.products.service import money
 from atrium.platform.crm.records.visibility import get_visible, visible
+from atrium.platform.crm.teams.sharing import checked_sharing
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid, NotFound
 from atrium.platform.events.service import record_event
@@ -60,7 +62,15 @@ async def _linked(session: AsyncSession, principal: Principal, data: dict[str, A
     return values
 
 
-async def create_deal(session: AsyncSession, principal: Principal, data: dict[str, Any]) -> Deal:
+async def create_deal(
+    session: AsyncSession,
+    principal: Principal,
+    data: dict[str, Any],
+    *,
+    members: Collection[uuid.UUID] = (),
+) -> Deal:
+    """``members``: the workspace's, when ``data`` gives the deal to someone (teams.sharing)."""
+    sharing = await checked_sharing(session, principal, data, members)
     title = " ".join((data.get("title") or "").split())
     if not title or len(title) > TITLE_LIMIT:
         raise Invalid(
@@ -80,8 +90,8 @@ async def create_deal(session: AsyncSession, principal: Principal, data: dict[st
         stage_id=stage.id,
         stage_changed_at=now,
         stage_due_at=stage_due_at(stage, now),
-        owner_id=data.get("owner_id") or principal.user_id,
-        team_id=data.get("team_id"),
+        owner_id=sharing.get("owner_id") or principal.user_id,
+        team_id=sharing.get("team_id"),
         amount=_amount(data.get("amount", 0)),
         currency=(await workspace_settings(session)).currency,
         notes=(data.get("notes") or "").strip()[:NOTES_LIMIT],
@@ -104,10 +114,17 @@ async def get_deal(session: AsyncSession, principal: Principal, deal_id: uuid.UU
 
 
 async def update_deal(
-    session: AsyncSession, principal: Principal, deal_id: uuid.UUID, data: dict[str, Any]
+    session: AsyncSession,
+    principal: Principal,
+    deal_id: uuid.UUID,
+    data: dict[str, Any],
+    *,
+    members: Collection[uuid.UUID] = (),
 ) -> Deal:
+    """``members``: the workspace's, when ``data`` gives the deal to someone (teams.sharing)."""
     deal = await get_deal(session, principal, deal_id)
     values: dict[str, Any] = await _linked(session, principal, data)
+    values |= await checked_sharing(session, principal, data, members)
     if "title" in data:
         title = " ".join((data["title"] or "").split())
         if not title or len(title) > TITLE_LIMIT:
@@ -123,10 +140,6 @@ async def update_deal(
         values["amount"] = _amount(data["amount"])
     if "notes" in data:
         values["notes"] = (data["notes"] or "").strip()[:NOTES_LIMIT]
-    if data.get("owner_id") is not None:
-        values["owner_id"] = data["owner_id"]
-    if "team_id" in data:
-        values["team_id"] = data["team_id"]
     changes = {}
     for name, value in values.items():
         if getattr(deal, name) != value:

@@ -133,13 +133,19 @@ class LeadController(Controller):
     @post("/{lead_id:uuid}/convert", guards=[requires("crm.write")], status_code=200)
     async def convert(
         self,
+        request: Request,
         principal: NamedDependency[Principal],
         session: NamedDependency[AsyncSession],
         lead_id: FromPath[uuid.UUID],
         data: JSONBody[ConvertIn],
     ) -> LeadOut:
         lead = await leads.convert_lead(
-            session, principal, lead_id, pipeline_id=data.pipeline_id, deal_title=data.deal_title
+            session,
+            principal,
+            lead_id,
+            pipeline_id=data.pipeline_id,
+            deal_title=data.deal_title,
+            members=await member_ids(database(request), principal.workspace.id),
         )
         return _out(lead)
 

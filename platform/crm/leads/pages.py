@@ -167,9 +167,10 @@ async def lead_convert(
     contact's card is where work on it goes on."""
     ident = record_id(lead_id)
     form = await request.form()
+    members = await member_ids(database(request), page.principal.workspace.id)
     try:
         async with _transaction(page) as session:
-            lead = await service.convert_lead(session, page.principal, ident)
+            lead = await service.convert_lead(session, page.principal, ident, members=members)
             contact_id = lead.contact_id
     except DomainError as error:
         if error.status == 404:

@@ -164,8 +164,10 @@ async def convert_lead(
     *,
     pipeline_id: uuid.UUID | None = None,
     deal_title: str | None = None,
+    members: Collection[uuid.UUID] = (),
 ) -> Lead:
-    """The lead becomes a deal for its contact: an existing one with its phone or e-mail, or new."""
+    """The lead becomes a deal for its contact: an existing one with its phone or e-mail, or new;
+    both go to its assignee, who must still be one of the workspace's ``members``."""
     lead = await get_lead(session, principal, lead_id)
     if lead.status == "converted":
         raise Conflict("This lead is converted already.")
@@ -190,6 +192,7 @@ async def convert_lead(
                 owner_id=lead.assignee_id or principal.user_id,
             ),
             force=True,
+            members=members,
         )
         contact_id = card.contact.id
     if pipeline_id is None:
@@ -207,6 +210,7 @@ async def convert_lead(
             "owner_id": lead.assignee_id or principal.user_id,
             "notes": lead.message,
         },
+        members=members,
     )
     lead.contact_id, lead.deal_id = contact_id, deal.id
     lead.status, lead.converted_at, lead.updated_at = "converted", utcnow(), utcnow()

@@ -57,7 +57,11 @@ async def _companies(browser, workspace, csrf, *names: str) -> list[str]:
     return ids
 
 
-async def test_companies_are_tagged_in_bulk_and_filtered_by_tag_and_owner(owner, join):  # noqa: F811
+async def test_companies_are_tagged_in_bulk_and_filtered_by_tag_and_owner(
+    owner,  # noqa: F811
+    join,  # noqa: F811
+    make_workspace,
+):
     workspace, browser, csrf = owner
     ids = await _companies(browser, workspace, csrf, "Alder Ltd", "Birch Ltd", "Cedar Ltd")
     tagged = await browser.post(
@@ -95,6 +99,16 @@ async def test_companies_are_tagged_in_bulk_and_filtered_by_tag_and_owner(owner,
         follow_redirects=True,
     )  # fmt: skip
     assert "Выберите ответственного из списка." in stranger.text  # the language cookie stays
+    other = await make_workspace(company="Elsewhere Company Owners")
+    outsider = await browser.post(
+        f"{base(workspace)}/companies/bulk",
+        data={"csrf_token": csrf, "action": "owner", "owner_id": other["user"]["id"],
+              "ids": ids[:1]},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "Выберите ответственного из списка." in outsider.text
+    kept = await browser.get(f"{base(workspace)}/companies?owner={workspace['user']['id']}")
+    assert "Alder Ltd" in kept.text
 
 
 async def test_bulk_delete_of_companies_asks_once(owner):  # noqa: F811

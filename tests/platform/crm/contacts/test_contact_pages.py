@@ -2,10 +2,11 @@
 fields, the duplicate warning and merge, bulk actions, CSRF, and other workspaces unreachable."""
 
 import re
+import uuid
 
 import pytest
 
-from tests.platform.conftest import new_browser, sign_in  # noqa: F401
+from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 
 
 @pytest.fixture
@@ -109,6 +110,41 @@ async def test_bulk_actions_tag_every_selected_contact(owner):
     assert "2 contacts changed." in (await browser.get(done.headers["location"])).text
     tagged = await browser.get(f"{base(workspace)}/contacts?tag=winter")
     assert "One" in tagged.text and "Two" in tagged.text and "Three" not in tagged.text
+
+
+async def test_a_bulk_owner_change_gives_contacts_only_to_members_of_the_workspace(
+    owner,
+    make_workspace,
+    join,  # noqa: F811
+    client,
+):
+    workspace, browser, csrf = owner
+    made = await browser.post(
+        f"{base(workspace)}/contacts", data={"csrf_token": csrf, "first_name": "Kept"}
+    )
+    contact_id = made.headers["location"].rsplit("/", 1)[1]
+    other = await make_workspace(company="Elsewhere Owners")
+    for stranger in (other["user"]["id"], str(uuid.uuid4())):
+        refused = await browser.post(
+            f"{base(workspace)}/contacts/bulk?lang=ru",
+            data={"csrf_token": csrf, "action": "owner", "owner_id": stranger,
+                  "ids": [contact_id]},
+            follow_redirects=True,
+        )  # fmt: skip
+        assert refused.status_code == 200
+        assert "Выберите ответственного из списка." in refused.text
+        card = await client.get(f"/api/v1/contacts/{contact_id}", headers=workspace["headers"])
+        assert card.json()["owner_id"] == workspace["user"]["id"]
+
+    colleague = await join(workspace, "manager")
+    moved = await browser.post(
+        f"{base(workspace)}/contacts/bulk",
+        data={"csrf_token": csrf, "action": "owner", "owner_id": colleague["user_id"],
+              "ids": [contact_id]},
+    )  # fmt: skip
+    assert moved.status_code == 302
+    card = await client.get(f"/api/v1/contacts/{contact_id}", headers=workspace["headers"])
+    assert card.json()["owner_id"] == colleague["user_id"]
 
 
 async def test_a_form_without_its_csrf_token_is_refused(owner):

@@ -1,5 +1,7 @@
 """An employee sees and edits the records they own; managers, admins and owners see all."""
 
+import uuid
+
 import pytest
 
 
@@ -138,6 +140,31 @@ async def test_a_record_owner_must_be_a_member_of_the_workspace(client, make_wor
         )
         assert answer.status_code == 422, answer.text
         assert answer.json()["field"] == "owner_id"
+
+
+async def test_no_write_of_a_contact_company_or_deal_gives_it_to_an_outsider(
+    client, make_workspace
+):
+    shop = await make_workspace(company="Owner Rules Everywhere")
+    other = await make_workspace(company="Other Owner Rules Everywhere")
+    headers, outsider = shop["headers"], other["user"]["id"]
+    pipelines = (await client.get("/api/v1/pipelines", headers=headers)).json()["items"]
+    for path, body in (
+        ("/api/v1/contacts", {"first_name": "X"}),
+        ("/api/v1/companies", {"name": "X"}),
+        ("/api/v1/deals", {"title": "X", "pipeline_id": pipelines[0]["id"]}),
+    ):
+        refused = await client.post(path, json={**body, "owner_id": outsider}, headers=headers)
+        assert refused.status_code == 422 and refused.json()["field"] == "owner_id", refused.text
+        made = await client.post(path, json=body, headers=headers)
+        assert made.status_code == 201, made.text
+        record = f"{path}/{made.json()['id']}"
+        for owner in (outsider, str(uuid.uuid4())):
+            changed = await client.patch(record, json={"owner_id": owner}, headers=headers)
+            assert changed.status_code == 422 and changed.json()["field"] == "owner_id"
+        mine = await client.patch(record, json={"owner_id": shop["user"]["id"]}, headers=headers)
+        assert mine.status_code == 200, mine.text
+        assert (await client.get(record, headers=headers)).json()["owner_id"] == shop["user"]["id"]
 
 
 async def test_another_workspaces_team_is_unreachable(client, make_workspace):
