@@ -6,13 +6,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlsplit
 
-from litestar import Request, Response
+from litestar import Request
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
@@ -23,10 +21,9 @@ from atrium.platform.auth.passwords import MAX_LENGTH as PASSWORD_LIMIT
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.records.normalize import MAX_TAG_LENGTH
 from atrium.platform.crm.search.service import MAX_QUERY
-from atrium.platform.errors import DomainError, TooManyRequests
+from atrium.platform.errors import DomainError
 from atrium.platform.forms import FormFields
 from atrium.platform.http.auth import database, optional_principal, provide_shared_session
-from atrium.platform.http.problems import RETRY_AFTER_S, UNAVAILABLE_TEXT, log_unavailable
 from atrium.platform.notify.inbox import unread_count
 from atrium.platform.packs import GENERAL, Pack, registered_packs
 from atrium.platform.pages.formats import formatters
@@ -42,12 +39,19 @@ from atrium.web.pages.i18n import (
 )
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
 Session = NamedDependency[Any]  # an AsyncSession; typed loosely so web needs no SQLAlchemy
+
 STATIC_DIR = Path(__file__).parent / "static"
+
 TEMPLATE_DIR = Path(__file__).parent / "templates"
+
 FORM_COOKIE = "atrium_form"  # double-submit CSRF token for forms used before signing in
+
 LANG_COOKIE = "atrium_lang"
+
 SHARED = {"session": Provide(provide_shared_session)}
+
 # Signing up, in, and a new workspace: the limits the account services hold the fields to.
 ACCOUNT_LIMITS = {
     "email": EMAIL_LIMIT,
@@ -203,88 +207,6 @@ def message(request: Request, heading: str, text: str, status_code: int = 200, *
     return render(request, "message.html", status_code, heading=heading, text=text, **links)
 
 
-def page_not_found(request: Request, _: Exception | None = None) -> Template:
-    t = template_functions(page_locale(request, _user_locale(request)))
-    return message(
-        request,
-        t["_"]("Page not found"),
-        t["_"]("There is nothing here, or you have no access to it."),
-        404,
-    )
-
-
-def _user_locale(request: Request) -> str | None:
-    user = sessions.user_seen(request)
-    return user.locale if user is not None else None
-
-
-def _way_back(request: Request, t: dict) -> tuple[str, str]:
-    """The page the refused form was on (this site only), else the workspace's overview."""
-    referer = urlsplit(request.headers.get("referer", ""))
-    if referer.path and referer.netloc == request.headers.get("host", ""):
-        back = referer.path + (f"?{referer.query}" if referer.query else "")
-        if safe_next(back) and back != request.url.path:
-            return back, t["_"]("Go back")
-    if slug := request.path_params.get("slug"):
-        return f"/w/{slug}/", t["_"]("Back to the overview")
-    return "/", t["_"]("Back to Atrium")
-
-
-def page_refused(request: Request, error: DomainError) -> Response:
-    """A service's refusal on a page: a page in the user's language with a way back, where the
-    API answers problem+json. Forms that can show the message next to a field catch it first."""
-    if error.status == 404:
-        return page_not_found(request)
-    locale = page_locale(request, _user_locale(request))
-    t = template_functions(locale)
-    if isinstance(error, sessions.FormExpired):
-        heading = t["_"]("The form expired. Please try again.")
-    elif error.status == 403:
-        heading = t["_"]("Not allowed")
-    else:
-        heading = t["_"]("This could not be done")
-    link, link_text = _way_back(request, t)
-    response = message(
-        request,
-        heading,
-        error_text(locale, error),
-        error.status,
-        link=link,
-        link_text=link_text,
-        locale=locale,
-    )
-    if isinstance(error, TooManyRequests):
-        response.headers["Retry-After"] = str(error.retry_after)
-    return response
-
-
-def page_too_large(request: Request, _: RequestEntityTooLarge) -> Template:
-    """A file past a page's limit (its route's ``opt["file_limit_mb"]``), said on a page."""
-    locale = page_locale(request)
-    handler = request.route_handler
-    limit = handler.opt.get("file_limit_mb") or (handler.request_max_body_size or 0) // 2**20
-    return message(
-        request,
-        plain_text(locale, "The file is too large"),
-        plain_text(
-            locale, "The file is larger than %(max)d MB; split it into smaller files.", max=limit
-        ),
-        413,
-        link=request.url.path,
-        link_text=plain_text(locale, "Choose another file"),
-    )
-
-
-def page_unavailable(request: Request, error: Exception) -> Response:
-    """The database or Redis down or silent, on a page: a page saying to try again soon, in the
-    visitor's language (from the request alone: the user's own would need the database)."""
-    log_unavailable(request, error)
-    t = template_functions(page_locale(request))
-    response = message(request, t["_"]("Try again in a minute"), t["_"](UNAVAILABLE_TEXT), 503)
-    response.headers["Retry-After"] = str(RETRY_AFTER_S)
-    return response
-
-
 def safe_next(target: str | None) -> str | None:
     # Only a path on this site: never an open redirect to another host.
     if target and target.startswith("/") and not target.startswith("//"):
@@ -297,10 +219,6 @@ class SignInRequired(Exception):
 
     def __init__(self, path: str) -> None:
         self.path = path
-
-
-def sign_in_first(_: Request, error: SignInRequired) -> Redirect:
-    return Redirect(f"/login?next={quote(error.path)}")
 
 
 @dataclass

@@ -20,6 +20,13 @@ from atrium.platform.tenancy.service import member_count
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
 from atrium.web.pages import settings, workspaces
+from atrium.web.pages.errors import (
+    page_not_found,
+    page_refused,
+    page_too_large,
+    page_unavailable,
+    sign_in_first,
+)
 from atrium.web.pages.i18n import pick_locale, template_functions
 from atrium.web.pages.kit import (
     SHARED,
@@ -33,13 +40,8 @@ from atrium.web.pages.kit import (
     form_errors,
     message,
     page_locale,
-    page_not_found,
-    page_refused,
-    page_too_large,
-    page_unavailable,
     render,
     safe_next,
-    sign_in_first,
     vertical_choices,
     workspace_page,
 )
