@@ -4,23 +4,19 @@ reminders, client cards with VIP status, loyalty cards, checkout with stock, sta
 from pathlib import Path
 
 from atrium.platform.packs import Pack, PackNotice, PackPermission, PackSection
-from atrium.verticals.salon import (  # noqa: F401 (models: its tables)
-    catalog_api,
-    catalog_pages,
-    checkout_api,
-    checkout_pages,
-    clients_api,
-    clients_pages,
-    defaults,
-    demo,
-    first_steps,
-    journal_pages,
-    merging,
-    models,
-    public,
-    reminders,
-    visits_api,
-)
+from atrium.verticals.salon import defaults, first_steps, models  # noqa: F401 (models: its tables)
+from atrium.verticals.salon.catalog import api as catalog_api
+from atrium.verticals.salon.catalog import pages as catalog_pages
+from atrium.verticals.salon.checkout import api as checkout_api
+from atrium.verticals.salon.checkout import pages as checkout_pages
+from atrium.verticals.salon.clients import api as clients_api
+from atrium.verticals.salon.clients import merging  # noqa: F401 (registers its merge step)
+from atrium.verticals.salon.clients import pages as clients_pages
+from atrium.verticals.salon.demo import service as demo
+from atrium.verticals.salon.journal import api as visits_api
+from atrium.verticals.salon.journal import pages as journal_pages
+from atrium.verticals.salon.online import pages as public
+from atrium.verticals.salon.reminders import service as reminders
 
 EVERYONE = frozenset({"owner", "admin", "manager", "employee"})
 MANAGERS = frozenset({"owner", "admin", "manager"})

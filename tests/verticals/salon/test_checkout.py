@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from atrium.platform.crm.deal_models import Deal, Stage
 from atrium.platform.errors import Conflict, Invalid
 from atrium.platform.events.models import OutboxEvent
-from atrium.verticals.salon import booking, checkout, stock
+from atrium.verticals.salon.checkout import service as checkout
+from atrium.verticals.salon.journal import service as booking
 from atrium.verticals.salon.models import (
     Location,
     LoyaltyCard,
@@ -23,6 +24,7 @@ from atrium.verticals.salon.models import (
     Visit,
     VisitProduct,
 )
+from atrium.verticals.salon.stock import service as stock
 from tests.jobs.conftest import eventually
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import update
 
 from atrium.platform.crm.models import Contact, ContactPhone
-from atrium.verticals.salon import clients
+from atrium.verticals.salon.clients import service as clients
 from atrium.verticals.salon.models import LoyaltyCard, LoyaltyEntry, Service, Visit, VisitService
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 from tests.verticals.salon.conftest import MOSCOW, build_salon

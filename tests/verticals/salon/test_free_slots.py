@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
+from atrium.verticals.salon.journal.slots import free_slots
 from atrium.verticals.salon.models import Location, Master, MasterService, Visit, WorkingHours
-from atrium.verticals.salon.slots import free_slots
 from tests.verticals.salon.conftest import MOSCOW
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)

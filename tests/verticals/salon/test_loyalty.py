@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from atrium.platform.errors import Conflict, Invalid
-from atrium.verticals.salon import loyalty
+from atrium.verticals.salon.loyalty import service as loyalty
 from atrium.verticals.salon.models import Location, LoyaltyCard, LoyaltyEntry
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 from tests.verticals.salon.test_checkout import book, check_out

@@ -14,9 +14,9 @@ from atrium.platform.events.service import record_event
 from atrium.platform.notify.models import MailLog, SmsLog
 from atrium.platform.notify.scheduler import scan_due_work
 from atrium.platform.tenancy.models import WorkspaceSettings
-from atrium.verticals.salon import reminders
 from atrium.verticals.salon.models import Location, Reminder, SalonSettings, Visit, VisitService
-from atrium.verticals.salon.reminder_messages import WORDS
+from atrium.verticals.salon.reminders import service as reminders
+from atrium.verticals.salon.reminders.messages import WORDS
 from tests.jobs.conftest import eventually
 from tests.jobs.test_sms import Gateway, gateway  # noqa: F401 - the SMS gateway fixture
 from tests.verticals.salon.conftest import MOSCOW, build_salon

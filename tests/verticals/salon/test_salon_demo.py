@@ -17,7 +17,8 @@ from atrium.platform.crm.models import Contact
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
-from atrium.verticals.salon import booking, demo, stock
+from atrium.verticals.salon.demo import service as demo
+from atrium.verticals.salon.journal import service as booking
 from atrium.verticals.salon.models import (
     Location,
     LoyaltyCard,
@@ -29,6 +30,7 @@ from atrium.verticals.salon.models import (
     Visit,
     WorkingHours,
 )
+from atrium.verticals.salon.stock import service as stock
 from tests.helpers import STRONG_PASSWORD
 
 
