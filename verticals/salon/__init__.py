@@ -13,10 +13,20 @@ from atrium.verticals.salon.clients import api as clients_api
 from atrium.verticals.salon.clients import merging  # noqa: F401 (registers its merge step)
 from atrium.verticals.salon.clients import pages as clients_pages
 from atrium.verticals.salon.demo import service as demo
-from atrium.verticals.salon.journal import api as visits_api
+from atrium.verticals.salon.journal import api as journal_api
 from atrium.verticals.salon.journal import pages as journal_pages
-from atrium.verticals.salon.online import pages as public
-from atrium.verticals.salon.reminders import service as reminders
+from atrium.verticals.salon.loyalty import api as loyalty_api
+from atrium.verticals.salon.loyalty import pages as loyalty_pages
+from atrium.verticals.salon.masters import api as masters_api
+from atrium.verticals.salon.masters import pages as masters_pages
+from atrium.verticals.salon.online import api as online_api
+from atrium.verticals.salon.online import pages as online_pages
+from atrium.verticals.salon.online import visit_pages
+from atrium.verticals.salon.reminders import tasks as reminders
+from atrium.verticals.salon.results import api as results_api
+from atrium.verticals.salon.results import pages as results_pages
+from atrium.verticals.salon.stock import api as stock_api
+from atrium.verticals.salon.stock import pages as stock_pages
 
 EVERYONE = frozenset({"owner", "admin", "manager", "employee"})
 MANAGERS = frozenset({"owner", "admin", "manager"})
@@ -40,17 +50,25 @@ PACK = Pack(
     ),
     api_routes=(
         *catalog_api.routes,
-        *visits_api.routes,
+        *masters_api.routes,
+        *stock_api.routes,
+        *journal_api.routes,
         *checkout_api.routes,
+        *loyalty_api.routes,
         *clients_api.routes,
+        *results_api.routes,
     ),
     page_routes=(
         *journal_pages.routes,
         *checkout_pages.routes,
+        *loyalty_pages.routes,
         *clients_pages.routes,
+        *results_pages.routes,
         *catalog_pages.routes,
+        *masters_pages.routes,
+        *stock_pages.routes,
     ),
-    public_routes=public.routes,
+    public_routes=(*online_api.routes, *online_pages.routes, *visit_pages.routes),
     scan_due_work=reminders.scan_due_work,
     fill_demo=demo.fill_demo,
     clear_demo=demo.clear_demo,

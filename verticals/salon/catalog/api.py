@@ -1,5 +1,5 @@
 """/api/v1/salon/locations, /salon/services and /salon/settings; with the masters
-(catalog_staff_api) and the stock (catalog_stock_api) the salon's catalogue. Reads need
+(masters.api) and the stock (stock.api) the salon's catalogue. Reads need
 salon.book, changes salon.manage, and the plan must include the pack."""
 
 import uuid
@@ -16,9 +16,7 @@ from atrium.platform.crm.api import DEPENDENCIES, UNSET, Unset, given_fields
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon.access import salon_requires
 from atrium.verticals.salon.catalog import service as catalog
-from atrium.verticals.salon.masters import api as catalog_staff_api
 from atrium.verticals.salon.models import Location, SalonSettings, Service
-from atrium.verticals.salon.stock import api as catalog_stock_api
 
 READ, MANAGE = salon_requires("salon.book"), salon_requires("salon.manage")
 
@@ -300,6 +298,4 @@ routes = [
     LocationController,
     ServiceController,
     SettingsController,
-    *catalog_staff_api.routes,
-    *catalog_stock_api.routes,
 ]

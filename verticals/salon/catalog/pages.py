@@ -25,10 +25,8 @@ from atrium.verticals.salon.catalog.page_kit import (
     transaction,
     values_of,
 )
-from atrium.verticals.salon.masters import pages as catalog_staff_pages
 from atrium.verticals.salon.models import PHONE_CHECKS, Location, Service
 from atrium.verticals.salon.online import phone_check
-from atrium.verticals.salon.stock import pages as catalog_stock_pages
 from atrium.verticals.salon.stock.service import list_items
 
 STEPS = (5, 10, 15, 20, 30, 60)
@@ -353,6 +351,4 @@ routes = [
     service_archive,
     settings_page,
     settings_update,
-    *catalog_staff_pages.routes,
-    *catalog_stock_pages.routes,
 ]

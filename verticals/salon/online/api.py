@@ -35,11 +35,11 @@ from atrium.verticals.salon.journal.slots import check_days
 from atrium.verticals.salon.online import offer as online_offer
 from atrium.verticals.salon.online import service as online_booking
 from atrium.verticals.salon.online import visit as online_visit
+from atrium.verticals.salon.online.confirming import confirm_booking, finish_booking
 from atrium.verticals.salon.online.throttle import code_reserver
-from atrium.verticals.salon.online.workspace import PublicWorkspace, acting_owner, public_workspace
+from atrium.verticals.salon.online.workspace import acting_owner, manage_url, public_workspace
 
 API = "/api/public/{slug:str}"
-DAYS_SHOWN = 14  # the booking page offers the next two weeks
 OPTS = {"include_in_schema": False}
 
 
@@ -150,10 +150,6 @@ class WidgetOut(msgspec.Struct):
 # Helpers
 
 
-def manage_url(request: Request, slug: str, token: str) -> str:
-    return f"{request.app.state.settings.base_url}/book/{slug}/visit/{token}"
-
-
 def slot_out(slot, zone) -> SlotOut:
     local = slot.starts_at.astimezone(zone)
     return SlotOut(slot.starts_at, local.date(), local.strftime("%H:%M"), slot.master_id)
@@ -183,10 +179,20 @@ async def visit_out(session, summary: online_visit.VisitSummary, url: str) -> Vi
     )
 
 
+def _described(request: Request, slug: str):
+    """What a new booking's answer says of its visit, read in the booking's transaction."""
+
+    async def describe(session, booked: online_booking.Booked) -> VisitOut:
+        summary = await online_visit.visit_summary(session, booked.visit)
+        return await visit_out(session, summary, manage_url(request, slug, booked.token))
+
+    return describe
+
+
 def days_asked(date_from: date | None, date_to: date | None, today: date) -> tuple[date, date]:
     date_from = date_from or today
     check_days(date_from=date_from, **({"date_to": date_to} if date_to else {}))
-    date_to = date_to or date_from + timedelta(days=DAYS_SHOWN - 1)
+    date_to = date_to or date_from + timedelta(days=online_offer.DAYS_SHOWN - 1)
     if date_to < date_from or (date_to - date_from).days > 61:
         raise Invalid("Ask for 1 to 62 days at once.", field="date_to")
     return date_from, date_to
@@ -315,57 +321,16 @@ async def ask_for_code(
     return Response(out, status_code=202)
 
 
-async def confirm_booking(request: Request, workspace: PublicWorkspace, request_id, code: str):
-    """Book with the code; a wrong code's try is counted (committed) before the 422."""
-    db = database(request)
-    workspace.require_open()
-    owner = await acting_owner(db, workspace)
-    refused = None
-    async with db.tenant_transaction(workspace.schema) as session:
-        try:
-            booked = await online_booking.confirm_code(
-                session,
-                owner,
-                request_id,
-                code,
-                secret_key=request.app.state.runtime.secret_key,
-                manage_url=lambda token: manage_url(request, workspace.slug, token),
-            )
-        except online_booking.CodeRefused as error:
-            refused = error
-        else:
-            summary = await online_visit.visit_summary(session, booked.visit)
-            return booked, await visit_out(
-                session, summary, manage_url(request, workspace.slug, booked.token)
-            )
-    raise refused
-
-
 @post(f"{API}/bookings/{{request_id:uuid}}/confirm", status_code=201, **OPTS)
 async def confirm(
     request: Request, slug: FromPath[str], request_id: FromPath[uuid.UUID], data: JSONBody[CodeIn]
 ) -> VisitOut:
     """422 for a wrong code, 409 when the time was taken meanwhile (nothing booked)."""
     workspace = await public_workspace(database(request), slug)
-    _, out = await confirm_booking(request, workspace, request_id, data.code)
+    _, out = await confirm_booking(
+        request, workspace, request_id, data.code, then=_described(request, workspace.slug)
+    )
     return out
-
-
-async def finish_booking(request: Request, workspace: PublicWorkspace, request_id):
-    """Book a request whose phone was confirmed in the salon's Telegram bot."""
-    db = database(request)
-    workspace.require_open()
-    owner = await acting_owner(db, workspace)
-    async with db.tenant_transaction(workspace.schema) as session:
-        booked = await online_booking.finish_in_telegram(
-            session,
-            owner,
-            request_id,
-            manage_url=lambda token: manage_url(request, workspace.slug, token),
-        )
-        summary = await online_visit.visit_summary(session, booked.visit)
-        url = manage_url(request, workspace.slug, booked.token)
-        return booked, await visit_out(session, summary, url)
 
 
 @post(f"{API}/bookings/{{request_id:uuid}}/finish", status_code=201, **OPTS)
@@ -374,7 +339,9 @@ async def finish(
 ) -> VisitOut:
     """After the phone was shared in the salon's Telegram bot: books; 409 until then."""
     workspace = await public_workspace(database(request), slug)
-    _, out = await finish_booking(request, workspace, request_id)
+    _, out = await finish_booking(
+        request, workspace, request_id, then=_described(request, workspace.slug)
+    )
     return out
 
 

@@ -15,6 +15,8 @@ from atrium.verticals.salon.journal.schedule import location_zone
 from atrium.verticals.salon.journal.slots import Slot, free_slots
 from atrium.verticals.salon.models import Location, Master, MasterService, Service
 
+DAYS_SHOWN = 14  # the booking page offers the next two weeks
+
 
 async def bookable_locations(session: AsyncSession) -> list[Location]:
     """The salons taking online bookings, by name."""

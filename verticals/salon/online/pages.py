@@ -1,7 +1,7 @@
-"""The salon's public online booking: pages under /book/<workspace slug>, their JSON under
-/api/public/<workspace slug> (public_api), and the widget a salon's own site includes.
+"""The salon's public online booking: pages under /book/<workspace slug> (their JSON under
+/api/public/<workspace slug> is the api module), and the widget a salon's own site includes.
 
-The client's own link to their visit is public_visit; what the pages share, public_kit.
+The client's own link to their visit is visit_pages; what the pages share, page_kit.
 The pages work step by step with plain GET forms (service, master, day, time, then the
 client's details, and the phone confirmed the salon's way: the SMS code, the salon's Telegram
 bot, or none, the visit booked to confirm by phone); book.js turns the same page into one
@@ -29,12 +29,11 @@ from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon.journal import service as booking
 from atrium.verticals.salon.journal.schedule import masters_doing
 from atrium.verticals.salon.models import BookingCode
-from atrium.verticals.salon.online import api as public_api
 from atrium.verticals.salon.online import offer as online_offer
 from atrium.verticals.salon.online import phone_check
 from atrium.verticals.salon.online import service as online_booking
 from atrium.verticals.salon.online import telegram as online_telegram
-from atrium.verticals.salon.online import visit_pages as public_visit
+from atrium.verticals.salon.online.confirming import confirm_booking, finish_booking
 from atrium.verticals.salon.online.page_kit import (
     BOOK,
     PAGE,
@@ -172,7 +171,7 @@ async def _steps(session, location, way: Choices, now: datetime) -> dict:
     steps["price"] = min(prices) if prices else sum(s.price for s in chosen)
     steps["price_from"] = len(set(prices)) > 1
     today = now.astimezone(zone).date()
-    last = today + timedelta(days=public_api.DAYS_SHOWN - 1)
+    last = today + timedelta(days=online_offer.DAYS_SHOWN - 1)
     slots = await online_offer.open_times(
         session,
         location,
@@ -187,7 +186,7 @@ async def _steps(session, location, way: Choices, now: datetime) -> dict:
         by_day.setdefault(slot.starts_at.astimezone(zone).date(), []).append(slot)
     steps["days"] = [
         (today + timedelta(days=n), bool(by_day.get(today + timedelta(days=n))))
-        for n in range(public_api.DAYS_SHOWN)
+        for n in range(online_offer.DAYS_SHOWN)
     ]
     steps["any_free"] = any(free for _, free in steps["days"])
     steps["step"] = "day"
@@ -408,11 +407,9 @@ async def confirm_code(
     finishing = data.get("action") == "finish"  # the phone was shared in the salon's bot
     try:
         if finishing:
-            booked, _ = await public_api.finish_booking(request, workspace, request_id)
+            booked, _ = await finish_booking(request, workspace, request_id)
         else:
-            booked, _ = await public_api.confirm_booking(
-                request, workspace, request_id, data.get("code", "")
-            )
+            booked, _ = await confirm_booking(request, workspace, request_id, data.get("code", ""))
     except NotFound:
         return missing_page(request, visitor)
     except DomainError as error:
@@ -428,12 +425,10 @@ async def confirm_code(
 
 
 routes: list = [
-    *public_api.routes,
     salons,
     widget_script,
     booking_page,
     ask_for_code,
     code_page,
     confirm_code,
-    *public_visit.routes,
 ]

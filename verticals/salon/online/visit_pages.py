@@ -13,7 +13,6 @@ from litestar.response import Redirect
 from atrium.platform.errors import DomainError, NotFound
 from atrium.platform.http.auth import database
 from atrium.verticals.salon.journal import service as booking
-from atrium.verticals.salon.online import api as public_api
 from atrium.verticals.salon.online import offer as online_offer
 from atrium.verticals.salon.online import visit as online_visit
 from atrium.verticals.salon.online.page_kit import (
@@ -27,7 +26,7 @@ from atrium.verticals.salon.online.page_kit import (
     render_page,
     visitor_locale,
 )
-from atrium.verticals.salon.online.workspace import public_workspace
+from atrium.verticals.salon.online.workspace import manage_url, public_workspace
 
 
 @get(f"{BOOK}/visit/{{token:str}}", **PAGE)
@@ -62,7 +61,7 @@ async def _visit_page(request, visitor, slug, token, status_code=200, **context)
             summary=summary,
             booked=request.query_params.get("booked"),  # "telegram": told there
             done=request.query_params.get("done"),
-            manage_url=public_api.manage_url(request, slug, token),
+            manage_url=manage_url(request, slug, token),
             action=request.url.path,
             days=days,
             chosen_day=day,
@@ -77,7 +76,7 @@ async def _move_options(session, summary: online_visit.VisitSummary, day: date |
     now = datetime.now(UTC)
     zone = summary.zone
     first = (now + timedelta(hours=summary.location.cancel_window_hours)).astimezone(zone).date()
-    last = first + timedelta(days=public_api.DAYS_SHOWN - 1)
+    last = first + timedelta(days=online_offer.DAYS_SHOWN - 1)
     try:
         service_ids = await online_visit.service_ids_of(session, summary.visit)
         slots = await online_offer.open_times(
@@ -99,7 +98,7 @@ async def _move_options(session, summary: online_visit.VisitSummary, day: date |
             by_day.setdefault(slot.starts_at.astimezone(zone).date(), []).append(slot)
     days = [
         (first + timedelta(days=n), bool(by_day.get(first + timedelta(days=n))))
-        for n in range(public_api.DAYS_SHOWN)
+        for n in range(online_offer.DAYS_SHOWN)
     ]
     return days, by_day.get(day, []) if day else []
 

@@ -1,8 +1,10 @@
 """The workspace behind a public booking link (/book/<slug>): found in the registry by its
-slug, open, on a plan with the salon pack; and whom its online bookings act as (its owner)."""
+slug, open, on a plan with the salon pack; whom its online bookings act as (its owner); and a
+client's own link to their visit there."""
 
 from dataclasses import dataclass
 
+from litestar import Request
 from sqlalchemy import select
 
 from atrium.platform.auth.models import Membership, Role, User
@@ -70,3 +72,8 @@ async def acting_owner(db: Database, workspace: PublicWorkspace) -> Principal:
         raise Conflict("This salon does not take online bookings at the moment.")
     user, membership = row
     return member_principal(user, workspace.tenant, membership, via="session")
+
+
+def manage_url(request: Request, slug: str, token: str) -> str:
+    """The client's own link to their visit (sent when she booked)."""
+    return f"{request.app.state.settings.base_url}/book/{slug}/visit/{token}"
