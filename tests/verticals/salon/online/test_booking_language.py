@@ -7,7 +7,7 @@ import pytest
 
 from tests.platform.conftest import new_browser  # noqa: F401
 from tests.verticals.salon.conftest import build_salon
-from tests.verticals.salon.test_public_booking import sms_gateway_in
+from tests.verticals.salon.online.test_booking import sms_gateway_in
 from tests.web.conftest import browser, screenshot_path  # noqa: F401
 from tests.web.test_browser_daily_work import fits_width
 
@@ -89,7 +89,7 @@ async def test_without_javascript_a_russian_salons_refusals_are_russian_too(
 
 
 async def test_the_code_sms_follows_the_language_the_caller_asks_for(client, db, make_workspace):
-    from tests.verticals.salon.test_public_booking import booking_body, last_sms
+    from tests.verticals.salon.online.test_booking import booking_body, last_sms
 
     salon = await build_salon(db, await make_workspace("Salon Liza", "salon", locale="en"))
     await sms_gateway_in(db, salon)

@@ -4,7 +4,7 @@ takes the payment (Russian and English, a 375 px phone and a desk)."""
 import re
 
 from atrium.verticals.salon.models import Visit
-from tests.verticals.salon.test_checkout import book, give_card
+from tests.verticals.salon.checkout.test_checkout import book, give_card
 from tests.web.conftest import browser, screenshot_path  # noqa: F401
 
 SIZES = {"phone": {"width": 375, "height": 812}, "desk": {"width": 1280, "height": 900}}

@@ -12,8 +12,8 @@ from playwright.async_api import expect
 
 from atrium.verticals.salon.models import Location, Master, Visit, VisitProduct, VisitService
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
+from tests.verticals.salon.clients.test_clients import new_client, text_of
 from tests.verticals.salon.conftest import MOSCOW, build_salon
-from tests.verticals.salon.test_clients import new_client, text_of
 from tests.web.conftest import browser, screenshot_path  # noqa: F401
 from tests.web.test_browser_daily_work import fits_width
 

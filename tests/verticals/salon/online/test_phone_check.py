@@ -13,7 +13,7 @@ from atrium.verticals.salon.models import Visit
 from tests.helpers import STRONG_PASSWORD
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 from tests.verticals.salon.conftest import build_salon
-from tests.verticals.salon.test_public_booking import NEW_PHONE, api, booking_body
+from tests.verticals.salon.online.test_booking import NEW_PHONE, api, booking_body
 from tests.web.conftest import browser, screenshot_path  # noqa: F401
 from tests.web.test_browser_daily_work import SCREENS, fits_width
 
@@ -173,7 +173,7 @@ async def test_a_plan_with_no_sms_still_books_sms_salons_to_confirm_by_phone(cli
     from sqlalchemy import update
 
     from atrium.platform.tenancy.models import Tenant
-    from tests.verticals.salon.test_public_booking import last_sms, sms_gateway
+    from tests.verticals.salon.online.test_booking import last_sms, sms_gateway
 
     await sms_gateway(client, salon)
     async with db.shared_transaction() as session:

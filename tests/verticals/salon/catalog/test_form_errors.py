@@ -3,7 +3,7 @@ beside its field at once, named by its label in the user's language, the typed v
 and the services' limits on the inputs as maxlength."""
 
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
-from tests.verticals.salon.test_catalog_pages import api, catalog, owner  # noqa: F401
+from tests.verticals.salon.catalog.test_pages import api, catalog, owner  # noqa: F401
 from tests.web.test_form_errors import described_error, maxlength_of
 
 

@@ -16,6 +16,7 @@ from atrium.platform.notify.scheduler import scan_due_work
 from atrium.platform.tenancy.models import WorkspaceSettings
 from atrium.verticals.salon.models import Location, Reminder, SalonSettings, Visit, VisitService
 from atrium.verticals.salon.reminders import service as reminders
+from atrium.verticals.salon.reminders import tasks
 from atrium.verticals.salon.reminders.messages import WORDS
 from tests.jobs.conftest import eventually
 from tests.jobs.test_sms import Gateway, gateway  # noqa: F401 - the SMS gateway fixture
@@ -83,7 +84,7 @@ async def _salon_details(db, salon, **values) -> None:
 
 async def _sms_of(db, salon) -> list[SmsLog]:
     async with db.tenant_transaction(salon.schema) as session:
-        return list(await session.scalars(select(SmsLog).where(SmsLog.kind == reminders.MAIL_KIND)))
+        return list(await session.scalars(select(SmsLog).where(SmsLog.kind == tasks.MAIL_KIND)))
 
 
 async def _sent(db, salon):
@@ -185,7 +186,7 @@ async def test_a_cancelled_visit_gets_no_reminder(client, db, salon, worker, dra
     await _make_due(db, salon, other, 24 * 60)
     async with db.tenant_transaction(salon.schema) as session:
         settings = await session.get_one(WorkspaceSettings, 1)
-        assert await reminders.scan_due_work(session, settings, datetime.now(UTC)) == 1
+        assert await tasks.scan_due_work(session, settings, datetime.now(UTC)) == 1
         await session.execute(update(Visit).where(Visit.id == other).values(status="cancelled"))
     await eventually(lambda: _dispatched(db, salon))
     await drained()
@@ -252,19 +253,19 @@ async def test_quiet_hours_hold_reminders_and_a_visit_begun_meanwhile_is_not_rem
     async with db.tenant_transaction(salon.schema) as session:
         settings = await quiet_until(session, time(9))
         # 08:30 in quiet hours: everything waits unclaimed.
-        assert await reminders.scan_due_work(session, settings, salon.at(8, 30)) == 0
+        assert await tasks.scan_due_work(session, settings, salon.at(8, 30)) == 0
         assert await session.scalar(unclaimed) == 4
         # 09:00 they end: the early visit's 2-hour reminder goes (its 24-hour one, due with
         # it, is dropped: one is enough), and the late visit's 24-hour one, late itself.
-        assert await reminders.scan_due_work(session, settings, salon.at(9)) == 2
+        assert await tasks.scan_due_work(session, settings, salon.at(9)) == 2
         assert await session.scalar(unclaimed) == 1
         await session.rollback()
 
     async with db.tenant_transaction(salon.schema) as session:
         settings = await quiet_until(session, time(10, 30))
-        assert await reminders.scan_due_work(session, settings, salon.at(10, 15)) == 0
+        assert await tasks.scan_due_work(session, settings, salon.at(10, 15)) == 0
         # Quiet until 10:30: the early visit has begun meanwhile and is not reminded.
-        assert await reminders.scan_due_work(session, settings, salon.at(10, 30)) == 1
+        assert await tasks.scan_due_work(session, settings, salon.at(10, 30)) == 1
         rows = {
             (row.visit_id, row.offset_minutes): row
             for row in await session.scalars(select(Reminder))
@@ -345,7 +346,7 @@ async def test_book_your_next_visit_comes_after_the_interval_unless_the_client_b
     async with db.tenant_transaction(salon.schema) as session:
         recent = await _done_visit_quietly(session, salon, hours_ago=1)
         settings_row = await session.get_one(WorkspaceSettings, 1)
-        assert await reminders.scan_due_work(session, settings_row, datetime.now(UTC)) == 0
+        assert await tasks.scan_due_work(session, settings_row, datetime.now(UTC)) == 0
         due = await session.scalar(select(Reminder.due_at).where(Reminder.visit_id == recent))
         visit = await session.get(Visit, recent)
         assert due == visit.done_at + timedelta(days=39)
@@ -403,9 +404,7 @@ async def test_a_client_without_a_phone_gets_the_reminder_by_mail_in_the_workspa
 
 async def _mails(db, salon):
     async with db.tenant_transaction(salon.schema) as session:
-        rows = list(
-            await session.scalars(select(MailLog).where(MailLog.kind == reminders.MAIL_KIND))
-        )
+        rows = list(await session.scalars(select(MailLog).where(MailLog.kind == tasks.MAIL_KIND)))
     return rows if rows and all(row.status in ("logged", "sent") for row in rows) else None
 
 
@@ -427,7 +426,7 @@ async def test_another_workspace_reminders_are_out_of_reach(
 
     async with db.tenant_transaction(salon.schema) as session:
         settings = await session.get_one(WorkspaceSettings, 1)
-        assert await reminders.scan_due_work(session, settings, datetime.now(UTC)) == 0
+        assert await tasks.scan_due_work(session, settings, datetime.now(UTC)) == 0
         # An event naming their reminder finds nothing in this workspace.
         await record_event(session, "salon.reminder_due", {"reminder_id": str(their_reminder.id)})
     await drained()

@@ -11,7 +11,7 @@ from atrium.platform.errors import Conflict, Invalid
 from atrium.verticals.salon.loyalty import service as loyalty
 from atrium.verticals.salon.models import Location, LoyaltyCard, LoyaltyEntry
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
-from tests.verticals.salon.test_checkout import book, check_out
+from tests.verticals.salon.checkout.test_checkout import book, check_out
 
 
 async def set_rule(db, salon, *, threshold=None, discount=None, points=None) -> None:

@@ -11,7 +11,7 @@ from atrium.platform.crm.models import Contact
 from atrium.verticals.salon.models import Visit
 from tests.jobs.conftest import eventually
 from tests.jobs.test_telegram import TOKEN, BotApi, bot_api  # noqa: F401
-from tests.verticals.salon.test_public_booking import NEW_PHONE, api, booking_body, visits_of
+from tests.verticals.salon.online.test_booking import NEW_PHONE, api, booking_body, visits_of
 from tests.web.conftest import browser  # noqa: F401
 
 CHAT, USER = 7_000_111, 7_000_111  # a private chat's id is its user's id
