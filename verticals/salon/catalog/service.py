@@ -1,6 +1,6 @@
 """The salon's catalogue: its salons (locations) with their booking and loyalty rules, the
 services with the consumables each uses, and the workspace's salon settings (reminders, VIP).
-Services take a session and never commit; masters live in staff.py, stock in stock.py."""
+Services take a session and never commit; masters live in masters/, stock in stock/."""
 
 import re
 import uuid

@@ -4,7 +4,7 @@ and the channel that can carry it now.
 A chosen channel that cannot work falls back to none, so a salon takes bookings from its first
 minute: SMS with no gateway in production (elsewhere codes go to the in-app outbox), Telegram
 with no bot. SMS the plan has no room for is found out when the code is queued, and falls back
-the same way (online_booking). With none the booking completes at once and the visit arrives
+the same way (online.service). With none the booking completes at once and the visit arrives
 "to confirm by phone": the desk calls, then confirms it.
 """
 

@@ -1,5 +1,5 @@
 """Online booking by the salon's clients, the phone confirmed the salon's way (phone_check): a
-code sent by SMS, the salon's Telegram bot (online_telegram), or not at all (the visit arrives
+code sent by SMS, the salon's Telegram bot (telegram), or not at all (the visit arrives
 "to confirm by phone" and the desk calls).
 
 Codes are kept as an HMAC of the code (with the app's secret key), expire in ten minutes and

@@ -1,6 +1,6 @@
 """Low stock: when a checkout takes a salon's level of an item to its reorder level (or below
 zero), the alert is raised once per dip (``low_noticed_at``; a receipt that lifts the level
-clears it, in stock.py) and the workspace's managers are told in the app."""
+clears it, in the stock service) and the workspace's managers are told in the app."""
 
 import uuid
 from datetime import datetime
