@@ -25,7 +25,7 @@ class CardIn(msgspec.Struct, forbid_unknown_fields=True):
     location_id: uuid.UUID
 
 
-class AdjustmentIn(msgspec.Struct, forbid_unknown_fields=True):
+class PointsAdjustmentIn(msgspec.Struct, forbid_unknown_fields=True):
     points: Decimal  # negative takes points away
     note: str
 
@@ -144,7 +144,7 @@ class LoyaltyCardController(Controller):
         self,
         session: NamedDependency[AsyncSession],
         card_id: FromPath[uuid.UUID],
-        data: JSONBody[AdjustmentIn],
+        data: JSONBody[PointsAdjustmentIn],
     ) -> CardDetail:
         """``points`` negative takes them away (never below zero); ``note`` says why."""
         card = await loyalty.adjust_points(session, card_id, data.points, data.note)

@@ -12,22 +12,17 @@ in. Every answer works in the workspace named by the slug only (another workspac
     POST bookings/<request_id>/finish               books once the phone was shared in Telegram
     GET  visits/<token>                             the client's visit (their manage link)
     POST visits/<token>/cancel, visits/<token>/reschedule {"start", "any_master"}
-    GET  widget                                     the <script> tag a salon's site includes
-"""
+    GET  widget                                     the <script> tag a salon's site includes"""
 
 import uuid
 from datetime import date, datetime, timedelta
-from decimal import Decimal
-from typing import Any
 
-import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from atrium.platform.errors import Invalid
 from atrium.platform.http.auth import database
 from atrium.platform.http.language import asked_locale
-from atrium.platform.instants import Checked
 from atrium.platform.language import LOCALES
 from atrium.platform.tenancy.service import workspace_settings
 from atrium.verticals.salon.journal import service as booking
@@ -36,147 +31,26 @@ from atrium.verticals.salon.online import offer as online_offer
 from atrium.verticals.salon.online import service as online_booking
 from atrium.verticals.salon.online import visit as online_visit
 from atrium.verticals.salon.online.confirming import confirm_booking, finish_booking
+from atrium.verticals.salon.online.schemas import (
+    BookingIn,
+    CodeIn,
+    Items,
+    LocationOut,
+    MasterOut,
+    RequestOut,
+    RescheduleIn,
+    ServiceOut,
+    VisitOut,
+    WidgetOut,
+    slot_out,
+    visit_out,
+)
 from atrium.verticals.salon.online.throttle import code_reserver
 from atrium.verticals.salon.online.workspace import acting_owner, manage_url, public_workspace
 
 API = "/api/public/{slug:str}"
+
 OPTS = {"include_in_schema": False}
-
-
-# Shapes
-
-
-class LocationOut(msgspec.Struct):
-    id: uuid.UUID
-    slug: str
-    name: str
-    address: str
-    phone: str
-    timezone: str
-    cancel_window_hours: int
-
-
-class ServiceOut(msgspec.Struct):
-    id: uuid.UUID
-    name: str
-    category: str
-    duration_minutes: int
-    price: Decimal
-    description: str
-
-
-class MasterOut(msgspec.Struct):
-    id: uuid.UUID
-    name: str
-    position: str
-
-
-class SlotOut(msgspec.Struct):
-    start: datetime
-    date: date  # the salon's day
-    time: str  # the salon's clock, HH:MM
-    master_id: uuid.UUID
-
-
-class Items(msgspec.Struct):
-    items: list[Any]
-
-
-class BookingIn(Checked, forbid_unknown_fields=True):
-    location_id: uuid.UUID
-    service_ids: list[uuid.UUID]
-    start: datetime
-    first_name: str
-    phone: str
-    master_id: uuid.UUID | None = None
-    last_name: str = ""
-    email: str = ""
-    consent: bool = False
-    locale: str | None = None
-
-
-class CodeIn(msgspec.Struct, forbid_unknown_fields=True):
-    code: str
-
-
-class RescheduleIn(Checked, forbid_unknown_fields=True):
-    start: datetime
-    any_master: bool = False
-
-
-class VisitServiceOut(msgspec.Struct):
-    name: str
-    start: datetime
-    end: datetime
-    price: Decimal
-
-
-class VisitOut(msgspec.Struct):
-    start: datetime
-    end: datetime
-    local_start: str  # the salon's date and clock, YYYY-MM-DD HH:MM
-    status: str
-    salon: str
-    address: str
-    phone: str
-    master: str
-    services: list[VisitServiceOut]
-    total: Decimal
-    currency: str
-    can_change: bool
-    change_until: datetime
-    manage_url: str
-    to_confirm_by_phone: bool  # booked without a confirmed phone: the salon will call
-
-
-class RequestOut(msgspec.Struct):
-    """How the phone is confirmed: "sms" (enter the code), "telegram" (open ``telegram_url``,
-    share the phone there, then finish) or "none" (``visit`` is booked already; the salon
-    calls to confirm it)."""
-
-    confirm_by: str
-    request_id: uuid.UUID | None = None
-    expires_in_seconds: int | None = None
-    telegram_url: str | None = None
-    visit: VisitOut | None = None
-
-
-class WidgetOut(msgspec.Struct):
-    script_url: str
-    snippet: str
-    booking_url: str
-
-
-# Helpers
-
-
-def slot_out(slot, zone) -> SlotOut:
-    local = slot.starts_at.astimezone(zone)
-    return SlotOut(slot.starts_at, local.date(), local.strftime("%H:%M"), slot.master_id)
-
-
-async def visit_out(session, summary: online_visit.VisitSummary, url: str) -> VisitOut:
-    visit = summary.visit
-    return VisitOut(
-        start=visit.starts_at,
-        end=visit.ends_at,
-        local_start=visit.starts_at.astimezone(summary.zone).strftime("%Y-%m-%d %H:%M"),
-        status=visit.status,
-        salon=summary.location.name,
-        address=summary.location.address,
-        phone=summary.location.phone,
-        master=summary.master_name,
-        services=[
-            VisitServiceOut(line.name, line.starts_at, line.ends_at, line.price)
-            for line in summary.services
-        ],
-        total=summary.total,
-        currency=(await workspace_settings(session)).currency,
-        can_change=summary.can_change,
-        change_until=summary.change_until,
-        manage_url=url,
-        to_confirm_by_phone=visit.to_call and visit.status == "booked",
-    )
 
 
 def _described(request: Request, slug: str):
@@ -196,9 +70,6 @@ def days_asked(date_from: date | None, date_to: date | None, today: date) -> tup
     if date_to < date_from or (date_to - date_from).days > 61:
         raise Invalid("Ask for 1 to 62 days at once.", field="date_to")
     return date_from, date_to
-
-
-# Routes
 
 
 @get(f"{API}/locations", **OPTS)

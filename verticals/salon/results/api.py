@@ -35,7 +35,7 @@ class MasterResultOut(msgspec.Struct):
     figures: FiguresOut
 
 
-class ResultsOut(msgspec.Struct):
+class StaffResultsOut(msgspec.Struct):
     date_from: date
     date_to: date
     location_id: uuid.UUID | None
@@ -68,7 +68,7 @@ class ResultsController(Controller):
         date_from: FromQuery[date | None] = None,
         date_to: FromQuery[date | None] = None,
         location_id: FromQuery[uuid.UUID | None] = None,
-    ) -> ResultsOut:
+    ) -> StaffResultsOut:
         """Per master: revenue (the services' share of what done visits took), retail revenue,
         visits done, clients, average ticket, no-shows, rebooking rate (share of done visits
         after which the client booked again within 7 days) and commission; this month unless
@@ -83,7 +83,7 @@ class ResultsController(Controller):
             date_to=date_to or (last if date_from is None else date_from),
             location_id=location_id,
         )
-        return ResultsOut(
+        return StaffResultsOut(
             found.date_from,
             found.date_to,
             found.location_id,

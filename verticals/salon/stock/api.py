@@ -113,7 +113,7 @@ class ReceiptOut(msgspec.Struct):
     moves: list[MoveOut]
 
 
-class AdjustmentIn(msgspec.Struct, forbid_unknown_fields=True):
+class StockCountIn(msgspec.Struct, forbid_unknown_fields=True):
     """A count: the salon holds ``quantity`` of the item now."""
 
     location_id: uuid.UUID
@@ -190,7 +190,7 @@ class StockController(Controller):
         self,
         principal: NamedDependency[Principal],
         session: NamedDependency[AsyncSession],
-        data: JSONBody[AdjustmentIn],
+        data: JSONBody[StockCountIn],
     ) -> LevelOut:
         await stock.adjust(session, msgspec.structs.asdict(data), principal.user_id)
         found = await stock.levels_of(
