@@ -22,7 +22,7 @@ from atrium.verticals.salon.masters import pages as masters_pages
 from atrium.verticals.salon.online import api as online_api
 from atrium.verticals.salon.online import pages as online_pages
 from atrium.verticals.salon.online import visit_pages
-from atrium.verticals.salon.reminders import tasks as reminders
+from atrium.verticals.salon.reminders import tasks as reminder_tasks
 from atrium.verticals.salon.results import api as results_api
 from atrium.verticals.salon.results import pages as results_pages
 from atrium.verticals.salon.stock import api as stock_api
@@ -69,7 +69,7 @@ PACK = Pack(
         *stock_pages.routes,
     ),
     public_routes=(*online_api.routes, *online_pages.routes, *visit_pages.routes),
-    scan_due_work=reminders.scan_due_work,
+    scan_due_work=reminder_tasks.scan_due_work,
     fill_demo=demo.fill_demo,
     clear_demo=demo.clear_demo,
     notification_kinds={"salon.stock_low": PackNotice("Stock running low", "salon.manage")},
