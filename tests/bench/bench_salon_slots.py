@@ -33,6 +33,7 @@ from atrium.platform.runtime import Runtime, start_runtime
 from atrium.tenants.migrations import PLATFORM_HISTORY, alembic_config
 from atrium.tenants.service import sign_up
 from atrium.tenants.signup import checked_signup
+from atrium.verticals.salon.journal.slots import free_slots
 from atrium.verticals.salon.models import (
     Break,
     Location,
@@ -43,7 +44,6 @@ from atrium.verticals.salon.models import (
     Visit,
     WorkingHours,
 )
-from atrium.verticals.salon.slots import free_slots
 from atrium.web.app import create_app
 from tests.bench.common import drop_database, scratch_database
 

@@ -4,23 +4,29 @@ reminders, client cards with VIP status, loyalty cards, checkout with stock, sta
 from pathlib import Path
 
 from atrium.platform.packs import Pack, PackNotice, PackPermission, PackSection
-from atrium.verticals.salon import (  # noqa: F401 (models: its tables)
-    catalog_api,
-    catalog_pages,
-    checkout_api,
-    checkout_pages,
-    clients_api,
-    clients_pages,
-    defaults,
-    demo,
-    first_steps,
-    journal_pages,
-    merging,
-    models,
-    public,
-    reminders,
-    visits_api,
-)
+from atrium.verticals.salon import defaults, first_steps, models  # noqa: F401 (models: its tables)
+from atrium.verticals.salon.catalog import api as catalog_api
+from atrium.verticals.salon.catalog import pages as catalog_pages
+from atrium.verticals.salon.checkout import api as checkout_api
+from atrium.verticals.salon.checkout import pages as checkout_pages
+from atrium.verticals.salon.clients import api as clients_api
+from atrium.verticals.salon.clients import merging  # noqa: F401 (registers its merge step)
+from atrium.verticals.salon.clients import pages as clients_pages
+from atrium.verticals.salon.demo import service as demo
+from atrium.verticals.salon.journal import api as journal_api
+from atrium.verticals.salon.journal import pages as journal_pages
+from atrium.verticals.salon.loyalty import api as loyalty_api
+from atrium.verticals.salon.loyalty import pages as loyalty_pages
+from atrium.verticals.salon.masters import api as masters_api
+from atrium.verticals.salon.masters import pages as masters_pages
+from atrium.verticals.salon.online import api as online_api
+from atrium.verticals.salon.online import pages as online_pages
+from atrium.verticals.salon.online import visit_pages
+from atrium.verticals.salon.reminders import tasks as reminder_tasks
+from atrium.verticals.salon.results import api as results_api
+from atrium.verticals.salon.results import pages as results_pages
+from atrium.verticals.salon.stock import api as stock_api
+from atrium.verticals.salon.stock import pages as stock_pages
 
 EVERYONE = frozenset({"owner", "admin", "manager", "employee"})
 MANAGERS = frozenset({"owner", "admin", "manager"})
@@ -44,18 +50,26 @@ PACK = Pack(
     ),
     api_routes=(
         *catalog_api.routes,
-        *visits_api.routes,
+        *masters_api.routes,
+        *stock_api.routes,
+        *journal_api.routes,
         *checkout_api.routes,
+        *loyalty_api.routes,
         *clients_api.routes,
+        *results_api.routes,
     ),
     page_routes=(
         *journal_pages.routes,
         *checkout_pages.routes,
+        *loyalty_pages.routes,
         *clients_pages.routes,
+        *results_pages.routes,
         *catalog_pages.routes,
+        *masters_pages.routes,
+        *stock_pages.routes,
     ),
-    public_routes=public.routes,
-    scan_due_work=reminders.scan_due_work,
+    public_routes=(*online_api.routes, *online_pages.routes, *visit_pages.routes),
+    scan_due_work=reminder_tasks.scan_due_work,
     fill_demo=demo.fill_demo,
     demo_offer=defaults.DEMO_OFFER,
     clear_demo=demo.clear_demo,

@@ -6,7 +6,7 @@ import re
 from sqlalchemy import select
 
 from atrium.verticals.salon.models import Visit
-from tests.verticals.salon.test_public_booking import NEW_PHONE, code_sent, sms_gateway_in
+from tests.verticals.salon.online.test_booking import NEW_PHONE, code_sent, sms_gateway_in
 from tests.web.conftest import browser, screenshot_path  # noqa: F401
 
 

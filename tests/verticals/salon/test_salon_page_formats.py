@@ -5,8 +5,8 @@ from sqlalchemy import update
 
 from atrium.verticals.salon.models import Location
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
-from tests.verticals.salon.test_checkout import book, desk, give_card  # noqa: F401
-from tests.verticals.salon.test_public_booking import book_online, sms_gateway, token_of
+from tests.verticals.salon.checkout.test_checkout import book, desk, give_card  # noqa: F401
+from tests.verticals.salon.online.test_booking import book_online, sms_gateway, token_of
 
 SALON_PHONE = "+74955550123"
 SHOWN = "+7 495 555-01-23"
