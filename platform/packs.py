@@ -98,6 +98,9 @@ class Pack:
     # The trade's first steps on the home page; none: the general CRM's. The core adds
     # inviting a colleague and connecting SMS or Telegram to every trade's list.
     setup_steps: Sequence[SetupStep] = ()
+    # What a person calls the pack's own API fields, in English (translated by its catalog), so
+    # a refusal names them by label: {"master_id": "Master"}.
+    field_labels: dict[str, str] = field(default_factory=dict)
 
     def name(self, locale: str) -> str:
         return self.names.get(locale) or self.names["en"]

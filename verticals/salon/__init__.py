@@ -77,4 +77,10 @@ PACK = Pack(
     pipelines=defaults.PIPELINES,
     appeal_subjects=defaults.APPEAL_SUBJECTS,
     setup_steps=first_steps.SETUP_STEPS,
+    field_labels={
+        "service_id": "Service",
+        "service_ids": "Services",
+        "master_id": "Master",
+        "location_id": "Salon",
+    },
 )

@@ -1,11 +1,15 @@
 """What a person calls each field the API names (``first_name`` is "First name"), so that a
 message about a field names it by its label in the reader's language, never by its key.
 
-Labels are English here and translated by the catalogs like any page string; a field not
+Labels are English here (a pack's in its ``Pack.field_labels``) and translated by the catalogs
+like any page string; a field not
 listed is named by its key in words (``lost_reason`` -> "Lost reason").
 """
 
 import re
+from functools import cache
+
+from atrium.platform.packs import registered_packs
 
 FIELD_LABELS = {
     "first_name": "First name",
@@ -56,10 +60,6 @@ FIELD_LABELS = {
     "password": "Password",
     "code": "Confirmation code",
     "start": "Start",
-    "service_id": "Service",
-    "service_ids": "Services",
-    "master_id": "Master",
-    "location_id": "Salon",
     "assignee": "Assignee",
     "assignee_id": "Assignee",
     "kind": "Kind",
@@ -99,12 +99,22 @@ _INDEX = re.compile(r"\[\d+\]")
 _PARTS = {"number", "address", "kind"}
 
 
+@cache
+def _labels() -> dict[str, str]:
+    """The core's labels, then what each pack names its own fields."""
+    labels = dict(FIELD_LABELS)
+    for pack in registered_packs().values():
+        labels.update(pack.field_labels)
+    return labels
+
+
 def field_label(field: str) -> str:
     """The English label of an API field: ``phones[0].number`` is "Phone", ``custom.size`` its
     key in words."""
+    labels = _labels()
     path = _INDEX.sub("", field).split(".")
     for key in (path[0], path[-1]) if len(path) > 1 and path[-1] in _PARTS else (path[-1],):
-        if key in FIELD_LABELS:
-            return FIELD_LABELS[key]
+        if key in labels:
+            return labels[key]
     words = path[-1].removesuffix("_id").replace("_", " ").strip()
     return words[:1].upper() + words[1:] if words else field
