@@ -29,7 +29,7 @@ from atrium.web.app import create_app
 from tests.bench.bench_import import contacts_csv
 from tests.bench.common import drop_database, scratch_database
 from tests.helpers import STRONG_PASSWORD
-from tests.jobs.conftest import eventually
+from tests.platform.jobs.conftest import eventually
 
 ROWS = 30_000
 DEADLINE_S = 120

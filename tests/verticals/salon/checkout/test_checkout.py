@@ -25,7 +25,7 @@ from atrium.verticals.salon.models import (
     VisitProduct,
 )
 from atrium.verticals.salon.stock import service as stock
-from tests.jobs.conftest import eventually
+from tests.platform.jobs.conftest import eventually
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from atrium.platform.crm.contacts.models import Contact
 from atrium.verticals.salon.models import Visit
-from tests.jobs.conftest import eventually
-from tests.jobs.test_telegram import TOKEN, BotApi, bot_api  # noqa: F401
+from tests.platform.jobs.conftest import eventually
+from tests.platform.notify.test_telegram import TOKEN, BotApi, bot_api  # noqa: F401
 from tests.verticals.salon.online.test_booking import NEW_PHONE, api, booking_body, visits_of
 from tests.web.conftest import browser  # noqa: F401
 

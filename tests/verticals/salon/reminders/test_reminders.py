@@ -19,8 +19,8 @@ from atrium.verticals.salon.models import Location, Reminder, SalonSettings, Vis
 from atrium.verticals.salon.reminders import service as reminders
 from atrium.verticals.salon.reminders import tasks
 from atrium.verticals.salon.reminders.messages import WORDS
-from tests.jobs.conftest import eventually
-from tests.jobs.test_sms import Gateway, gateway  # noqa: F401 - the SMS gateway fixture
+from tests.platform.jobs.conftest import eventually
+from tests.platform.notify.test_sms import Gateway, gateway  # noqa: F401 - the SMS gateway fixture
 from tests.verticals.salon.conftest import MOSCOW, build_salon
 
 PHONE = "+79161234567"  # the fixture's client

@@ -14,8 +14,8 @@ from atrium.platform.notify.reminders import send_task_reminder
 from atrium.platform.notify.scheduler import scan_due_work
 from atrium.platform.notify.sweep import sweep_messages
 from atrium.platform.tenancy.models import Tenant
-from tests.jobs.conftest import eventually, worker_settings
-from tests.jobs.test_mail import smtp_sink  # noqa: F401 - the SMTP sink fixture
+from tests.platform.jobs.conftest import eventually, worker_settings
+from tests.platform.mail.test_mail import smtp_sink  # noqa: F401 - the SMTP sink fixture
 
 
 async def schema_of(db, slug):

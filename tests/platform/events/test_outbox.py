@@ -12,7 +12,7 @@ from atrium.platform.events.models import OutboxEvent
 from atrium.platform.events.relay import MAX_PUBLISHES, OutboxRelay, event_key
 from atrium.platform.events.service import record_event
 from atrium.platform.jobs import retry_failed_job
-from tests.jobs.conftest import eventually, failed_jobs_keyed, fast_retries
+from tests.platform.jobs.conftest import eventually, failed_jobs_keyed, fast_retries
 
 # (event name, payload) of every dispatch that reached the handlers.
 dispatched: list[tuple[str, dict]] = []

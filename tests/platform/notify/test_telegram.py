@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from atrium.platform.notify.models import TelegramLog
 from atrium.platform.tenancy.models import Tenant
-from tests.jobs.conftest import eventually, failed_jobs_keyed, fast_retries, worker_settings
+from tests.platform.jobs.conftest import eventually, failed_jobs_keyed, fast_retries, worker_settings
 
 
 class BotApi(BaseHTTPRequestHandler):

@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from atrium.platform.notify.sms import count_segments
 from atrium.platform.tenancy.models import Tenant
-from tests.jobs.conftest import eventually, failed_jobs_keyed, fast_retries
+from tests.platform.jobs.conftest import eventually, failed_jobs_keyed, fast_retries
 
 CYRILLIC_71 = "Напоминаем: завтра в 15:00 ваша запись к мастеру Ольге. Ждём вас! Салон"[:71]
 

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from atrium.platform.crm.contacts.models import Contact
 from atrium.platform.tenancy.models import Tenant
-from tests.jobs.conftest import eventually
-from tests.jobs.test_telegram import TOKEN, BotApi, bot_api  # noqa: F401 - the fake Bot API
+from tests.platform.jobs.conftest import eventually
+from tests.platform.notify.test_telegram import TOKEN, BotApi, bot_api  # noqa: F401 - the fake Bot API
 
 MISSING = "00000000-0000-4000-8000-000000000000"
 CYRILLIC_71 = "Я" * 71  # two segments

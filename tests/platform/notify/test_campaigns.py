@@ -15,10 +15,10 @@ from atrium.platform.notify.campaigns import prepare_campaign, send_campaign_ema
 from atrium.platform.notify.models import SmsLog, SmsSettings
 from atrium.platform.notify.scheduler import scan_due_work
 from atrium.platform.notify.sms import count_segments, queue_sms
-from tests.jobs.conftest import eventually, worker_settings
-from tests.jobs.test_mail import smtp_sink  # noqa: F401 - the SMTP sink fixture
-from tests.jobs.test_reminders import schema_of
-from tests.jobs.test_sms import Gateway, gateway  # noqa: F401 - the SMS gateway fixture
+from tests.platform.jobs.conftest import eventually, worker_settings
+from tests.platform.mail.test_mail import smtp_sink  # noqa: F401 - the SMTP sink fixture
+from tests.platform.notify.test_reminders import schema_of
+from tests.platform.notify.test_sms import Gateway, gateway  # noqa: F401 - the SMS gateway fixture
 
 
 async def add(client, workspace, **fields) -> str:

@@ -13,10 +13,10 @@ from atrium.platform.notify.birthdays import claim_birthdays, greet_by_mail
 from atrium.platform.notify.models import MailLog, SmsLog
 from atrium.platform.notify.scheduler import scan_due_work
 from atrium.platform.tenancy.models import WorkspaceSettings
-from tests.jobs.conftest import eventually, worker_settings
-from tests.jobs.test_mail import smtp_sink  # noqa: F401 - the SMTP sink fixture
-from tests.jobs.test_reminders import schema_of
-from tests.jobs.test_sms import gateway  # noqa: F401 - the SMS gateway fixture
+from tests.platform.jobs.conftest import eventually, worker_settings
+from tests.platform.mail.test_mail import smtp_sink  # noqa: F401 - the SMTP sink fixture
+from tests.platform.notify.test_reminders import schema_of
+from tests.platform.notify.test_sms import gateway  # noqa: F401 - the SMS gateway fixture
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 
@@ -200,7 +200,7 @@ async def test_the_first_reachable_channel_in_the_workspace_order_is_used(
 
 
 def gateway_received():
-    from tests.jobs.test_sms import Gateway
+    from tests.platform.notify.test_sms import Gateway
 
     return Gateway.received
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from atrium.platform.mail.delivery import MAX_ATTEMPTS, deliver_queued_mail
 from atrium.platform.mail.models import SystemMail
 from atrium.platform.mail.service import queue_system_mail
-from tests.jobs.conftest import eventually, worker_settings
+from tests.platform.jobs.conftest import eventually, worker_settings
 
 SIGN_IN_LINK = "http://127.0.0.1:8000/reset?token=secret-reset-token"
 

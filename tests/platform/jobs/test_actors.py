@@ -15,7 +15,7 @@ from atrium.platform.jobs import (
     tenant_actor,
 )
 from atrium.platform.jobs.models import FailedJob
-from tests.jobs.conftest import eventually
+from tests.platform.jobs.conftest import eventually
 
 tenant_runs: list[tuple[str, int]] = []
 counted: list[str] = []
