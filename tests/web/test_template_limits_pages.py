@@ -7,10 +7,10 @@ import uuid
 from sqlalchemy import update
 
 from atrium.platform.crm.segments.models import Campaign
-from tests.platform.notify.test_reminders import schema_of
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
 from tests.platform.crm.contacts.test_contact_pages import base
 from tests.platform.crm.deals.test_pipeline_and_field_pages import error_of, settings
+from tests.platform.notify.test_reminders import schema_of
 
 NESTED = "{% for a in range(6000) %}{% for b in range(6000) %}{% endfor %}{% endfor %}"
 QUICK = 5  # seconds; the render's own time limit is one

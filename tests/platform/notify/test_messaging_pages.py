@@ -9,8 +9,8 @@ from playwright.async_api import expect
 
 from atrium.platform.notify.models import SmsSettings, TelegramSettings
 from tests.helpers import STRONG_PASSWORD
-from tests.platform.notify.test_telegram import TOKEN, BotApi, bot_api  # noqa: F401
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
+from tests.platform.notify.test_telegram import TOKEN, BotApi, bot_api  # noqa: F401
 from tests.verticals.salon.conftest import schema_of
 from tests.web.conftest import browser, screenshot_path  # noqa: F401
 from tests.web.test_browser_daily_work import SCREENS, fits_width

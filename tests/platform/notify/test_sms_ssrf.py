@@ -16,8 +16,8 @@ import pytest
 
 from atrium.platform.config import load_settings
 from atrium.platform.http.outbound import OutboundRefused, outbound_client
-from tests.platform.jobs.conftest import eventually, worker_settings
 from tests.platform.conftest import new_browser, sign_in  # noqa: F401
+from tests.platform.jobs.conftest import eventually, worker_settings
 from tests.web.test_form_errors import described_error
 
 # The addresses and their other spellings, each as https (allowed in production) so

@@ -12,7 +12,12 @@ from sqlalchemy import select
 
 from atrium.platform.notify.models import TelegramLog
 from atrium.platform.tenancy.models import Tenant
-from tests.platform.jobs.conftest import eventually, failed_jobs_keyed, fast_retries, worker_settings
+from tests.platform.jobs.conftest import (
+    eventually,
+    failed_jobs_keyed,
+    fast_retries,
+    worker_settings,
+)
 
 
 class BotApi(BaseHTTPRequestHandler):

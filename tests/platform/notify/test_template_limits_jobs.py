@@ -14,9 +14,9 @@ from atrium.platform.crm.segments.models import Campaign, CampaignMessage
 from atrium.platform.notify.models import MessageTemplate
 from atrium.platform.notify.scheduler import scan_due_work
 from tests.platform.jobs.conftest import eventually, worker_settings
+from tests.platform.mail.test_mail import smtp_sink  # noqa: F401 - the SMTP sink fixture
 from tests.platform.notify.test_birthdays import add_contact, born_on, greet
 from tests.platform.notify.test_campaigns import _mails_to, add, segment_of_everyone, status_of
-from tests.platform.mail.test_mail import smtp_sink  # noqa: F401 - the SMTP sink fixture
 from tests.platform.notify.test_reminders import mail_rows, schema_of
 from tests.platform.notify.test_sms import Gateway, gateway  # noqa: F401 - the SMS gateway fixture
 

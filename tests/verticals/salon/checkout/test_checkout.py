@@ -25,8 +25,8 @@ from atrium.verticals.salon.models import (
     VisitProduct,
 )
 from atrium.verticals.salon.stock import service as stock
-from tests.platform.jobs.conftest import eventually
 from tests.platform.conftest import join, mails_to, new_browser, sign_in  # noqa: F401
+from tests.platform.jobs.conftest import eventually
 
 
 async def book(db, salon, hour, *services, master=None, days=0) -> uuid.UUID:
