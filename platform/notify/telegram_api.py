@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
-from atrium.platform.crm.contacts.service import contact_card
+from atrium.platform.crm.contacts.cards import contact_card
 from atrium.platform.errors import Forbidden, NotFound
 from atrium.platform.http.auth import database, requires
 from atrium.platform.notify import telegram

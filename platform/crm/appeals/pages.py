@@ -17,7 +17,7 @@ from atrium.platform.auth.members import list_members
 from atrium.platform.crm.appeals import service
 from atrium.platform.crm.appeals import subjects as appeal_subjects
 from atrium.platform.crm.appeals.models import APPEAL_CHANNELS, APPEAL_KINDS, Appeal
-from atrium.platform.crm.contacts.service import contact_card
+from atrium.platform.crm.contacts.cards import contact_card
 from atrium.platform.crm.search.picker import SeveralMatch, picked
 from atrium.platform.errors import DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, gettext

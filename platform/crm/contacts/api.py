@@ -8,6 +8,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
+from atrium.platform.crm.contacts import cards as contact_cards
 from atrium.platform.crm.contacts import service as contacts
 from atrium.platform.crm.contacts.merge import merge_contacts
 from atrium.platform.crm.contacts.schemas import (
@@ -42,7 +43,7 @@ def _input(data: ContactIn) -> contacts.ContactInput:
     return contacts.ContactInput(**values, given=given)
 
 
-def _out(card: contacts.ContactCard) -> ContactOut:
+def _out(card: contact_cards.ContactCard) -> ContactOut:
     contact = card.contact
     return ContactOut(
         id=contact.id,
@@ -89,7 +90,7 @@ class ContactController(Controller):
         cursor: FromQuery[str | None] = None,
         limit: FromQuery[int] = 25,
     ) -> ContactList:
-        page = await contacts.list_contacts(
+        page = await contact_cards.list_contacts(
             database(request),
             principal,
             q=q,
@@ -124,7 +125,7 @@ class ContactController(Controller):
         principal: NamedDependency[Principal],
         contact_id: FromPath[uuid.UUID],
     ) -> ContactOut:
-        return _out(await contacts.read_contact_card(database(request), principal, contact_id))
+        return _out(await contact_cards.read_contact_card(database(request), principal, contact_id))
 
     @patch("/{contact_id:uuid}", guards=[requires("crm.write")])
     async def change_contact(

@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.audit.models import AuditEntry
 from atrium.platform.crm.audit.service import audit_event
+from atrium.platform.crm.contacts.cards import ContactCard, contact_card, display_name_of
 from atrium.platform.crm.contacts.models import ContactTag
 from atrium.platform.crm.contacts.repository import (
     replace_companies,
     replace_emails,
     replace_phones,
 )
-from atrium.platform.crm.contacts.service import ContactCard, contact_card, display_name_of
 from atrium.platform.crm.records.tags import replace_tags
 from atrium.platform.db.types import utcnow
 from atrium.platform.errors import Invalid

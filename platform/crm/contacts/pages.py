@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from atrium.platform.auth.accounts import EMAIL_LIMIT
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.companies import service as companies
-from atrium.platform.crm.contacts import service
+from atrium.platform.crm.contacts import cards, service
 from atrium.platform.crm.contacts.consent import MARKETING_CHANNELS
 from atrium.platform.crm.contacts.merge import merge_contacts
 from atrium.platform.crm.contacts.models import GENDERS
@@ -64,7 +64,7 @@ async def contacts_list(request: Request, page: NamedDependency[WorkspacePage]) 
     query = request.query_params
     result = None
     try:
-        result = await service.list_contacts(
+        result = await cards.list_contacts(
             database(request),
             page.principal,
             q=filters.q or None,
@@ -86,7 +86,7 @@ async def contacts_list(request: Request, page: NamedDependency[WorkspacePage]) 
 
 
 async def _tags_of(session: AsyncSession, principal: Principal, contact_id: uuid.UUID) -> list[str]:
-    return (await service.contact_card(session, principal, contact_id)).tags
+    return (await cards.contact_card(session, principal, contact_id)).tags
 
 
 async def _change(
@@ -303,7 +303,7 @@ async def contact_card_page(
     request = page.request
     async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
         try:
-            card = await service.contact_card(s, page.principal, ident)
+            card = await cards.contact_card(s, page.principal, ident)
         except DomainError:
             raise NotFoundException() from None
         timeline = await contact_timeline(s, page.principal, ident, limit=50)
@@ -339,7 +339,7 @@ async def contact_edit(
     ident = record_id(contact_id)
     async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
         try:
-            card = await service.contact_card(s, page.principal, ident)
+            card = await cards.contact_card(s, page.principal, ident)
         except DomainError:
             raise NotFoundException() from None
     return await _form_page(page, values=_form_values(None, card), contact=card.contact)
@@ -354,7 +354,7 @@ async def contact_update(
     form_fields = await _contact_form(page)
     try:
         async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
-            await service.contact_card(s, page.principal, ident)  # a 404 before the form is read
+            await cards.contact_card(s, page.principal, ident)  # a 404 before the form is read
             form_fields.check(form)
             fields = await list_fields(s, "contact")
             data = _contact_input(form, fields)
@@ -411,7 +411,7 @@ async def contact_note(
 async def _merge_candidates(page: WorkspacePage, ident: uuid.UUID, q: str) -> list:
     """Cards matching the search on a card's merge panel, the card itself left out."""
     try:
-        found = await service.list_contacts(
+        found = await cards.list_contacts(
             database(page.request), page.principal, q=q[:200], limit=10
         )
     except DomainError:
@@ -428,8 +428,8 @@ async def contact_merge_confirm(
     duplicate = record_id(request.query_params.get("duplicate_id", ""))
     async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
         try:
-            keep = await service.contact_card(s, page.principal, survivor)
-            gone = await service.contact_card(s, page.principal, duplicate)
+            keep = await cards.contact_card(s, page.principal, survivor)
+            gone = await cards.contact_card(s, page.principal, duplicate)
         except DomainError:
             raise NotFoundException() from None
     return page.render("contacts/merge.html", section="contacts", keep=keep, gone=gone)

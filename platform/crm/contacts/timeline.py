@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.audit.models import AuditEntry
-from atrium.platform.crm.contacts.service import contact_card
+from atrium.platform.crm.contacts.cards import contact_card
 from atrium.platform.errors import Invalid
 from atrium.platform.http.pagination import Page, decode_cursor, encode_cursor
 

@@ -12,7 +12,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from atrium.platform.crm.contacts.service import contact_card
+from atrium.platform.crm.contacts.cards import contact_card
 from atrium.platform.crm.deals import service
 from atrium.platform.crm.deals.board import pipeline_board
 from atrium.platform.crm.deals.pipelines import list_pipelines

@@ -26,7 +26,7 @@ from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.activities import service as activities
 from atrium.platform.crm.appeals import service as appeals
 from atrium.platform.crm.appeals.models import APPEAL_CHANNELS, APPEAL_KINDS
-from atrium.platform.crm.contacts import service as contacts
+from atrium.platform.crm.contacts import cards as contact_cards
 from atrium.platform.crm.custom_fields.service import list_fields
 from atrium.platform.crm.imports import repository as import_repo
 from atrium.platform.crm.leads import service as leads
@@ -261,11 +261,11 @@ async def _segment_export(
 
 async def _contact_export(db: Database, principal: Principal, filters: ExportFilters) -> Export:
     key = filters.sort.removeprefix("-")
-    if key not in contacts.SORTS:
+    if key not in contact_cards.SORTS:
         raise Invalid(
             "sort must be one of: %(choices)s (prefix - for descending).",
             field="sort",
-            choices=", ".join(contacts.SORTS),
+            choices=", ".join(contact_cards.SORTS),
         )
     schema = principal.workspace.schema
     phone = None
@@ -279,7 +279,7 @@ async def _contact_export(db: Database, principal: Principal, filters: ExportFil
         phone=phone,
         tag=filters.tag,
         owner_id=filters.owner_id,
-        sort=contacts.SORTS[key][0],
+        sort=contact_cards.SORTS[key][0],
         descending=filters.sort.startswith("-"),
     )
     titles = [*EXPORT_TITLES["contacts"], *(field.label for field in custom)]

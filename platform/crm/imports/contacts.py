@@ -14,6 +14,7 @@ from atrium.platform.auth.accounts import checked_email
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.audit.models import AuditEntry
 from atrium.platform.crm.companies.models import Company
+from atrium.platform.crm.contacts import cards as contact_cards
 from atrium.platform.crm.contacts import service as contacts
 from atrium.platform.crm.contacts.models import (
     Contact,
@@ -247,7 +248,7 @@ TABLES = (Contact, ContactPhone, ContactEmail, ContactTag, ContactCompany, Audit
 
 def _card_rows(row: ContactRow, contact_id, user, now, tag_ids: dict, company_id) -> list:
     """(model, rows) of one new card, as contacts.create_contact would write them."""
-    display = contacts.display_name_of(
+    display = contact_cards.display_name_of(
         SimpleNamespace(**row.values),
         row.emails[0] if row.emails else None,
         row.phones[0] if row.phones else None,
@@ -300,7 +301,7 @@ async def _update(
 ) -> None:
     """The row's values over the card's; phones, e-mails, tags and the company added."""
     try:
-        card = await contacts.contact_card(session, principal, contact_id, lock=True)
+        card = await contact_cards.contact_card(session, principal, contact_id, lock=True)
     except DomainError:
         raise Conflict(
             "A contact with this phone or e-mail exists, but it is not yours to change.",

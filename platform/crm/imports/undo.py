@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.companies import service as companies
+from atrium.platform.crm.contacts import cards as contact_cards
 from atrium.platform.crm.contacts import service as contacts
 from atrium.platform.crm.imports import repository as import_repo
 from atrium.platform.crm.imports.models import ImportChange
@@ -40,7 +41,7 @@ def _with_custom(image: dict, custom: dict) -> dict:
     return image | {CUSTOM + key: value for key, value in custom.items()}
 
 
-def contact_image(card: contacts.ContactCard) -> dict:
+def contact_image(card: contact_cards.ContactCard) -> dict:
     contact = card.contact
     image = {name: _plain(getattr(contact, name)) for name in CONTACT_FIELDS}
     image["phones"] = [[phone.number, phone.kind] for phone in card.phones]
@@ -111,7 +112,7 @@ async def restore_batch(session: AsyncSession, principal: Principal, batch_id: u
 
 
 async def _restore_contact(session: AsyncSession, principal: Principal, row: ImportChange) -> bool:
-    card = await contacts.contact_card(session, principal, row.record_id, lock=True)
+    card = await contact_cards.contact_card(session, principal, row.record_id, lock=True)
     values = restored(contact_image(card), row)
     if not values:
         return False

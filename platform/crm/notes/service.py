@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.auth.principal import Principal
 from atrium.platform.crm.audit.service import audit_event
+from atrium.platform.crm.contacts.cards import contact_card
 from atrium.platform.crm.contacts.merge import moves_references
-from atrium.platform.crm.contacts.service import contact_card
 from atrium.platform.crm.contacts.timeline import TimelineEntry, timeline_provider
 from atrium.platform.crm.notes.models import Note
 from atrium.platform.errors import Forbidden, Invalid, NotFound

@@ -16,7 +16,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from atrium.platform.crm.companies import service as companies
-from atrium.platform.crm.contacts.service import list_contacts
+from atrium.platform.crm.contacts.cards import list_contacts
 from atrium.platform.errors import Invalid
 from atrium.platform.http.auth import database
 from atrium.platform.pages.formats import phone

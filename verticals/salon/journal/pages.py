@@ -14,6 +14,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response, Template
 
+from atrium.platform.crm.contacts import cards as contact_cards
 from atrium.platform.crm.contacts import service as contacts
 from atrium.platform.crm.records.normalize import PHONE_INPUT_LIMIT
 from atrium.platform.errors import DomainError, Invalid
@@ -219,7 +220,7 @@ async def _clients_found(page: WorkspacePage, search: str) -> list:
     """The existing contact search (name, phone, e-mail), for the form's client choice."""
     if not search.strip():
         return []
-    found = await contacts.list_contacts(
+    found = await contact_cards.list_contacts(
         database(page.request), page.principal, q=search.strip(), limit=10
     )
     return found.items
