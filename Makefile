@@ -30,8 +30,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# The suite mostly waits (PostgreSQL, Chromium, sleeps): WORKERS pytest-xdist processes, each
+# with its own database and Redis db, keep 2 cores busy. A module's tests stay on one worker
+# (they share its module fixtures). `make test WORKERS=0` runs it in one process.
+WORKERS ?= 3
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS) --dist loadfile
 
 bench: install
 	$(BIN)/atrium bench all

@@ -1,8 +1,10 @@
 """A live server on a free port and headless Chromium (Debian's package) driven by Playwright."""
 
+import fcntl
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,13 +22,19 @@ CHROMIUM_ARGS = [
 
 
 def _ensure_chromium() -> str:
-    """Install Debian's Chromium when missing (CI runs as root); browser downloads are blocked."""
-    if not Path(CHROMIUM).exists():
-        if os.geteuid() != 0 or not shutil.which("apt-get"):
-            pytest.fail("Chromium is missing: install the Debian package 'chromium'.")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
+    """Install Debian's Chromium when missing (CI runs as root); browser downloads are blocked.
+    One test process installs at a time (xdist workers would fight over dpkg's lock); the
+    others wait, then find it there."""
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        pytest.fail("Chromium is missing: install the Debian package 'chromium'.")
+    with open(Path(tempfile.gettempdir()) / "atrium-chromium-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not Path(CHROMIUM).exists():
+            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+            subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+            subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
     return CHROMIUM
 
 
