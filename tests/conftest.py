@@ -35,6 +35,11 @@ def _prepare_environment() -> None:
     """Point the settings at a fresh test database before anything reads them. The xdist
     controller starts the servers (the embedded ones too, before any worker could race it to
     them); each worker then takes a database, a Redis db and a Stripe port of its own."""
+    # Once a process: `from tests.conftest import ...` runs this file again, under another
+    # module name, and a second database name would replace the one pytest_configure creates.
+    if os.environ.get("ATRIUM_TEST_PROCESS") == str(os.getpid()):
+        return
+    os.environ["ATRIUM_TEST_PROCESS"] = str(os.getpid())
     os.environ.setdefault("ATRIUM_ENV", "test")
     os.environ.setdefault("ATRIUM_DATA_DIR", str(ROOT / ".atrium" / "test"))
     os.environ.setdefault("ATRIUM_SPARE_WORKSPACES", "0")
