@@ -68,3 +68,13 @@ async def phone(browser):
 def screenshot_path(name: str) -> str:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return str(ARTIFACTS / f"{name}.png")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """One id per fuzz test: schemathesis names each after its operation ("...[GET /api/v1/me]"),
+    but pytest 9.2 builds the id from the bare function name, and pytest-xdist tells tests apart
+    by id (given 176 tests under 3 ids, it ran 3)."""
+    for item in items:
+        label = getattr(item, "operation_label", None)  # a schemathesis test's operation
+        if label and item._id.params is None:
+            item._id = item._id.with_params(label)
