@@ -30,8 +30,14 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# The suite mostly waits (PostgreSQL, Chromium, sleeps): WORKERS pytest-xdist processes, each
+# with its own database and Redis db, keep 2 cores busy. A file's tests stay on one worker (they
+# share its module fixtures), and each worker takes files in the suite's order, as one process
+# does (the job tests meet what earlier files left in the database, as they do in one process).
+# `make test WORKERS=0` runs it in one process.
+WORKERS ?= 3
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 
 bench: install
 	$(BIN)/atrium bench all

@@ -1,5 +1,6 @@
 """Test set-up: a fresh database on the real PostgreSQL (or the embedded one), real Redis,
-and the app served over ASGI. Each session gets its own database and drops it at the end."""
+and the app served over ASGI. Each session (each pytest-xdist worker) gets its own database
+and drops it at the end, and its own Redis db."""
 
 import asyncio
 import json
@@ -12,6 +13,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -24,8 +26,20 @@ ROOT = Path(__file__).resolve().parent.parent
 WAIT_S = 8.0  # how long a test waits for the worker to drain its queues
 
 
+# Under pytest-xdist ("make test"), a worker's id ("gw0", "gw1"...); None in a plain run and in
+# the xdist controller, which runs no test itself.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
 def _prepare_environment() -> None:
-    """Point the settings at a fresh test database before anything reads them."""
+    """Point the settings at a fresh test database before anything reads them. The xdist
+    controller starts the servers (the embedded ones too, before any worker could race it to
+    them); each worker then takes a database, a Redis db and a Stripe port of its own."""
+    # Once a process: `from tests.conftest import ...` runs this file again, under another
+    # module name, and a second database name would replace the one pytest_configure creates.
+    if os.environ.get("ATRIUM_TEST_PROCESS") == str(os.getpid()):
+        return
+    os.environ["ATRIUM_TEST_PROCESS"] = str(os.getpid())
     os.environ.setdefault("ATRIUM_ENV", "test")
     os.environ.setdefault("ATRIUM_DATA_DIR", str(ROOT / ".atrium" / "test"))
     os.environ.setdefault("ATRIUM_SPARE_WORKSPACES", "0")
@@ -35,22 +49,36 @@ def _prepare_environment() -> None:
     # Stripe is localstripe on this port, started by tests/billing's fixture when needed.
     os.environ.setdefault("STRIPE_API_KEY", "sk_test_atrium")
     os.environ.setdefault("STRIPE_WEBHOOK_SECRET", f"whsec_{secrets.token_hex(16)}")
-    os.environ.setdefault("STRIPE_API_BASE", f"http://127.0.0.1:{free_port()}")
-    from atrium.platform.config import load_settings
-    from atrium.platform.runtime import start_runtime
+    if WORKER:
+        # The controller's picks came along in os.environ: a worker needs its own.
+        os.environ["STRIPE_API_BASE"] = f"http://127.0.0.1:{free_port()}"
+        server_url = sa.make_url(os.environ["ATRIUM_TEST_SERVER_URL"])
+        # db 0 stays the product's; worker gwN uses db N + 1.
+        redis_url = _redis_db(os.environ["ATRIUM_TEST_REDIS_URL"], int(WORKER[2:]) + 1)
+    else:
+        os.environ.setdefault("STRIPE_API_BASE", f"http://127.0.0.1:{free_port()}")
+        from atrium.platform.config import load_settings
+        from atrium.platform.runtime import start_runtime
 
-    runtime = start_runtime(load_settings())
-    server_url = sa.make_url(runtime.database_url)
+        runtime = start_runtime(load_settings())
+        server_url = sa.make_url(runtime.database_url)
+        redis_url = runtime.redis_url
+        os.environ["ATRIUM_TEST_SERVER_URL"] = server_url.render_as_string(False)
+        os.environ["ATRIUM_TEST_REDIS_URL"] = redis_url
+    # Created in pytest_configure (never in the xdist controller), dropped at the end.
     name = f"atrium_test_{secrets.token_hex(4)}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        _drop_roles_of_gone_databases(connection)
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
     os.environ["DATABASE_URL"] = server_url.set(database=name).render_as_string(False)
-    os.environ["REDIS_URL"] = runtime.redis_url
-    os.environ["ATRIUM_TEST_SERVER_URL"] = server_url.render_as_string(False)
+    os.environ["REDIS_URL"] = redis_url
     os.environ["ATRIUM_TEST_DATABASE"] = name
+
+
+def _redis_db(url: str, db: int) -> str:
+    """The Redis URL with another db number: the path of redis://, ?db= of a unix:// socket."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k != "db"] + [("db", str(db))]
+        return urlunsplit(parts._replace(query=urlencode(query)))
+    return urlunsplit(parts._replace(path=f"/{db}"))
 
 
 def _drop_roles_of_gone_databases(connection) -> None:
@@ -68,6 +96,18 @@ def _drop_roles_of_gone_databases(connection) -> None:
 
 
 _prepare_environment()
+
+
+@pytest.hookimpl(trylast=True)  # after xdist's, which registers its controller ("dsession")
+def pytest_configure(config) -> None:
+    if config.pluginmanager.has_plugin("dsession"):
+        return  # the xdist controller runs no test: its workers create their own databases
+    server_url = sa.make_url(os.environ["ATRIUM_TEST_SERVER_URL"])
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        _drop_roles_of_gone_databases(connection)
+        connection.exec_driver_sql(f'CREATE DATABASE "{os.environ["ATRIUM_TEST_DATABASE"]}"')
+    admin.dispose()
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
@@ -292,16 +332,18 @@ def localstripe():
     base = os.environ["STRIPE_API_BASE"]
     port = int(base.rsplit(":", 1)[1])
     script = Path(sys.executable).with_name("localstripe")
+    # --from-scratch: without it, localstripe starts from the store it pickles to a fixed file
+    # in /tmp, another run's, perhaps half written by another xdist worker's localstripe.
     process = subprocess.Popen(
-        [str(script), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [str(script), "--port", str(port), "--from-scratch"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 20
     while not _answers(port):
         assert process.poll() is None, "localstripe did not start"
         assert time.monotonic() < deadline, "localstripe did not answer"
         time.sleep(0.05)
-    # localstripe starts from the store it pickles in /tmp (another run's): start empty.
-    httpx.delete(f"{base}/_config/data").raise_for_status()
     yield base
     process.terminate()
     process.wait(timeout=10)

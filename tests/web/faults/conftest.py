@@ -107,7 +107,8 @@ def behind(database, proxies, tmp_path_factory):
     with serving(
         tmp_path_factory.mktemp("faults"),
         DATABASE_URL=proxied.render_as_string(False),
-        REDIS_URL=proxies["redis"].address("redis", "/0"),
+        # The test process's Redis db (an xdist worker's own), through the proxy.
+        REDIS_URL=proxies["redis"].address("redis", httpx.URL(os.environ["REDIS_URL"]).path),
         ATRIUM_REQUEST_TIMEOUT_S=str(TIMEOUT_S),
         ATRIUM_CONNECT_TIMEOUT_S=str(TIMEOUT_S),
         # Its job worker and outbox relay, on the same proxies, in a namespace of their own.
