@@ -28,11 +28,17 @@ def _registered(app) -> list[str]:
             )
             where = f"{function.__module__}.{function.__qualname__}"
             lines.append(f"route {route.path} {methods} -> {where}")
-    lines += [f"job {name}" for name in declared_jobs()]
+    # The product's own, not what tests of the same process declare for themselves.
+    lines += [
+        f"job {name} -> {job.fn.__module__}.{job.fn.__qualname__}"
+        for name, job in declared_jobs().items()
+        if job.fn.__module__.startswith("atrium.")
+    ]
     lines += [
         f"event {event} -> {handler.__module__}.{handler.__qualname__}"
         for event, handlers in _handlers.items()
         for handler in handlers
+        if handler.__module__.startswith("atrium.")
     ]
     lines += [f"shared table {name}" for name in shared_metadata().tables]
     lines += [f"tenant table {name}" for name in tenant_metadata().tables]
