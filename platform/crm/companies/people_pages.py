@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 
 from atrium.platform.crm.companies.pages import company_card_page
 from atrium.platform.crm.companies.people import link_person, unlink_person
-from atrium.platform.crm.contacts.pages import contact_card_page
+from atrium.platform.crm.contacts.card_pages import contact_card_page
 from atrium.platform.crm.search.picker import SeveralMatch, picked
 from atrium.platform.errors import DomainError, Invalid
 from atrium.platform.http.auth import database

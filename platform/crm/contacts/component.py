@@ -3,12 +3,12 @@
 from pathlib import Path
 
 from atrium.platform.components import Component
-from atrium.platform.crm.contacts import api, models, pages
+from atrium.platform.crm.contacts import api, card_pages, models, pages
 
 COMPONENT = Component(
     key="contacts",
     folder=Path(__file__).parent,
     tables=(models,),
     api_routes=api.routes,
-    page_routes=pages.routes,
+    page_routes=(*pages.routes, *card_pages.routes),
 )
