@@ -22,6 +22,12 @@ DueWorkScan = Callable[[Any, Any, datetime], Awaitable[int]]
 TradeSeed = Callable[[Any, str, str], Awaitable[None]]
 
 
+def subfolder_of(folder: Path | None, name: str) -> Path | None:
+    """A component's or pack's ``templates/``, ``locales/``, ... when it has one."""
+    found = folder / name if folder else None
+    return found if found and found.is_dir() else None
+
+
 @dataclass(frozen=True)
 class DueWork:
     """A scan the scheduler runs for every open workspace."""
@@ -46,8 +52,7 @@ class Component:
     seed_trade: TradeSeed | None = None
 
     def subfolder(self, name: str) -> Path | None:
-        found = self.folder / name if self.folder else None
-        return found if found and found.is_dir() else None
+        return subfolder_of(self.folder, name)
 
 
 class Plugged(Protocol):

@@ -11,11 +11,12 @@ the ``Pack`` below. ``tests/verticals/template_pack`` is a pack to start from.
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
+
+from atrium.platform.components import DueWorkScan, subfolder_of
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,6 @@ class SetupStep:
     done: Callable[[Any], Awaitable[bool]]  # async (tenant session) -> whether it is done
 
 
-# async (tenant session, workspace settings, now) -> how many events it raised
-DueWorkScan = Callable[[Any, Any, datetime], Awaitable[int]]
 # async (tenant session, principal, locale) -> how many demo records it made
 DemoFill = Callable[[Any, Any, str], Awaitable[int]]
 # async (tenant session) -> how many demo records it deleted; runs before the core's clearing
@@ -106,8 +105,7 @@ class Pack:
         return self.names.get(locale) or self.names["en"]
 
     def subfolder(self, name: str) -> Path | None:
-        found = self.folder / name if self.folder else None
-        return found if found and found.is_dir() else None
+        return subfolder_of(self.folder, name)
 
 
 GENERAL = "general"  # the core CRM with no vertical pack

@@ -15,13 +15,13 @@ from atrium.platform.notify import inbox
 from atrium.platform.notify.models import KINDS
 from atrium.platform.notify.quiet import preferences_of, save_preferences
 from atrium.platform.packs import registered_packs
-from atrium.platform.pages.kit import WorkspacePage, record_id
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 
 
 @get("/w/{slug:str}/notifications")
 async def notifications_page(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
     unread_only = request.query_params.get("unread") == "1"
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
+    async with transaction(page) as session:
         result = await inbox.notifications_of(
             session,
             page.principal,
@@ -42,7 +42,7 @@ async def notifications_page(request: Request, page: NamedDependency[WorkspacePa
 async def notifications_read_all(
     request: Request, page: NamedDependency[WorkspacePage]
 ) -> Redirect:
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
+    async with transaction(page) as session:
         await inbox.mark_all_read(session, page.principal)
     return page.redirect(f"{page.base}/notifications")
 
@@ -52,7 +52,7 @@ async def notification_open(
     request: Request, page: NamedDependency[WorkspacePage], note_id: FromPath[str]
 ) -> Redirect:
     """Mark it read, then go where it points (or back to the list)."""
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
+    async with transaction(page) as session:
         try:
             note = await inbox.mark_read(session, page.principal, record_id(note_id))
         except DomainError:
@@ -82,7 +82,7 @@ def _kinds(page: WorkspacePage) -> list[tuple[str, str]]:
 
 @get("/w/{slug:str}/notifications/settings")
 async def notification_settings(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
+    async with transaction(page) as session:
         chosen = await preferences_of(session, page.principal.user_id)
     return page.render(
         "notification_settings.html",

@@ -63,19 +63,16 @@ async def _scan_workspace(db: Database, schema: str, now: datetime) -> int:
             await sweep_messages(session, schema)
         for work in due_work(held_in_quiet_hours=False):
             raised += await work.scan(session, settings, now)
-        for pack in registered_packs().values():
-            if pack.scan_due_work is not None:
-                raised += await pack.scan_due_work(session, settings, now)
     return raised
 
 
 def due_work(*, held_in_quiet_hours: bool) -> list[DueWork]:
-    return [
-        work
-        for component in core_components()
-        for work in component.due_work
-        if work.held_in_quiet_hours == held_in_quiet_hours
+    """The components' due work, and each pack's scan (which keeps its own hours)."""
+    found = [work for component in core_components() for work in component.due_work]
+    found += [
+        DueWork(pack.scan_due_work) for pack in registered_packs().values() if pack.scan_due_work
     ]
+    return [work for work in found if work.held_in_quiet_hours == held_in_quiet_hours]
 
 
 async def scheduler_loop(db: Database, interval_s: float = 15) -> None:

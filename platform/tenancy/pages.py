@@ -18,7 +18,7 @@ from atrium.platform.auth.accounts import EMAIL_LIMIT
 from atrium.platform.auth.permissions import ASSIGNABLE_ROLES
 from atrium.platform.errors import Conflict, DomainError
 from atrium.platform.http.auth import database
-from atrium.platform.pages.kit import WorkspacePage, record_id, refused
+from atrium.platform.pages.kit import WorkspacePage, record_id, refused, transaction
 from atrium.platform.tenancy.models import WorkspaceSettings
 from atrium.platform.tenancy.service import (
     BIRTHDAY_CHANNELS,
@@ -139,7 +139,7 @@ def _profile_page(page: WorkspacePage, status_code: int = 200, **context) -> Tem
 async def workspace_profile(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
     if not page.principal.can("workspace.update"):
         return refused(page, page._("Only the owner or an admin changes the workspace profile."))
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+    async with transaction(page) as s:
         settings = await workspace_settings(s)
     return _profile_page(page, values=_profile_values(settings))
 
@@ -154,7 +154,7 @@ async def workspace_profile_save(
     if errors:
         return _profile_page(page, 422, values=values, errors=errors)
     try:
-        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        async with transaction(page) as s:
             await change_workspace_settings(s, page.principal, **changes)
         await share_workspace_locale(database(request), page.principal, changes.get("locale"))
     except DomainError as error:

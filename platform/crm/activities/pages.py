@@ -19,9 +19,8 @@ from atrium.platform.crm.activities.models import Activity
 from atrium.platform.crm.records.lists import workspace_members
 from atrium.platform.errors import DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, column_limit, gettext
-from atrium.platform.http.auth import database
 from atrium.platform.instants import check, in_range
-from atrium.platform.pages.kit import WorkspacePage, record_id
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 
 VIEWS = ("today", "overdue", "upcoming", "calendar")
 TASK_FORM = FormFields(
@@ -119,7 +118,7 @@ async def _tasks_page(
     agenda = agenda_of(query, page.timezone)
     view, mine, today, month = agenda.view, agenda.mine, agenda.today, agenda.month
     zone = ZoneInfo(page.timezone)
-    async with database(page.request).tenant_transaction(page.principal.workspace.schema) as s:
+    async with transaction(page) as s:
         items = await service.agenda(
             s,
             page.principal,
@@ -188,7 +187,7 @@ async def task_create(
         return await _refused(page, back, form, page.form_errors(TASK_FORM, *problems))
     members = await workspace_members(page)
     try:
-        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        async with transaction(page) as s:
             assignee = form.get("assignee_id") or str(page.principal.user_id)
             data = {
                 "kind": "task",
@@ -218,7 +217,7 @@ async def task_done(
 ) -> Redirect:
     form = await request.form()
     members = await workspace_members(page)
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+    async with transaction(page) as s:
         try:
             await service.update_activity(
                 s,

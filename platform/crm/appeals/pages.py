@@ -23,7 +23,7 @@ from atrium.platform.errors import DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
 from atrium.platform.instants import check
-from atrium.platform.pages.kit import WorkspacePage, record_id
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 
 FORM_FIELDS = ("contact_id", "channel", "kind", "received_at", "subject", "summary", "result")
 LIMITS = service.TEXT_LIMITS
@@ -37,10 +37,6 @@ APPEAL_FORM = FormFields(
     result=Field(gettext("Result"), LIMITS["result"]),
     manager_decision=Field(gettext("Manager's decision"), LIMITS["manager_decision"]),
 )
-
-
-def _transaction(page: WorkspacePage):
-    return database(page.request).tenant_transaction(page.principal.workspace.schema)
 
 
 async def _member_names(page: WorkspacePage) -> dict:
@@ -101,7 +97,7 @@ async def _register(page: WorkspacePage, status_code: int = 200, **context) -> T
         "subject": chosen["subject"] or None,
         "answered": False if chosen["open"] else None,
     }
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         subjects = [subject.name for subject in await appeal_subjects.list_subjects(session)]
         try:
             result = await service.list_appeals(
@@ -119,7 +115,7 @@ async def _register(page: WorkspacePage, status_code: int = 200, **context) -> T
     )
     if values.get("contact_id") and not values.get("contact_id_text"):
         # A contact named by the link (the contact card's "register an appeal"): by name.
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             try:
                 card = await contact_card(session, page.principal, uuid.UUID(values["contact_id"]))
                 values["contact_id_text"] = card.contact.display_name
@@ -185,7 +181,7 @@ async def appeal_create(
             "summary": values["summary"],
             "result": values["result"],
         }
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             await service.create_appeal(session, page.principal, data)
     except DomainError as error:
         errors = page.form_errors(APPEAL_FORM, error)
@@ -197,7 +193,7 @@ async def appeal_create(
 
 
 async def _appeal_page(page: WorkspacePage, ident: uuid.UUID, status_code: int = 200, **context):
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         try:
             appeal = await service.get_appeal(session, page.principal, ident)
         except DomainError:
@@ -242,7 +238,7 @@ async def _record(page: WorkspacePage, appeal_id: str, field: str, empty: str, d
     if errors := page.form_problems(FormFields({field: APPEAL_FORM[field]}), form):
         return await _appeal_page(page, ident, 422, errors=errors, values={field: text})
     try:
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             await service.update_appeal(session, page.principal, ident, {field: text})
     except DomainError as error:
         if error.status == 404:

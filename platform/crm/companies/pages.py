@@ -24,8 +24,7 @@ from atrium.platform.crm.records.lists import (
 from atrium.platform.crm.records.normalize import PHONE_INPUT_LIMIT, TAGS_INPUT_LIMIT
 from atrium.platform.errors import DomainError
 from atrium.platform.forms import Field, FormFields, gettext
-from atrium.platform.http.auth import database
-from atrium.platform.pages.kit import WorkspacePage, record_id
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 
 FIELDS = ("name", "legal_name", "tax_id", "phone", "email", "website", "address", "notes")
 LIMITS = service.TEXT_LIMITS
@@ -42,16 +41,12 @@ COMPANY_FORM = FormFields(
 )
 
 
-def _transaction(page: WorkspacePage):
-    return database(page.request).tenant_transaction(page.principal.workspace.schema)
-
-
 @get("/w/{slug:str}/companies")
 async def companies_list(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
     filters = list_filters(page)
     result = None
     try:
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             result = await service.list_companies(
                 session,
                 page.principal,
@@ -138,7 +133,7 @@ async def company_create(
         errors = page.form_errors(COMPANY_FORM, *problems)
         return _form(page, 422, values=dict(form), company=None, errors=errors)
     try:
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             card = await service.create_company(session, page.principal, _data(form))
     except DomainError as error:
         errors = page.form_errors(COMPANY_FORM, error)
@@ -157,7 +152,7 @@ async def company_card_page(
     page: WorkspacePage, ident: uuid.UUID, status_code: int = 200, **context
 ) -> Template:
     """The company's card; a form on it that was refused comes back with ``context``."""
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         try:
             card = await service.company_card(session, page.principal, ident)
             people = await service.company_people(session, page.principal, ident)
@@ -178,7 +173,7 @@ async def company_card_page(
 async def company_edit(
     request: Request, page: NamedDependency[WorkspacePage], company_id: FromPath[str]
 ) -> Template:
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         try:
             card = await service.company_card(session, page.principal, record_id(company_id))
         except DomainError:
@@ -195,7 +190,7 @@ async def company_update(
     ident = record_id(company_id)
     form = await request.form()
     try:
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             await service.company_card(session, page.principal, ident)  # a 404 first
             COMPANY_FORM.check(form)
             card = await service.update_company(session, page.principal, ident, _data(form))

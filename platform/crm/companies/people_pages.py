@@ -13,14 +13,13 @@ from atrium.platform.crm.companies.people import link_person, unlink_person
 from atrium.platform.crm.contacts.card_pages import contact_card_page
 from atrium.platform.crm.search.picker import SeveralMatch, picked
 from atrium.platform.errors import DomainError, Invalid
-from atrium.platform.http.auth import database
-from atrium.platform.pages.kit import WorkspacePage, record_id
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 
 
 async def _change(page: WorkspacePage, change, **ids) -> None:
     """Run the change; a record that is gone or not the member's is a 404."""
     try:
-        async with database(page.request).tenant_transaction(page.principal.workspace.schema) as s:
+        async with transaction(page) as s:
             await change(s, page.principal, **ids)
     except DomainError as error:
         if error.status == 404:

@@ -19,7 +19,7 @@ from atrium.platform.crm.records.lists import (
 )
 from atrium.platform.errors import DomainError
 from atrium.platform.http.auth import database
-from atrium.platform.pages.kit import WorkspacePage, record_id
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 
 
 @get("/w/{slug:str}/contacts/{contact_id:str}")
@@ -35,7 +35,7 @@ async def contact_card_page(
     """The contact's card; a form on it that was refused (a note, a company link) comes back
     with ``context``: its message beside the field and the text as typed."""
     request = page.request
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+    async with transaction(page) as s:
         try:
             card = await cards.contact_card(s, page.principal, ident)
         except DomainError:
@@ -70,7 +70,7 @@ async def contact_card_page(
 async def contact_delete(
     request: Request, page: NamedDependency[WorkspacePage], contact_id: FromPath[str]
 ) -> Redirect:
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+    async with transaction(page) as s:
         try:
             await service.delete_contact(s, page.principal, record_id(contact_id))
         except DomainError as error:
@@ -87,7 +87,7 @@ async def contact_note(
     ident = record_id(contact_id)
     form = await request.form()
     try:
-        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        async with transaction(page) as s:
             await add_note(s, page.principal, ident, form.get("body", ""))
     except DomainError as error:
         if error.status == 404:
@@ -116,7 +116,7 @@ async def contact_merge_confirm(
     """Asked once before a merge (no script needed): what stays, what goes, and a button."""
     survivor = record_id(contact_id)
     duplicate = record_id(request.query_params.get("duplicate_id", ""))
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+    async with transaction(page) as s:
         try:
             keep = await cards.contact_card(s, page.principal, survivor)
             gone = await cards.contact_card(s, page.principal, duplicate)
@@ -134,7 +134,7 @@ async def contact_merge(
     form = await request.form()
     duplicate = record_id(form.get("duplicate_id", ""))
     try:
-        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        async with transaction(page) as s:
             await merge_contacts(s, page.principal, survivor, duplicate)
     except DomainError as error:
         if error.status == 404:

@@ -36,7 +36,7 @@ from atrium.platform.crm.records.normalize import (
 from atrium.platform.errors import Conflict, DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
-from atrium.platform.pages.kit import WorkspacePage, record_id
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 
 LIMITS = service.TEXT_LIMITS
 
@@ -211,7 +211,7 @@ def contact_form(custom_fields) -> FormFields:
 
 
 async def _form_page(page: WorkspacePage, status_code: int = 200, **context) -> Template:
-    async with database(page.request).tenant_transaction(page.principal.workspace.schema) as s:
+    async with transaction(page) as s:
         fields = await list_fields(s, "contact")
     return page.render(
         "contacts/form.html",
@@ -225,7 +225,7 @@ async def _form_page(page: WorkspacePage, status_code: int = 200, **context) -> 
 
 
 async def _contact_form(page: WorkspacePage) -> FormFields:
-    async with database(page.request).tenant_transaction(page.principal.workspace.schema) as s:
+    async with transaction(page) as s:
         return contact_form(await list_fields(s, "contact"))
 
 
@@ -254,7 +254,7 @@ async def contact_create(
     if problems := form_fields.problems(form):
         return await _refused(page, form_fields, form, problems, contact=None)
     try:
-        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        async with transaction(page) as s:
             fields = await list_fields(s, "contact")
             data = _contact_input(form, fields)
             merge_into = form.get("merge_into")
@@ -289,7 +289,7 @@ async def contact_edit(
     request: Request, page: NamedDependency[WorkspacePage], contact_id: FromPath[str]
 ) -> Template:
     ident = record_id(contact_id)
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+    async with transaction(page) as s:
         try:
             card = await cards.contact_card(s, page.principal, ident)
         except DomainError:
@@ -305,7 +305,7 @@ async def contact_update(
     form = await request.form()
     form_fields = await _contact_form(page)
     try:
-        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        async with transaction(page) as s:
             await cards.contact_card(s, page.principal, ident)  # a 404 before the form is read
             form_fields.check(form)
             fields = await list_fields(s, "contact")

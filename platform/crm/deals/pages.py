@@ -20,8 +20,7 @@ from atrium.platform.crm.products.service import list_products
 from atrium.platform.crm.search.picker import SeveralMatch, picked
 from atrium.platform.errors import DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, gettext
-from atrium.platform.http.auth import database
-from atrium.platform.pages.kit import WorkspacePage, record_id
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 
 
 def _pipeline_choice(pipelines: list, wanted: str | None):
@@ -51,15 +50,11 @@ DEAL_CARD_FORM = FormFields(  # a lost deal's reason; a line of products on the 
 )
 
 
-def _transaction(page: WorkspacePage):
-    return database(page.request).tenant_transaction(page.principal.workspace.schema)
-
-
 @get("/w/{slug:str}/deals")
 async def deals_board(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
     view = "table" if request.query_params.get("view") == "table" else "board"
     status = request.query_params.get("status") or None
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         pipelines = await list_pipelines(session)
         pipeline = _pipeline_choice(pipelines, request.query_params.get("pipeline"))
         columns, table, next_cursor = [], [], None
@@ -104,7 +99,7 @@ async def deal_move(
     if not back.startswith(f"{page.base}/"):
         back = f"{page.base}/deals"
     try:
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             deal = await service.move_deal(
                 session,
                 page.principal,
@@ -123,7 +118,7 @@ async def deal_move(
 async def _form_page(
     page: WorkspacePage, status_code: int = 200, *, values: dict, **context
 ) -> Template:
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         pipelines = await list_pipelines(session)
         if values.get("contact_id") and not values.get("contact_id_text"):
             # A client named by the link (a contact card's "new deal"): shown by name.
@@ -185,7 +180,7 @@ async def deal_create(
         return await _form_page(page, 422, values=values, errors=errors)
     try:
         contact_id = await picked(page, form, "contact_id", "contacts")
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             stage_id = _optional_id(form, "stage_id")
             pipelines = await list_pipelines(session)
             # The stage names its pipeline; the pipeline alone starts on its first stage.
@@ -219,7 +214,7 @@ async def deal_create(
 
 
 async def _deal_page(page: WorkspacePage, ident: uuid.UUID, status_code=200, **context):
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         try:
             deal = await service.get_deal(session, page.principal, ident)
         except DomainError:
@@ -277,7 +272,7 @@ async def deal_lines(
     ident = record_id(deal_id)
     form = await request.form()
     try:
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             deal = await service.get_deal(session, page.principal, ident)
             lines = [_line_of(line) for line in await service.deal_lines(session, deal.id)]
             if (remove := form.get("remove")) is not None:

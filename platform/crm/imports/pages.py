@@ -19,7 +19,7 @@ from atrium.platform.crm.imports.files import MAX_FILE_BYTES, MAX_UPLOAD_BODY
 from atrium.platform.crm.imports.models import IMPORT_KINDS, ON_DUPLICATE
 from atrium.platform.errors import DomainError, NotFound
 from atrium.platform.http.auth import database
-from atrium.platform.pages.kit import WorkspacePage, record_id
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 
 KIND_TITLES = {
     "contacts": "Contacts",
@@ -33,17 +33,9 @@ RECORD_PATHS = {"contacts": "contacts", "companies": "companies", "products": "s
 SHOWN = 100  # rejected and skipped rows shown on the page; the CSV and the API have them all
 
 
-def _transaction(page: WorkspacePage):
-    return database(page.request).tenant_transaction(page.principal.workspace.schema)
-
-
-def _batch_id(raw: str) -> uuid.UUID:
-    return record_id(raw)
-
-
 @get("/w/{slug:str}/imports")
 async def imports_list(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         batches = await imports.list_batches(session, page.principal)
     return page.render(
         "imports/list.html",
@@ -88,7 +80,7 @@ async def import_upload(
         return _new_form(page, 422, kind=kind, errors=errors)
     content = await upload.read()
     try:
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             batch = await imports.upload_batch(
                 session, page.principal, kind=kind, file_name=upload.filename, content=content
             )
@@ -101,7 +93,7 @@ async def import_upload(
 async def _batch_page(
     page: WorkspacePage, batch_id: uuid.UUID, status_code: int = 200, **context
 ) -> Template:
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         try:
             batch = await imports.get_batch(session, page.principal, batch_id)
         except NotFound:
@@ -140,14 +132,14 @@ def _file_row(batch, cells: list[str]) -> list[tuple[str, str]]:
 async def import_page(
     request: Request, page: NamedDependency[WorkspacePage], batch_id: FromPath[str]
 ) -> Template:
-    return await _batch_page(page, _batch_id(batch_id))
+    return await _batch_page(page, record_id(batch_id))
 
 
 @post("/w/{slug:str}/imports/{batch_id:str}/start")
 async def import_start(
     request: Request, page: NamedDependency[WorkspacePage], batch_id: FromPath[str]
 ) -> Template | Redirect:
-    ident = _batch_id(batch_id)
+    ident = record_id(batch_id)
     form = await request.form()
     mapping, index = [], 0
     while f"column_{index}" in form:
@@ -155,7 +147,7 @@ async def import_start(
         index += 1
     on_duplicate = form.get("on_duplicate", "skip")
     try:
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             await imports.start_batch(
                 session, page.principal, ident, mapping=mapping, on_duplicate=on_duplicate
             )
@@ -174,9 +166,9 @@ async def import_start(
 
 
 async def _act(page: WorkspacePage, batch_id: str, action, done: str) -> Redirect:
-    ident = _batch_id(batch_id)
+    ident = record_id(batch_id)
     try:
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             batch = await action(session, page.principal, ident)
     except NotFound:
         raise NotFoundException() from None
@@ -229,8 +221,8 @@ async def import_report(
     request: Request, page: NamedDependency[WorkspacePage], batch_id: FromPath[str]
 ) -> Stream:
     """The rejected rows, in the page's language, for Excel."""
-    ident = _batch_id(batch_id)
-    async with _transaction(page) as session:
+    ident = record_id(batch_id)
+    async with transaction(page) as session:
         try:
             rows = await imports.rejected_rows(session, page.principal, ident)
         except NotFound:

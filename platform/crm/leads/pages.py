@@ -18,7 +18,7 @@ from atrium.platform.crm.records.normalize import PHONE_INPUT_LIMIT
 from atrium.platform.errors import DomainError
 from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
-from atrium.platform.pages.kit import WorkspacePage, record_id
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 from atrium.platform.tenancy.service import member_ids
 
 FORM_FIELDS = ("name", "phone", "email", "source", "message")
@@ -29,10 +29,6 @@ LEAD_FORM = FormFields(
     email=Field(gettext("E-mail"), EMAIL_LIMIT),
     message=Field(gettext("What they asked for"), service.TEXT_LIMITS["message"]),
 )
-
-
-def _transaction(page: WorkspacePage):
-    return database(page.request).tenant_transaction(page.principal.workspace.schema)
 
 
 async def _members(page: WorkspacePage) -> list:
@@ -72,7 +68,7 @@ def _status_filter(raw: str | None) -> str:
 async def _inbox(page: WorkspacePage, status_code: int = 200, **context) -> Template:
     query = page.request.query_params
     status = _status_filter(query.get("status"))
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         try:
             result = await service.list_leads(
                 session,
@@ -119,7 +115,7 @@ async def lead_create(
     if errors := page.form_problems(LEAD_FORM, values):
         return await _inbox(page, 422, errors=errors, values=values)
     try:
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             lead = await service.create_lead(session, page.principal, values)
             unassigned = lead.assignee_id is None
     except DomainError as error:
@@ -147,7 +143,7 @@ async def lead_assign(
         return page.redirect(_inbox_url(page, status), error=error)
     members = await member_ids(database(request), page.principal.workspace.id)
     try:
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             lead = await service.assign_lead(session, page.principal, ident, assignee, members)
             title = lead.name or lead.phone or lead.email
     except DomainError as error:
@@ -169,7 +165,7 @@ async def lead_convert(
     form = await request.form()
     members = await member_ids(database(request), page.principal.workspace.id)
     try:
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             lead = await service.convert_lead(session, page.principal, ident, members=members)
             contact_id = lead.contact_id
     except DomainError as error:

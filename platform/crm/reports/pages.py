@@ -16,8 +16,7 @@ from atrium.platform.crm.reports.charts import build_dashboard
 from atrium.platform.crm.reports.period import PRESETS, Period, period_from_query
 from atrium.platform.crm.reports.views import Report, cell_text, csv_file, report_list
 from atrium.platform.errors import DomainError
-from atrium.platform.http.auth import database
-from atrium.platform.pages.kit import WorkspacePage
+from atrium.platform.pages.kit import WorkspacePage, transaction
 
 
 @dataclass
@@ -59,10 +58,6 @@ def _period(page: WorkspacePage) -> PeriodChoice:
     return PeriodChoice(period, preset, link, values)
 
 
-def _transaction(page: WorkspacePage):
-    return database(page.request).tenant_transaction(page.principal.workspace.schema)
-
-
 def _report(page: WorkspacePage, name: str) -> Report:
     found = next((report for report in report_list(page) if report.name == name), None)
     if found is None:
@@ -98,7 +93,7 @@ async def report_page(
         return page.render(
             "reports/report.html", 422, report=report, view=None, **_common(page, choice)
         )
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         view = await report.build(page, session, choice.period, False)
     return page.render("reports/report.html", report=report, view=view, **_common(page, choice))
 
@@ -114,7 +109,7 @@ async def report_csv(
         return page.render(
             "reports/report.html", 422, report=report, view=None, **_common(page, choice)
         )
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         view = await report.build(page, session, choice.period, True)
     table = view.export or view.tables[-1]
     first, last = choice.period
@@ -131,7 +126,7 @@ async def dashboard(request: Request, page: NamedDependency[WorkspacePage]) -> T
     choice = _period(page)
     board = None
     if choice.period is not None:
-        board = await build_dashboard(page, lambda: _transaction(page), choice.period)
+        board = await build_dashboard(page, lambda: transaction(page), choice.period)
     return page.render(
         "reports/dashboard.html",
         422 if choice.errors else 200,

@@ -23,7 +23,7 @@ from atrium.platform.http.auth import database
 from atrium.platform.instants import check
 from atrium.platform.notify import campaigns
 from atrium.platform.notify.unsubscribe import sample_sms_opt_out_url
-from atrium.platform.pages.kit import WorkspacePage, record_id
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 
 CONDITION_ROWS = 6
 CAMPAIGN_LIMITS = {
@@ -32,10 +32,6 @@ CAMPAIGN_LIMITS = {
     "body": campaigns.BODY_LIMIT,
     "to": EMAIL_LIMIT,  # a test goes to an e-mail address or a phone
 }
-
-
-def _transaction(page: WorkspacePage):
-    return database(page.request).tenant_transaction(page.principal.workspace.schema)
 
 
 def _opt_out_url(page: WorkspacePage) -> str:
@@ -129,7 +125,7 @@ def _is_uuid(raw: str) -> bool:
 
 
 async def _segment_form(page: WorkspacePage, status_code=200, **context) -> Template:
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         custom = await list_fields(session, "contact")
     rows = list(context.pop("conditions", []))
     rows += [{"field": "", "op": "", "value": ""}] * (CONDITION_ROWS - len(rows))
@@ -147,7 +143,7 @@ async def _segment_form(page: WorkspacePage, status_code=200, **context) -> Temp
 
 @get("/w/{slug:str}/segments")
 async def segments_page(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         found = await segments.list_segments(session, page.principal)
     return page.render(
         "marketing/segments.html",
@@ -166,7 +162,7 @@ async def segment_page(
     request: Request, page: NamedDependency[WorkspacePage], segment_id: FromPath[str]
 ) -> Template:
     ident = record_id(segment_id)
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         try:
             segment = await segments.get_segment(session, ident)
         except DomainError:
@@ -195,7 +191,7 @@ async def segment_save(
     segment_id = record_id(form["segment_id"]) if form.get("segment_id") else None
     try:
         typed = await _owners_by_id(page, conditions)
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             if form.get("preview"):
                 checked = await segments.checked_conditions(session, typed)
                 count = await segments.count_members(session, checked, page.principal)
@@ -225,14 +221,14 @@ async def segment_save(
 
 @get("/w/{slug:str}/campaigns")
 async def campaigns_page(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         found = [(c, await campaigns.results(session, c)) for c in await campaigns.list_campaigns(
             session)]  # fmt: skip
     return page.render("marketing/campaigns.html", section="segments", campaigns=found)
 
 
 async def _campaign_form(page: WorkspacePage, status_code=200, **context) -> Template:
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         found = await segments.list_segments(session, page.principal)
     return page.render(
         "marketing/campaign_form.html",
@@ -260,7 +256,7 @@ async def campaign_save(
     }
     campaign_id = record_id(form["campaign_id"]) if form.get("campaign_id") else None
     try:
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             data = {**values, "segment_id": _optional_uuid(values["segment_id"])}
             campaign = await campaigns.save_campaign(session, page.principal, data, campaign_id)
     except DomainError as error:
@@ -286,7 +282,7 @@ async def campaign_page(
     request: Request, page: NamedDependency[WorkspacePage], campaign_id: FromPath[str]
 ) -> Template:
     ident = record_id(campaign_id)
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         try:
             campaign = await campaigns.get_campaign(session, ident)
         except DomainError:
@@ -326,7 +322,7 @@ async def campaign_action(
     form = await request.form()
     back = f"{page.base}/campaigns/{ident}"
     try:
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             campaign = await campaigns.get_campaign(session, ident)
             if action == "test":
                 await campaigns.test_send(

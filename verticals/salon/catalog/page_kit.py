@@ -1,7 +1,6 @@
 """What the salon catalogue's pages share: the tabs, access checks, the request's transaction,
 reading forms and turning a service's refusal into a message next to its field."""
 
-import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +10,6 @@ from litestar.response import Template
 from atrium.platform.crm.records.normalize import PHONE_INPUT_LIMIT
 from atrium.platform.errors import DomainError
 from atrium.platform.forms import Field, FormFields, gettext
-from atrium.platform.http.auth import database
 from atrium.platform.pages.kit import WorkspacePage
 from atrium.verticals.salon.access import require_salon
 from atrium.verticals.salon.catalog import service as catalog
@@ -80,17 +78,6 @@ def may_read(page: WorkspacePage) -> None:
 
 def may_change(page: WorkspacePage) -> None:
     require_salon(page.principal, "salon.manage")
-
-
-def transaction(page: WorkspacePage):
-    return database(page.request).tenant_transaction(page.principal.workspace.schema)
-
-
-def path_id(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise NotFoundException() from None
 
 
 def values_of(form: Any) -> dict[str, str]:

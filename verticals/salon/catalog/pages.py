@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from atrium.platform.errors import DomainError
 from atrium.platform.notify.sms import sms_route
-from atrium.platform.pages.kit import WorkspacePage
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 from atrium.verticals.salon.catalog import service as catalog
 from atrium.verticals.salon.catalog.page_kit import (
     check_form,
@@ -20,10 +20,8 @@ from atrium.verticals.salon.catalog.page_kit import (
     home,
     may_change,
     may_read,
-    path_id,
     plain,
     render,
-    transaction,
     values_of,
 )
 from atrium.verticals.salon.models import PHONE_CHECKS, Location, Service
@@ -116,7 +114,7 @@ async def salon_create(
 async def salon_edit(page: NamedDependency[WorkspacePage], location_id: FromPath[str]) -> Template:
     may_change(page)
     async with transaction(page) as session:
-        location = await catalog.get_location(session, path_id(location_id))
+        location = await catalog.get_location(session, record_id(location_id))
     return _salon_form(page, location=location, values=_location_values(location), errors={})
 
 
@@ -130,12 +128,12 @@ async def salon_update(
         check_form(form)
         async with transaction(page) as session:
             location = await catalog.update_location(
-                session, path_id(location_id), _location_data(form)
+                session, record_id(location_id), _location_data(form)
             )
     except DomainError as error:
         errors = errors_of(page, error)
         async with transaction(page) as session:
-            location = await catalog.get_location(session, path_id(location_id))
+            location = await catalog.get_location(session, record_id(location_id))
         return _salon_form(page, 422, location=location, values=values_of(form), errors=errors)
     return page.redirect(home(page), notice=page._("The changes are saved."))
 
@@ -146,7 +144,7 @@ async def salon_archive(
 ) -> Redirect:
     may_change(page)
     async with transaction(page) as session:
-        location = await catalog.archive_location(session, path_id(location_id))
+        location = await catalog.archive_location(session, record_id(location_id))
     notice = page._("“%(name)s” is archived.") % {"name": location.name}
     return page.redirect(home(page), notice=notice)
 
@@ -243,7 +241,7 @@ async def service_create(
 async def service_edit(page: NamedDependency[WorkspacePage], service_id: FromPath[str]) -> Template:
     may_change(page)
     async with transaction(page) as session:
-        service = await catalog.get_service(session, path_id(service_id))
+        service = await catalog.get_service(session, record_id(service_id))
         used = (await catalog.consumables_of(session, [service.id]))[service.id]
     values = {
         name: plain(getattr(service, name))
@@ -264,11 +262,11 @@ async def service_update(
     try:
         check_form(form)
         async with transaction(page) as session:
-            await catalog.update_service(session, path_id(service_id), data)
+            await catalog.update_service(session, record_id(service_id), data)
     except DomainError as error:
         errors = errors_of(page, error, where)
         async with transaction(page) as session:
-            service = await catalog.get_service(session, path_id(service_id))
+            service = await catalog.get_service(session, record_id(service_id))
         return await _service_form(
             page, 422, service=service, values=values_of(form), rows=rows, errors=errors
         )
@@ -281,7 +279,7 @@ async def service_archive(
 ) -> Redirect:
     may_change(page)
     async with transaction(page) as session:
-        service = await catalog.archive_service(session, path_id(service_id))
+        service = await catalog.archive_service(session, record_id(service_id))
     notice = page._("“%(name)s” is archived.") % {"name": service.name}
     return page.redirect(f"{home(page)}/services", notice=notice)
 

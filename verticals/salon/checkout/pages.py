@@ -14,8 +14,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrium.platform.errors import DomainError, NotFound
-from atrium.platform.http.auth import database
-from atrium.platform.pages.kit import WorkspacePage
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 from atrium.verticals.salon.access import require_salon
 from atrium.verticals.salon.checkout import service as checkout
 from atrium.verticals.salon.journal import visits
@@ -34,17 +33,6 @@ MAX_ROWS = 30
 class ProductRow:
     item_id: str
     quantity: str
-
-
-def _transaction(page: WorkspacePage):
-    return database(page.request).tenant_transaction(page.principal.workspace.schema)
-
-
-def _path_id(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise NotFoundException() from None
 
 
 def _rows(form: Any) -> list[ProductRow]:
@@ -95,7 +83,7 @@ async def _checkout_form(
     errors: dict[str, Any],
     status_code: int = 200,
 ) -> Template | Redirect:
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         try:
             view = await visits.visit_view(session, visit_id)
         except NotFound:
@@ -140,7 +128,7 @@ async def checkout_page(
     require_salon(page.principal, "salon.book")
     return await _checkout_form(
         page,
-        _path_id(visit_id),
+        record_id(visit_id),
         rows=[],
         values={"payment_method": "cash", "redeem_points": ""},
         errors={},
@@ -168,7 +156,7 @@ async def checkout_post(
 ) -> Template | Redirect:
     """ "Recalculate" shows the bill again; "Check out" closes the visit and shows the receipt."""
     require_salon(page.principal, "salon.book")
-    found = _path_id(visit_id)
+    found = record_id(visit_id)
     form = await request.form()
     rows = _rows(form)
     values = {
@@ -178,7 +166,7 @@ async def checkout_post(
     if form.get("action") != "checkout":
         return await _checkout_form(page, found, rows=rows, values=values, errors={})
     try:
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             done = await checkout.check_out(
                 session,
                 found,
@@ -212,8 +200,8 @@ async def receipt_page(
     request: Request, page: NamedDependency[WorkspacePage], visit_id: FromPath[str]
 ) -> Template | Redirect:
     require_salon(page.principal, "salon.book")
-    found = _path_id(visit_id)
-    async with _transaction(page) as session:
+    found = record_id(visit_id)
+    async with transaction(page) as session:
         try:
             view = await visits.visit_view(session, found)
         except NotFound:

@@ -11,8 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from atrium.platform.errors import Invalid
-from atrium.platform.http.auth import database
-from atrium.platform.pages.kit import WorkspacePage
+from atrium.platform.pages.kit import WorkspacePage, transaction
 from atrium.verticals.salon.access import require_salon
 from atrium.verticals.salon.clients import service as clients
 from atrium.verticals.salon.reminders import service as reminders
@@ -30,7 +29,7 @@ async def client_list(
     require_salon(page.principal, "salon.book")
     sort = sort if sort in clients.SORTS else "spend"
     vip_only = vip in ("1", "true", "on")
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
+    async with transaction(page) as session:
         try:
             found = await clients.clients_list(
                 session, q=q, vip_only=vip_only, sort=sort, cursor=cursor or None
@@ -52,7 +51,7 @@ async def client_card(
     request: Request, page: NamedDependency[WorkspacePage], contact_id: FromPath[uuid.UUID]
 ) -> Template:
     require_salon(page.principal, "salon.book")
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
+    async with transaction(page) as session:
         summary = await clients.client_summary(session, page.principal, contact_id)
         loyalty = await clients.loyalty_of(session, contact_id)
         due = await reminders.suggestions(session, contact_id)

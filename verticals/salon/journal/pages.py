@@ -21,7 +21,7 @@ from atrium.platform.errors import DomainError, Invalid
 from atrium.platform.forms import Field, FormFields, gettext
 from atrium.platform.http.auth import database
 from atrium.platform.instants import check
-from atrium.platform.pages.kit import WorkspacePage
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 from atrium.verticals.salon.access import require_salon
 from atrium.verticals.salon.journal import grid as journal
 from atrium.verticals.salon.journal import service as booking
@@ -56,13 +56,6 @@ def _id(raw: str | None) -> uuid.UUID | None:
         return uuid.UUID(raw) if raw else None
     except ValueError:
         return None
-
-
-def _path_id(raw: str) -> uuid.UUID:
-    found = _id(raw)
-    if found is None:
-        raise NotFoundException()
-    return found
 
 
 def _day(raw: str | None, zone: ZoneInfo) -> date:
@@ -104,7 +97,7 @@ def _journal_link(
 async def journal_page(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
     require_salon(page.principal, "salon.book")
     query = request.query_params
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
+    async with transaction(page) as session:
         locations, location = await _location(session, query.get("location"))
         if location is None:
             return page.render("salon/journal.html", section=SECTION, location=None)
@@ -230,7 +223,7 @@ async def _clients_found(page: WorkspacePage, search: str) -> list:
 async def booking_form(request: Request, page: NamedDependency[WorkspacePage]) -> Template:
     require_salon(page.principal, "salon.book")
     query = request.query_params
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
+    async with transaction(page) as session:
         _, location = await _location(session, query.get("location"))
         if location is None:
             raise NotFoundException()
@@ -318,8 +311,8 @@ async def visit_card(
     request: Request, page: NamedDependency[WorkspacePage], visit_id: FromPath[str]
 ) -> Template:
     require_salon(page.principal, "salon.book")
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
-        view = await visits.visit_view(session, _path_id(visit_id))
+    async with transaction(page) as session:
+        view = await visits.visit_view(session, record_id(visit_id))
         location = await session.get(Location, view.visit.location_id)
         master = await session.get(Master, view.visit.master_id)
         masters = await journal.masters_of(session, location.id)
@@ -360,10 +353,10 @@ async def _change(request: Request, page: WorkspacePage, visit_id: str, change) 
     (Accept: application/json) with JSON: {"ok": true} or {"error": "..."} and 409/422."""
     require_salon(page.principal, "salon.book")
     form = await request.form()
-    found = _path_id(visit_id)
+    found = record_id(visit_id)
     card = f"{page.base}/salon/journal/visits/{found}"
     try:
-        async with database(request).tenant_transaction(page.principal.workspace.schema) as s:
+        async with transaction(page) as s:
             await visits.visit_view(s, found)  # another workspace's id: 404, as a missing one
             notice = await change(s, found, form)
     except DomainError as error:

@@ -12,8 +12,7 @@ from litestar.response import Redirect, Template
 
 from atrium.platform.errors import DomainError, NotFound
 from atrium.platform.forms import Field, FormFields, gettext
-from atrium.platform.http.auth import database
-from atrium.platform.pages.kit import WorkspacePage
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 from atrium.verticals.salon.access import require_salon
 from atrium.verticals.salon.loyalty import service as loyalty
 from atrium.verticals.salon.models import Location
@@ -32,17 +31,6 @@ ADJUST_FORM = FormFields(  # points changed by hand on a loyalty card
 )
 
 
-def _transaction(page: WorkspacePage):
-    return database(page.request).tenant_transaction(page.principal.workspace.schema)
-
-
-def _path_id(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise NotFoundException() from None
-
-
 def _labels(page: WorkspacePage, labels: dict[str, str]) -> dict[str, str]:
     return {key: page._(label) for key, label in labels.items()}
 
@@ -52,7 +40,7 @@ async def cards_page(request: Request, page: NamedDependency[WorkspacePage]) -> 
     require_salon(page.principal, "salon.book")
     q = request.query_params.get("q", "").strip()[:100]
     cursor = request.query_params.get("cursor") or None
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         try:
             found = await loyalty.list_cards(session, q=q, cursor=cursor, limit=50)
         except DomainError:  # a cursor from somewhere else: the first page
@@ -76,7 +64,7 @@ def qr_markup(number: str) -> str:
 async def _card_page(
     page: WorkspacePage, card_id: uuid.UUID, *, values=None, errors=None, status_code: int = 200
 ) -> Template:
-    async with _transaction(page) as session:
+    async with transaction(page) as session:
         try:
             card = await loyalty.get_card(session, card_id)
         except NotFound:
@@ -108,7 +96,7 @@ async def card_page(
     request: Request, page: NamedDependency[WorkspacePage], card_id: FromPath[str]
 ) -> Template:
     require_salon(page.principal, "salon.book")
-    return await _card_page(page, _path_id(card_id))
+    return await _card_page(page, record_id(card_id))
 
 
 @post("/w/{slug:str}/salon/loyalty-cards/{card_id:str}/adjustments")
@@ -116,12 +104,12 @@ async def card_adjust(
     request: Request, page: NamedDependency[WorkspacePage], card_id: FromPath[str]
 ) -> Template | Redirect:
     require_salon(page.principal, "salon.manage")
-    found = _path_id(card_id)
+    found = record_id(card_id)
     form = await request.form()
     values = {"points": form.get("points", "").strip(), "note": form.get("note", "")}
     try:
         ADJUST_FORM.check(values)
-        async with _transaction(page) as session:
+        async with transaction(page) as session:
             await loyalty.adjust_points(session, found, values["points"] or "0", values["note"])
     except DomainError as error:
         if error.status == 404:

@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from atrium.platform.errors import DomainError
-from atrium.platform.pages.kit import WorkspacePage
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 from atrium.verticals.salon.catalog import service as catalog
 from atrium.verticals.salon.catalog.page_kit import (
     check_form,
@@ -20,10 +20,8 @@ from atrium.verticals.salon.catalog.page_kit import (
     home,
     may_change,
     may_read,
-    path_id,
     plain,
     render,
-    transaction,
     values_of,
 )
 from atrium.verticals.salon.masters import service as staff
@@ -168,7 +166,7 @@ async def _master_page(
 @get("/w/{slug:str}/salon/catalog/masters/{master_id:str}")
 async def master_page(page: NamedDependency[WorkspacePage], master_id: FromPath[str]) -> Template:
     may_read(page)
-    return await _master_page(page, path_id(master_id))
+    return await _master_page(page, record_id(master_id))
 
 
 @post("/w/{slug:str}/salon/catalog/masters/{master_id:str}")
@@ -176,7 +174,7 @@ async def master_update(
     request: Request, page: NamedDependency[WorkspacePage], master_id: FromPath[str]
 ) -> Template | Redirect:
     may_change(page)
-    found, form = path_id(master_id), await request.form()
+    found, form = record_id(master_id), await request.form()
     try:
         check_form(form)
         async with transaction(page) as session:
@@ -194,7 +192,7 @@ async def master_archive(
 ) -> Redirect:
     may_change(page)
     async with transaction(page) as session:
-        master = await staff.archive_master(session, path_id(master_id))
+        master = await staff.archive_master(session, record_id(master_id))
     notice = page._("“%(name)s” is archived.") % {"name": master.name}
     return page.redirect(masters_path(page), notice=notice)
 
@@ -204,7 +202,7 @@ async def master_services(
     request: Request, page: NamedDependency[WorkspacePage], master_id: FromPath[str]
 ) -> Template | Redirect:
     may_change(page)
-    found, form = path_id(master_id), await request.form()
+    found, form = record_id(master_id), await request.form()
     offers, where = [], {}
     for key in form:
         if key.startswith("service_") and form.get(key) == "on":
@@ -261,7 +259,7 @@ async def master_hours(
     request: Request, page: NamedDependency[WorkspacePage], master_id: FromPath[str]
 ) -> Template | Redirect:
     may_change(page)
-    found, form = path_id(master_id), await request.form()
+    found, form = record_id(master_id), await request.form()
     hours, hour_fields, breaks, break_fields = _week_of(form)
     try:
         check_form(form)
@@ -283,7 +281,7 @@ async def time_off_add(
     request: Request, page: NamedDependency[WorkspacePage], master_id: FromPath[str]
 ) -> Template | Redirect:
     may_change(page)
-    found, form = path_id(master_id), await request.form()
+    found, form = record_id(master_id), await request.form()
     data = {name: form.get(name, "") for name in ("starts_on", "ends_on", "kind", "note")}
     try:
         check_form(form)
@@ -301,9 +299,9 @@ async def time_off_delete(
     page: NamedDependency[WorkspacePage], master_id: FromPath[str], time_off_id: FromPath[str]
 ) -> Redirect:
     may_change(page)
-    found = path_id(master_id)
+    found = record_id(master_id)
     async with transaction(page) as session:
-        await staff.delete_time_off(session, found, path_id(time_off_id))
+        await staff.delete_time_off(session, found, record_id(time_off_id))
     return page.redirect(f"{masters_path(page)}/{found}", notice=page._("The time off is deleted."))
 
 

@@ -11,9 +11,8 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from atrium.platform.errors import Invalid
-from atrium.platform.http.auth import database
 from atrium.platform.instants import check
-from atrium.platform.pages.kit import WorkspacePage
+from atrium.platform.pages.kit import WorkspacePage, transaction
 from atrium.verticals.salon.access import require_salon
 from atrium.verticals.salon.results import service as results
 
@@ -55,7 +54,7 @@ async def staff_results(
         location_id = uuid.UUID(location) if location else None
     except ValueError:
         location_id = None
-    async with database(request).tenant_transaction(page.principal.workspace.schema) as session:
+    async with transaction(page) as session:
         locations = await results.salon_locations(session)
         if location_id not in {None, *(item.id for item in locations)}:
             location_id = None

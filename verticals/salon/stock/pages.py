@@ -10,7 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from atrium.platform.errors import DomainError
-from atrium.platform.pages.kit import WorkspacePage
+from atrium.platform.pages.kit import WorkspacePage, record_id, transaction
 from atrium.verticals.salon.catalog import service as catalog
 from atrium.verticals.salon.catalog.page_kit import (
     check_form,
@@ -18,10 +18,8 @@ from atrium.verticals.salon.catalog.page_kit import (
     home,
     may_change,
     may_read,
-    path_id,
     plain,
     render,
-    transaction,
     values_of,
 )
 from atrium.verticals.salon.models import STOCK_KINDS, Location
@@ -224,7 +222,7 @@ async def item_edit(
     request: Request, page: NamedDependency[WorkspacePage], item_id: FromPath[str]
 ) -> Template:
     may_change(page)
-    return await _item_form(page, path_id(item_id), request.query_params.get("location"))
+    return await _item_form(page, record_id(item_id), request.query_params.get("location"))
 
 
 @post("/w/{slug:str}/salon/catalog/stock/items/{item_id:str}")
@@ -232,7 +230,7 @@ async def item_update(
     request: Request, page: NamedDependency[WorkspacePage], item_id: FromPath[str]
 ) -> Template | Redirect:
     may_change(page)
-    found, form = path_id(item_id), await request.form()
+    found, form = record_id(item_id), await request.form()
     data = _item_data(form)
     data["archived"] = form.get("archived", "")
     try:
